@@ -161,6 +161,8 @@ type Store interface {
 	RegionsByNUTS(ctx context.Context, codes []string) ([]*Region, error)
 	// Calls returns every call, oldest first (by adoption date, then id).
 	Calls(ctx context.Context) ([]*Call, error)
+	// Funds returns every fund, by id.
+	Funds(ctx context.Context) ([]*Fund, error)
 	// Organizations returns one page of the bodies and regions that match.
 	Organizations(ctx context.Context, f OrganizationFilter, p Page) (*OrgPage, error)
 	// Projects returns one page of the projects that match.

@@ -1,0 +1,56 @@
+package graph
+
+import (
+	"context"
+	"encoding/base64"
+
+	"github.com/famigraph/famigraph/internal/kg"
+)
+
+// maxNodesPerRequest bounds Query.nodes.
+const maxNodesPerRequest = 100
+
+// nodeOf returns the record with the id as type T, or nil: an id of another
+// kind is invalid input, a missing record is null.
+func nodeOf[T kg.Node](ctx context.Context, svc *kg.Service, id string, kinds ...kg.Kind) (T, error) {
+	var zero T
+	n, err := svc.NodeOf(ctx, id, kinds...)
+	if err != nil || n == nil {
+		return zero, err
+	}
+	t, ok := n.(T)
+	if !ok {
+		return zero, kg.Errorf(kg.EINTERNAL, "%s has an unexpected type", id)
+	}
+	return t, nil
+}
+
+func deref[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// Cursors are opaque to clients: the base64 of the last item's id.
+func encodeCursor(id string) string { return base64.RawURLEncoding.EncodeToString([]byte(id)) }
+
+func decodeCursor(c string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) > kg.MaxIDLength {
+		return "", kg.Errorf(kg.EINVALID, "after is not a valid cursor")
+	}
+	return string(b), nil
+}
+
+func page(first *int, after *string) (kg.Page, error) {
+	p := kg.Page{First: deref(first, kg.DefaultPageSize)}
+	if after != nil {
+		id, err := decodeCursor(*after)
+		if err != nil {
+			return p, err
+		}
+		p.After = id
+	}
+	return p, nil
+}

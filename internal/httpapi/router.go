@@ -1,0 +1,156 @@
+// Package httpapi is famigraph's HTTP edge: the chi router, its middleware,
+// the GraphQL endpoint, the playground and the health probes.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/rs/cors"
+
+	"github.com/famigraph/famigraph/internal/reqlog"
+)
+
+// Config wires the router. GraphQL and Ready are required.
+type Config struct {
+	GraphQL http.Handler
+	// Ready reports whether the store can serve; /readyz calls it.
+	Ready  func(context.Context) error
+	Logger *slog.Logger
+	// CORSOrigins is the allow-list of browser origins; empty disables CORS.
+	CORSOrigins []string
+	// MaxBodyBytes bounds request bodies.
+	MaxBodyBytes int64
+	// Timeout bounds each request; the deadline reaches the store.
+	Timeout time.Duration
+	// Playground serves GraphiQL at /.
+	Playground bool
+	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP.
+	TrustProxy bool
+	// Extra routes (e.g. /metrics), mounted as given.
+	Extra map[string]http.Handler
+	// Middleware wraps every request after the request id and logger are set
+	// (e.g. metrics, rate limits).
+	Middleware []func(http.Handler) http.Handler
+}
+
+// Defaults for Config.
+const (
+	DefaultMaxBodyBytes = 1 << 20
+	DefaultTimeout      = 10 * time.Second
+)
+
+// NewRouter returns the HTTP handler of the server.
+func NewRouter(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	if cfg.TrustProxy {
+		r.Use(middleware.RealIP)
+	}
+	r.Use(logRequests(cfg.Logger))
+	r.Use(recoverPanics)
+	for _, m := range cfg.Middleware {
+		r.Use(m)
+	}
+	if len(cfg.CORSOrigins) > 0 {
+		r.Use(cors.New(cors.Options{
+			AllowedOrigins: cfg.CORSOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodPost},
+			AllowedHeaders: []string{"Content-Type", "Accept"},
+			MaxAge:         600,
+		}).Handler)
+	}
+
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	r.Get("/readyz", func(w http.ResponseWriter, req *http.Request) {
+		ctx, cancel := context.WithTimeout(req.Context(), 2*time.Second)
+		defer cancel()
+		if err := cfg.Ready(ctx); err != nil {
+			reqlog.From(req.Context()).Warn("not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(cfg.GraphQL)
+	r.Method(http.MethodGet, "/graphql", gql)
+	r.Method(http.MethodPost, "/graphql", gql)
+	if cfg.Playground {
+		r.Method(http.MethodGet, "/", playground.Handler("famigraph", "/graphql"))
+	}
+	for path, h := range cfg.Extra {
+		r.Method(http.MethodGet, path, h)
+	}
+	return r
+}
+
+// limits bounds the body and the duration of a GraphQL request.
+func limits(maxBody int64, timeout time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			ctx, cancel := context.WithTimeout(r.Context(), timeout)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// logRequests puts a logger with the request id in the context and logs
+// each request when it ends.
+func logRequests(base *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			logger := base.With("request_id", middleware.GetReqID(r.Context()))
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			next.ServeHTTP(ww, r.WithContext(reqlog.With(r.Context(), logger)))
+			logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
+				"bytes", ww.BytesWritten(), "duration_ms", float64(time.Since(start).Microseconds())/1000,
+				"remote", r.RemoteAddr)
+		})
+	}
+}
+
+// recoverPanics answers 500 to a request whose handler panics, after
+// logging the stack; the server keeps serving.
+func recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				reqlog.From(r.Context()).Error("panic", "panic", v, "stack", string(debug.Stack()))
+				writeJSON(w, http.StatusInternalServerError, map[string]any{
+					"errors": []map[string]any{{"message": "internal error", "extensions": map[string]string{"code": "INTERNAL"}}},
+				})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

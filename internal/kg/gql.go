@@ -1,0 +1,69 @@
+package kg
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+)
+
+// The enumerations below are GraphQL enums too; these methods let gqlgen bind
+// them directly, rejecting unknown values.
+
+func marshalEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
+
+func unmarshalEnum[T ~string](v any, valid []T, name string) (T, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("%s must be a string", name)
+	}
+	if !slices.Contains(valid, T(s)) {
+		return "", fmt.Errorf("%q is not a valid %s", clip(s), name)
+	}
+	return T(s), nil
+}
+
+// MarshalGQL implements graphql.Marshaler.
+func (k OrgKind) MarshalGQL(w io.Writer) { marshalEnum(w, string(k)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (k *OrgKind) UnmarshalGQL(v any) (err error) {
+	*k, err = unmarshalEnum(v, OrgKinds, "OrganizationKind")
+	return err
+}
+
+// MarshalGQL implements graphql.Marshaler.
+func (r Role) MarshalGQL(w io.Writer) { marshalEnum(w, string(r)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (r *Role) UnmarshalGQL(v any) (err error) {
+	*r, err = unmarshalEnum(v, []Role{RoleLead, RolePartner, RoleAdherent}, "Role")
+	return err
+}
+
+// MarshalGQL implements graphql.Marshaler.
+func (c Confidence) MarshalGQL(w io.Writer) { marshalEnum(w, string(c)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (c *Confidence) UnmarshalGQL(v any) (err error) {
+	*c, err = unmarshalEnum(v, []Confidence{High, Medium, Low}, "Confidence")
+	return err
+}
+
+// MarshalGQL implements graphql.Marshaler.
+func (d Direction) MarshalGQL(w io.Writer) { marshalEnum(w, string(d)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (d *Direction) UnmarshalGQL(v any) (err error) {
+	*d, err = unmarshalEnum(v, []Direction{Backward, Forward}, "Direction")
+	return err
+}
+
+// MarshalGQL implements graphql.Marshaler.
+func (t FactType) MarshalGQL(w io.Writer) { marshalEnum(w, string(t)) }
+
+// UnmarshalGQL implements graphql.Unmarshaler.
+func (t *FactType) UnmarshalGQL(v any) (err error) {
+	*t, err = unmarshalEnum(v, []FactType{FactString, FactNumber, FactDate, FactURL, FactEntity}, "FactType")
+	return err
+}

@@ -1,0 +1,88 @@
+package kg
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// SearchField is a text property that full-text search covers. Title-like
+// fields weigh more than the others.
+type SearchField struct {
+	Name   string // property name, as stored in Neo4j
+	Weight float64
+}
+
+// SearchFields are the properties full-text search covers, for every kind.
+var SearchFields = []SearchField{
+	{"name", 2}, {"title", 2}, {"acronym", 2},
+	{"code", 1}, {"description", 1}, {"typeLabel", 1}, {"capital", 1}, {"summary", 1}, {"cup", 1},
+}
+
+// SearchText returns the searchable properties of a node, by field name.
+func SearchText(n Node) map[string]string {
+	m := map[string]string{}
+	set := func(k, v string) {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	switch n := n.(type) {
+	case *Region:
+		set("name", n.Name)
+		set("capital", n.Capital)
+		set("code", n.NUTSCode)
+	case *Body:
+		set("name", n.Name)
+		set("typeLabel", n.TypeLabel)
+	case *Call:
+		set("name", n.Name)
+		set("title", n.Title)
+		set("code", n.Code)
+		set("description", n.Description)
+	case *Project:
+		set("title", n.Title)
+		set("acronym", n.Acronym)
+		set("description", n.Description)
+		set("code", n.Code)
+		set("cup", n.CUP)
+	case *Action:
+		set("title", n.Title)
+		set("description", n.Description)
+	case *Fund:
+		set("name", n.Name)
+	case *Objective:
+		set("name", n.Name)
+		set("code", n.Code)
+	case *Amendment:
+		set("summary", n.Summary)
+	case *Place:
+		set("name", n.Name)
+		set("description", n.Description)
+	case *Initiative:
+		set("title", n.Title)
+		set("description", n.Description)
+	}
+	return m
+}
+
+// Tokenize splits text into search terms: lower-case, accents removed, split
+// at anything that is not a letter or digit. It is the analysis both stores
+// apply (Neo4j's "standard-folding" analyzer does the same).
+func Tokenize(s string) []string {
+	s = Fold(s)
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// Fold lower-cases s and removes diacritics: "Università" -> "universita".
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(out)
+}

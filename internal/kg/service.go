@@ -1,0 +1,227 @@
+package kg
+
+import (
+	"context"
+	"slices"
+	"unicode/utf8"
+)
+
+// Service answers the API's questions over a Store. It validates arguments
+// and holds the semantics both stores share, so that adapters only fetch.
+type Service struct {
+	Store Store
+}
+
+// NodeOf returns the record with the id, which must be of one of the kinds
+// (any kind if none is given), or nil if there is none.
+func (s *Service) NodeOf(ctx context.Context, id string, kinds ...Kind) (Node, error) {
+	var err error
+	if len(kinds) == 0 {
+		_, _, err = ParseID(id)
+	} else {
+		err = ParseIDOf(id, kinds...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ns, err := s.Store.Nodes(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return ns[0], nil
+}
+
+// mustExist returns the record with the id or a not-found error.
+func (s *Service) mustExist(ctx context.Context, id string, kinds ...Kind) (Node, error) {
+	n, err := s.NodeOf(ctx, id, kinds...)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return nil, Errorf(ENOTFOUND, "no record has id %s", id)
+	}
+	return n, nil
+}
+
+// RegionByNUTS returns the region with the NUTS-2 code, or nil.
+func (s *Service) RegionByNUTS(ctx context.Context, code string) (*Region, error) {
+	if len(code) > 10 {
+		return nil, Errorf(EINVALID, "%q is not a NUTS code", clip(code))
+	}
+	rs, err := s.Store.RegionsByNUTS(ctx, []string{code})
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+// SearchTerms checks search text and returns its distinct terms.
+func SearchTerms(text string) ([]string, error) {
+	if !utf8.ValidString(text) {
+		return nil, Errorf(EINVALID, "search text is not valid UTF-8")
+	}
+	if len(text) > MaxSearchTextBytes {
+		return nil, Errorf(EINVALID, "search text is longer than %d bytes", MaxSearchTextBytes)
+	}
+	var terms []string
+	for _, t := range Tokenize(text) {
+		if !slices.Contains(terms, t) {
+			terms = append(terms, t)
+		}
+	}
+	if len(terms) == 0 {
+		return nil, Errorf(EINVALID, "search text has no words")
+	}
+	if len(terms) > MaxSearchTerms {
+		return nil, Errorf(EINVALID, "search text has more than %d words", MaxSearchTerms)
+	}
+	return terms, nil
+}
+
+// Search returns the best matches of text first.
+func (s *Service) Search(ctx context.Context, q SearchQuery) ([]SearchHit, error) {
+	if _, err := SearchTerms(q.Text); err != nil {
+		return nil, err
+	}
+	if q.First < 1 || q.First > MaxSearchHits {
+		return nil, Errorf(EINVALID, "first must be between 1 and %d", MaxSearchHits)
+	}
+	for _, k := range q.Kinds {
+		if !knownKind(k) {
+			return nil, Errorf(EINVALID, "unknown kind %q", clip(string(k)))
+		}
+	}
+	return s.Store.Search(ctx, q)
+}
+
+// Paths returns the shortest paths between two records.
+func (s *Service) Paths(ctx context.Context, q PathQuery) ([]Path, error) {
+	if q.MaxLength < 1 || q.MaxLength > MaxPathLength {
+		return nil, Errorf(EINVALID, "maxLength must be between 1 and %d", MaxPathLength)
+	}
+	if q.First < 1 || q.First > MaxPaths {
+		return nil, Errorf(EINVALID, "first must be between 1 and %d", MaxPaths)
+	}
+	for _, r := range q.Relations {
+		if !slices.Contains(RelTypes, r) {
+			return nil, Errorf(EINVALID, "unknown relation %q", clip(string(r)))
+		}
+	}
+	for _, id := range []string{q.From, q.To} {
+		if _, err := s.mustExist(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	if q.From == q.To {
+		return []Path{{Nodes: []string{q.From}}}, nil
+	}
+	return s.Store.Paths(ctx, q)
+}
+
+// Lineage returns the capitalisation links of a call or project.
+func (s *Service) Lineage(ctx context.Context, q LineageQuery) ([]LineageLink, error) {
+	if q.MaxDepth < 1 || q.MaxDepth > MaxLineageDepth {
+		return nil, Errorf(EINVALID, "maxDepth must be between 1 and %d", MaxLineageDepth)
+	}
+	if q.Direction != Backward && q.Direction != Forward {
+		return nil, Errorf(EINVALID, "direction must be BACKWARD or FORWARD")
+	}
+	if _, err := s.mustExist(ctx, q.Of, KindCall, KindProject); err != nil {
+		return nil, err
+	}
+	return s.Store.Lineage(ctx, q)
+}
+
+// Network builds the co-participation network of the projects that match.
+func (s *Service) Network(ctx context.Context, f NetworkFilter) (*Network, error) {
+	if err := checkIDs("callIds", f.CallIDs, KindCall); err != nil {
+		return nil, err
+	}
+	if err := checkIDs("regionIds", f.RegionIDs, KindRegion); err != nil {
+		return nil, err
+	}
+	parts, err := s.Store.Participations(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return BuildNetwork(parts), nil
+}
+
+// Organizations returns one page of matching bodies and regions.
+func (s *Service) Organizations(ctx context.Context, f OrganizationFilter, p Page) (*OrgPage, error) {
+	if err := checkPage(p, KindOrg, KindRegion); err != nil {
+		return nil, err
+	}
+	for _, k := range f.Kinds {
+		if !k.Valid() {
+			return nil, Errorf(EINVALID, "unknown organization kind %q", clip(string(k)))
+		}
+	}
+	if err := checkRoles(f.Roles); err != nil {
+		return nil, err
+	}
+	if err := checkIDs("regionIds", f.RegionIDs, KindRegion); err != nil {
+		return nil, err
+	}
+	if err := checkIDs("callIds", f.CallIDs, KindCall); err != nil {
+		return nil, err
+	}
+	return s.Store.Organizations(ctx, f, p)
+}
+
+// Projects returns one page of matching projects.
+func (s *Service) Projects(ctx context.Context, f ProjectFilter, p Page) (*ProjectPage, error) {
+	if err := checkPage(p, KindProject); err != nil {
+		return nil, err
+	}
+	if err := checkRoles(f.Roles); err != nil {
+		return nil, err
+	}
+	if len(f.Roles) > 0 && len(f.OrganizationIDs) == 0 {
+		return nil, Errorf(EINVALID, "roles filters the participation of organizationIds, which is missing")
+	}
+	for _, c := range []struct {
+		name  string
+		ids   []string
+		kinds []Kind
+	}{{"callIds", f.CallIDs, []Kind{KindCall}}, {"regionIds", f.RegionIDs, []Kind{KindRegion}},
+		{"organizationIds", f.OrganizationIDs, []Kind{KindOrg, KindRegion}}} {
+		if err := checkIDs(c.name, c.ids, c.kinds...); err != nil {
+			return nil, err
+		}
+	}
+	return s.Store.Projects(ctx, f, p)
+}
+
+func checkPage(p Page, kinds ...Kind) error {
+	if p.First < 0 || p.First > MaxPageSize {
+		return Errorf(EINVALID, "first must be between 0 and %d", MaxPageSize)
+	}
+	if p.After != "" {
+		if err := ParseIDOf(p.After, kinds...); err != nil {
+			return Errorf(EINVALID, "after is not a cursor of this list")
+		}
+	}
+	return nil
+}
+
+func checkRoles(roles []Role) error {
+	for _, r := range roles {
+		if !r.Valid() {
+			return Errorf(EINVALID, "unknown role %q", clip(string(r)))
+		}
+	}
+	return nil
+}
+
+func checkIDs(name string, ids []string, kinds ...Kind) error {
+	if len(ids) > MaxFilterValues {
+		return Errorf(EINVALID, "%s has more than %d values", name, MaxFilterValues)
+	}
+	for _, id := range ids {
+		if err := ParseIDOf(id, kinds...); err != nil {
+			return Errorf(EINVALID, "%s: %s", name, ErrorMessage(err))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+// Package memstore serves the knowledge graph from memory: the embedded
+// default store, loaded from the seed files, with every traversal the API
+// needs precomputed at load.
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/famigraph/famigraph/internal/kg"
+)
+
+// Store is an immutable in-memory graph. It is safe for concurrent use.
+type Store struct {
+	nodes    map[string]kg.Node
+	out      map[kg.RelType]map[string][]*kg.Edge // by From
+	in       map[kg.RelType]map[string][]*kg.Edge // by To
+	regions  []*kg.Region                         // by NUTS code
+	nuts     map[string]*kg.Region
+	calls    []*kg.Call // by adoption date, then id
+	funds    []*kg.Fund // by id
+	orgs     []kg.Org   // by id
+	projects []*kg.Project
+	related  map[kg.NodeQuery]map[string][]kg.Node
+	edges    map[kg.EdgeQuery]map[string][]*kg.Edge
+	adj      map[string][]adjacent // undirected, by neighbour id then relation
+	search   *index
+	stats    kg.Stats
+}
+
+var _ kg.Store = (*Store)(nil)
+
+// adjacent is a neighbour in the undirected view of the graph.
+type adjacent struct {
+	id  string
+	rel kg.RelType
+}
+
+// New indexes a dataset. The dataset must not be modified afterwards.
+func New(ds *kg.Dataset) *Store {
+	s := &Store{
+		nodes:   make(map[string]kg.Node, len(ds.Nodes)),
+		out:     map[kg.RelType]map[string][]*kg.Edge{},
+		in:      map[kg.RelType]map[string][]*kg.Edge{},
+		nuts:    map[string]*kg.Region{},
+		related: map[kg.NodeQuery]map[string][]kg.Node{},
+		edges:   map[kg.EdgeQuery]map[string][]*kg.Edge{},
+		adj:     map[string][]adjacent{},
+		stats:   kg.Stats{Nodes: len(ds.Nodes), Edges: len(ds.Edges)},
+	}
+	for _, n := range ds.Nodes {
+		s.nodes[n.NodeID()] = n
+		switch n := n.(type) {
+		case *kg.Region:
+			s.regions = append(s.regions, n)
+			s.nuts[n.NUTSCode] = n
+			s.orgs = append(s.orgs, n)
+		case *kg.Body:
+			s.orgs = append(s.orgs, n)
+		case *kg.Call:
+			s.calls = append(s.calls, n)
+		case *kg.Fund:
+			s.funds = append(s.funds, n)
+		case *kg.Project:
+			s.projects = append(s.projects, n)
+		}
+	}
+	for _, e := range ds.Edges {
+		if s.out[e.Type] == nil {
+			s.out[e.Type], s.in[e.Type] = map[string][]*kg.Edge{}, map[string][]*kg.Edge{}
+		}
+		s.out[e.Type][e.From] = append(s.out[e.Type][e.From], e)
+		s.in[e.Type][e.To] = append(s.in[e.Type][e.To], e)
+		s.adj[e.From] = append(s.adj[e.From], adjacent{e.To, e.Type})
+		s.adj[e.To] = append(s.adj[e.To], adjacent{e.From, e.Type})
+	}
+	for _, a := range s.adj {
+		slices.SortFunc(a, func(x, y adjacent) int { return cmp.Or(cmp.Compare(x.id, y.id), cmp.Compare(x.rel, y.rel)) })
+	}
+	slices.SortFunc(s.regions, func(a, b *kg.Region) int { return cmp.Compare(a.NUTSCode, b.NUTSCode) })
+	slices.SortFunc(s.calls, byAdoption)
+	slices.SortFunc(s.funds, func(a, b *kg.Fund) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.orgs, func(a, b kg.Org) int { return cmp.Compare(a.NodeID(), b.NodeID()) })
+	slices.SortFunc(s.projects, func(a, b *kg.Project) int { return cmp.Compare(a.ID, b.ID) })
+	for q, spec := range nodeQueries {
+		s.related[q] = s.traverse(spec)
+	}
+	for q, spec := range edgeQueries {
+		s.edges[q] = s.collectEdges(spec)
+	}
+	s.search = newIndex(ds.Nodes)
+	return s
+}
+
+// Nodes implements kg.Store.
+func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
+	out := make([]kg.Node, len(ids))
+	for i, id := range ids {
+		out[i] = s.nodes[id] // nil when missing
+	}
+	return out, ctx.Err()
+}
+
+// Related implements kg.Store.
+func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]kg.Node, error) {
+	m, ok := s.related[q]
+	if !ok {
+		return nil, kg.Errorf(kg.EINTERNAL, "unknown node query %s", q)
+	}
+	out := make([][]kg.Node, len(ids))
+	for i, id := range ids {
+		out[i] = m[id]
+	}
+	return out, ctx.Err()
+}
+
+// Edges implements kg.Store.
+func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*kg.Edge, error) {
+	m, ok := s.edges[q]
+	if !ok {
+		return nil, kg.Errorf(kg.EINTERNAL, "unknown edge query %s", q)
+	}
+	out := make([][]*kg.Edge, len(ids))
+	for i, id := range ids {
+		out[i] = m[id]
+	}
+	return out, ctx.Err()
+}
+
+// Regions implements kg.Store.
+func (s *Store) Regions(ctx context.Context) ([]*kg.Region, error) { return s.regions, ctx.Err() }
+
+// RegionsByNUTS implements kg.Store.
+func (s *Store) RegionsByNUTS(ctx context.Context, codes []string) ([]*kg.Region, error) {
+	out := make([]*kg.Region, len(codes))
+	for i, c := range codes {
+		out[i] = s.nuts[c]
+	}
+	return out, ctx.Err()
+}
+
+// Calls implements kg.Store.
+func (s *Store) Calls(ctx context.Context) ([]*kg.Call, error) { return s.calls, ctx.Err() }
+
+// Funds implements kg.Store.
+func (s *Store) Funds(ctx context.Context) ([]*kg.Fund, error) { return s.funds, ctx.Err() }
+
+// Stats implements kg.Store.
+func (s *Store) Stats(ctx context.Context) (kg.Stats, error) { return s.stats, ctx.Err() }
+
+// Ping implements kg.Store: an embedded store is always ready.
+func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
+
+// Organizations implements kg.Store.
+func (s *Store) Organizations(ctx context.Context, f kg.OrganizationFilter, p kg.Page) (*kg.OrgPage, error) {
+	page := &kg.OrgPage{}
+	for _, o := range s.orgs {
+		if !s.orgMatches(o, f) {
+			continue
+		}
+		page.Total++
+		if o.NodeID() <= p.After && p.After != "" {
+			continue
+		}
+		if len(page.Items) < p.First {
+			page.Items = append(page.Items, o)
+		} else {
+			page.HasNext = true
+		}
+	}
+	return page, ctx.Err()
+}
+
+func (s *Store) orgMatches(o kg.Org, f kg.OrganizationFilter) bool {
+	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, o.OrgKind()) {
+		return false
+	}
+	if len(f.RegionIDs) > 0 && !slices.Contains(f.RegionIDs, o.OrgRegionID()) {
+		return false
+	}
+	if len(f.CallIDs) == 0 && len(f.Roles) == 0 {
+		return true
+	}
+	for _, e := range s.out[kg.RelParticipatesIn][o.NodeID()] {
+		if len(f.Roles) > 0 && !slices.Contains(f.Roles, e.Role) {
+			continue
+		}
+		if len(f.CallIDs) > 0 && !slices.Contains(f.CallIDs, s.nodes[e.To].(*kg.Project).CallID) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// Projects implements kg.Store.
+func (s *Store) Projects(ctx context.Context, f kg.ProjectFilter, p kg.Page) (*kg.ProjectPage, error) {
+	page := &kg.ProjectPage{}
+	for _, pr := range s.projects {
+		if !s.projectMatches(pr, f) {
+			continue
+		}
+		page.Total++
+		if pr.ID <= p.After && p.After != "" {
+			continue
+		}
+		if len(page.Items) < p.First {
+			page.Items = append(page.Items, pr)
+		} else {
+			page.HasNext = true
+		}
+	}
+	return page, ctx.Err()
+}
+
+func (s *Store) projectMatches(p *kg.Project, f kg.ProjectFilter) bool {
+	if len(f.CallIDs) > 0 && !slices.Contains(f.CallIDs, p.CallID) {
+		return false
+	}
+	if len(f.RegionIDs) > 0 && !slices.Contains(f.RegionIDs, p.RegionID) {
+		return false
+	}
+	if len(f.OrganizationIDs) == 0 {
+		return true
+	}
+	for _, e := range s.in[kg.RelParticipatesIn][p.ID] {
+		if slices.Contains(f.OrganizationIDs, e.From) && (len(f.Roles) == 0 || slices.Contains(f.Roles, e.Role)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Participations implements kg.Store.
+func (s *Store) Participations(ctx context.Context, f kg.NetworkFilter) ([]*kg.Edge, error) {
+	var out []*kg.Edge
+	for _, p := range s.projects {
+		if len(f.CallIDs) > 0 && !slices.Contains(f.CallIDs, p.CallID) ||
+			len(f.RegionIDs) > 0 && !slices.Contains(f.RegionIDs, p.RegionID) {
+			continue
+		}
+		out = append(out, s.edges[kg.ProjectParticipants][p.ID]...)
+	}
+	slices.SortStableFunc(out, func(a, b *kg.Edge) int { return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.From, b.From)) })
+	return out, ctx.Err()
+}
+
+func byAdoption(a, b *kg.Call) int {
+	return cmp.Or(compareDates(a.AdoptedOn, b.AdoptedOn), cmp.Compare(a.ID, b.ID))
+}
+
+// compareDates orders dates with missing ones last, as Cypher's ORDER BY does.
+func compareDates(a, b *kg.Date) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return cmp.Compare(*a, *b)
+}
