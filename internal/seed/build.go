@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -539,6 +540,7 @@ func (b *builder) buildCall(c *CallDoc, path string) {
 			b.fkEdge(l.idx("objectives", i), kg.RelUnderObjective, &call.Record, "objectives", call.ID, o)
 		}
 	}
+	slices.Sort(call.ObjectiveIDs) // a canonical order, as a store returns them
 	if b.ref(l.at("issuer"), c.Issuer, false, kg.KindOrg, kg.KindRegion) {
 		call.IssuerID = c.Issuer
 		b.fkEdge(l.at("issuer"), kg.RelIssuedBy, &call.Record, "issuer", call.ID, c.Issuer)

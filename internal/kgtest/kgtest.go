@@ -1,0 +1,76 @@
+// Package kgtest is the conformance suite every kg.Store must pass: the same
+// questions, the same answers, including order, nulls, pagination
+// boundaries, not-found and cancellation.
+package kgtest
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/famigraph/famigraph/internal/kg"
+	"github.com/famigraph/famigraph/internal/seed"
+)
+
+//go:embed testdata/fixture/*.yaml
+var fixtureFiles embed.FS
+
+// FixtureFS is a small seed directory whose every answer the suite knows.
+func FixtureFS() fs.FS {
+	sub, err := fs.Sub(fixtureFiles, "testdata/fixture")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// Fixture loads the fixture dataset.
+func Fixture(tb testing.TB) *kg.Dataset {
+	tb.Helper()
+	ds, err := seed.Load(FixtureFS())
+	if err != nil {
+		tb.Fatalf("load fixture: %v", err)
+	}
+	return ds
+}
+
+// SeedDir is the path of the repository's seed directory.
+func SeedDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "seed")
+}
+
+// RealSeed loads the repository's seed directory.
+func RealSeed(tb testing.TB) *kg.Dataset {
+	tb.Helper()
+	ds, err := seed.LoadDir(SeedDir())
+	if err != nil {
+		tb.Fatalf("load seed: %v", err)
+	}
+	return ds
+}
+
+// Factory returns a store holding ds, fresh for the test; it registers its
+// own clean-up with t.
+type Factory func(t *testing.T, ds *kg.Dataset) kg.Store
+
+// Run runs the whole suite against the stores open makes.
+func Run(t *testing.T, open Factory) {
+	t.Run("fixture", func(t *testing.T) {
+		ds := Fixture(t)
+		s := open(t, ds)
+		runFixture(t, s, ds)
+	})
+	t.Run("seed", func(t *testing.T) {
+		ds := RealSeed(t)
+		s := open(t, ds)
+		RunParity(t, s, ds)
+	})
+}
+
+func ctx(t *testing.T) context.Context {
+	return t.Context()
+}

@@ -1,0 +1,291 @@
+package kgtest
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/famigraph/famigraph/internal/kg"
+	"github.com/famigraph/famigraph/internal/memstore"
+)
+
+// RunParity asks s and the embedded store, both holding ds, every question
+// the API can ask of a store, and requires the same answers: every record,
+// every traversal from every record, filters, pages, paths, lineage. Search
+// must find the same records; its scores may differ.
+func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
+	ref := memstore.New(ds)
+	var allIDs []string
+	for _, n := range ds.Nodes {
+		allIDs = append(allIDs, n.NodeID())
+	}
+	allIDs = append(allIDs, "project:does-not-exist")
+	opts := cmp.Options{cmpopts.EquateEmpty()}
+	same := func(t *testing.T, what string, want, got any) {
+		t.Helper()
+		if d := cmp.Diff(want, got, opts...); d != "" {
+			t.Errorf("%s differs (-embedded +store):\n%s", what, d)
+		}
+	}
+
+	t.Run("Nodes", func(t *testing.T) { checkNodesRoundTrip(t, s, ds) })
+	t.Run("Related", func(t *testing.T) {
+		for _, q := range kg.NodeQueries {
+			want, err := ref.Related(ctx(t), q, allIDs)
+			must(t, err)
+			got, err := s.Related(ctx(t), q, allIDs)
+			must(t, err)
+			if len(got) != len(allIDs) {
+				t.Fatalf("%s: %d results for %d ids", q, len(got), len(allIDs))
+			}
+			for i := range allIDs {
+				same(t, fmt.Sprintf("%s(%s)", q, allIDs[i]), ids(want[i]), ids(got[i]))
+			}
+		}
+	})
+	t.Run("Edges", func(t *testing.T) {
+		for _, q := range kg.EdgeQueries {
+			want, err := ref.Edges(ctx(t), q, allIDs)
+			must(t, err)
+			got, err := s.Edges(ctx(t), q, allIDs)
+			must(t, err)
+			if len(got) != len(allIDs) {
+				t.Fatalf("%s: %d results for %d ids", q, len(got), len(allIDs))
+			}
+			for i := range allIDs {
+				same(t, fmt.Sprintf("%s(%s)", q, allIDs[i]), want[i], got[i])
+			}
+		}
+	})
+	t.Run("Lists", func(t *testing.T) {
+		wr, _ := ref.Regions(ctx(t))
+		gr, err := s.Regions(ctx(t))
+		must(t, err)
+		same(t, "Regions", wr, gr)
+		codes := []string{"ITI3", "nope"}
+		for _, r := range wr {
+			codes = append(codes, r.NUTSCode)
+		}
+		wn, _ := ref.RegionsByNUTS(ctx(t), codes)
+		gn, err := s.RegionsByNUTS(ctx(t), codes)
+		must(t, err)
+		same(t, "RegionsByNUTS", wn, gn)
+		wc, _ := ref.Calls(ctx(t))
+		gc, err := s.Calls(ctx(t))
+		must(t, err)
+		same(t, "Calls", wc, gc)
+		wf, _ := ref.Funds(ctx(t))
+		gf, err := s.Funds(ctx(t))
+		must(t, err)
+		same(t, "Funds", wf, gf)
+		ws, _ := ref.Stats(ctx(t))
+		gs, err := s.Stats(ctx(t))
+		must(t, err)
+		same(t, "Stats", ws, gs)
+	})
+
+	var callIDs, regionIDs, orgIDs []string
+	for _, n := range ds.Nodes {
+		switch n.(type) {
+		case *kg.Call:
+			callIDs = append(callIDs, n.NodeID())
+		case *kg.Region:
+			regionIDs = append(regionIDs, n.NodeID())
+		case *kg.Body:
+			orgIDs = append(orgIDs, n.NodeID())
+		}
+	}
+	t.Run("Organizations", func(t *testing.T) {
+		filters := []kg.OrganizationFilter{{}, {Kinds: []kg.OrgKind{kg.OrgMunicipality, kg.OrgSchool}},
+			{Roles: []kg.Role{kg.RoleLead}}, {Roles: []kg.Role{kg.RoleAdherent, kg.RolePartner}}}
+		for _, c := range callIDs {
+			filters = append(filters, kg.OrganizationFilter{CallIDs: []string{c}},
+				kg.OrganizationFilter{CallIDs: []string{c}, Roles: []kg.Role{kg.RolePartner}})
+		}
+		for _, r := range regionIDs {
+			filters = append(filters, kg.OrganizationFilter{RegionIDs: []string{r}})
+		}
+		for _, f := range filters {
+			for _, size := range []int{0, 1, 7, kg.MaxPageSize} {
+				walk(t, fmt.Sprintf("%+v/%d", f, size), size,
+					func(p kg.Page) (any, bool, string, error) {
+						pg, err := ref.Organizations(ctx(t), f, p)
+						return orgPage(pg), pg.HasNext, lastOrg(pg), err
+					},
+					func(p kg.Page) (any, bool, string, error) {
+						pg, err := s.Organizations(ctx(t), f, p)
+						if err != nil {
+							return nil, false, "", err
+						}
+						return orgPage(pg), pg.HasNext, lastOrg(pg), nil
+					}, same)
+			}
+		}
+	})
+	t.Run("Projects", func(t *testing.T) {
+		filters := []kg.ProjectFilter{{}}
+		for _, c := range callIDs {
+			filters = append(filters, kg.ProjectFilter{CallIDs: []string{c}})
+		}
+		for _, r := range regionIDs {
+			filters = append(filters, kg.ProjectFilter{RegionIDs: []string{r}},
+				kg.ProjectFilter{OrganizationIDs: []string{r}, Roles: []kg.Role{kg.RoleLead}})
+		}
+		for i, o := range orgIDs {
+			if i%5 == 0 {
+				filters = append(filters, kg.ProjectFilter{OrganizationIDs: []string{o}})
+			}
+		}
+		for _, f := range filters {
+			for _, size := range []int{1, 5, kg.MaxPageSize} {
+				walk(t, fmt.Sprintf("%+v/%d", f, size), size,
+					func(p kg.Page) (any, bool, string, error) {
+						pg, err := ref.Projects(ctx(t), f, p)
+						return pg, pg.HasNext, lastProject(pg), err
+					},
+					func(p kg.Page) (any, bool, string, error) {
+						pg, err := s.Projects(ctx(t), f, p)
+						if err != nil {
+							return nil, false, "", err
+						}
+						return pg, pg.HasNext, lastProject(pg), nil
+					}, same)
+			}
+		}
+	})
+	t.Run("Participations", func(t *testing.T) {
+		filters := []kg.NetworkFilter{{}}
+		for _, c := range callIDs {
+			filters = append(filters, kg.NetworkFilter{CallIDs: []string{c}})
+			for _, r := range regionIDs {
+				filters = append(filters, kg.NetworkFilter{CallIDs: []string{c}, RegionIDs: []string{r}})
+			}
+		}
+		for _, f := range filters {
+			want, _ := ref.Participations(ctx(t), f)
+			got, err := s.Participations(ctx(t), f)
+			must(t, err)
+			same(t, fmt.Sprintf("Participations(%+v)", f), want, got)
+		}
+	})
+	t.Run("Search", func(t *testing.T) {
+		words := map[string]bool{}
+		for _, n := range ds.Nodes {
+			for _, text := range kg.SearchText(n) {
+				for _, w := range kg.Tokenize(text) {
+					if len(w) >= 4 && len(words) < 300 {
+						words[w] = true
+					}
+				}
+			}
+		}
+		for w := range words {
+			for _, text := range []string{w, w[:3]} {
+				q := kg.SearchQuery{Text: text, First: kg.MaxSearchHits}
+				want, _ := ref.Search(ctx(t), q)
+				got, err := s.Search(ctx(t), q)
+				must(t, err)
+				if len(want) == kg.MaxSearchHits {
+					continue // truncated lists may break ties differently
+				}
+				same(t, fmt.Sprintf("Search(%q) ids", text), hitSet(want), hitSet(got))
+			}
+		}
+	})
+	t.Run("Paths", func(t *testing.T) {
+		var pairs [][2]string
+		for i := 0; i < len(allIDs)-1; i += 7 {
+			j := (i*31 + 11) % (len(allIDs) - 1)
+			pairs = append(pairs, [2]string{allIDs[i], allIDs[j]})
+		}
+		for _, p := range pairs {
+			if p[0] == p[1] {
+				continue
+			}
+			for _, q := range []kg.PathQuery{
+				{From: p[0], To: p[1], MaxLength: kg.DefaultPathLength, First: kg.MaxPaths},
+				{From: p[0], To: p[1], MaxLength: kg.MaxPathLength, First: 3, Relations: []kg.RelType{kg.RelParticipatesIn, kg.RelLocatedIn}},
+			} {
+				want, _ := ref.Paths(ctx(t), q)
+				got, err := s.Paths(ctx(t), q)
+				must(t, err)
+				same(t, fmt.Sprintf("Paths(%+v)", q), want, got)
+			}
+		}
+	})
+	t.Run("Lineage", func(t *testing.T) {
+		for _, n := range ds.Nodes {
+			k := kg.KindOf(n.NodeID())
+			if k != kg.KindCall && k != kg.KindProject {
+				continue
+			}
+			for _, dir := range []kg.Direction{kg.Backward, kg.Forward} {
+				for _, depth := range []int{1, kg.MaxLineageDepth} {
+					q := kg.LineageQuery{Of: n.NodeID(), Direction: dir, MaxDepth: depth}
+					want, _ := ref.Lineage(ctx(t), q)
+					got, err := s.Lineage(ctx(t), q)
+					must(t, err)
+					same(t, fmt.Sprintf("Lineage(%+v)", q), want, got)
+				}
+			}
+		}
+	})
+}
+
+// walk pages through a list in both stores and compares every page.
+func walk(t *testing.T, what string, size int, ref, got func(kg.Page) (any, bool, string, error), same func(*testing.T, string, any, any)) {
+	t.Helper()
+	p := kg.Page{First: size}
+	for i := 0; i < 1000; i++ {
+		w, wNext, wLast, err := ref(p)
+		must(t, err)
+		g, _, _, err := got(p)
+		must(t, err)
+		same(t, fmt.Sprintf("%s page %d", what, i), w, g)
+		if !wNext || wLast == "" {
+			return
+		}
+		p.After = wLast
+	}
+	t.Fatalf("%s: more than 1000 pages", what)
+}
+
+type orgPageView struct {
+	IDs     []string
+	Total   int
+	HasNext bool
+}
+
+func orgPage(p *kg.OrgPage) orgPageView {
+	v := orgPageView{Total: p.Total, HasNext: p.HasNext}
+	for _, o := range p.Items {
+		v.IDs = append(v.IDs, o.NodeID())
+	}
+	return v
+}
+
+func lastOrg(p *kg.OrgPage) string {
+	if len(p.Items) == 0 {
+		return ""
+	}
+	return p.Items[len(p.Items)-1].NodeID()
+}
+
+func lastProject(p *kg.ProjectPage) string {
+	if len(p.Items) == 0 {
+		return ""
+	}
+	return p.Items[len(p.Items)-1].ID
+}
+
+func hitSet(hs []kg.SearchHit) []string {
+	out := make([]string, 0, len(hs))
+	for _, h := range hs {
+		out = append(out, h.ID)
+	}
+	slices.Sort(out)
+	return out
+}
