@@ -44,17 +44,37 @@ type builder struct {
 	cited    map[string]bool
 	ds       *kg.Dataset
 	edgeKeys map[string]string // edge key -> file:path of its first definition
-	broken   bool              // some source did not decode: unused sources are not reported
+	broken     bool             // some source did not decode: unused sources are not reported
+	unreadable map[kg.Kind]bool // kinds whose file could not be read at all
+}
+
+// fileKinds are the kinds of record each file defines.
+var fileKinds = map[string][]kg.Kind{
+	SourcesFile:       {kg.KindSource},
+	FundsFile:         {kg.KindFund, kg.KindObjective},
+	CallsFile:         {kg.KindCall, kg.KindAction, kg.KindAmendment},
+	RegionsFile:       {kg.KindRegion},
+	OrganizationsFile: {kg.KindOrg},
+	ProjectsFile:      {kg.KindProject},
+	PlacesFile:        {kg.KindPlace},
+	InitiativesFile:   {kg.KindInitiative},
 }
 
 // Build validates files and converts them into a Dataset. It returns every
 // problem it finds; the dataset is nil when there is any.
 func Build(files *Files, docs Docs) (*kg.Dataset, []Problem) {
 	b := &builder{docs: docs, ids: map[string]entry{}, sources: map[string]*SourceDoc{},
-		cited: map[string]bool{}, ds: &kg.Dataset{}, edgeKeys: map[string]string{}}
+		cited: map[string]bool{}, ds: &kg.Dataset{}, edgeKeys: map[string]string{}, unreadable: map[kg.Kind]bool{}}
+	for _, name := range FileNames {
+		if _, read := docs[name]; !read {
+			for _, k := range fileKinds[name] {
+				b.unreadable[k] = true
+			}
+		}
+	}
 	b.collect(files)
 	b.buildSources(files.Sources)
-	b.broken = len(files.broken[SourcesFile]) > 0
+	b.broken = len(files.broken[SourcesFile]) > 0 || b.unreadable[kg.KindSource]
 	for i := range files.Funds {
 		if !files.isBroken(FundsFile, i) {
 			b.buildFund(&files.Funds[i], fmt.Sprintf("$[%d]", i))
@@ -147,21 +167,30 @@ func (b *builder) fail(l loc, format string, args ...any) {
 func (b *builder) collect(f *Files) {
 	reg := func(l loc, id string, kind kg.Kind, org kg.OrgKind, parent string) {
 		idl := l.at("id")
+		bad := func(format string, args ...any) {
+			b.fail(idl, format, args...)
+			// A record without a usable id is not built, so that its
+			// problem does not cascade into others.
+			var i int
+			if _, err := fmt.Sscanf(l.path, "$[%d]", &i); err == nil && !strings.Contains(l.path, ".") {
+				f.markBroken(l.file, i)
+			}
+		}
 		if id == "" {
-			b.fail(idl, "is required")
+			bad("is required")
 			return
 		}
 		k, _, err := kg.ParseID(id)
 		if err != nil {
-			b.fail(idl, "%s", kg.ErrorMessage(err))
+			bad("%s", kg.ErrorMessage(err))
 			return
 		}
 		if k != kind {
-			b.fail(idl, "id %s must be a %s id in this place", id, kind)
+			bad("id %s must be a %s id in this place", id, kind)
 			return
 		}
 		if prev, dup := b.ids[id]; dup {
-			b.fail(idl, "duplicate id %s, first defined at %s:%d", id, prev.file, b.docs.Line(prev.file, prev.path))
+			bad("duplicate id %s, first defined at %s:%d", id, prev.file, b.docs.Line(prev.file, prev.path))
 			return
 		}
 		b.ids[id] = entry{file: l.file, path: idl.path, kind: kind, org: org, parent: parent}
@@ -213,9 +242,11 @@ func (b *builder) ref(l loc, id string, required bool, kinds ...kg.Kind) bool {
 	}
 	e, ok := b.ids[id]
 	if !ok {
-		if _, _, err := kg.ParseID(id); err != nil {
+		if k, _, err := kg.ParseID(id); err != nil {
 			b.fail(l, "%s", kg.ErrorMessage(err))
-		} else {
+		} else if !b.unreadable[k] {
+			// A reference into a file that could not be read at all is not
+			// reported: that file's own problem says why.
 			b.fail(l, "unknown reference %s", id)
 		}
 		return false
@@ -634,7 +665,8 @@ func (b *builder) buildProject(p *ProjectDoc, path string) {
 		Code: b.text(l.at("code"), p.Code, false), CUP: b.text(l.at("cup"), p.CUP, false),
 		Website: b.url(l.at("website"), p.Website)}
 	b.order(l.at("endDate"), proj.StartDate, proj.EndDate)
-	if b.ref(l.at("call"), p.Call, true, kg.KindCall) {
+	callOK := b.ref(l.at("call"), p.Call, true, kg.KindCall)
+	if callOK {
 		proj.CallID = p.Call
 		named := false
 		for _, c := range proj.Sources {
@@ -673,7 +705,7 @@ func (b *builder) buildProject(p *ProjectDoc, path string) {
 		al := l.idx("actions", i)
 		cs := b.cites(al.at("sources"), a.Sources)
 		if b.ref(al.at("action"), a.Action, true, kg.KindAction) {
-			if parent := b.ids[a.Action].parent; p.Call != "" && parent != p.Call {
+			if parent := b.ids[a.Action].parent; callOK && parent != p.Call {
 				b.fail(al.at("action"), "%s is not an action of the project's call %s", a.Action, p.Call)
 			}
 			b.edge(al, &kg.Edge{Type: kg.RelImplements, From: p.ID, To: a.Action,

@@ -134,12 +134,12 @@ func Read(fsys fs.FS) (*Files, Docs, []Problem) {
 			problems = append(problems, yamlProblem(name, err))
 			continue
 		}
-		docs[name] = f
 		items, p := sequence(name, f)
 		if p != nil {
 			problems = append(problems, *p)
 			continue
 		}
+		docs[name] = f
 		broken := map[int]bool{}
 		files.broken[name] = broken
 		var ps []Problem

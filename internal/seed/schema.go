@@ -22,6 +22,16 @@ type Files struct {
 
 func (f *Files) isBroken(file string, i int) bool { return f.broken[file][i] }
 
+func (f *Files) markBroken(file string, i int) {
+	if f.broken == nil {
+		f.broken = map[string]map[int]bool{}
+	}
+	if f.broken[file] == nil {
+		f.broken[file] = map[int]bool{}
+	}
+	f.broken[file][i] = true
+}
+
 // File names of a seed directory, in the order they are read.
 const (
 	SourcesFile       = "sources.yaml"
