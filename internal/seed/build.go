@@ -37,15 +37,15 @@ type entry struct {
 
 // builder validates the decoded files and converts them into a Dataset.
 type builder struct {
-	docs     Docs
-	problems []Problem
-	ids      map[string]entry
-	sources  map[string]*SourceDoc
-	cited    map[string]bool
-	ds       *kg.Dataset
-	edgeKeys map[string]string // edge key -> file:path of its first definition
-	broken     bool             // some source did not decode: unused sources are not reported
-	unreadable map[kg.Kind]bool // kinds whose file could not be read at all
+	docs       Docs
+	problems   []Problem
+	ids        map[string]entry
+	sources    map[string]*SourceDoc
+	cited      map[string]bool
+	ds         *kg.Dataset
+	edgeKeys   map[string]string // edge key -> file:path of its first definition
+	broken     bool              // some source did not decode: unused sources are not reported
+	unreadable map[kg.Kind]bool  // kinds whose file could not be read at all
 }
 
 // fileKinds are the kinds of record each file defines.
