@@ -89,26 +89,27 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 	return srv
 }
 
-// presentError is the one place errors become GraphQL errors: domain codes
-// go to extensions.code; anything without a code is logged and reported as
-// an internal error, so no driver message, query text or stack trace leaks.
+// presentError is the one place errors become GraphQL errors. gqlgen's own
+// errors (parse, validation, complexity) keep their codes; every other error
+// gets the code of its domain error in extensions.code. An error without a
+// domain code is logged and reported as "internal error", so no driver
+// message, query text or stack trace reaches the client.
 func presentError(ctx context.Context, err error) *gqlerror.Error {
 	var gqlErr *gqlerror.Error
-	var kgErr *kg.Error
-	switch {
-	case errors.As(err, &kgErr) || !errors.As(err, &gqlErr):
-		code := kg.ErrorCode(err)
-		if code == kg.EINTERNAL {
-			reqlog.From(ctx).Error("graphql: internal error", "path", graphql.GetPath(ctx).String(), "err", err)
-		}
-		out := gqlerror.WrapPath(graphql.GetPath(ctx), errors.New(kg.ErrorMessage(err)))
-		if errors.As(err, &gqlErr) {
-			out.Path, out.Locations = gqlErr.Path, gqlErr.Locations
-		}
-		out.Extensions = map[string]any{"code": codes[code]}
-		return out
+	if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+		return gqlErr
 	}
-	return gqlErr
+	code := kg.ErrorCode(err)
+	if code == kg.EINTERNAL {
+		reqlog.From(ctx).Error("graphql: internal error", "path", graphql.GetPath(ctx).String(), "err", err)
+	}
+	out := &gqlerror.Error{Message: kg.ErrorMessage(err), Extensions: map[string]any{"code": codes[code]}}
+	if gqlErr != nil {
+		out.Path, out.Locations = gqlErr.Path, gqlErr.Locations
+	} else {
+		out.Path = graphql.GetPath(ctx)
+	}
+	return out
 }
 
 // recoverPanic turns a resolver panic into an internal error for that field;

@@ -1,7 +1,6 @@
 package kg
 
 import (
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -15,10 +14,10 @@ func marshalEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote
 func unmarshalEnum[T ~string](v any, valid []T, name string) (T, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("%s must be a string", name)
+		return "", Errorf(EINVALID, "%s must be a string", name)
 	}
 	if !slices.Contains(valid, T(s)) {
-		return "", fmt.Errorf("%q is not a valid %s", clip(s), name)
+		return "", Errorf(EINVALID, "%q is not a valid %s", clip(s), name)
 	}
 	return T(s), nil
 }

@@ -127,11 +127,11 @@ func (d Date) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(s
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("a Date must be a string")
+		return Errorf(EINVALID, "a Date must be a string")
 	}
 	p, err := ParseDate(s)
 	if err != nil {
-		return err
+		return Errorf(EINVALID, "%v", err)
 	}
 	*d = p
 	return nil

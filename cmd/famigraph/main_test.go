@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func noenv(string) string { return "" }
+
+// TestServeEndToEnd starts the real server on a random port with the real
+// seed, queries it over HTTP and shuts it down gracefully.
+func TestServeEndToEnd(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--seed", filepath.Join("..", "..", "seed")}, pw, &stderr, noenv)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no address printed: %v\nstderr: %s", err, stderr.String())
+	}
+	go io.Copy(io.Discard, pr)
+	_, rest, ok := strings.Cut(line, "http://")
+	if !ok {
+		t.Fatalf("unexpected first line %q", line)
+	}
+	base := "http://" + strings.TrimSuffix(strings.Fields(rest)[0], "/")
+
+	for _, path := range []string{"/healthz", "/readyz", "/"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d", path, resp.StatusCode)
+		}
+	}
+
+	body := `{"query":"{ regions { id } lineage(of: \"call:avviso-1-2023\") { to { id } } }"}`
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Data struct {
+			Regions []struct{ ID string }
+			Lineage []struct{ To struct{ ID string } }
+		}
+		Errors []any
+	}
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if err != nil || len(out.Errors) > 0 || len(out.Data.Regions) != 21 || len(out.Data.Lineage) != 3 {
+		t.Errorf("POST /graphql: err %v, %+v", err, out)
+	}
+	resp, err = http.Get(base + "/graphql?query=" + "%7B%20calls%20%7B%20id%20%7D%20%7D")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `"call:impact"`) {
+		t.Errorf("GET /graphql = %s", b)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit status %d\n%s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+	if !strings.Contains(stderr.String(), "stopped") {
+		t.Errorf("no graceful shutdown in the log:\n%s", stderr.String())
+	}
+}
+
+func TestValidateCommand(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"validate", "--seed", filepath.Join("..", "..", "seed")}, &stdout, &stderr, noenv); code != 0 {
+		t.Fatalf("validate the real seed: exit %d\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "ok, 280 records") {
+		t.Errorf("stdout = %q", stdout.String())
+	}
+
+	dir := t.TempDir()
+	for _, name := range []string{"sources.yaml", "funds.yaml", "calls.yaml", "regions.yaml", "organizations.yaml", "projects.yaml", "places.yaml", "initiatives.yaml"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "internal", "kgtest", "testdata", "fixture", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "projects.yaml" {
+			b = bytes.Replace(b, []byte("region: region:beta"), []byte("region: region:gamma"), 1)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(context.Background(), []string{"validate", "--seed", dir}, &stdout, &stderr, noenv); code != 1 {
+		t.Errorf("validate a broken seed: exit %d, want 1", code)
+	}
+	want := dir + "/projects.yaml:90: region: unknown reference region:gamma\n" + dir + ": 1 problem(s); nothing loaded\n"
+	if stderr.String() != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), want)
+	}
+
+	// serve refuses a broken seed directory and serves nothing.
+	stderr.Reset()
+	if code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--seed", dir}, &stdout, &stderr, noenv); code != 1 {
+		t.Errorf("serve a broken seed: exit %d, want 1", code)
+	}
+}
+
+func TestServeConfigErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"serve", "--addr", "nonsense"}, nil, `--addr "nonsense"`},
+		{[]string{"serve", "--log-format", "xml"}, nil, "--log-format must be text or json"},
+		{[]string{"serve", "--cors-origins", "example.org"}, nil, `"example.org" is not an http(s) origin`},
+		{[]string{"serve"}, map[string]string{"FAMIGRAPH_TIMEOUT": "soon"}, `FAMIGRAPH_TIMEOUT="soon": want a duration`},
+		{[]string{"frobnicate"}, nil, `unknown command "frobnicate"`},
+	} {
+		var stdout, stderr bytes.Buffer
+		getenv := func(k string) string { return c.env[k] }
+		if code := run(context.Background(), c.args, &stdout, &stderr, getenv); code != 2 {
+			t.Errorf("%v: exit %d, want 2", c.args, code)
+		}
+		if !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("%v: stderr %q, want it to contain %q", c.args, stderr.String(), c.want)
+		}
+	}
+}
