@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -18,22 +19,30 @@ import (
 	"github.com/famigraph/famigraph/internal/reqlog"
 )
 
-// ServerConfig tunes the GraphQL handler. Zero values take the defaults below.
+// ServerConfig tunes the GraphQL handler. Zero values take the defaults.
 type ServerConfig struct {
-	Loaders         LoaderConfig
-	ComplexityLimit int  // maximum cost of an operation
-	TokenLimit      int  // maximum number of tokens the parser reads
-	QueryCacheSize  int  // parsed documents kept
-	APQCacheSize    int  // persisted queries kept
-	Introspection   bool // allow __schema and __type queries
+	Loaders        LoaderConfig
+	Limits         Limits
+	QueryCacheSize int  // parsed documents kept
+	APQCacheSize   int  // persisted queries kept
+	Introspection  bool // allow __schema and __type queries
+	// Observer, if set, is told about every operation and every rejection.
+	Observer Observer
+}
+
+// Observer receives the outcome of operations, for metrics.
+type Observer interface {
+	// Operation reports an executed operation: its name ("" if anonymous),
+	// its outcome ("ok", or the code of its first error) and its duration.
+	Operation(name, outcome string, d time.Duration)
+	// Rejected reports an operation refused before execution, by reason.
+	Rejected(reason string)
 }
 
 // Defaults for ServerConfig.
 const (
-	DefaultComplexityLimit = 50000
-	DefaultTokenLimit      = 15000
-	DefaultQueryCacheSize  = 1000
-	DefaultAPQCacheSize    = 1000
+	DefaultQueryCacheSize = 1000
+	DefaultAPQCacheSize   = 1000
 )
 
 // Error codes in extensions.code, for errors famigraph raises itself.
@@ -56,36 +65,49 @@ var codes = map[string]string{
 }
 
 // NewHandler returns the GraphQL HTTP handler over svc: GET and POST
-// transports, a parsed-query cache, persisted queries, a complexity limit, a
-// parser token limit, one error presenter and per-operation loaders.
+// transports, a parsed-query cache, persisted queries, query limits, one
+// error presenter and per-operation loaders.
 func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
-	if cfg.ComplexityLimit == 0 {
-		cfg.ComplexityLimit = DefaultComplexityLimit
-	}
-	if cfg.TokenLimit == 0 {
-		cfg.TokenLimit = DefaultTokenLimit
-	}
 	if cfg.QueryCacheSize == 0 {
 		cfg.QueryCacheSize = DefaultQueryCacheSize
 	}
 	if cfg.APQCacheSize == 0 {
 		cfg.APQCacheSize = DefaultAPQCacheSize
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Service: svc}}))
+	cfg.Limits = cfg.Limits.withDefaults()
+	es := costModel{NewExecutableSchema(Config{Resolvers: &Resolver{Service: svc}})}
+	srv := handler.New(es)
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
-	srv.SetParserTokenLimit(cfg.TokenLimit)
+	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
-	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	lim := &limiter{limits: cfg.Limits}
+	if cfg.Observer != nil {
+		lim.rejected = cfg.Observer.Rejected
+	}
+	srv.Use(lim)
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(WithLoaders(ctx, NewLoaders(svc.Store, cfg.Loaders)))
 	})
+	if cfg.Observer != nil {
+		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+			resp := next(ctx)
+			if opCtx := graphql.GetOperationContext(ctx); opCtx != nil && resp != nil {
+				outcome := "ok"
+				if len(resp.Errors) > 0 {
+					outcome, _ = resp.Errors[0].Extensions["code"].(string)
+				}
+				cfg.Observer.Operation(opCtx.OperationName, outcome, time.Since(opCtx.Stats.OperationStart))
+			}
+			return resp
+		})
+	}
 	return srv
 }
 

@@ -59,6 +59,19 @@ func (e *envDefaults) int64(name string, def int64) int64 {
 	return n
 }
 
+func (e *envDefaults) float(name string, def float64) float64 {
+	v := e.getenv(name)
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		e.fail(fmt.Errorf("%s=%q: want a number", name, v))
+		return def
+	}
+	return f
+}
+
 func (e *envDefaults) fail(err error) {
 	if e.err == nil {
 		e.err = err

@@ -16,6 +16,7 @@ import (
 	"github.com/famigraph/famigraph/internal/httpapi"
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/memstore"
+	"github.com/famigraph/famigraph/internal/metrics"
 )
 
 // serveConfig is the configuration of 'famigraph serve', from flags whose
@@ -32,6 +33,10 @@ type serveConfig struct {
 	logFormat       string
 	logLevel        string
 	trustProxy      bool
+	metrics         bool
+	rateLimit       float64
+	rateBurst       int64
+	limits          graph.Limits
 }
 
 func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*serveConfig, error) {
@@ -50,6 +55,19 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*s
 	fs.StringVar(&c.logFormat, "log-format", env.str("FAMIGRAPH_LOG_FORMAT", "text"), "log format: text or json (FAMIGRAPH_LOG_FORMAT)")
 	fs.StringVar(&c.logLevel, "log-level", env.str("FAMIGRAPH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (FAMIGRAPH_LOG_LEVEL)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", env.boolean("FAMIGRAPH_TRUST_PROXY", false), "take client addresses from X-Forwarded-For (FAMIGRAPH_TRUST_PROXY)")
+	fs.BoolVar(&c.metrics, "metrics", env.boolean("FAMIGRAPH_METRICS", true), "serve Prometheus metrics at /metrics (FAMIGRAPH_METRICS)")
+	fs.Float64Var(&c.rateLimit, "rate-limit", env.float("FAMIGRAPH_RATE_LIMIT", 0), "GraphQL requests per second per client; 0 disables (FAMIGRAPH_RATE_LIMIT)")
+	fs.Int64Var(&c.rateBurst, "rate-burst", env.int64("FAMIGRAPH_RATE_BURST", 0), "burst of the per-client rate limit; 0 means the rate rounded up (FAMIGRAPH_RATE_BURST)")
+	intFlag := func(p *int, name, envName string, def int, usage string) {
+		v := env.int64(envName, int64(def))
+		*p = int(v)
+		fs.IntVar(p, name, int(v), usage+" ("+envName+")")
+	}
+	intFlag(&c.limits.MaxCost, "max-cost", "FAMIGRAPH_MAX_COST", graph.DefaultMaxCost, "maximum estimated cost of an operation")
+	intFlag(&c.limits.MaxDepth, "max-depth", "FAMIGRAPH_MAX_DEPTH", graph.DefaultMaxDepth, "maximum nesting of an operation")
+	intFlag(&c.limits.MaxAliases, "max-aliases", "FAMIGRAPH_MAX_ALIASES", graph.DefaultMaxAliases, "maximum aliased fields in an operation")
+	intFlag(&c.limits.MaxRootFields, "max-root-fields", "FAMIGRAPH_MAX_ROOT_FIELDS", graph.DefaultMaxRootFields, "maximum top-level fields in an operation")
+	intFlag(&c.limits.MaxTokens, "max-tokens", "FAMIGRAPH_MAX_TOKENS", graph.DefaultMaxTokens, "maximum tokens the parser reads")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -78,6 +96,15 @@ func (c *serveConfig) validate() error {
 	}
 	if _, err := parseLevel(c.logLevel); err != nil {
 		errs = append(errs, err)
+	}
+	if c.rateLimit < 0 || c.rateBurst < 0 {
+		errs = append(errs, fmt.Errorf("--rate-limit and --rate-burst must not be negative"))
+	}
+	for name, v := range map[string]int{"--max-cost": c.limits.MaxCost, "--max-depth": c.limits.MaxDepth,
+		"--max-aliases": c.limits.MaxAliases, "--max-root-fields": c.limits.MaxRootFields, "--max-tokens": c.limits.MaxTokens} {
+		if v < 1 {
+			errs = append(errs, fmt.Errorf("%s must be at least 1", name))
+		}
 	}
 	for _, o := range c.origins() {
 		if o != "*" && !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
@@ -134,12 +161,26 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	logger.Info("embedded store ready", "seed", cfg.seedDir, "nodes", len(ds.Nodes), "relationships", len(ds.Edges),
 		"load_ms", time.Since(start).Milliseconds())
 
-	svc := &kg.Service{Store: store}
-	gql := graph.NewHandler(svc, graph.ServerConfig{Introspection: cfg.introspection})
-	router := httpapi.NewRouter(httpapi.Config{
-		GraphQL: gql, Ready: store.Ping, Logger: logger, CORSOrigins: cfg.origins(),
+	return serveStore(ctx, cfg, store, store.Ping, logger, stdout)
+}
+
+// serveStore serves the API over store with every piece of the HTTP edge.
+func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, ready func(context.Context) error, logger *slog.Logger, stdout io.Writer) int {
+	gqlCfg := graph.ServerConfig{Introspection: cfg.introspection, Limits: cfg.limits}
+	httpCfg := httpapi.Config{
+		Ready: ready, Logger: logger, CORSOrigins: cfg.origins(),
 		MaxBodyBytes: cfg.maxBody, Timeout: cfg.timeout, Playground: cfg.playground, TrustProxy: cfg.trustProxy,
-	})
+		RateLimit: httpapi.RateLimit{Rate: cfg.rateLimit, Burst: int(cfg.rateBurst)},
+	}
+	if cfg.metrics {
+		m := metrics.New()
+		store = m.InstrumentStore(store)
+		gqlCfg.Observer = m
+		httpCfg.Metrics, httpCfg.Rejected, httpCfg.Ready = m.Handler(), m.Rejected, m.Ready(ready)
+		httpCfg.Middleware = append(httpCfg.Middleware, m.Middleware)
+	}
+	httpCfg.GraphQL = graph.NewHandler(&kg.Service{Store: store}, gqlCfg)
+	router := httpapi.NewRouter(httpCfg)
 	return listenAndServe(ctx, cfg, router, logger, stdout)
 }
 

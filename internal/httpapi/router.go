@@ -34,11 +34,16 @@ type Config struct {
 	Playground bool
 	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP.
 	TrustProxy bool
-	// Extra routes (e.g. /metrics), mounted as given.
-	Extra map[string]http.Handler
+	// RateLimit bounds GraphQL requests per client; zero disables it.
+	RateLimit RateLimit
+	// Metrics, if set, is served at /metrics.
+	Metrics http.Handler
 	// Middleware wraps every request after the request id and logger are set
-	// (e.g. metrics, rate limits).
+	// (e.g. metrics).
 	Middleware []func(http.Handler) http.Handler
+	// Rejected, if set, is told of every request refused at the edge, by
+	// reason.
+	Rejected func(reason string)
 }
 
 // Defaults for Config.
@@ -57,6 +62,9 @@ func NewRouter(cfg Config) http.Handler {
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Rejected == nil {
+		cfg.Rejected = func(string) {}
 	}
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
@@ -90,15 +98,25 @@ func NewRouter(cfg Config) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(cfg.GraphQL)
+	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected))
+	if cfg.RateLimit.Rate > 0 {
+		gql = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)(gql)
+	}
 	r.Method(http.MethodGet, "/graphql", gql)
 	r.Method(http.MethodPost, "/graphql", gql)
 	if cfg.Playground {
 		r.Method(http.MethodGet, "/", playground.Handler("famigraph", "/graphql"))
 	}
-	for path, h := range cfg.Extra {
-		r.Method(http.MethodGet, path, h)
+	if cfg.Metrics != nil {
+		r.Method(http.MethodGet, "/metrics", cfg.Metrics)
 	}
+	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Allow", "GET, POST")
+		writeError(w, responseMediaType(req), http.StatusMethodNotAllowed, CodeMethodNotAllowed, "method not allowed")
+	})
+	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
+		writeError(w, responseMediaType(req), http.StatusNotFound, CodeNotFound, "no such endpoint")
+	})
 	return r
 }
 

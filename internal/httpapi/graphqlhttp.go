@@ -1,0 +1,163 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// Codes of requests refused at the HTTP edge, in extensions.code.
+const (
+	CodeBadRequest       = "BAD_REQUEST"
+	CodeMediaType        = "UNSUPPORTED_MEDIA_TYPE"
+	CodeTooLarge         = "PAYLOAD_TOO_LARGE"
+	CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+	CodeNotFound         = "NOT_FOUND"
+	CodeRateLimited      = "RATE_LIMITED"
+)
+
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// graphqlOverHTTP makes the GraphQL endpoint follow the GraphQL-over-HTTP
+// specification: a request that is not well-formed (wrong content type,
+// body that is not a JSON object of the right shape, missing query) is
+// refused with a 4xx status and a coded error before gqlgen sees it, without
+// echoing the body; a well-formed request that fails parsing or validation
+// gets 200 with application/json and 400 with
+// application/graphql-response+json (gqlgen answers 422).
+func graphqlOverHTTP(next http.Handler, rejected func(reason string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		media := responseMediaType(r)
+		refuse := func(status int, code, reason, msg string) {
+			rejected(reason)
+			writeError(w, media, status, code, msg)
+		}
+		switch r.Method {
+		case http.MethodPost:
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != mediaJSON {
+				refuse(http.StatusUnsupportedMediaType, CodeMediaType, "media_type", "a POST request must have Content-Type application/json")
+				return
+			}
+			body, err := io.ReadAll(r.Body)
+			var tooLarge *http.MaxBytesError
+			switch {
+			case errors.As(err, &tooLarge):
+				refuse(http.StatusRequestEntityTooLarge, CodeTooLarge, "too_large", "the request body is larger than the limit")
+				return
+			case err != nil:
+				refuse(http.StatusBadRequest, CodeBadRequest, "malformed", "the request body could not be read")
+				return
+			}
+			if msg := checkBody(body); msg != "" {
+				refuse(http.StatusBadRequest, CodeBadRequest, "malformed", msg)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		case http.MethodGet:
+			q := r.URL.Query()
+			if q.Get("query") == "" && q.Get("extensions") == "" {
+				refuse(http.StatusBadRequest, CodeBadRequest, "malformed", "a GET request needs a query parameter")
+				return
+			}
+			if !utf8.ValidString(q.Get("query")) || !utf8.ValidString(q.Get("variables")) {
+				refuse(http.StatusBadRequest, CodeBadRequest, "malformed", "the query parameter is not valid UTF-8")
+				return
+			}
+		}
+		next.ServeHTTP(&statusRewriter{ResponseWriter: w, media: media, rejected: rejected}, r)
+	})
+}
+
+// checkBody checks that body is a GraphQL-over-HTTP request: a JSON object
+// whose query is a string (it may be absent for a persisted query), whose
+// operationName is a string or null and whose variables and extensions are
+// objects or null. It returns what is wrong, or "".
+func checkBody(body []byte) string {
+	if !utf8.Valid(body) {
+		return "the request body is not valid UTF-8"
+	}
+	var p map[string]json.RawMessage
+	if err := json.Unmarshal(body, &p); err != nil {
+		return "the request body is not a JSON object"
+	}
+	kind := func(raw json.RawMessage) byte {
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+			return 0
+		}
+		return raw[0]
+	}
+	query, hasQuery := p["query"]
+	switch k := kind(query); {
+	case k == 0 && !hasQuery && kind(p["extensions"]) == '{':
+		// A persisted query may come without its text.
+	case k != '"':
+		return "query must be a string"
+	}
+	if k := kind(p["operationName"]); k != 0 && k != '"' {
+		return "operationName must be a string"
+	}
+	for _, name := range []string{"variables", "extensions"} {
+		if k := kind(p[name]); k != 0 && k != '{' {
+			return name + " must be an object"
+		}
+	}
+	return ""
+}
+
+// responseMediaType picks the response media type from Accept, as gqlgen
+// does: application/json unless the client prefers the GraphQL response type.
+func responseMediaType(r *http.Request) string {
+	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case mediaGraphQLResponse:
+			return mediaGraphQLResponse
+		case mediaJSON, "*/*", "application/*":
+			return mediaJSON
+		}
+	}
+	return mediaJSON
+}
+
+// statusRewriter replaces gqlgen's 422 for documents that fail parsing or
+// validation by the status the specification gives for the media type.
+type statusRewriter struct {
+	http.ResponseWriter
+	media    string
+	rejected func(string)
+}
+
+func (s *statusRewriter) WriteHeader(code int) {
+	if code == http.StatusUnprocessableEntity {
+		s.rejected("invalid")
+		code = http.StatusOK
+		if s.media == mediaGraphQLResponse {
+			code = http.StatusBadRequest
+		}
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRewriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// writeError writes a GraphQL response with one coded error.
+func writeError(w http.ResponseWriter, media string, status int, code, msg string) {
+	w.Header().Set("Content-Type", media)
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": code}}},
+	})
+}

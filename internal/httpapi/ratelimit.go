@@ -1,0 +1,90 @@
+package httpapi
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// RateLimit is a per-client token bucket: Rate requests per second with
+// bursts of Burst. A zero Rate disables it.
+type RateLimit struct {
+	Rate  float64
+	Burst int
+}
+
+// clientLimiter keeps one bucket per client address and forgets clients idle
+// for longer than idle.
+type clientLimiter struct {
+	cfg     RateLimit
+	idle    time.Duration
+	mu      sync.Mutex
+	clients map[string]*client
+	sweep   time.Time
+	now     func() time.Time
+}
+
+type client struct {
+	limiter *rate.Limiter
+	seen    time.Time
+}
+
+func newClientLimiter(cfg RateLimit) *clientLimiter {
+	if cfg.Burst < 1 {
+		cfg.Burst = max(1, int(math.Ceil(cfg.Rate)))
+	}
+	return &clientLimiter{cfg: cfg, idle: 5 * time.Minute, clients: map[string]*client{}, now: time.Now}
+}
+
+// allow takes a token from the client's bucket, or says how long to wait.
+func (l *clientLimiter) allow(addr string) (bool, time.Duration) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.sweep) > l.idle {
+		for k, c := range l.clients {
+			if now.Sub(c.seen) > l.idle {
+				delete(l.clients, k)
+			}
+		}
+		l.sweep = now
+	}
+	c := l.clients[addr]
+	if c == nil {
+		c = &client{limiter: rate.NewLimiter(rate.Limit(l.cfg.Rate), l.cfg.Burst)}
+		l.clients[addr] = c
+	}
+	c.seen = now
+	r := c.limiter.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// middleware refuses requests beyond the client's rate with 429 and
+// Retry-After. The client is the remote address (as set by RealIP when
+// proxies are trusted), without its port.
+func (l *clientLimiter) middleware(rejected func(string)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			host, _, err := net.SplitHostPort(r.RemoteAddr)
+			if err != nil {
+				host = r.RemoteAddr
+			}
+			if ok, wait := l.allow(host); !ok {
+				rejected("rate_limited")
+				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+				writeError(w, responseMediaType(r), http.StatusTooManyRequests, CodeRateLimited, "too many requests: slow down")
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

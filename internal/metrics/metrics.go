@@ -1,0 +1,171 @@
+// Package metrics exposes famigraph's Prometheus metrics: HTTP requests,
+// GraphQL operations by name and outcome, rejected operations, and store
+// round trips.
+package metrics
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/famigraph/famigraph/internal/kg"
+)
+
+// Metrics holds the collectors and their registry.
+type Metrics struct {
+	registry      *prometheus.Registry
+	httpRequests  *prometheus.CounterVec
+	httpDuration  *prometheus.HistogramVec
+	operations    *prometheus.CounterVec
+	opDuration    *prometheus.HistogramVec
+	rejected      *prometheus.CounterVec
+	storeCalls    *prometheus.CounterVec
+	storeDuration *prometheus.HistogramVec
+	storeErrors   *prometheus.CounterVec
+	ready         prometheus.Gauge
+
+	mu    sync.Mutex
+	names map[string]bool // operation names seen, bounded
+}
+
+// maxOperationNames bounds the operation label's values: clients choose
+// operation names, and each distinct value is a new time series.
+const maxOperationNames = 200
+
+var latencyBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
+
+// New registers famigraph's collectors, with the Go runtime and process
+// collectors, in a fresh registry.
+func New() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "famigraph_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"route", "code"}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "famigraph_http_request_duration_seconds", Help: "HTTP request latency by route.", Buckets: latencyBuckets,
+		}, []string{"route"}),
+		operations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "famigraph_graphql_operations_total",
+			Help: "GraphQL operations executed, by operation name and outcome (ok, or the code of the first error).",
+		}, []string{"operation", "outcome"}),
+		opDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "famigraph_graphql_operation_duration_seconds", Help: "GraphQL operation latency by operation name.", Buckets: latencyBuckets,
+		}, []string{"operation"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "famigraph_graphql_rejected_total",
+			Help: "Requests refused before execution, by reason (cost, depth, aliases, rootFields, invalid, malformed, media_type, too_large, rate_limited).",
+		}, []string{"reason"}),
+		storeCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "famigraph_store_calls_total", Help: "Store round trips, by method (and batched query).",
+		}, []string{"method"}),
+		storeDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "famigraph_store_call_duration_seconds", Help: "Store round-trip latency by method.", Buckets: latencyBuckets,
+		}, []string{"method"}),
+		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "famigraph_store_errors_total", Help: "Failed store calls, by method and error code.",
+		}, []string{"method", "code"}),
+		ready: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "famigraph_store_ready", Help: "1 when the last readiness check of the store succeeded, else 0.",
+		}),
+		names: map[string]bool{},
+	}
+	m.registry.MustRegister(m.httpRequests, m.httpDuration, m.operations, m.opDuration, m.rejected,
+		m.storeCalls, m.storeDuration, m.storeErrors, m.ready,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics in the Prometheus exposition format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}
+
+// Middleware counts and times HTTP requests by route pattern.
+func (m *Metrics) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		route := routeOf(r.URL.Path)
+		m.httpRequests.WithLabelValues(route, strconv.Itoa(ww.Status())).Inc()
+		m.httpDuration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	})
+}
+
+// routeOf maps a path to one of the server's routes, so that arbitrary paths
+// do not become label values.
+func routeOf(path string) string {
+	switch path {
+	case "/graphql", "/healthz", "/readyz", "/metrics", "/":
+		return path
+	}
+	return "other"
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_]`)
+
+// Operation implements graph.Observer.
+func (m *Metrics) Operation(name, outcome string, d time.Duration) {
+	name = m.operationLabel(name)
+	if outcome == "" {
+		outcome = "error"
+	}
+	m.operations.WithLabelValues(name, outcome).Inc()
+	m.opDuration.WithLabelValues(name).Observe(d.Seconds())
+}
+
+func (m *Metrics) operationLabel(name string) string {
+	if name == "" {
+		return "anonymous"
+	}
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	name = unsafeName.ReplaceAllString(name, "_")
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.names[name] {
+		if len(m.names) >= maxOperationNames {
+			return "other"
+		}
+		m.names[name] = true
+	}
+	return name
+}
+
+// Rejected implements graph.Observer and counts requests refused at the HTTP
+// edge.
+func (m *Metrics) Rejected(reason string) { m.rejected.WithLabelValues(reason).Inc() }
+
+// Ready wraps a readiness check to record its result.
+func (m *Metrics) Ready(check func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		err := check(ctx)
+		if err != nil {
+			m.ready.Set(0)
+		} else {
+			m.ready.Set(1)
+		}
+		return err
+	}
+}
+
+// InstrumentStore returns s with every call counted and timed.
+func (m *Metrics) InstrumentStore(s kg.Store) kg.Store { return &store{Store: s, m: m} }
+
+func (m *Metrics) observe(method string, start time.Time, err error) {
+	m.storeCalls.WithLabelValues(method).Inc()
+	m.storeDuration.WithLabelValues(method).Observe(time.Since(start).Seconds())
+	if err != nil {
+		m.storeErrors.WithLabelValues(method, kg.ErrorCode(err)).Inc()
+	}
+}
