@@ -126,8 +126,8 @@ const mapQuery = `{
 }`
 
 // TestRoundTripsDoNotGrowWithItems checks that each relationship field of a
-// query costs one store call, however many items the level holds: the same
-// count on the 3-project fixture and on the real seed.
+// query costs at most one store call, however many items the level holds:
+// the same bound on the 3-project fixture and on the real seed.
 func TestRoundTripsDoNotGrowWithItems(t *testing.T) {
 	// Regions; RegionCalls, RegionProjects; Nodes (call of each project,
 	// organization of each participation — one loader, two levels);
@@ -142,8 +142,13 @@ func TestRoundTripsDoNotGrowWithItems(t *testing.T) {
 		for _, r := range out.Regions {
 			projects += len(r.Projects)
 		}
-		if fmt.Sprint(store.calls) != fmt.Sprint(want) {
-			t.Errorf("%d regions, %d projects: store calls %v, want %v", len(out.Regions), projects, store.calls, want)
+		// Two levels of the same loader may share a batch when their
+		// windows overlap: fewer calls, never more.
+		for method, n := range store.calls {
+			if n > want[method] || n < 1 {
+				t.Errorf("%d regions, %d projects: store calls %v, want at most %v", len(out.Regions), projects, store.calls, want)
+				break
+			}
 		}
 	}
 }

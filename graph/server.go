@@ -54,6 +54,7 @@ const (
 	CodeUnavailable = "UNAVAILABLE"
 	CodeTimeout     = "TIMEOUT"
 	CodeInternal    = "INTERNAL"
+	CodeBadRequest  = "BAD_REQUEST"
 )
 
 var codes = map[string]string{
@@ -103,7 +104,11 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 				if len(resp.Errors) > 0 {
 					outcome, _ = resp.Errors[0].Extensions["code"].(string)
 				}
-				cfg.Observer.Operation(opCtx.OperationName, outcome, time.Since(opCtx.Stats.OperationStart))
+				name := opCtx.OperationName
+				if name == "" && opCtx.Operation != nil {
+					name = opCtx.Operation.Name
+				}
+				cfg.Observer.Operation(name, outcome, time.Since(opCtx.Stats.OperationStart))
 			}
 			return resp
 		})
@@ -119,6 +124,14 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 func presentError(ctx context.Context, err error) *gqlerror.Error {
 	var gqlErr *gqlerror.Error
 	if errors.As(err, &gqlErr) && gqlErr.Err == nil {
+		if _, ok := gqlErr.Extensions["code"]; !ok {
+			// gqlgen refuses some requests without a code (e.g. a
+			// persisted query whose hash does not match its text).
+			if gqlErr.Extensions == nil {
+				gqlErr.Extensions = map[string]any{}
+			}
+			gqlErr.Extensions["code"] = CodeBadRequest
+		}
 		return gqlErr
 	}
 	code := kg.ErrorCode(err)
