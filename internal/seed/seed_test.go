@@ -14,7 +14,9 @@ import (
 )
 
 // fixture returns an editable copy of the fixture seed directory.
-func fixture(t *testing.T) fstest.MapFS {
+func fixture(t *testing.T) fstest.MapFS { return fixtureFS(t) }
+
+func fixtureFS(t testing.TB) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
 	for _, name := range seed.FileNames {
