@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/famigraph/famigraph/internal/kg"
+	"github.com/famigraph/famigraph/internal/kgtest"
+	"github.com/famigraph/famigraph/internal/memstore"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
@@ -169,5 +174,79 @@ func TestServeConfigErrors(t *testing.T) {
 		if !strings.Contains(stderr.String(), c.want) {
 			t.Errorf("%v: stderr %q, want it to contain %q", c.args, stderr.String(), c.want)
 		}
+	}
+}
+
+// blockingStore holds Calls until released, to keep a request in flight.
+type blockingStore struct {
+	kg.Store
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingStore) Calls(ctx context.Context) ([]*kg.Call, error) {
+	close(b.entered)
+	<-b.release
+	return b.Store.Calls(ctx)
+}
+
+// TestShutdownFinishesInFlightRequests starts a request, asks the server to
+// stop while the request waits in the store, and checks that the request
+// still gets its answer and the server then exits cleanly.
+func TestShutdownFinishesInFlightRequests(t *testing.T) {
+	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--metrics=false"}, io.Discard, noenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &blockingStore{Store: memstore.New(kgtest.Fixture(t)), entered: make(chan struct{}), release: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	go func() {
+		done <- serveStore(ctx, cfg, store, store.Ping, logger, pw)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+	_, rest, _ := strings.Cut(line, "http://")
+	url := "http://" + strings.TrimSuffix(strings.Fields(rest)[0], "/") + "/graphql"
+
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	res := make(chan result, 1)
+	go func() {
+		resp, err := http.Post(url, "application/json", strings.NewReader(`{"query":"{ calls { id } }"}`))
+		if err != nil {
+			res <- result{err: err}
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		res <- result{status: resp.StatusCode, body: string(b)}
+	}()
+	<-store.entered
+	cancel() // shutdown begins with the request in flight
+	select {
+	case code := <-done:
+		t.Fatalf("server exited (%d) before the in-flight request finished", code)
+	case r := <-res:
+		t.Fatalf("request finished before it was released: %+v", r)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(store.release)
+	r := <-res
+	if r.err != nil || r.status != 200 || !strings.Contains(r.body, "call:new") {
+		t.Errorf("in-flight request: %+v", r)
+	}
+	if code := <-done; code != 0 {
+		t.Errorf("exit status %d", code)
 	}
 }
