@@ -183,7 +183,7 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			}
 		}
 		for w := range words {
-			for _, text := range []string{w, w[:3]} {
+			for _, text := range []string{w, string([]rune(w)[:3])} {
 				q := kg.SearchQuery{Text: text, First: kg.MaxSearchHits}
 				want, _ := ref.Search(ctx(t), q)
 				got, err := s.Search(ctx(t), q)

@@ -1,0 +1,444 @@
+package neo4jstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/famigraph/famigraph/internal/kg"
+	"github.com/famigraph/famigraph/internal/memstore"
+)
+
+// fakeNeo4j is a runner that answers each statement the way Neo4j would,
+// with the embedded store standing in for the Cypher: rows shaped as the
+// statement's RETURN clause shapes them, values typed as the driver types
+// them (neo4j.Date, neo4j.Point2D, int64, []any, nil for missing
+// properties). It tests everything on the Go side of the seam: parameters,
+// batching, alignment, decoding, error translation. The Cypher itself is
+// checked by make cypher-check and by the suite against a real Neo4j.
+//
+// Writes keep what a database would: the hash of every node and
+// relationship, so that seeding reports are exact.
+type fakeNeo4j struct {
+	t testing.TB
+
+	mu    sync.Mutex
+	ref   *memstore.Store
+	ds    *kg.Dataset
+	nodes map[string]string // id -> hash
+	rels  map[string]string // type|from|to -> hash
+	calls []fakeCall
+	// fail, if set, answers instead of the database (to inject faults).
+	fail func(ctx context.Context, st Statement) error
+}
+
+type fakeCall struct {
+	st     Statement
+	params map[string]any
+	write  bool
+}
+
+func newFake(t testing.TB, ds *kg.Dataset) *fakeNeo4j {
+	f := &fakeNeo4j{t: t, nodes: map[string]string{}, rels: map[string]string{}}
+	f.setData(ds)
+	return f
+}
+
+// setData makes reads answer from ds.
+func (f *fakeNeo4j) setData(ds *kg.Dataset) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ds = ds
+	f.ref = memstore.New(ds)
+}
+
+func (f *fakeNeo4j) sent() []fakeCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.calls)
+}
+
+func (f *fakeNeo4j) read(ctx context.Context, st Statement, params map[string]any) ([]record, error) {
+	return f.do(ctx, st, params, false)
+}
+
+func (f *fakeNeo4j) write(ctx context.Context, st Statement, params map[string]any) ([]record, error) {
+	return f.do(ctx, st, params, true)
+}
+
+func (f *fakeNeo4j) ping(ctx context.Context) error {
+	_, err := f.do(ctx, stPing, nil, false)
+	return err
+}
+
+func (f *fakeNeo4j) close(context.Context) error { return nil }
+
+func (f *fakeNeo4j) do(ctx context.Context, st Statement, params map[string]any, write bool) ([]record, error) {
+	f.t.Helper()
+	f.mu.Lock()
+	f.calls = append(f.calls, fakeCall{st: st, params: params, write: write})
+	fail := f.fail
+	f.mu.Unlock()
+	// The parameters must be exactly those the Cypher names.
+	var names []string
+	for k := range params {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, st.Params) {
+		f.t.Errorf("%s: sent parameters %v, the statement uses %v", st.Name, names, st.Params)
+	}
+	if reg := registry.byName[st.Name]; reg == nil || reg.Cypher != st.Cypher {
+		f.t.Errorf("%s: sent a statement that Statements() does not list", st.Name)
+	}
+	if fail != nil {
+		if err := fail(ctx, st); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if write {
+		return f.answerWrite(st, params)
+	}
+	return f.answerRead(ctx, st, params)
+}
+
+func strs(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]any) ([]record, error) {
+	f.mu.Lock()
+	ref := f.ref
+	f.mu.Unlock()
+	name := st.Name
+	switch {
+	case name == "ping":
+		return []record{{"ok": int64(1)}}, nil
+	case name == "nodes":
+		ids := strs(p["ids"])
+		ns, _ := ref.Nodes(ctx, ids)
+		var out []record
+		// Neo4j does not promise any order: answer backwards.
+		for i := len(ids) - 1; i >= 0; i-- {
+			if ns[i] != nil {
+				out = append(out, record{"id": ids[i], "node": nodeMap(ns[i], allKinds)})
+			}
+		}
+		return out, nil
+	case strings.HasPrefix(name, "related."):
+		q := kg.NodeQuery(strings.TrimPrefix(name, "related."))
+		ids := strs(p["ids"])
+		slices.Sort(ids)
+		res, err := ref.Related(ctx, q, ids)
+		if err != nil {
+			return nil, err
+		}
+		var out []record
+		for i, id := range ids {
+			for _, n := range res[i] {
+				out = append(out, record{"id": id, "node": nodeMap(n, []kg.Kind{kg.KindOf(n.NodeID())})})
+			}
+		}
+		return out, nil
+	case strings.HasPrefix(name, "edges."):
+		q := kg.EdgeQuery(strings.TrimPrefix(name, "edges."))
+		ids := strs(p["ids"])
+		slices.Sort(ids)
+		res, err := ref.Edges(ctx, q, ids)
+		if err != nil {
+			return nil, err
+		}
+		var out []record
+		for i, id := range ids {
+			for _, e := range res[i] {
+				out = append(out, record{"id": id, "edge": edgeMap(e)})
+			}
+		}
+		return out, nil
+	case name == "regions":
+		rs, _ := ref.Regions(ctx)
+		var out []record
+		for _, r := range rs {
+			out = append(out, record{"node": nodeMap(r, nil)})
+		}
+		return out, nil
+	case name == "regionsByNUTS":
+		codes := strs(p["codes"])
+		rs, _ := ref.RegionsByNUTS(ctx, codes)
+		var out []record
+		for i, r := range rs {
+			if r != nil {
+				out = append(out, record{"code": codes[i], "node": nodeMap(r, nil)})
+			}
+		}
+		slices.Reverse(out)
+		return out, nil
+	case name == "calls":
+		cs, _ := ref.Calls(ctx)
+		var out []record
+		for _, c := range cs {
+			out = append(out, record{"node": nodeMap(c, nil)})
+		}
+		return out, nil
+	case name == "funds":
+		fs, _ := ref.Funds(ctx)
+		var out []record
+		for _, x := range fs {
+			out = append(out, record{"node": nodeMap(x, nil)})
+		}
+		return out, nil
+	case name == "stats":
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return []record{{"nodes": int64(len(f.nodes)), "relationships": int64(len(f.rels))}}, nil
+	case name == "organizations":
+		pg, err := ref.Organizations(ctx, kg.OrganizationFilter{Kinds: typed[kg.OrgKind](p["kinds"]),
+			RegionIDs: strs(p["regionIds"]), CallIDs: strs(p["callIds"]), Roles: typed[kg.Role](p["roles"])},
+			kg.Page{First: int(p["first"].(int64)), After: p["after"].(string)})
+		if err != nil {
+			return nil, err
+		}
+		items := []any{}
+		for _, o := range pg.Items {
+			items = append(items, nodeMap(o, orgKinds))
+		}
+		return []record{{"total": int64(pg.Total), "hasNext": pg.HasNext, "items": items}}, nil
+	case name == "projects":
+		pg, err := ref.Projects(ctx, kg.ProjectFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"]),
+			OrganizationIDs: strs(p["organizationIds"]), Roles: typed[kg.Role](p["roles"])},
+			kg.Page{First: int(p["first"].(int64)), After: p["after"].(string)})
+		if err != nil {
+			return nil, err
+		}
+		items := []any{}
+		for _, x := range pg.Items {
+			items = append(items, nodeMap(x, nil))
+		}
+		return []record{{"total": int64(pg.Total), "hasNext": pg.HasNext, "items": items}}, nil
+	case name == "participations":
+		es, _ := ref.Participations(ctx, kg.NetworkFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"])})
+		var out []record
+		for _, e := range es {
+			out = append(out, record{"edge": edgeMap(e)})
+		}
+		return out, nil
+	case name == "search":
+		// The text is gone by now: rebuild it from the Lucene query, which
+		// also checks that the query is only escaped prefix terms.
+		var words []string
+		for _, part := range strings.Split(p["query"].(string), " AND ") {
+			if !strings.HasSuffix(part, "*") {
+				f.t.Errorf("search query part %q is not a prefix term", part)
+			}
+			words = append(words, strings.ReplaceAll(strings.TrimSuffix(part, "*"), `\`, ""))
+		}
+		hits, err := ref.Search(ctx, kg.SearchQuery{Text: strings.Join(words, " "), First: int(p["first"].(int64)),
+			Kinds: typed[kg.Kind](p["searchKinds"])})
+		if err != nil {
+			return nil, err
+		}
+		var out []record
+		for _, h := range hits {
+			out = append(out, record{"id": h.ID, "score": h.Score})
+		}
+		return out, nil
+	case name == "paths" || name == "pathsRestricted":
+		q := kg.PathQuery{From: p["from"].(string), To: p["to"].(string), MaxLength: int(p["maxLength"].(int64)),
+			First: int(p["first"].(int64))}
+		if name == "pathsRestricted" {
+			q.Relations = typed[kg.RelType](p["relations"])
+		}
+		ps, _ := ref.Paths(ctx, q)
+		var out []record
+		for _, path := range ps {
+			nodes, rels := []any{}, []any{}
+			for _, n := range path.Nodes {
+				nodes = append(nodes, n)
+			}
+			for _, r := range path.Relations {
+				rels = append(rels, string(r))
+			}
+			out = append(out, record{"nodeIds": nodes, "relTypes": rels})
+		}
+		return out, nil
+	case name == "lineageBackward" || name == "lineageForward":
+		dir := kg.Backward
+		if name == "lineageForward" {
+			dir = kg.Forward
+		}
+		ls, _ := ref.Lineage(ctx, kg.LineageQuery{Of: p["of"].(string), Direction: dir, MaxDepth: int(p["maxDepth"].(int64))})
+		var out []record
+		for _, l := range ls {
+			out = append(out, record{"fromId": l.From, "toId": l.To, "relation": string(l.Relation),
+				"depth": int64(l.Depth), "sources": jsonOrNil(l.Sources)})
+		}
+		return out, nil
+	}
+	f.t.Errorf("fake: no answer for read statement %s", name)
+	return nil, fmt.Errorf("fake: no answer for %s", name)
+}
+
+func typed[T ~string](v any) []T {
+	var out []T
+	for _, s := range strs(v) {
+		out = append(out, T(s))
+	}
+	return out
+}
+
+func jsonOrNil(cs []kg.Citation) any {
+	p := props{}
+	if err := p.json(propSources, citationsJSON(cs), len(cs) == 0); err != nil {
+		panic(err)
+	}
+	return p[propSources]
+}
+
+// nodeMap is what projection returns for n: every property the projection
+// names (nil when the node lacks it) and the reference lists.
+func nodeMap(n kg.Node, kinds []kg.Kind) map[string]any {
+	kind := kg.KindOf(n.NodeID())
+	if kinds == nil {
+		kinds = []kg.Kind{kind}
+	}
+	row, err := encodeNode(n)
+	if err != nil {
+		panic(err)
+	}
+	m := map[string]any{}
+	keys := slices.Clone(commonProps)
+	for _, k := range kinds {
+		keys = appendUnique(keys, kindProps[k]...)
+	}
+	for _, k := range keys {
+		m[k] = row.props[k] // nil when absent, as in a map projection
+	}
+	list := func(ids ...string) []any {
+		out := []any{}
+		for _, id := range ids {
+			if id != "" {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	switch n := n.(type) {
+	case *kg.Body:
+		m["regionIds"] = list(n.RegionID)
+	case *kg.Call:
+		objs := slices.Clone(n.ObjectiveIDs)
+		slices.Reverse(objs) // Neo4j does not order them
+		m["fundIds"], m["objectiveIds"], m["issuerIds"] = list(n.FundID), list(objs...), list(n.IssuerID)
+	case *kg.Objective:
+		m["fundIds"] = list(n.FundID)
+	case *kg.Action:
+		m["callIds"] = list(n.CallID)
+	case *kg.Amendment:
+		m["callIds"] = list(n.CallID)
+	case *kg.Project:
+		m["callIds"], m["regionIds"], m["leadIds"] = list(n.CallID), list(n.RegionID), list(n.LeadID)
+	case *kg.Place:
+		m["regionIds"], m["municipalityIds"] = list(n.RegionID), list(n.MunicipalityID)
+	case *kg.Initiative:
+		m["regionIds"], m["fundIds"] = list(n.RegionID), list(n.FundID)
+	}
+	return m
+}
+
+// edgeMap is what edgeProjection returns for e.
+func edgeMap(e *kg.Edge) map[string]any {
+	row, err := encodeEdge(e)
+	if err != nil {
+		panic(err)
+	}
+	m := map[string]any{"fromId": e.From, "toId": e.To, propConfidence: row.props[propConfidence],
+		propSources: row.props[propSources]}
+	for _, k := range relProps[e.Type] {
+		m[k] = row.props[k]
+	}
+	return m
+}
+
+func (f *fakeNeo4j) answerWrite(st Statement, p map[string]any) ([]record, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	name := st.Name
+	upsert := func(db map[string]string, key func(map[string]any) string) []record {
+		created, updated := 0, 0
+		for _, r := range p["rows"].([]any) {
+			row := r.(map[string]any)
+			k, h := key(row), row["hash"].(string)
+			switch old, ok := db[k]; {
+			case !ok:
+				created++
+			case old != h:
+				updated++
+			}
+			db[k] = h
+		}
+		return []record{{"created": int64(created), "updated": int64(updated)}}
+	}
+	switch {
+	case strings.HasPrefix(name, "schema."):
+		return nil, nil
+	case name == "admin.wipe":
+		f.nodes, f.rels = map[string]string{}, map[string]string{}
+		return nil, nil
+	case strings.HasPrefix(name, "seed.nodes."):
+		return upsert(f.nodes, func(r map[string]any) string { return r["id"].(string) }), nil
+	case strings.HasPrefix(name, "seed.relationships."):
+		t := strings.TrimPrefix(name, "seed.relationships.")
+		return upsert(f.rels, func(r map[string]any) string {
+			return t + "|" + r["from"].(string) + "|" + r["to"].(string)
+		}), nil
+	case name == "seed.deleteRelationships":
+		keep := map[string]bool{}
+		for _, k := range strs(p["keys"]) {
+			keep[k] = true
+		}
+		n := 0
+		for k := range f.rels {
+			if !keep[k] {
+				delete(f.rels, k)
+				n++
+			}
+		}
+		return []record{{"deleted": int64(n)}}, nil
+	case name == "seed.deleteNodes":
+		keep := map[string]bool{}
+		for _, k := range strs(p["ids"]) {
+			keep[k] = true
+		}
+		n := 0
+		for k := range f.nodes {
+			if !keep[k] {
+				delete(f.nodes, k)
+				n++
+			}
+		}
+		return []record{{"deleted": int64(n)}}, nil
+	}
+	f.t.Errorf("fake: no answer for write statement %s", name)
+	return nil, fmt.Errorf("fake: no answer for %s", name)
+}
+
+// sortedNames lists the distinct statement names of calls.
+func sortedNames(calls []fakeCall) []string {
+	var out []string
+	for _, c := range calls {
+		out = appendUnique(out, c.st.Name)
+	}
+	slices.SortFunc(out, cmp.Compare[string])
+	return out
+}

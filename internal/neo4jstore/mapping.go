@@ -1,0 +1,584 @@
+package neo4jstore
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/famigraph/famigraph/internal/kg"
+)
+
+// wgs84 is the spatial reference id of 2D WGS-84 points (x = longitude,
+// y = latitude).
+const wgs84 = 4326
+
+// JSON forms of provenance, stored in the sources, facts and discrepancies
+// properties. The field names are part of the storage format.
+type citationJSON struct {
+	SourceID   string `json:"source"`
+	Title      string `json:"title,omitempty"`
+	URL        string `json:"url,omitempty"`
+	Document   string `json:"document,omitempty"`
+	Quote      string `json:"quote,omitempty"`
+	Confidence string `json:"confidence,omitempty"`
+	Field      string `json:"field,omitempty"`
+	Note       string `json:"note,omitempty"`
+}
+
+type factJSON struct {
+	Key     string         `json:"key"`
+	Value   string         `json:"value"`
+	Type    string         `json:"type,omitempty"`
+	Note    string         `json:"note,omitempty"`
+	Sources []citationJSON `json:"sources,omitempty"`
+}
+
+type discrepancyJSON struct {
+	Field    string         `json:"field"`
+	Recorded string         `json:"recorded"`
+	Stated   string         `json:"stated"`
+	Note     string         `json:"note,omitempty"`
+	Sources  []citationJSON `json:"sources,omitempty"`
+}
+
+func citationsJSON(cs []kg.Citation) []citationJSON {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]citationJSON, len(cs))
+	for i, c := range cs {
+		out[i] = citationJSON{SourceID: c.SourceID, Title: c.Title, URL: c.URL, Document: c.Document,
+			Quote: c.Quote, Confidence: string(c.Confidence), Field: c.Field, Note: c.Note}
+	}
+	return out
+}
+
+func citationsOf(js []citationJSON) []kg.Citation {
+	if len(js) == 0 {
+		return nil
+	}
+	out := make([]kg.Citation, len(js))
+	for i, c := range js {
+		out[i] = kg.Citation{SourceID: c.SourceID, Title: c.Title, URL: c.URL, Document: c.Document,
+			Quote: c.Quote, Confidence: kg.Confidence(c.Confidence), Field: c.Field, Note: c.Note}
+	}
+	return out
+}
+
+// props accumulates the properties of a node or relationship, leaving out
+// empty values: a missing property reads back as the zero value.
+type props map[string]any
+
+func (p props) str(k, v string) {
+	if v != "" {
+		p[k] = v
+	}
+}
+
+func (p props) float(k string, v *float64) {
+	if v != nil {
+		p[k] = *v
+	}
+}
+
+func (p props) int(k string, v *int) {
+	if v != nil {
+		p[k] = int64(*v)
+	}
+}
+
+func (p props) date(k string, d *kg.Date) error {
+	if d == nil {
+		return nil
+	}
+	t, err := time.Parse(time.DateOnly, string(*d))
+	if err != nil {
+		return fmt.Errorf("%s: %q is not a date", k, *d)
+	}
+	p[k] = neo4j.DateOf(t)
+	return nil
+}
+
+func (p props) json(k string, v any, empty bool) error {
+	if empty {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("%s: %w", k, err)
+	}
+	p[k] = string(b)
+	return nil
+}
+
+// nodeRow is one record to seed: its id, its fingerprint and every
+// property it stores.
+type nodeRow struct {
+	id    string
+	kind  kg.Kind
+	hash  string
+	props props
+}
+
+// encodeNode converts a record into the properties it is stored with.
+func encodeNode(n kg.Node) (*nodeRow, error) {
+	id := n.NodeID()
+	kind := kg.KindOf(id)
+	if _, ok := kindLabels[kind]; !ok {
+		return nil, fmt.Errorf("%s: not a kind of record stored as a node", id)
+	}
+	p := props{propID: id}
+	rec, err := encodeKind(p, n)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	p.str(propConfidence, string(rec.Confidence))
+	if err := p.json(propSources, citationsJSON(rec.Sources), len(rec.Sources) == 0); err != nil {
+		return nil, err
+	}
+	facts := make([]factJSON, len(rec.Facts))
+	for i, f := range rec.Facts {
+		facts[i] = factJSON{Key: f.Key, Value: f.Value, Type: string(f.Type), Note: f.Note, Sources: citationsJSON(f.Sources)}
+	}
+	if err := p.json(propFacts, facts, len(facts) == 0); err != nil {
+		return nil, err
+	}
+	ds := make([]discrepancyJSON, len(rec.Discrepancies))
+	for i, d := range rec.Discrepancies {
+		ds[i] = discrepancyJSON{Field: d.Field, Recorded: d.Recorded, Stated: d.Stated, Note: d.Note, Sources: citationsJSON(d.Sources)}
+	}
+	if err := p.json(propDiscrepancies, ds, len(ds) == 0); err != nil {
+		return nil, err
+	}
+	p.str(propSearchText, searchText(n))
+	h, err := fingerprint(labelsOf(kind), p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	p[propHash] = h
+	return &nodeRow{id: id, kind: kind, hash: h, props: p}, nil
+}
+
+// encodeKind sets the kind's own properties and returns the record's
+// provenance.
+func encodeKind(p props, n kg.Node) (*kg.Record, error) {
+	var err error
+	date := func(k string, d *kg.Date) {
+		if e := p.date(k, d); e != nil && err == nil {
+			err = e
+		}
+	}
+	switch n := n.(type) {
+	case *kg.Region:
+		p.str("name", n.Name)
+		p.str("kind", string(n.Kind))
+		p.str("nutsCode", n.NUTSCode)
+		p.str("istatCode", n.ISTATCode)
+		p.str("istatProvinceCode", n.ISTATProvinceCode)
+		p.str("capital", n.Capital)
+		p["specialStatute"] = n.SpecialStatute
+		p["centroid"] = neo4j.Point2D{X: n.Centroid.Lon, Y: n.Centroid.Lat, SpatialRefId: wgs84}
+		return &n.Record, nil
+	case *kg.Body:
+		p.str("name", n.Name)
+		p.str("kind", string(n.Kind))
+		p.str("typeLabel", n.TypeLabel)
+		p.str("website", n.Website)
+		return &n.Record, nil
+	case *kg.Fund:
+		p.str("name", n.Name)
+		p.str("period", n.Period)
+		return &n.Record, nil
+	case *kg.Objective:
+		p.str("code", n.Code)
+		p.str("name", n.Name)
+		p.float("budgetEUR", n.BudgetEUR)
+		p.float("sharePercent", n.SharePercent)
+		return &n.Record, nil
+	case *kg.Call:
+		p.str("code", n.Code)
+		p.str("name", n.Name)
+		p.str("title", n.Title)
+		p.str("description", n.Description)
+		p.float("budgetEUR", n.BudgetEUR)
+		p.float("awardedEUR", n.AwardedEUR)
+		date("adoptedOn", n.AdoptedOn)
+		p.str("decree", n.Decree)
+		p.str("registration", n.Registration)
+		date("startDate", n.StartDate)
+		date("endDate", n.EndDate)
+		p.int("maxDurationMonths", n.MaxDurationMonths)
+		p.int("declaredRegions", n.Declared.Regions)
+		p.int("declaredProjects", n.Declared.Projects)
+		p.int("declaredSchools", n.Declared.Schools)
+		p.int("declaredLocalBodies", n.Declared.LocalBodies)
+		p.int("declaredAnciChapters", n.Declared.ANCIChapters)
+		return &n.Record, err
+	case *kg.Action:
+		p.str("code", n.Code)
+		p.str("title", n.Title)
+		p.str("description", n.Description)
+		return &n.Record, nil
+	case *kg.Amendment:
+		d := n.Date
+		date("date", &d)
+		p.str("decree", n.Decree)
+		date("previousEndDate", n.PreviousEndDate)
+		date("newEndDate", n.NewEndDate)
+		date("newDeadline", n.NewDeadline)
+		p["budgetIncrease"] = n.BudgetIncrease
+		p.str("summary", n.Summary)
+		return &n.Record, err
+	case *kg.Project:
+		p.str("title", n.Title)
+		p.str("acronym", n.Acronym)
+		p.str("description", n.Description)
+		p.float("budgetEUR", n.BudgetEUR)
+		date("startDate", n.StartDate)
+		date("endDate", n.EndDate)
+		p.str("code", n.Code)
+		p.str("cup", n.CUP)
+		p.str("website", n.Website)
+		return &n.Record, err
+	case *kg.Place:
+		p.str("name", n.Name)
+		p.str("description", n.Description)
+		return &n.Record, nil
+	case *kg.Initiative:
+		p.str("title", n.Title)
+		p.str("description", n.Description)
+		return &n.Record, nil
+	}
+	return nil, fmt.Errorf("unknown record type %T", n)
+}
+
+// searchText is what the full-text index holds for a record: the words of
+// its searchable fields as kg.Tokenize makes them, separated by spaces.
+func searchText(n kg.Node) string {
+	fields := kg.SearchText(n)
+	names := make([]string, 0, len(fields))
+	for f := range fields {
+		names = append(names, f)
+	}
+	slices.Sort(names)
+	var words []string
+	for _, f := range names {
+		words = append(words, kg.Tokenize(fields[f])...)
+	}
+	return strings.Join(words, " ")
+}
+
+// fingerprint hashes what a node or relationship stores: its identity
+// (labels, or relationship key) and its properties, so that seeding
+// rewrites only what changed. References between records are
+// relationships, with fingerprints of their own.
+func fingerprint(identity string, p props) (string, error) {
+	canon := make(map[string]any, len(p))
+	for k, v := range p {
+		switch v := v.(type) {
+		case neo4j.Date:
+			canon[k] = "date:" + v.Time().Format(time.DateOnly)
+		case neo4j.Point2D:
+			canon[k] = fmt.Sprintf("point:%d:%v:%v", v.SpatialRefId, v.X, v.Y)
+		default:
+			canon[k] = v
+		}
+	}
+	// encoding/json writes map keys in sorted order: the bytes are canonical.
+	b, err := json.Marshal([]any{storageVersion, identity, canon})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16]), nil
+}
+
+// edgeRow is one relationship to seed.
+type edgeRow struct {
+	key   string
+	typ   kg.RelType
+	from  string
+	to    string
+	hash  string
+	props props
+}
+
+// encodeEdge converts a relationship into the properties it is stored with.
+func encodeEdge(e *kg.Edge) (*edgeRow, error) {
+	if _, ok := relEndpoints[e.Type]; !ok {
+		return nil, fmt.Errorf("%s: unknown relationship type", e.Key())
+	}
+	p := props{}
+	p.str(propConfidence, string(e.Confidence))
+	if err := p.json(propSources, citationsJSON(e.Sources), len(e.Sources) == 0); err != nil {
+		return nil, err
+	}
+	switch e.Type {
+	case kg.RelParticipatesIn:
+		p.str(relPropRole, string(e.Role))
+		p.str(relPropOffice, e.Office)
+	case kg.RelInvolvedIn:
+		p.str(relPropRelation, e.Relation)
+	case kg.RelImplements:
+		p.str(relPropDetail, e.Detail)
+	case kg.RelAdheresTo:
+		p[relPropExtension] = e.Extension
+		p[relPropBudgetIncrease] = e.BudgetIncrease
+	}
+	h, err := fingerprint(e.Key(), p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", e.Key(), err)
+	}
+	p[propHash] = h
+	return &edgeRow{key: e.Key(), typ: e.Type, from: e.From, to: e.To, hash: h, props: p}, nil
+}
+
+// Decoding. Values come from the driver (or a fake) as untyped values: each
+// accessor checks the type and reports a mismatch instead of panicking.
+
+// value reads m[k]: present reports whether it is set and not null.
+func value[T any](m map[string]any, k string) (v T, present bool, err error) {
+	raw, ok := m[k]
+	if !ok || raw == nil {
+		return v, false, nil
+	}
+	v, ok = raw.(T)
+	if !ok {
+		return v, false, fmt.Errorf("%s: want %T, got %T", k, v, raw)
+	}
+	return v, true, nil
+}
+
+// decoder reads typed values out of a map and remembers the first error,
+// so that decoding a record reads as a list of fields.
+type decoder struct {
+	m   map[string]any
+	err error
+}
+
+func (d *decoder) fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+}
+
+func (d *decoder) str(k string) string {
+	v, _, err := value[string](d.m, k)
+	d.fail(err)
+	return v
+}
+
+func (d *decoder) boolean(k string) bool {
+	v, _, err := value[bool](d.m, k)
+	d.fail(err)
+	return v
+}
+
+func (d *decoder) float(k string) *float64 {
+	raw, ok := d.m[k]
+	switch v := raw.(type) {
+	case nil:
+		return nil
+	case float64:
+		return &v
+	case int64: // a value written by hand as an integer
+		f := float64(v)
+		return &f
+	}
+	if ok {
+		d.fail(fmt.Errorf("%s: want a number, got %T", k, raw))
+	}
+	return nil
+}
+
+func (d *decoder) int(k string) *int {
+	v, ok, err := value[int64](d.m, k)
+	d.fail(err)
+	if !ok {
+		return nil
+	}
+	i := int(v)
+	return &i
+}
+
+func (d *decoder) date(k string) *kg.Date {
+	raw, ok := d.m[k]
+	var s string
+	switch v := raw.(type) {
+	case nil:
+		return nil
+	case neo4j.Date:
+		s = v.Time().Format(time.DateOnly)
+	case string: // a value written by hand as a string
+		s = v
+	default:
+		if ok {
+			d.fail(fmt.Errorf("%s: want a date, got %T", k, raw))
+		}
+		return nil
+	}
+	date, err := kg.ParseDate(s)
+	if err != nil {
+		d.fail(fmt.Errorf("%s: %w", k, err))
+		return nil
+	}
+	return &date
+}
+
+func (d *decoder) point(k string) kg.GeoPoint {
+	v, _, err := value[neo4j.Point2D](d.m, k)
+	d.fail(err)
+	return kg.GeoPoint{Lat: v.Y, Lon: v.X}
+}
+
+func (d *decoder) strings(k string) []string {
+	v, _, err := value[[]any](d.m, k)
+	d.fail(err)
+	out := make([]string, 0, len(v))
+	for _, x := range v {
+		s, ok := x.(string)
+		if !ok {
+			d.fail(fmt.Errorf("%s: want strings, got %T", k, x))
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// ref reads a reference field: the smallest id of the list the projection
+// returns (there is at most one unless the data is broken), or "".
+func (d *decoder) ref(k string) string {
+	ids := d.strings(k)
+	if len(ids) == 0 {
+		return ""
+	}
+	return slices.Min(ids)
+}
+
+func (d *decoder) json(k string, into any) {
+	s := d.str(k)
+	if s == "" {
+		return
+	}
+	if err := json.Unmarshal([]byte(s), into); err != nil {
+		d.fail(fmt.Errorf("%s: %w", k, err))
+	}
+}
+
+func (d *decoder) citations(k string) []kg.Citation {
+	var js []citationJSON
+	d.json(k, &js)
+	return citationsOf(js)
+}
+
+func (d *decoder) record(id string) kg.Record {
+	r := kg.Record{ID: id, Confidence: kg.Confidence(d.str(propConfidence)), Sources: d.citations(propSources)}
+	var facts []factJSON
+	d.json(propFacts, &facts)
+	for _, f := range facts {
+		r.Facts = append(r.Facts, kg.Fact{Key: f.Key, Value: f.Value, Type: kg.FactType(f.Type), Note: f.Note,
+			Sources: citationsOf(f.Sources)})
+	}
+	var ds []discrepancyJSON
+	d.json(propDiscrepancies, &ds)
+	for _, x := range ds {
+		r.Discrepancies = append(r.Discrepancies, kg.Discrepancy{Field: x.Field, Recorded: x.Recorded,
+			Stated: x.Stated, Note: x.Note, Sources: citationsOf(x.Sources)})
+	}
+	return r
+}
+
+// decodeNode converts a node projection (see projection) into a record.
+func decodeNode(raw any) (kg.Node, error) {
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("node: want a map, got %T", raw)
+	}
+	d := &decoder{m: m}
+	id := d.str(propID)
+	if d.err != nil || id == "" {
+		return nil, fmt.Errorf("node without an id: %v", d.err)
+	}
+	rec := d.record(id)
+	var n kg.Node
+	switch kg.KindOf(id) {
+	case kg.KindRegion:
+		n = &kg.Region{Record: rec, Name: d.str("name"), Kind: kg.OrgKind(d.str("kind")), NUTSCode: d.str("nutsCode"),
+			ISTATCode: d.str("istatCode"), ISTATProvinceCode: d.str("istatProvinceCode"), Capital: d.str("capital"),
+			SpecialStatute: d.boolean("specialStatute"), Centroid: d.point("centroid")}
+	case kg.KindOrg:
+		n = &kg.Body{Record: rec, Name: d.str("name"), Kind: kg.OrgKind(d.str("kind")), RegionID: d.ref("regionIds"),
+			TypeLabel: d.str("typeLabel"), Website: d.str("website")}
+	case kg.KindFund:
+		n = &kg.Fund{Record: rec, Name: d.str("name"), Period: d.str("period")}
+	case kg.KindObjective:
+		n = &kg.Objective{Record: rec, FundID: d.ref("fundIds"), Code: d.str("code"), Name: d.str("name"),
+			BudgetEUR: d.float("budgetEUR"), SharePercent: d.float("sharePercent")}
+	case kg.KindCall:
+		objectives := d.strings("objectiveIds")
+		slices.Sort(objectives) // the canonical order (see seed.buildCall)
+		if len(objectives) == 0 {
+			objectives = nil
+		}
+		n = &kg.Call{Record: rec, Code: d.str("code"), Name: d.str("name"), Title: d.str("title"),
+			Description: d.str("description"), FundID: d.ref("fundIds"), ObjectiveIDs: objectives,
+			IssuerID: d.ref("issuerIds"), BudgetEUR: d.float("budgetEUR"), AwardedEUR: d.float("awardedEUR"),
+			AdoptedOn: d.date("adoptedOn"), Decree: d.str("decree"), Registration: d.str("registration"),
+			StartDate: d.date("startDate"), EndDate: d.date("endDate"), MaxDurationMonths: d.int("maxDurationMonths"),
+			Declared: kg.Counts{Regions: d.int("declaredRegions"), Projects: d.int("declaredProjects"),
+				Schools: d.int("declaredSchools"), LocalBodies: d.int("declaredLocalBodies"),
+				ANCIChapters: d.int("declaredAnciChapters")}}
+	case kg.KindAction:
+		n = &kg.Action{Record: rec, CallID: d.ref("callIds"), Code: d.str("code"), Title: d.str("title"),
+			Description: d.str("description")}
+	case kg.KindAmendment:
+		a := &kg.Amendment{Record: rec, CallID: d.ref("callIds"), Decree: d.str("decree"),
+			PreviousEndDate: d.date("previousEndDate"), NewEndDate: d.date("newEndDate"),
+			NewDeadline: d.date("newDeadline"), BudgetIncrease: d.boolean("budgetIncrease"), Summary: d.str("summary")}
+		if date := d.date("date"); date != nil {
+			a.Date = *date
+		}
+		n = a
+	case kg.KindProject:
+		n = &kg.Project{Record: rec, Title: d.str("title"), Acronym: d.str("acronym"), Description: d.str("description"),
+			CallID: d.ref("callIds"), RegionID: d.ref("regionIds"), LeadID: d.ref("leadIds"),
+			BudgetEUR: d.float("budgetEUR"), StartDate: d.date("startDate"), EndDate: d.date("endDate"),
+			Code: d.str("code"), CUP: d.str("cup"), Website: d.str("website")}
+	case kg.KindPlace:
+		n = &kg.Place{Record: rec, Name: d.str("name"), Description: d.str("description"),
+			RegionID: d.ref("regionIds"), MunicipalityID: d.ref("municipalityIds")}
+	case kg.KindInitiative:
+		n = &kg.Initiative{Record: rec, Title: d.str("title"), Description: d.str("description"),
+			RegionID: d.ref("regionIds"), FundID: d.ref("fundIds")}
+	default:
+		return nil, fmt.Errorf("node %s: not a kind of record", id)
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("node %s: %w", id, d.err)
+	}
+	return n, nil
+}
+
+// decodeEdge converts a relationship projection (see edgeProjection).
+func decodeEdge(t kg.RelType, raw any) (*kg.Edge, error) {
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s relationship: want a map, got %T", t, raw)
+	}
+	d := &decoder{m: m}
+	e := &kg.Edge{Type: t, From: d.str("fromId"), To: d.str("toId"), Role: kg.Role(d.str(relPropRole)),
+		Office: d.str(relPropOffice), Relation: d.str(relPropRelation), Detail: d.str(relPropDetail),
+		Extension: d.boolean(relPropExtension), BudgetIncrease: d.boolean(relPropBudgetIncrease),
+		Confidence: kg.Confidence(d.str(propConfidence)), Sources: d.citations(propSources)}
+	if d.err != nil {
+		return nil, fmt.Errorf("%s relationship %s -> %s: %w", t, e.From, e.To, d.err)
+	}
+	return e, nil
+}

@@ -1,0 +1,206 @@
+package neo4jstore_test
+
+import (
+	"context"
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/famigraph/famigraph/internal/kg"
+	"github.com/famigraph/famigraph/internal/kgtest"
+	"github.com/famigraph/famigraph/internal/neo4jstore"
+)
+
+const skipMessage = "set NEO4J_URI (e.g. bolt://localhost:7687, plus NEO4J_USER/NEO4J_PASSWORD) to run the Neo4j conformance suite"
+
+// openNeo4j connects to the Neo4j named by NEO4J_URI, migrates it and
+// checks that the suite may overwrite it.
+//
+// There is no CREATE DATABASE in Neo4j community, so the suite works in the
+// configured database (NEO4J_DATABASE, default the server's default) and
+// cleans up after itself: it deletes every famigraph record (nodes labelled
+// Entity) when it ends, and leaves the schema, which is idempotent, and any
+// other data alone. Because seeding replaces whatever famigraph records the
+// database holds, it refuses a database that already holds some unless
+// FAMIGRAPH_TEST_NEO4J_WIPE=1 says they may go.
+func openNeo4j(t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		t.Skip(skipMessage)
+	}
+	s, err := neo4jstore.Open(neo4jstore.Config{
+		URI:          uri,
+		User:         os.Getenv("NEO4J_USER"),
+		Password:     os.Getenv("NEO4J_PASSWORD"),
+		Database:     os.Getenv("NEO4J_DATABASE"),
+		MaxRetryTime: 15 * time.Second, // a CI service container may still be warming up
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("cannot reach Neo4j at %s: %v", neo4jstore.RedactURI(uri), err)
+	}
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	st, err := s.Stats(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Nodes > 0 && os.Getenv("FAMIGRAPH_TEST_NEO4J_WIPE") != "1" {
+		t.Fatalf("the database holds %d famigraph records, which the suite would overwrite and delete: "+
+			"point NEO4J_URI/NEO4J_DATABASE at a scratch database, or set FAMIGRAPH_TEST_NEO4J_WIPE=1", st.Nodes)
+	}
+	return s
+}
+
+// seedFor loads ds into s and deletes it when the test ends.
+func seedFor(t *testing.T, s *neo4jstore.Store, ds *kg.Dataset) *neo4jstore.SeedReport {
+	t.Helper()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := s.Wipe(ctx); err != nil {
+			t.Errorf("clean up: %v", err)
+		}
+	})
+	rep, err := s.Seed(t.Context(), ds, nil)
+	if err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	return rep
+}
+
+// TestConformance runs the conformance suite against Neo4j.
+func TestConformance(t *testing.T) {
+	s := openNeo4j(t)
+	kgtest.Run(t, func(t *testing.T, ds *kg.Dataset) kg.Store {
+		seedFor(t, s, ds)
+		return s
+	})
+}
+
+// TestSeedIsIdempotent seeds the fixture twice and then a smaller dataset.
+func TestSeedIsIdempotent(t *testing.T) {
+	s := openNeo4j(t)
+	ds := kgtest.Fixture(t)
+	rep := seedFor(t, s, ds)
+	if rep.Nodes.Created != len(ds.Nodes) || rep.Relationships.Created != len(ds.Edges) {
+		t.Errorf("first seed: %+v", rep)
+	}
+	rep, err := s.Seed(t.Context(), ds, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (neo4jstore.SeedReport{Nodes: neo4jstore.SeedCounts{Unchanged: len(ds.Nodes)},
+		Relationships: neo4jstore.SeedCounts{Unchanged: len(ds.Edges)}}); *rep != want {
+		t.Errorf("second seed: %+v, want %+v", *rep, want)
+	}
+	smaller := &kg.Dataset{}
+	for _, n := range ds.Nodes {
+		if n.NodeID() != "initiative:altro" {
+			smaller.Nodes = append(smaller.Nodes, n)
+		}
+	}
+	for _, e := range ds.Edges {
+		if e.From != "initiative:altro" && e.To != "initiative:altro" {
+			smaller.Edges = append(smaller.Edges, e)
+		}
+	}
+	rep, err = s.Seed(t.Context(), smaller, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Nodes.Deleted != 1 || rep.Relationships.Deleted != len(ds.Edges)-len(smaller.Edges) {
+		t.Errorf("seed without initiative:altro: %+v", rep)
+	}
+}
+
+// The fault tests below use the real driver and need no Neo4j: they point
+// it at addresses on the loopback interface where no Neo4j answers.
+
+// TestUnreachable checks that a store whose Neo4j is down answers at once
+// with UNAVAILABLE, without hanging.
+func TestUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now: connections are refused
+	s, err := neo4jstore.Open(neo4jstore.Config{URI: "bolt://" + addr, User: "neo4j", Password: "secret",
+		ConnectTimeout: 500 * time.Millisecond, MaxRetryTime: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	start := time.Now()
+	if err := s.Ping(t.Context()); kg.ErrorCode(err) != kg.EUNAVAILABLE {
+		t.Errorf("Ping: %v, want %s", err, kg.EUNAVAILABLE)
+	}
+	_, err = s.Nodes(t.Context(), []string{"call:x"})
+	if kg.ErrorCode(err) != kg.EUNAVAILABLE || kg.ErrorMessage(err) != "the graph database is unavailable" {
+		t.Errorf("Nodes: %v (%q), want %s", err, kg.ErrorMessage(err), kg.EUNAVAILABLE)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v to fail", d)
+	}
+}
+
+// TestSilentServer points the driver at a port that accepts connections
+// and never answers: the request's deadline ends the call with TIMEOUT, and
+// without one the connection timeout ends it with UNAVAILABLE.
+func TestSilentServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c) // hold it open, say nothing
+			select {
+			case <-done:
+				return
+			default:
+			}
+		}
+	}()
+	s, err := neo4jstore.Open(neo4jstore.Config{URI: "bolt://" + ln.Addr().String(),
+		ConnectTimeout: 300 * time.Millisecond, MaxRetryTime: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+
+	ctx, cancel := context.WithTimeout(t.Context(), 150*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := s.Calls(ctx); kg.ErrorCode(err) != kg.ETIMEOUT {
+		t.Errorf("Calls under a 150ms deadline: %v, want %s", err, kg.ETIMEOUT)
+	}
+	if _, err := s.Calls(t.Context()); kg.ErrorCode(err) != kg.EUNAVAILABLE {
+		t.Errorf("Calls without a deadline: %v, want %s", err, kg.EUNAVAILABLE)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v to fail", d)
+	}
+}

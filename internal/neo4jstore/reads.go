@@ -1,0 +1,474 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/famigraph/famigraph/internal/kg"
+)
+
+// Every method sends at most one statement, whatever the number of ids, and
+// none when there is nothing to ask. Batched lookups send each distinct id
+// once and align the rows with the ids they were asked for.
+
+// distinct returns ids without repeats, as a parameter value.
+func distinct(ids []string) []any {
+	seen := make(map[string]bool, len(ids))
+	out := make([]any, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// internalf reports a result the adapter cannot read: a bug or a database
+// written by something else. Its message stays in the logs.
+func internalf(op, format string, args ...any) error {
+	return wrap(op, errInternal, fmt.Errorf(format, args...))
+}
+
+// ctxErr reports a request that ended before a call that needs no round
+// trip.
+func ctxErr(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return wrap(op, ctxError(err), err)
+	}
+	return nil
+}
+
+// Nodes implements kg.Store.
+func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
+	const op = "load nodes"
+	out := make([]kg.Node, len(ids))
+	if len(ids) == 0 {
+		return out, ctxErr(ctx, op)
+	}
+	recs, err := s.read(ctx, op, stNodes, map[string]any{"ids": distinct(ids)})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]kg.Node, len(recs))
+	for _, r := range recs {
+		id, _, err := value[string](r, "id")
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		n, err := decodeNode(r["node"])
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		byID[id] = n
+	}
+	for i, id := range ids {
+		out[i] = byID[id] // nil when missing
+	}
+	return out, nil
+}
+
+// Related implements kg.Store.
+func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]kg.Node, error) {
+	op := "load " + string(q)
+	st, ok := stRelated[q]
+	if !ok {
+		return nil, kg.Errorf(kg.EINTERNAL, "unknown node query %s", q)
+	}
+	out := make([][]kg.Node, len(ids))
+	if len(ids) == 0 {
+		return out, ctxErr(ctx, op)
+	}
+	recs, err := s.read(ctx, op, st, map[string]any{"ids": distinct(ids)})
+	if err != nil {
+		return nil, err
+	}
+	// Rows come grouped by id, each group in the query's order.
+	byID := map[string][]kg.Node{}
+	for _, r := range recs {
+		id, _, err := value[string](r, "id")
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		n, err := decodeNode(r["node"])
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		byID[id] = append(byID[id], n)
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// edgeTypes gives the relationship type each kg.EdgeQuery returns.
+var edgeTypes = func() map[kg.EdgeQuery]kg.RelType {
+	m := map[kg.EdgeQuery]kg.RelType{}
+	for _, sp := range edgeSpecs {
+		m[sp.q] = sp.rel
+	}
+	return m
+}()
+
+// Edges implements kg.Store.
+func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*kg.Edge, error) {
+	op := "load " + string(q)
+	st, ok := stEdges[q]
+	if !ok {
+		return nil, kg.Errorf(kg.EINTERNAL, "unknown edge query %s", q)
+	}
+	out := make([][]*kg.Edge, len(ids))
+	if len(ids) == 0 {
+		return out, ctxErr(ctx, op)
+	}
+	recs, err := s.read(ctx, op, st, map[string]any{"ids": distinct(ids)})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string][]*kg.Edge{}
+	for _, r := range recs {
+		id, _, err := value[string](r, "id")
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		e, err := decodeEdge(edgeTypes[q], r["edge"])
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		byID[id] = append(byID[id], e)
+	}
+	for i, id := range ids {
+		out[i] = byID[id]
+	}
+	return out, nil
+}
+
+// regions decodes rows whose "node" column holds regions.
+func regions(op string, recs []record) ([]*kg.Region, error) {
+	out := make([]*kg.Region, 0, len(recs))
+	for _, r := range recs {
+		n, err := decodeNode(r["node"])
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		reg, ok := n.(*kg.Region)
+		if !ok {
+			return nil, internalf(op, "%s is not a region", n.NodeID())
+		}
+		out = append(out, reg)
+	}
+	return out, nil
+}
+
+// Regions implements kg.Store.
+func (s *Store) Regions(ctx context.Context) ([]*kg.Region, error) {
+	const op = "load regions"
+	recs, err := s.read(ctx, op, stRegions, nil)
+	if err != nil {
+		return nil, err
+	}
+	return regions(op, recs)
+}
+
+// RegionsByNUTS implements kg.Store.
+func (s *Store) RegionsByNUTS(ctx context.Context, codes []string) ([]*kg.Region, error) {
+	const op = "load regions by NUTS code"
+	out := make([]*kg.Region, len(codes))
+	if len(codes) == 0 {
+		return out, ctxErr(ctx, op)
+	}
+	recs, err := s.read(ctx, op, stRegionsByNUTS, map[string]any{"codes": distinct(codes)})
+	if err != nil {
+		return nil, err
+	}
+	rs, err := regions(op, recs)
+	if err != nil {
+		return nil, err
+	}
+	byCode := make(map[string]*kg.Region, len(rs))
+	for i, r := range recs {
+		code, _, err := value[string](r, "code")
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		byCode[code] = rs[i]
+	}
+	for i, c := range codes {
+		out[i] = byCode[c]
+	}
+	return out, nil
+}
+
+// Calls implements kg.Store.
+func (s *Store) Calls(ctx context.Context) ([]*kg.Call, error) {
+	const op = "load calls"
+	recs, err := s.read(ctx, op, stCalls, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*kg.Call, 0, len(recs))
+	for _, r := range recs {
+		n, err := decodeNode(r["node"])
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		c, ok := n.(*kg.Call)
+		if !ok {
+			return nil, internalf(op, "%s is not a call", n.NodeID())
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Funds implements kg.Store.
+func (s *Store) Funds(ctx context.Context) ([]*kg.Fund, error) {
+	const op = "load funds"
+	recs, err := s.read(ctx, op, stFunds, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*kg.Fund, 0, len(recs))
+	for _, r := range recs {
+		n, err := decodeNode(r["node"])
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		f, ok := n.(*kg.Fund)
+		if !ok {
+			return nil, internalf(op, "%s is not a fund", n.NodeID())
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Stats implements kg.Store.
+func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
+	const op = "count records"
+	recs, err := s.read(ctx, op, stStats, nil)
+	if err != nil {
+		return kg.Stats{}, err
+	}
+	if len(recs) != 1 {
+		return kg.Stats{}, internalf(op, "%d rows, want 1", len(recs))
+	}
+	d := &decoder{m: recs[0]}
+	nodes, edges := d.int("nodes"), d.int("relationships")
+	if d.err != nil || nodes == nil || edges == nil {
+		return kg.Stats{}, internalf(op, "malformed counts: %v", d.err)
+	}
+	return kg.Stats{Nodes: *nodes, Edges: *edges}, nil
+}
+
+// page reads the single row of the organizations and projects statements.
+func page(op string, recs []record) (items []kg.Node, total int, hasNext bool, err error) {
+	if len(recs) != 1 {
+		return nil, 0, false, internalf(op, "%d rows, want 1", len(recs))
+	}
+	d := &decoder{m: recs[0]}
+	t := d.int("total")
+	hasNext = d.boolean("hasNext")
+	raw, _, verr := value[[]any](recs[0], "items")
+	d.fail(verr)
+	if d.err != nil || t == nil {
+		return nil, 0, false, internalf(op, "malformed page: %v", d.err)
+	}
+	for _, x := range raw {
+		n, err := decodeNode(x)
+		if err != nil {
+			return nil, 0, false, internalf(op, "%v", err)
+		}
+		items = append(items, n)
+	}
+	return items, *t, hasNext, nil
+}
+
+func stringsParam[T ~string](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// Organizations implements kg.Store.
+func (s *Store) Organizations(ctx context.Context, f kg.OrganizationFilter, p kg.Page) (*kg.OrgPage, error) {
+	const op = "list organizations"
+	recs, err := s.read(ctx, op, stOrganizations, map[string]any{
+		"kinds": stringsParam(f.Kinds), "regionIds": stringsParam(f.RegionIDs), "callIds": stringsParam(f.CallIDs),
+		"roles": stringsParam(f.Roles), "after": p.After, "first": int64(p.First),
+	})
+	if err != nil {
+		return nil, err
+	}
+	items, total, hasNext, err := page(op, recs)
+	if err != nil {
+		return nil, err
+	}
+	out := &kg.OrgPage{Total: total, HasNext: hasNext}
+	for _, n := range items {
+		o, ok := n.(kg.Org)
+		if !ok {
+			return nil, internalf(op, "%s is not an organization", n.NodeID())
+		}
+		out.Items = append(out.Items, o)
+	}
+	return out, nil
+}
+
+// Projects implements kg.Store.
+func (s *Store) Projects(ctx context.Context, f kg.ProjectFilter, p kg.Page) (*kg.ProjectPage, error) {
+	const op = "list projects"
+	recs, err := s.read(ctx, op, stProjects, map[string]any{
+		"callIds": stringsParam(f.CallIDs), "regionIds": stringsParam(f.RegionIDs),
+		"organizationIds": stringsParam(f.OrganizationIDs), "roles": stringsParam(f.Roles),
+		"after": p.After, "first": int64(p.First),
+	})
+	if err != nil {
+		return nil, err
+	}
+	items, total, hasNext, err := page(op, recs)
+	if err != nil {
+		return nil, err
+	}
+	out := &kg.ProjectPage{Total: total, HasNext: hasNext}
+	for _, n := range items {
+		pr, ok := n.(*kg.Project)
+		if !ok {
+			return nil, internalf(op, "%s is not a project", n.NodeID())
+		}
+		out.Items = append(out.Items, pr)
+	}
+	return out, nil
+}
+
+// Participations implements kg.Store.
+func (s *Store) Participations(ctx context.Context, f kg.NetworkFilter) ([]*kg.Edge, error) {
+	const op = "load participations"
+	recs, err := s.read(ctx, op, stParticipations, map[string]any{
+		"callIds": stringsParam(f.CallIDs), "regionIds": stringsParam(f.RegionIDs),
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*kg.Edge, 0, len(recs))
+	for _, r := range recs {
+		e, err := decodeEdge(kg.RelParticipatesIn, r["edge"])
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// searchQuery turns search terms into a Lucene query that requires every
+// term as a word prefix. kg.Tokenize yields letters and digits only, but
+// anything else is escaped all the same, so that no input can change the
+// query's structure; lower-case terms are never operators.
+func searchQuery(terms []string) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		var b strings.Builder
+		for _, r := range t {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		parts[i] = b.String() + "*"
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// Search implements kg.Store.
+func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
+	const op = "search"
+	terms, err := kg.SearchTerms(q.Text)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.read(ctx, op, stSearch, map[string]any{
+		"query": searchQuery(terms), "searchKinds": stringsParam(q.Kinds), "first": int64(q.First),
+	})
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]kg.SearchHit, 0, len(recs))
+	for _, r := range recs {
+		d := &decoder{m: r}
+		id := d.str("id")
+		score := d.float("score")
+		if d.err != nil || id == "" || score == nil {
+			return nil, internalf(op, "malformed hit: %v", d.err)
+		}
+		hits = append(hits, kg.SearchHit{ID: id, Score: *score})
+	}
+	return hits, nil
+}
+
+// Paths implements kg.Store.
+func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
+	const op = "find paths"
+	if q.From == q.To {
+		// Neo4j refuses shortest paths from a node to itself.
+		if err := ctxErr(ctx, op); err != nil {
+			return nil, err
+		}
+		return []kg.Path{{Nodes: []string{q.From}}}, nil
+	}
+	st := stPaths
+	params := map[string]any{"from": q.From, "to": q.To, "maxLength": int64(q.MaxLength), "first": int64(q.First)}
+	if len(q.Relations) > 0 {
+		st = stPathsRestricted
+		params["relations"] = stringsParam(q.Relations)
+	}
+	recs, err := s.read(ctx, op, st, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kg.Path, 0, len(recs))
+	for _, r := range recs {
+		d := &decoder{m: r}
+		p := kg.Path{Nodes: d.strings("nodeIds")}
+		for _, t := range d.strings("relTypes") {
+			p.Relations = append(p.Relations, kg.RelType(t))
+		}
+		if d.err != nil || len(p.Nodes) != len(p.Relations)+1 {
+			return nil, internalf(op, "malformed path: %v", d.err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Lineage implements kg.Store.
+func (s *Store) Lineage(ctx context.Context, q kg.LineageQuery) ([]kg.LineageLink, error) {
+	const op = "load lineage"
+	st := stLineageBackward
+	if q.Direction == kg.Forward {
+		st = stLineageForward
+	}
+	recs, err := s.read(ctx, op, st, map[string]any{"of": q.Of, "maxDepth": int64(q.MaxDepth)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kg.LineageLink, 0, len(recs))
+	for _, r := range recs {
+		d := &decoder{m: r}
+		l := kg.LineageLink{From: d.str("fromId"), To: d.str("toId"), Relation: kg.RelType(d.str("relation")),
+			Sources: d.citations("sources")}
+		depth := d.int("depth")
+		if d.err != nil || depth == nil || !slices.Contains(kg.LineageRels, l.Relation) {
+			return nil, internalf(op, "malformed link: %v", d.err)
+		}
+		l.Depth = *depth
+		out = append(out, l)
+	}
+	return out, nil
+}
