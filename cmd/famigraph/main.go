@@ -5,6 +5,8 @@
 //
 //	famigraph serve    [--seed DIR] [--addr HOST:PORT] ...   serve the API
 //	famigraph validate [--seed DIR]                          check the seed files
+//	famigraph migrate                                        create Neo4j's constraints and indexes
+//	famigraph seed     [--seed DIR]                          load the seed files into Neo4j
 package main
 
 import (
@@ -31,6 +33,8 @@ Usage:
 Commands:
   serve      serve the GraphQL API (embedded data, or Neo4j when NEO4J_URI is set)
   validate   check the seed files and report every problem with file and line
+  migrate    create the Neo4j constraints and indexes (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE)
+  seed       validate the seed files and load them into Neo4j (runs migrate first)
 
 Run 'famigraph <command> -h' for the flags of a command.
 `
@@ -47,6 +51,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return cmdServe(ctx, rest, stdout, stderr, getenv)
 	case "validate":
 		return cmdValidate(rest, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout, stderr, getenv)
+	case "seed":
+		return cmdSeed(ctx, rest, stdout, stderr, getenv)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -37,6 +37,7 @@ type serveConfig struct {
 	rateLimit       float64
 	rateBurst       int64
 	limits          graph.Limits
+	neo4j           neo4jConfig // serve from Neo4j when its URI is set
 }
 
 func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*serveConfig, error) {
@@ -68,6 +69,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*s
 	intFlag(&c.limits.MaxAliases, "max-aliases", "FAMIGRAPH_MAX_ALIASES", graph.DefaultMaxAliases, "maximum aliased fields in an operation")
 	intFlag(&c.limits.MaxRootFields, "max-root-fields", "FAMIGRAPH_MAX_ROOT_FIELDS", graph.DefaultMaxRootFields, "maximum top-level fields in an operation")
 	intFlag(&c.limits.MaxTokens, "max-tokens", "FAMIGRAPH_MAX_TOKENS", graph.DefaultMaxTokens, "maximum tokens the parser reads")
+	c.neo4j.register(fs, &env)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -105,6 +107,9 @@ func (c *serveConfig) validate() error {
 		if v < 1 {
 			errs = append(errs, fmt.Errorf("%s must be at least 1", name))
 		}
+	}
+	if err := c.neo4j.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	for _, o := range c.origins() {
 		if o != "*" && !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
@@ -151,6 +156,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return 2
 	}
 	logger := newLogger(stderr, cfg.logFormat, cfg.logLevel)
+	if cfg.neo4j.uri != "" {
+		return serveNeo4j(ctx, cfg, logger, stdout)
+	}
 
 	start := time.Now()
 	ds, err := loadSeed(cfg.seedDir, stderr)
