@@ -25,3 +25,17 @@ lint: ## gofmt and go vet
 
 bench: ## Go benchmarks of the core queries (embedded store; Neo4j too when NEO4J_URI is set)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: cypher-check
+cypher-check: ## check every Cypher statement of the Neo4j adapter with Neo4j's own analyser (Node.js + npm)
+	cd tools/cypher-check && npm ci --no-audit --no-fund --loglevel=error
+	$(GO) run ./internal/neo4jstore/cmd/cypherstatements > tools/cypher-check/statements.json
+	node tools/cypher-check/check.mjs tools/cypher-check/statements.json
+
+FUZZTIME ?= 10s
+.PHONY: fuzz
+fuzz: ## run each fuzz target for FUZZTIME (default 10s)
+	$(GO) test -run '^$$' -fuzz '^FuzzParseID$$' -fuzztime $(FUZZTIME) ./internal/kg
+	$(GO) test -run '^$$' -fuzz '^FuzzSearchTerms$$' -fuzztime $(FUZZTIME) ./internal/kg
+	$(GO) test -run '^$$' -fuzz '^FuzzSearch$$' -fuzztime $(FUZZTIME) ./internal/memstore
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./internal/seed
