@@ -58,7 +58,7 @@ func TestLimits(t *testing.T) {
 	costly := `{ organizations(first: 500) { nodes { participations { project { participants { organization { name } } } } } } }`
 	for _, c := range []struct {
 		name, query, code, key string
-		measured, limit       int
+		measured, limit        int
 	}{
 		{"too deep", deep, "DEPTH_LIMIT_EXCEEDED", "depth", 11, 10},
 		{"alias flood", aliases, "ALIAS_LIMIT_EXCEEDED", "aliases", 31, 30},
