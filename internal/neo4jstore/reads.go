@@ -148,30 +148,35 @@ func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*k
 }
 
 // regions decodes rows whose "node" column holds regions.
-func regions(op string, recs []record) ([]*kg.Region, error) {
-	out := make([]*kg.Region, 0, len(recs))
+// decodeAll decodes the "node" column of every record as a T.
+func decodeAll[T kg.Node](op string, recs []record) ([]T, error) {
+	out := make([]T, 0, len(recs))
 	for _, r := range recs {
 		n, err := decodeNode(r["node"])
 		if err != nil {
 			return nil, internalf(op, "%v", err)
 		}
-		reg, ok := n.(*kg.Region)
+		t, ok := n.(T)
 		if !ok {
-			return nil, internalf(op, "%s is not a region", n.NodeID())
+			return nil, internalf(op, "%s has an unexpected type", n.NodeID())
 		}
-		out = append(out, reg)
+		out = append(out, t)
 	}
 	return out, nil
 }
 
-// Regions implements kg.Store.
-func (s *Store) Regions(ctx context.Context) ([]*kg.Region, error) {
-	const op = "load regions"
-	recs, err := s.read(ctx, op, stRegions, nil)
+// readAll sends a statement without parameters and decodes its nodes.
+func readAll[T kg.Node](ctx context.Context, s *Store, op string, st Statement) ([]T, error) {
+	recs, err := s.read(ctx, op, st, nil)
 	if err != nil {
 		return nil, err
 	}
-	return regions(op, recs)
+	return decodeAll[T](op, recs)
+}
+
+// Regions implements kg.Store.
+func (s *Store) Regions(ctx context.Context) ([]*kg.Region, error) {
+	return readAll[*kg.Region](ctx, s, "load regions", stRegions)
 }
 
 // RegionsByNUTS implements kg.Store.
@@ -185,7 +190,7 @@ func (s *Store) RegionsByNUTS(ctx context.Context, codes []string) ([]*kg.Region
 	if err != nil {
 		return nil, err
 	}
-	rs, err := regions(op, recs)
+	rs, err := decodeAll[*kg.Region](op, recs)
 	if err != nil {
 		return nil, err
 	}
@@ -205,46 +210,12 @@ func (s *Store) RegionsByNUTS(ctx context.Context, codes []string) ([]*kg.Region
 
 // Calls implements kg.Store.
 func (s *Store) Calls(ctx context.Context) ([]*kg.Call, error) {
-	const op = "load calls"
-	recs, err := s.read(ctx, op, stCalls, nil)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*kg.Call, 0, len(recs))
-	for _, r := range recs {
-		n, err := decodeNode(r["node"])
-		if err != nil {
-			return nil, internalf(op, "%v", err)
-		}
-		c, ok := n.(*kg.Call)
-		if !ok {
-			return nil, internalf(op, "%s is not a call", n.NodeID())
-		}
-		out = append(out, c)
-	}
-	return out, nil
+	return readAll[*kg.Call](ctx, s, "load calls", stCalls)
 }
 
 // Funds implements kg.Store.
 func (s *Store) Funds(ctx context.Context) ([]*kg.Fund, error) {
-	const op = "load funds"
-	recs, err := s.read(ctx, op, stFunds, nil)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*kg.Fund, 0, len(recs))
-	for _, r := range recs {
-		n, err := decodeNode(r["node"])
-		if err != nil {
-			return nil, internalf(op, "%v", err)
-		}
-		f, ok := n.(*kg.Fund)
-		if !ok {
-			return nil, internalf(op, "%s is not a fund", n.NodeID())
-		}
-		out = append(out, f)
-	}
-	return out, nil
+	return readAll[*kg.Fund](ctx, s, "load funds", stFunds)
 }
 
 // Stats implements kg.Store.
