@@ -5,6 +5,8 @@
 //
 //	famigraph serve    [--seed DIR] [--addr HOST:PORT] ...   serve the API
 //	famigraph validate [--seed DIR]                          check the seed files
+//	famigraph migrate | seed                                 manage a Neo4j store (NEO4J_URI)
+//	famigraph gen --scale N --out DIR                        write a synthetic seed for benchmarks
 //	famigraph migrate                                        create Neo4j's constraints and indexes
 //	famigraph seed     [--seed DIR]                          load the seed files into Neo4j
 package main
@@ -35,6 +37,7 @@ Commands:
   validate   check the seed files and report every problem with file and line
   migrate    create the Neo4j constraints and indexes (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE)
   seed       validate the seed files and load them into Neo4j (runs migrate first)
+  gen        write a synthetic seed N times the real one, for benchmarks (--scale N --out DIR)
 
 Run 'famigraph <command> -h' for the flags of a command.
 `
@@ -55,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return cmdMigrate(ctx, rest, stdout, stderr, getenv)
 	case "seed":
 		return cmdSeed(ctx, rest, stdout, stderr, getenv)
+	case "gen":
+		return cmdGen(rest, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
