@@ -8,12 +8,16 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/famigraph/famigraph/graph"
+	"github.com/famigraph/famigraph/internal/gen"
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/memstore"
@@ -125,30 +129,93 @@ const mapQuery = `{
   }
 }`
 
-// TestRoundTripsDoNotGrowWithItems checks that each relationship field of a
-// query costs at most one store call, however many items the level holds:
-// the same bound on the 3-project fixture and on the real seed.
+// scaled returns the fixture, the real seed and a synthetic network ten
+// times the real one.
+func scaled(t *testing.T) map[string]*kg.Dataset {
+	t.Helper()
+	tmpl, err := gen.Template(os.DirFS(kgtest.SeedDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x10, err := gen.Dataset(tmpl, gen.Options{Scale: 10, RandSeed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]*kg.Dataset{"fixture": kgtest.Fixture(t), "seed": kgtest.RealSeed(t), "x10": x10}
+}
+
+// TestRoundTripsDoNotGrowWithItems checks that a query costs at most one
+// store call per traversal and one call for referenced records at each depth
+// of its selection, whatever the number of items and of the lists they sit
+// in: ten times the real seed costs exactly what the real seed costs, the
+// small fixture no more. The loaders get no batching window, so nothing
+// depends on timing.
 func TestRoundTripsDoNotGrowWithItems(t *testing.T) {
-	// Regions; RegionCalls, RegionProjects; Nodes (call of each project,
-	// organization of each participation — one loader, two levels);
-	// ProjectParticipants.
-	want := map[string]int{"Regions": 1, "RegionCalls": 1, "RegionProjects": 1, "ProjectParticipants": 1, "Nodes": 2}
-	for _, ds := range []*kg.Dataset{kgtest.Fixture(t), kgtest.RealSeed(t)} {
-		store := newCounting(memstore.New(ds))
-		h := newHandler(store, 20*time.Millisecond)
-		var out struct{ Regions []struct{ Projects []any } }
-		query(t, h, mapQuery, nil, &out)
-		projects := 0
-		for _, r := range out.Regions {
-			projects += len(r.Projects)
-		}
-		// Two levels of the same loader may share a batch when their
-		// windows overlap: fewer calls, never more.
-		for method, n := range store.calls {
-			if n > want[method] || n < 1 {
-				t.Errorf("%d regions, %d projects: store calls %v, want at most %v", len(out.Regions), projects, store.calls, want)
-				break
+	for _, c := range []struct {
+		name, query string
+		want        map[string]int
+	}{
+		// Regions; their calls and projects; the projects' participants;
+		// then the participating bodies (calls and regions are known).
+		{"map", mapQuery, map[string]int{"Regions": 1, "RegionCalls": 1, "RegionProjects": 1, "ProjectParticipants": 1, "Nodes": 1}},
+		// Calls' projects, their participants, the bodies, the bodies'
+		// participations (regions and bodies in one call); their projects
+		// and leads are known by then: every project is some call's, every
+		// lead a participant.
+		{"six levels", `{ calls { projects { participants { organization { participations { project { lead { name } } } } } } } }`,
+			map[string]int{"CallProjects": 1, "ProjectParticipants": 1, "Nodes": 1, "OrgParticipations": 1}},
+		{"fragments and interfaces", `{ regions { organizations { ... on Body { places { id } participations { role } } ...R } } }
+		  fragment R on Organization { involvements { target { id } } }`,
+			map[string]int{"Regions": 1, "RegionBodies": 1, "OrgPlaces": 1, "OrgParticipations": 1, "OrgInvolvements": 1, "Nodes": 1}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			calls := map[string]map[string]int{}
+			for name, ds := range scaled(t) {
+				store := newCounting(memstore.New(ds))
+				h := graph.NewHandler(&kg.Service{Store: store}, graph.ServerConfig{Limits: graph.Limits{MaxCost: 1 << 30}})
+				var out map[string]any
+				query(t, h, c.query, nil, &out)
+				calls[name] = store.calls
+				for k, n := range store.calls {
+					if n > c.want[k] {
+						t.Errorf("%s: store calls %v, want at most %v", name, store.calls, c.want)
+						break
+					}
+				}
 			}
+			if fmt.Sprint(calls["seed"]) != fmt.Sprint(c.want) || fmt.Sprint(calls["x10"]) != fmt.Sprint(c.want) {
+				t.Errorf("store calls: seed %v, ten times the seed %v; want %v for both", calls["seed"], calls["x10"], c.want)
+			}
+		})
+	}
+}
+
+// TestPrefetchCoversTheSchema requires every field that resolves through the
+// store to be in the prefetch table, so that no field falls back to
+// per-item loading.
+func TestPrefetchCoversTheSchema(t *testing.T) {
+	es := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{}})
+	// Fields held by the record itself, not loaded; a region's region is
+	// itself; Fact.entity is rare and loads on demand.
+	embedded := map[string]bool{"centroid": true, "declared": true, "sources": true, "facts": true,
+		"discrepancies": true, "pageInfo": true}
+	for name, def := range es.Schema().Types {
+		if def.Kind != ast.Object || strings.HasPrefix(name, "__") || name == "Query" {
+			continue
+		}
+		for _, f := range def.Fields {
+			target := es.Schema().Types[f.Type.Name()]
+			if target == nil || (target.Kind != ast.Object && target.Kind != ast.Interface) {
+				continue
+			}
+			key := name + "." + f.Name
+			if _, ok := graph.PrefetchSpecs()[key]; ok {
+				continue
+			}
+			if embedded[f.Name] || key == "Region.region" || key == "Fact.entity" {
+				continue
+			}
+			t.Errorf("%s resolves through the store but is not prefetched", key)
 		}
 	}
 }

@@ -96,6 +96,7 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(WithLoaders(ctx, NewLoaders(svc.Store, cfg.Loaders)))
 	})
+	srv.AroundFields(prefetchRoot(svc.Store, es.Schema()))
 	if cfg.Observer != nil {
 		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 			resp := next(ctx)
