@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/famigraph/famigraph/graph"
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/memstore"
@@ -205,7 +206,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	done := make(chan int, 1)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	go func() {
-		done <- serveStore(ctx, cfg, store, store.Ping, logger, pw)
+		done <- serveStore(ctx, cfg, store, graph.LoaderConfig{}, logger, pw)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

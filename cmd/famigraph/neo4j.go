@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/famigraph/famigraph/graph"
 	"io"
 	"log/slog"
 	"strings"
@@ -129,5 +130,7 @@ func serveNeo4j(ctx context.Context, cfg *serveConfig, logger *slog.Logger, stdo
 	} else {
 		logger.Info("neo4j store ready", cfg.neo4j.logAttrs()...)
 	}
-	return serveStore(ctx, cfg, store, store.Ping, logger, stdout)
+	// Fields the prefetcher does not cover batch their keys for a moment
+	// rather than sending one statement each.
+	return serveStore(ctx, cfg, store, graph.LoaderConfig{Wait: 2 * time.Millisecond}, logger, stdout)
 }

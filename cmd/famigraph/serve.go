@@ -16,7 +16,7 @@ import (
 	"github.com/famigraph/famigraph/internal/httpapi"
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/memstore"
-	"github.com/famigraph/famigraph/internal/metrics"
+	"github.com/famigraph/famigraph/internal/server"
 )
 
 // serveConfig is the configuration of 'famigraph serve', from flags whose
@@ -169,27 +169,23 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	logger.Info("embedded store ready", "seed", cfg.seedDir, "nodes", len(ds.Nodes), "relationships", len(ds.Edges),
 		"load_ms", time.Since(start).Milliseconds())
 
-	return serveStore(ctx, cfg, store, store.Ping, logger, stdout)
+	// The embedded store answers in memory: its loaders need no batching
+	// window (the prefetcher batches by level anyway).
+	return serveStore(ctx, cfg, store, graph.LoaderConfig{}, logger, stdout)
 }
 
 // serveStore serves the API over store with every piece of the HTTP edge.
-func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, ready func(context.Context) error, logger *slog.Logger, stdout io.Writer) int {
-	gqlCfg := graph.ServerConfig{Introspection: cfg.introspection, Limits: cfg.limits}
-	httpCfg := httpapi.Config{
-		Ready: ready, Logger: logger, CORSOrigins: cfg.origins(),
-		MaxBodyBytes: cfg.maxBody, Timeout: cfg.timeout, Playground: cfg.playground, TrustProxy: cfg.trustProxy,
-		RateLimit: httpapi.RateLimit{Rate: cfg.rateLimit, Burst: int(cfg.rateBurst)},
-	}
-	if cfg.metrics {
-		m := metrics.New()
-		store = m.InstrumentStore(store)
-		gqlCfg.Observer = m
-		httpCfg.Metrics, httpCfg.Rejected, httpCfg.Ready = m.Handler(), m.Rejected, m.Ready(ready)
-		httpCfg.Middleware = append(httpCfg.Middleware, m.Middleware)
-	}
-	httpCfg.GraphQL = graph.NewHandler(&kg.Service{Store: store}, gqlCfg)
-	router := httpapi.NewRouter(httpCfg)
-	return listenAndServe(ctx, cfg, router, logger, stdout)
+func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, loaders graph.LoaderConfig, logger *slog.Logger, stdout io.Writer) int {
+	h := server.New(store, server.Config{
+		GraphQL: graph.ServerConfig{Introspection: cfg.introspection, Limits: cfg.limits, Loaders: loaders},
+		HTTP: httpapi.Config{
+			Logger: logger, CORSOrigins: cfg.origins(),
+			MaxBodyBytes: cfg.maxBody, Timeout: cfg.timeout, Playground: cfg.playground, TrustProxy: cfg.trustProxy,
+			RateLimit: httpapi.RateLimit{Rate: cfg.rateLimit, Burst: int(cfg.rateBurst)},
+		},
+		Metrics: cfg.metrics,
+	})
+	return listenAndServe(ctx, cfg, h, logger, stdout)
 }
 
 // listenAndServe serves until ctx ends, then lets in-flight requests finish.

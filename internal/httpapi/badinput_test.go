@@ -15,24 +15,19 @@ import (
 
 	"github.com/famigraph/famigraph/graph"
 	"github.com/famigraph/famigraph/internal/httpapi"
-	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/memstore"
-	"github.com/famigraph/famigraph/internal/metrics"
+	"github.com/famigraph/famigraph/internal/server"
 )
 
 // newServer starts the whole HTTP stack over the real seed, as serve wires
 // it, on a random loopback port.
 func newServer(t *testing.T, rate httpapi.RateLimit) *httptest.Server {
 	t.Helper()
-	store := memstore.New(kgtest.RealSeed(t))
-	m := metrics.New()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := httpapi.NewRouter(httpapi.Config{
-		GraphQL: graph.NewHandler(&kg.Service{Store: m.InstrumentStore(store)},
-			graph.ServerConfig{Introspection: true, Observer: m}),
-		Ready: m.Ready(store.Ping), Logger: logger, Metrics: m.Handler(), Rejected: m.Rejected,
-		Middleware: []func(http.Handler) http.Handler{m.Middleware}, RateLimit: rate,
+	h := server.New(memstore.New(kgtest.RealSeed(t)), server.Config{
+		GraphQL: graph.ServerConfig{Introspection: true},
+		HTTP:    httpapi.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), RateLimit: rate},
+		Metrics: true,
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
