@@ -206,7 +206,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	done := make(chan int, 1)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	go func() {
-		done <- serveStore(ctx, cfg, store, graph.LoaderConfig{}, logger, pw)
+		done <- serveStore(ctx, cfg, store, graph.LoaderConfig{}, 0, logger, pw)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

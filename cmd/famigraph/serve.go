@@ -36,6 +36,7 @@ type serveConfig struct {
 	metrics         bool
 	rateLimit       float64
 	rateBurst       int64
+	responseCache   int64
 	limits          graph.Limits
 	neo4j           neo4jConfig // serve from Neo4j when its URI is set
 }
@@ -58,6 +59,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*s
 	fs.BoolVar(&c.trustProxy, "trust-proxy", env.boolean("FAMIGRAPH_TRUST_PROXY", false), "take client addresses from X-Forwarded-For (FAMIGRAPH_TRUST_PROXY)")
 	fs.BoolVar(&c.metrics, "metrics", env.boolean("FAMIGRAPH_METRICS", true), "serve Prometheus metrics at /metrics (FAMIGRAPH_METRICS)")
 	fs.Float64Var(&c.rateLimit, "rate-limit", env.float("FAMIGRAPH_RATE_LIMIT", 0), "GraphQL requests per second per client; 0 disables (FAMIGRAPH_RATE_LIMIT)")
+	fs.Int64Var(&c.responseCache, "response-cache", env.int64("FAMIGRAPH_RESPONSE_CACHE", 64<<20), "bytes of successful responses kept and reused; embedded store only; 0 disables (FAMIGRAPH_RESPONSE_CACHE)")
 	fs.Int64Var(&c.rateBurst, "rate-burst", env.int64("FAMIGRAPH_RATE_BURST", 0), "burst of the per-client rate limit; 0 means the rate rounded up (FAMIGRAPH_RATE_BURST)")
 	intFlag := func(p *int, name, envName string, def int, usage string) {
 		v := env.int64(envName, int64(def))
@@ -99,8 +101,8 @@ func (c *serveConfig) validate() error {
 	if _, err := parseLevel(c.logLevel); err != nil {
 		errs = append(errs, err)
 	}
-	if c.rateLimit < 0 || c.rateBurst < 0 {
-		errs = append(errs, fmt.Errorf("--rate-limit and --rate-burst must not be negative"))
+	if c.rateLimit < 0 || c.rateBurst < 0 || c.responseCache < 0 {
+		errs = append(errs, fmt.Errorf("--rate-limit, --rate-burst and --response-cache must not be negative"))
 	}
 	for name, v := range map[string]int{"--max-cost": c.limits.MaxCost, "--max-depth": c.limits.MaxDepth,
 		"--max-aliases": c.limits.MaxAliases, "--max-root-fields": c.limits.MaxRootFields, "--max-tokens": c.limits.MaxTokens} {
@@ -170,18 +172,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		"load_ms", time.Since(start).Milliseconds())
 
 	// The embedded store answers in memory: its loaders need no batching
-	// window (the prefetcher batches by level anyway).
-	return serveStore(ctx, cfg, store, graph.LoaderConfig{}, logger, stdout)
+	// window (the prefetcher batches by level anyway), and its data never
+	// changes, so responses can be reused.
+	return serveStore(ctx, cfg, store, graph.LoaderConfig{}, cfg.responseCache, logger, stdout)
 }
 
 // serveStore serves the API over store with every piece of the HTTP edge.
-func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, loaders graph.LoaderConfig, logger *slog.Logger, stdout io.Writer) int {
+func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, loaders graph.LoaderConfig, cacheBytes int64, logger *slog.Logger, stdout io.Writer) int {
 	h := server.New(store, server.Config{
 		GraphQL: graph.ServerConfig{Introspection: cfg.introspection, Limits: cfg.limits, Loaders: loaders},
 		HTTP: httpapi.Config{
 			Logger: logger, CORSOrigins: cfg.origins(),
 			MaxBodyBytes: cfg.maxBody, Timeout: cfg.timeout, Playground: cfg.playground, TrustProxy: cfg.trustProxy,
-			RateLimit: httpapi.RateLimit{Rate: cfg.rateLimit, Burst: int(cfg.rateBurst)},
+			RateLimit:          httpapi.RateLimit{Rate: cfg.rateLimit, Burst: int(cfg.rateBurst)},
+			ResponseCacheBytes: cacheBytes,
 		},
 		Metrics: cfg.metrics,
 	})

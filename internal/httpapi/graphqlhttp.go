@@ -33,13 +33,17 @@ const (
 // echoing the body; a well-formed request that fails parsing or validation
 // gets 200 with application/json and 400 with
 // application/graphql-response+json (gqlgen answers 422).
-func graphqlOverHTTP(next http.Handler, rejected func(reason string)) http.Handler {
+//
+// With a cache, a request answered before with a successful response gets
+// the same bytes without running again.
+func graphqlOverHTTP(next http.Handler, rejected func(reason string), cache *responseCache, cacheEvent func(hit bool)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		media := responseMediaType(r)
 		refuse := func(status int, code, reason, msg string) {
 			rejected(reason)
 			writeError(w, media, status, code, msg)
 		}
+		var body []byte
 		switch r.Method {
 		case http.MethodPost:
 			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -47,7 +51,7 @@ func graphqlOverHTTP(next http.Handler, rejected func(reason string)) http.Handl
 				refuse(http.StatusUnsupportedMediaType, CodeMediaType, "media_type", "a POST request must have Content-Type application/json")
 				return
 			}
-			body, err := io.ReadAll(r.Body)
+			body, err = io.ReadAll(r.Body)
 			var tooLarge *http.MaxBytesError
 			switch {
 			case errors.As(err, &tooLarge):
@@ -73,7 +77,24 @@ func graphqlOverHTTP(next http.Handler, rejected func(reason string)) http.Handl
 				return
 			}
 		}
-		next.ServeHTTP(&statusRewriter{ResponseWriter: w, media: media, rejected: rejected}, r)
+		out := &statusRewriter{ResponseWriter: w, media: media, rejected: rejected}
+		if cache == nil {
+			next.ServeHTTP(out, r)
+			return
+		}
+		key := cacheKey(r, media, body)
+		if c, ok := cache.get(key); ok {
+			cacheEvent(true)
+			w.Header().Set("Content-Type", c.contentType)
+			_, _ = w.Write(c.body)
+			return
+		}
+		cacheEvent(false)
+		rec := &recorder{ResponseWriter: out}
+		next.ServeHTTP(rec, r)
+		if cacheable(rec.status, rec.body.Bytes()) {
+			cache.put(&cached{key: key, contentType: w.Header().Get("Content-Type"), body: bytes.Clone(rec.body.Bytes())})
+		}
 	})
 }
 

@@ -44,6 +44,12 @@ type Config struct {
 	// Rejected, if set, is told of every request refused at the edge, by
 	// reason.
 	Rejected func(reason string)
+	// ResponseCacheBytes, if positive, keeps successful GraphQL responses up
+	// to that many bytes and answers repeated requests from them. Only for
+	// a store whose data does not change while the server runs.
+	ResponseCacheBytes int64
+	// CacheEvent, if set, is told of every cache lookup.
+	CacheEvent func(hit bool)
 }
 
 // Defaults for Config.
@@ -65,6 +71,13 @@ func NewRouter(cfg Config) http.Handler {
 	}
 	if cfg.Rejected == nil {
 		cfg.Rejected = func(string) {}
+	}
+	if cfg.CacheEvent == nil {
+		cfg.CacheEvent = func(bool) {}
+	}
+	var cache *responseCache
+	if cfg.ResponseCacheBytes > 0 {
+		cache = newResponseCache(cfg.ResponseCacheBytes)
 	}
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
@@ -98,7 +111,7 @@ func NewRouter(cfg Config) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected))
+	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent))
 	if cfg.RateLimit.Rate > 0 {
 		gql = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)(gql)
 	}

@@ -31,6 +31,7 @@ type Metrics struct {
 	storeDuration *prometheus.HistogramVec
 	storeErrors   *prometheus.CounterVec
 	ready         prometheus.Gauge
+	cache         *prometheus.CounterVec
 
 	mu    sync.Mutex
 	names map[string]bool // operation names seen, bounded
@@ -76,10 +77,13 @@ func New() *Metrics {
 		ready: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "famigraph_store_ready", Help: "1 when the last readiness check of the store succeeded, else 0.",
 		}),
+		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "famigraph_response_cache_requests_total", Help: "GraphQL requests looked up in the response cache, by result (hit, miss).",
+		}, []string{"result"}),
 		names: map[string]bool{},
 	}
 	m.registry.MustRegister(m.httpRequests, m.httpDuration, m.operations, m.opDuration, m.rejected,
-		m.storeCalls, m.storeDuration, m.storeErrors, m.ready,
+		m.storeCalls, m.storeDuration, m.storeErrors, m.ready, m.cache,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -145,6 +149,15 @@ func (m *Metrics) operationLabel(name string) string {
 // Rejected implements graph.Observer and counts requests refused at the HTTP
 // edge.
 func (m *Metrics) Rejected(reason string) { m.rejected.WithLabelValues(reason).Inc() }
+
+// CacheEvent counts a response-cache lookup.
+func (m *Metrics) CacheEvent(hit bool) {
+	if hit {
+		m.cache.WithLabelValues("hit").Inc()
+	} else {
+		m.cache.WithLabelValues("miss").Inc()
+	}
+}
 
 // Ready wraps a readiness check to record its result.
 func (m *Metrics) Ready(check func(context.Context) error) func(context.Context) error {

@@ -34,6 +34,7 @@ func New(store kg.Store, cfg Config) http.Handler {
 		store = m.InstrumentStore(store)
 		gqlCfg.Observer = m
 		httpCfg.Metrics, httpCfg.Rejected, httpCfg.Ready = m.Handler(), m.Rejected, m.Ready(httpCfg.Ready)
+		httpCfg.CacheEvent = m.CacheEvent
 		httpCfg.Middleware = append(httpCfg.Middleware, m.Middleware)
 	}
 	httpCfg.GraphQL = graph.NewHandler(&kg.Service{Store: store}, gqlCfg)
