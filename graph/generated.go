@@ -2235,7 +2235,8 @@ type Query {
 
   """The co-participation network: organizations linked when they take part in
   the same project. callIds and regionIds select the projects (by call, by the
-  project's region)."""
+  project's region). Betweenness is computed only when asked for, for networks
+  of at most 2000 organizations."""
   partnershipNetwork(callIds: [ID!], regionIds: [ID!]): PartnershipNetwork!
 
   """Shortest paths between two nodes, each step naming the relation it follows.
@@ -2616,7 +2617,7 @@ type NetworkNode {
   degree: Int!
   "Number of the network's projects the organization takes part in."
   projects: Int!
-  "Normalised betweenness centrality, in [0, 1]."
+  "Normalised betweenness centrality, in [0, 1]: the share of shortest paths between other organizations that pass through this one."
   betweenness: Float!
 }
 

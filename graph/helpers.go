@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/famigraph/famigraph/internal/kg"
 )
 
@@ -53,4 +55,33 @@ func page(first *int, after *string) (kg.Page, error) {
 		p.After = id
 	}
 	return p, nil
+}
+
+// selects reports whether the current field's selection asks for the field
+// at path (through fragments), e.g. selects(ctx, "nodes", "betweenness").
+func selects(ctx context.Context, path ...string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	op := graphql.GetOperationContext(ctx)
+	if fc == nil || op == nil {
+		return false
+	}
+	sel := fc.Field.Selections
+	typ := fc.Field.Definition.Type.Name()
+	for i, name := range path {
+		found := false
+		for _, f := range graphql.CollectFields(op, sel, []string{typ}) {
+			if f.Name != name {
+				continue
+			}
+			if i == len(path)-1 {
+				return true
+			}
+			sel, typ, found = f.Selections, f.Definition.Type.Name(), true
+			break
+		}
+		if !found {
+			return false
+		}
+	}
+	return false
 }

@@ -501,7 +501,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, kin
 
 // PartnershipNetwork is the resolver for the partnershipNetwork field.
 func (r *queryResolver) PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string) (*kg.Network, error) {
-	return r.Service.Network(ctx, kg.NetworkFilter{CallIDs: callIds, RegionIDs: regionIds})
+	return r.Service.Network(ctx, kg.NetworkFilter{CallIDs: callIds, RegionIDs: regionIds}, selects(ctx, "nodes", "betweenness"))
 }
 
 // Paths is the resolver for the paths field.

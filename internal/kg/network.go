@@ -25,6 +25,7 @@ type NetworkNode struct {
 	Projects int
 	// Betweenness is the normalised betweenness centrality, in [0, 1]: the
 	// share of shortest paths between other bodies that pass through it.
+	// Zero unless asked for.
 	Betweenness float64
 }
 
@@ -36,9 +37,16 @@ type NetworkEdge struct {
 	ProjectIDs []string // in id order
 }
 
+// Bounds on network analysis: betweenness costs O(nodes × edges).
+const (
+	MaxBetweennessNodes = 2000
+	MaxNetworkEdges     = 200000
+)
+
 // BuildNetwork computes the co-participation network of the PARTICIPATES_IN
-// edges, which must be ordered by project id, then body id.
-func BuildNetwork(parts []*Edge) *Network {
+// edges, which must be ordered by project id, then body id, and the
+// betweenness of its nodes if asked.
+func BuildNetwork(parts []*Edge, betweenness bool) (*Network, error) {
 	byProject := map[string][]string{}
 	var projects []string
 	projectsOf := map[string]int{}
@@ -68,6 +76,12 @@ func BuildNetwork(parts []*Edge) *Network {
 		}
 	}
 
+	if len(pairs) > MaxNetworkEdges {
+		return nil, Errorf(EINVALID, "the network has %d links, more than %d: filter it by callIds or regionIds", len(pairs), MaxNetworkEdges)
+	}
+	if betweenness && len(projectsOf) > MaxBetweennessNodes {
+		return nil, Errorf(EINVALID, "betweenness is computed for networks of at most %d organizations and this one has %d: filter it by callIds or regionIds, or leave betweenness out", MaxBetweennessNodes, len(projectsOf))
+	}
 	n := &Network{}
 	ids := make([]string, 0, len(projectsOf))
 	for id := range projectsOf {
@@ -87,11 +101,14 @@ func BuildNetwork(parts []*Edge) *Network {
 		degree[k.b]++
 		g.SetEdge(simple.Edge{F: simple.Node(index[k.a]), T: simple.Node(index[k.b])})
 	}
-	bc := network.Betweenness(g)
+	var bc map[int64]float64
+	if betweenness {
+		bc = network.Betweenness(g)
+	}
 	norm := float64((len(ids) - 1) * (len(ids) - 2))
 	for _, id := range ids {
 		node := NetworkNode{OrgID: id, Degree: degree[id], Projects: projectsOf[id]}
-		if norm > 0 {
+		if betweenness && norm > 0 {
 			node.Betweenness = round6(bc[index[id]] / norm)
 		}
 		n.Nodes = append(n.Nodes, node)
@@ -102,7 +119,7 @@ func BuildNetwork(parts []*Edge) *Network {
 	slices.SortFunc(n.Edges, func(a, b NetworkEdge) int {
 		return cmp.Or(cmp.Compare(b.Weight, a.Weight), cmp.Compare(a.Source, b.Source), cmp.Compare(a.Target, b.Target))
 	})
-	return n
+	return n, nil
 }
 
 // round6 rounds to six decimals, so that results do not depend on the order

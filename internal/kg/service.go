@@ -132,8 +132,9 @@ func (s *Service) Lineage(ctx context.Context, q LineageQuery) ([]LineageLink, e
 	return s.Store.Lineage(ctx, q)
 }
 
-// Network builds the co-participation network of the projects that match.
-func (s *Service) Network(ctx context.Context, f NetworkFilter) (*Network, error) {
+// Network builds the co-participation network of the projects that match,
+// with the betweenness of its nodes if asked (it costs more).
+func (s *Service) Network(ctx context.Context, f NetworkFilter, betweenness bool) (*Network, error) {
 	if err := checkIDs("callIds", f.CallIDs, KindCall); err != nil {
 		return nil, err
 	}
@@ -144,7 +145,7 @@ func (s *Service) Network(ctx context.Context, f NetworkFilter) (*Network, error
 	if err != nil {
 		return nil, err
 	}
-	return BuildNetwork(parts), nil
+	return BuildNetwork(parts, betweenness)
 }
 
 // Organizations returns one page of matching bodies and regions.
