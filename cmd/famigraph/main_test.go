@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -44,13 +45,23 @@ func noenv(string) string { return "" }
 // TestServeEndToEnd starts the real server on a random port with the real
 // seed, queries it over HTTP and shuts it down gracefully.
 func TestServeEndToEnd(t *testing.T) {
+	snapshots := t.TempDir()
+	for round, fromSnapshot := range []bool{false, true} {
+		if log := serveOnce(t, snapshots); !strings.Contains(log, fmt.Sprintf("from_snapshot=%v", fromSnapshot)) {
+			t.Errorf("start %d: want from_snapshot=%v in the log:\n%s", round+1, fromSnapshot, log)
+		}
+	}
+}
+
+// serveOnce runs the server, queries it and stops it; it returns the log.
+func serveOnce(t *testing.T, snapshots string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
 	var stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--seed", filepath.Join("..", "..", "seed")}, pw, &stderr, noenv)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--seed", filepath.Join("..", "..", "seed"), "--snapshot-dir", snapshots}, pw, &stderr, noenv)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -114,6 +125,7 @@ func TestServeEndToEnd(t *testing.T) {
 	if !strings.Contains(stderr.String(), "stopped") {
 		t.Errorf("no graceful shutdown in the log:\n%s", stderr.String())
 	}
+	return stderr.String()
 }
 
 func TestValidateCommand(t *testing.T) {
@@ -150,7 +162,7 @@ func TestValidateCommand(t *testing.T) {
 
 	// serve refuses a broken seed directory and serves nothing.
 	stderr.Reset()
-	if code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--seed", dir}, &stdout, &stderr, noenv); code != 1 {
+	if code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--seed", dir, "--snapshot-dir", ""}, &stdout, &stderr, noenv); code != 1 {
 		t.Errorf("serve a broken seed: exit %d, want 1", code)
 	}
 }
@@ -195,7 +207,7 @@ func (b *blockingStore) Calls(ctx context.Context) ([]*kg.Call, error) {
 // stop while the request waits in the store, and checks that the request
 // still gets its answer and the server then exits cleanly.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
-	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--metrics=false"}, io.Discard, noenv)
+	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--metrics=false", "--snapshot-dir", ""}, io.Discard, noenv)
 	if err != nil {
 		t.Fatal(err)
 	}

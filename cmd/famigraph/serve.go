@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 type serveConfig struct {
 	addr            string
 	seedDir         string
+	snapshotDir     string
 	corsOrigins     string
 	playground      bool
 	introspection   bool
@@ -48,6 +51,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*s
 	env := envDefaults{getenv: getenv}
 	fs.StringVar(&c.addr, "addr", env.str("FAMIGRAPH_ADDR", "127.0.0.1:8080"), "listen address (FAMIGRAPH_ADDR)")
 	fs.StringVar(&c.seedDir, "seed", env.str("FAMIGRAPH_SEED", "seed"), "seed directory for the embedded store (FAMIGRAPH_SEED)")
+	fs.StringVar(&c.snapshotDir, "snapshot-dir", env.str("FAMIGRAPH_SNAPSHOT_DIR", defaultSnapshotDir()), "where the validated seed is cached for fast restarts; empty disables (FAMIGRAPH_SNAPSHOT_DIR)")
 	fs.StringVar(&c.corsOrigins, "cors-origins", env.str("FAMIGRAPH_CORS_ORIGINS", ""), "comma-separated browser origins allowed by CORS; empty disables CORS (FAMIGRAPH_CORS_ORIGINS)")
 	fs.BoolVar(&c.playground, "playground", env.boolean("FAMIGRAPH_PLAYGROUND", true), "serve GraphiQL at / (FAMIGRAPH_PLAYGROUND)")
 	fs.BoolVar(&c.introspection, "introspection", env.boolean("FAMIGRAPH_INTROSPECTION", true), "allow schema introspection (FAMIGRAPH_INTROSPECTION)")
@@ -131,6 +135,16 @@ func (c *serveConfig) origins() []string {
 	return out
 }
 
+// defaultSnapshotDir is famigraph's directory in the user's cache, or ""
+// (no snapshots) where there is none.
+func defaultSnapshotDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "famigraph")
+}
+
 func parseLevel(s string) (slog.Level, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(s)); err != nil {
@@ -163,13 +177,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 
 	start := time.Now()
-	ds, err := loadSeed(cfg.seedDir, stderr)
+	ds, fromSnapshot, err := loadSeedCached(cfg.seedDir, cfg.snapshotDir, stderr)
 	if err != nil {
 		return 1
 	}
 	store := memstore.New(ds)
 	logger.Info("embedded store ready", "seed", cfg.seedDir, "nodes", len(ds.Nodes), "relationships", len(ds.Edges),
-		"load_ms", time.Since(start).Milliseconds())
+		"from_snapshot", fromSnapshot, "load_ms", time.Since(start).Milliseconds())
 
 	// The embedded store answers in memory: its loaders need no batching
 	// window (the prefetcher batches by level anyway), and its data never

@@ -28,7 +28,14 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 
 // loadSeed reads the seed directory and prints every problem it has.
 func loadSeed(dir string, stderr io.Writer) (*kg.Dataset, error) {
-	ds, err := seed.LoadDir(dir)
+	ds, _, err := loadSeedCached(dir, "", stderr)
+	return ds, err
+}
+
+// loadSeedCached is loadSeed with a snapshot cache in cacheDir ("" for
+// none); it reports whether the dataset came from a snapshot.
+func loadSeedCached(dir, cacheDir string, stderr io.Writer) (*kg.Dataset, bool, error) {
+	ds, hit, err := seed.LoadDirCached(dir, cacheDir)
 	var se *seed.Error
 	switch {
 	case errors.As(err, &se):
@@ -39,7 +46,7 @@ func loadSeed(dir string, stderr io.Writer) (*kg.Dataset, error) {
 	case err != nil:
 		fmt.Fprintf(stderr, "famigraph: %v\n", err)
 	}
-	return ds, err
+	return ds, hit, err
 }
 
 // summary counts a dataset's records by kind and its relationships.

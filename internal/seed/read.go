@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -122,48 +123,71 @@ func parentPath(p string) string {
 func Read(fsys fs.FS) (*Files, Docs, []Problem) {
 	files := &Files{broken: map[string]map[int]bool{}}
 	docs := Docs{}
+	results := make([]fileResult, len(FileNames))
+	// The files are independent: parse and decode them concurrently, then
+	// gather in file order so that the outcome does not depend on timing.
+	var wg sync.WaitGroup
+	for i, name := range FileNames {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = readOne(fsys, name, files)
+		}()
+	}
+	wg.Wait()
 	var problems []Problem
-	for _, name := range FileNames {
-		data, err := readFile(fsys, name)
-		if err != nil {
-			problems = append(problems, Problem{File: name, Message: err.Error()})
-			continue
+	for i, name := range FileNames {
+		r := results[i]
+		problems = append(problems, r.problems...)
+		if r.doc != nil {
+			docs[name] = r.doc
+			files.broken[name] = r.broken
 		}
-		f, err := parser.ParseBytes(data, 0)
-		if err != nil {
-			problems = append(problems, yamlProblem(name, err))
-			continue
-		}
-		items, p := sequence(name, f)
-		if p != nil {
-			problems = append(problems, *p)
-			continue
-		}
-		docs[name] = f
-		broken := map[int]bool{}
-		files.broken[name] = broken
-		var ps []Problem
-		switch name {
-		case SourcesFile:
-			ps = decodeAll(name, items, &files.Sources, broken)
-		case FundsFile:
-			ps = decodeAll(name, items, &files.Funds, broken)
-		case CallsFile:
-			ps = decodeAll(name, items, &files.Calls, broken)
-		case RegionsFile:
-			ps = decodeAll(name, items, &files.Regions, broken)
-		case OrganizationsFile:
-			ps = decodeAll(name, items, &files.Organizations, broken)
-		case ProjectsFile:
-			ps = decodeAll(name, items, &files.Projects, broken)
-		case PlacesFile:
-			ps = decodeAll(name, items, &files.Places, broken)
-		case InitiativesFile:
-			ps = decodeAll(name, items, &files.Initiatives, broken)
-		}
-		problems = append(problems, ps...)
 	}
 	return files, docs, problems
+}
+
+type fileResult struct {
+	doc      *ast.File
+	broken   map[int]bool
+	problems []Problem
+}
+
+// readOne parses one file and decodes its records into its own slice of
+// files (each file has its own, so files are read concurrently).
+func readOne(fsys fs.FS, name string, files *Files) fileResult {
+	data, err := readFile(fsys, name)
+	if err != nil {
+		return fileResult{problems: []Problem{{File: name, Message: err.Error()}}}
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return fileResult{problems: []Problem{yamlProblem(name, err)}}
+	}
+	items, p := sequence(name, f)
+	if p != nil {
+		return fileResult{problems: []Problem{*p}}
+	}
+	r := fileResult{doc: f, broken: map[int]bool{}}
+	switch name {
+	case SourcesFile:
+		r.problems = decodeAll(name, items, &files.Sources, r.broken)
+	case FundsFile:
+		r.problems = decodeAll(name, items, &files.Funds, r.broken)
+	case CallsFile:
+		r.problems = decodeAll(name, items, &files.Calls, r.broken)
+	case RegionsFile:
+		r.problems = decodeAll(name, items, &files.Regions, r.broken)
+	case OrganizationsFile:
+		r.problems = decodeAll(name, items, &files.Organizations, r.broken)
+	case ProjectsFile:
+		r.problems = decodeAll(name, items, &files.Projects, r.broken)
+	case PlacesFile:
+		r.problems = decodeAll(name, items, &files.Places, r.broken)
+	case InitiativesFile:
+		r.problems = decodeAll(name, items, &files.Initiatives, r.broken)
+	}
+	return r
 }
 
 // sequence returns the records of a file, which must be one YAML list.

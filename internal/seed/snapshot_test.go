@@ -1,0 +1,94 @@
+package seed_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/famigraph/famigraph/internal/kg"
+	"github.com/famigraph/famigraph/internal/kgtest"
+	"github.com/famigraph/famigraph/internal/seed"
+)
+
+// fixtureDir writes the fixture to a directory, with a zero amount that a
+// snapshot must keep apart from a missing one.
+func fixtureDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, f := range fixtureFS(t) {
+		data := f.Data
+		if name == seed.ProjectsFile {
+			data = []byte(strings.Replace(string(data), "  region: region:alpha\n", "  region: region:alpha\n  budgetEUR: 0\n", 1))
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestSnapshot(t *testing.T) {
+	for name, dir := range map[string]string{"fixture": fixtureDir(t), "seed": kgtest.SeedDir()} {
+		t.Run(name, func(t *testing.T) {
+			want, err := seed.LoadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cache := t.TempDir()
+			first, hit, err := seed.LoadDirCached(dir, cache)
+			if err != nil || hit || !reflect.DeepEqual(first, want) {
+				t.Fatalf("first load: hit %v, err %v, equal %v", hit, err, reflect.DeepEqual(first, want))
+			}
+			again, hit, err := seed.LoadDirCached(dir, cache)
+			if err != nil || !hit {
+				t.Fatalf("second load: hit %v, err %v", hit, err)
+			}
+			if !reflect.DeepEqual(again, want) {
+				t.Errorf("the snapshot does not give back the dataset")
+			}
+		})
+	}
+	dir, cache := fixtureDir(t), t.TempDir()
+	ds, _, _ := seed.LoadDirCached(dir, cache)
+	zero := false
+	for _, n := range ds.Nodes {
+		if p, ok := n.(*kg.Project); ok && p.BudgetEUR != nil && *p.BudgetEUR == 0 {
+			zero = true
+		}
+	}
+	if !zero {
+		t.Fatal("the fixture lost its zero amount")
+	}
+	ds, hit, _ := seed.LoadDirCached(dir, cache)
+	zero = false
+	for _, n := range ds.Nodes {
+		if p, ok := n.(*kg.Project); ok && p.BudgetEUR != nil && *p.BudgetEUR == 0 {
+			zero = true
+		}
+	}
+	if !hit || !zero {
+		t.Errorf("snapshot hit %v: a zero amount came back as missing", hit)
+	}
+
+	// Any change to the files makes a new snapshot; a corrupt one is ignored.
+	b, _ := os.ReadFile(filepath.Join(dir, seed.PlacesFile))
+	os.WriteFile(filepath.Join(dir, seed.PlacesFile), append(b, []byte("\n# edited\n")...), 0o644)
+	if _, hit, err := seed.LoadDirCached(dir, cache); hit || err != nil {
+		t.Errorf("after an edit: hit %v, err %v", hit, err)
+	}
+	snaps, _ := filepath.Glob(filepath.Join(cache, "seed-*.json"))
+	if len(snaps) != 1 {
+		t.Fatalf("%d snapshots in the cache, want the newest only", len(snaps))
+	}
+	os.WriteFile(snaps[0], []byte("{not json"), 0o600)
+	if ds, hit, err := seed.LoadDirCached(dir, cache); hit || err != nil || ds == nil {
+		t.Errorf("with a corrupt snapshot: hit %v, err %v", hit, err)
+	}
+	// Invalid seed files are refused, snapshot or not.
+	os.WriteFile(filepath.Join(dir, seed.PlacesFile), []byte("- id: nonsense\n"), 0o644)
+	if _, _, err := seed.LoadDirCached(dir, cache); err == nil {
+		t.Errorf("an invalid seed directory loaded")
+	}
+}
