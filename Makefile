@@ -39,3 +39,17 @@ fuzz: ## run each fuzz target for FUZZTIME (default 10s)
 	$(GO) test -run '^$$' -fuzz '^FuzzSearchTerms$$' -fuzztime $(FUZZTIME) ./internal/kg
 	$(GO) test -run '^$$' -fuzz '^FuzzSearch$$' -fuzztime $(FUZZTIME) ./internal/memstore
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./internal/seed
+
+# Benchmarks and load test (docs/benchmarks.md). Flags pass through: e.g.
+# make bench-http BENCH_HTTP_FLAGS='--clients 64 --cpuprofile cpu.out'.
+BENCH_HTTP_FLAGS ?=
+LOADTEST_FLAGS ?=
+.PHONY: bench-scale bench-http loadtest
+bench-scale: ## Go benchmarks of the core queries at scale 1, 10 and 100: time, CPU, allocations, store calls, memory, start-up (3 runs)
+	$(GO) test ./internal/bench -run '^$$' -bench . -benchmem -count 3 -timeout 30m
+
+bench-http: ## the map query over HTTP on loopback against a floor serving the same bytes: throughput, p50/p99, ratio
+	$(GO) run ./cmd/famigraph-bench http $(BENCH_HTTP_FLAGS)
+
+loadtest: ## bounded load test on loopback (64 clients, 30 s); fails on any error, heap growth or leaked goroutine
+	$(GO) run ./cmd/famigraph-bench load $(LOADTEST_FLAGS)

@@ -1,0 +1,200 @@
+// Command famigraph-bench measures famigraph over HTTP on loopback, in one
+// process: the server as `famigraph serve` wires it, over the embedded store.
+//
+// Usage:
+//
+//	famigraph-bench http [flags]   throughput and latency of one query against a floor
+//	famigraph-bench load [flags]   bounded load test: zero errors, stable memory, no leaks
+//
+// `make bench-http` and `make loadtest` run them; docs/benchmarks.md explains
+// the method and records the figures.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/famigraph/famigraph/internal/bench"
+	"github.com/famigraph/famigraph/internal/kg"
+	"github.com/famigraph/famigraph/internal/memstore"
+)
+
+const usage = `famigraph-bench — HTTP benchmark and load test of famigraph on loopback
+
+Usage:
+  famigraph-bench http [flags]   the map query (or another) against a floor serving the same bytes
+  famigraph-bench load [flags]   many clients on the heaviest queries; fails on errors, leaks or heap growth
+
+Run 'famigraph-bench <command> -h' for the flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "http":
+		return cmdHTTP(ctx, args[1:], stdout, stderr)
+	case "load":
+		return cmdLoad(ctx, args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "famigraph-bench: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+// common are the flags both commands share.
+type common struct {
+	seedDir  string
+	scale    int
+	wait     time.Duration
+	logLevel string
+	metrics  bool
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.seedDir, "seed", "seed", "the real seed directory (the data, or the template of --scale)")
+	fs.IntVar(&c.scale, "scale", 0, "0: the real seed; N: a synthetic network N times its size (internal/gen)")
+	fs.DurationVar(&c.wait, "wait", 0, "loaders' batching window, graph.LoaderConfig.Wait (serve uses 0 for the embedded store)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "level of the server's request log, written to nowhere but formatted: debug, info, warn, error")
+	fs.BoolVar(&c.metrics, "metrics", true, "Prometheus instrumentation, as serve's default")
+}
+
+// server is the real server listening on loopback.
+type server struct {
+	url   string
+	store kg.Store
+	srv   *http.Server
+	nodes int
+	edges int
+}
+
+// startServer loads the data and starts the server as `famigraph serve`
+// wires it.
+func (c *common) startServer(stderr io.Writer) (*server, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.logLevel)
+	}
+	t0 := time.Now()
+	ds, _, err := bench.Dataset(c.seedDir, c.scale)
+	if err != nil {
+		return nil, err
+	}
+	store := memstore.New(ds)
+	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: level}))
+	h := bench.NewServer(store, bench.ServerConfig{Wait: c.wait, Logger: logger, NoMetrics: !c.metrics})
+	s, err := listen(h)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "famigraph: %d records, %d relationships (scale %d), loaded in %s, serving on %s\n",
+		len(ds.Nodes), len(ds.Edges), c.scale, time.Since(t0).Round(time.Millisecond), s.url)
+	s.store, s.nodes, s.edges = store, len(ds.Nodes), len(ds.Edges)
+	return s, nil
+}
+
+// listen serves h on a loopback port with the serve command's timeouts.
+func listen(h http.Handler) (*server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 15 * time.Second, IdleTimeout: 2 * time.Minute}
+	go srv.Serve(ln)
+	return &server{url: "http://" + ln.Addr().String(), srv: srv}, nil
+}
+
+func (s *server) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.srv.Shutdown(ctx)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+func median[T int | float64 | time.Duration](xs []T) T {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// parseFlags parses args and reports whether to go on, and the exit status
+// if not.
+func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		return 2, false
+	}
+	return 0, true
+}
+
+func queriesNamed(suffix, names string) ([]bench.Query, error) {
+	all := bench.Queries(suffix)
+	var out []bench.Query
+	for _, n := range strings.Split(names, ",") {
+		q, ok := bench.QueryNamed(all, strings.TrimSpace(n))
+		if !ok {
+			var known []string
+			for _, q := range all {
+				known = append(known, q.Name)
+			}
+			return nil, fmt.Errorf("unknown query %q; known: %s", n, strings.Join(known, ", "))
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+func suffixOf(scale int) string {
+	if scale == 0 {
+		return ""
+	}
+	return bench.SyntheticSuffix
+}
+
+func heapAfterGC() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+func mib(b uint64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

@@ -1,0 +1,308 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/famigraph/famigraph/graph"
+	"github.com/famigraph/famigraph/internal/bench"
+	"github.com/famigraph/famigraph/internal/gen"
+	"github.com/famigraph/famigraph/internal/kg"
+	"github.com/famigraph/famigraph/internal/kgtest"
+	"github.com/famigraph/famigraph/internal/memstore"
+	"github.com/famigraph/famigraph/internal/neo4jstore"
+	"github.com/famigraph/famigraph/internal/seed"
+)
+
+var (
+	scalesFlag = flag.String("bench.scales", "1,10,100", "comma-separated scales of the synthetic network (0: the real seed)")
+	waitFlag   = flag.Duration("bench.wait", -1, "loaders' batching window (graph.LoaderConfig.Wait) for every store; default: each store's own")
+)
+
+// storeKinds are the stores the query benchmarks run on. Adding a store is
+// one line here: a name, the loaders' batching window it is served with, and
+// a function that returns the store holding a dataset (skipping with b.Skip
+// when its database is not configured).
+var storeKinds = []struct {
+	name string
+	wait time.Duration
+	open func(b *testing.B, ds *kg.Dataset) kg.Store
+}{
+	{"memstore", 0, func(_ *testing.B, ds *kg.Dataset) kg.Store { return memstore.New(ds) }}, // as `famigraph serve`
+	{"neo4j", 2 * time.Millisecond, openNeo4j},
+}
+
+// openNeo4j seeds the Neo4j of NEO4J_URI (NEO4J_USER, NEO4J_PASSWORD,
+// NEO4J_DATABASE) with ds and deletes it afterwards. Like the adapter's
+// conformance suite it refuses a database that holds famigraph records
+// unless FAMIGRAPH_TEST_NEO4J_WIPE=1.
+func openNeo4j(b *testing.B, ds *kg.Dataset) kg.Store {
+	b.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		b.Skip("set NEO4J_URI (e.g. bolt://localhost:7687, plus NEO4J_USER/NEO4J_PASSWORD) to benchmark Neo4j")
+	}
+	s, err := neo4jstore.Open(neo4jstore.Config{URI: uri, User: os.Getenv("NEO4J_USER"),
+		Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE"), MaxRetryTime: 15 * time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Close(context.Background()) })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.Ping(ctx); err != nil {
+		b.Fatalf("cannot reach Neo4j at %s: %v", neo4jstore.RedactURI(uri), err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		b.Fatalf("migrate: %v", err)
+	}
+	if st, err := s.Stats(ctx); err != nil {
+		b.Fatal(err)
+	} else if st.Nodes > 0 && os.Getenv("FAMIGRAPH_TEST_NEO4J_WIPE") != "1" {
+		b.Fatalf("the database holds %d famigraph records, which the benchmark would replace: "+
+			"point NEO4J_URI/NEO4J_DATABASE at a scratch database, or set FAMIGRAPH_TEST_NEO4J_WIPE=1", st.Nodes)
+	}
+	b.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		if err := s.Wipe(ctx); err != nil {
+			b.Errorf("clean up Neo4j: %v", err)
+		}
+	})
+	if _, err := s.Seed(context.Background(), ds, nil); err != nil {
+		b.Fatalf("seed Neo4j: %v", err)
+	}
+	return s
+}
+
+func scales(tb testing.TB) []int {
+	var out []int
+	for _, s := range strings.Split(*scalesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 0 || n > gen.MaxScale {
+			tb.Fatalf("-bench.scales: %q is not a scale", s)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+var (
+	dsMu     sync.Mutex
+	datasets = map[int]*kg.Dataset{}
+)
+
+// dataset returns the network at a scale, generated once per run, and the
+// suffix of the ids the queries name.
+func dataset(tb testing.TB, scale int) (*kg.Dataset, string) {
+	tb.Helper()
+	dsMu.Lock()
+	defer dsMu.Unlock()
+	suffix := bench.SyntheticSuffix
+	if scale == 0 {
+		suffix = ""
+	}
+	if ds, ok := datasets[scale]; ok {
+		return ds, suffix
+	}
+	ds, _, err := bench.Dataset(kgtest.SeedDir(), scale)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	datasets[scale] = ds
+	return ds, suffix
+}
+
+// serve runs one request through h and returns the response body.
+func serve(h http.Handler, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// BenchmarkQuery runs the core queries through the GraphQL handler (request
+// decoding, execution, loaders, response encoding; no network), on each
+// store and scale. Custom metrics: store calls per request (which must not
+// grow with the scale) and response bytes.
+func BenchmarkQuery(b *testing.B) {
+	for _, sk := range storeKinds {
+		b.Run(sk.name, func(b *testing.B) {
+			wait := sk.wait
+			if *waitFlag >= 0 {
+				wait = *waitFlag
+			}
+			for _, scale := range scales(b) {
+				benchQueries(b, scale, wait, sk.open)
+			}
+		})
+	}
+}
+
+func benchQueries(b *testing.B, scale int, wait time.Duration, open func(*testing.B, *kg.Dataset) kg.Store) {
+	ds, suffix := dataset(b, scale)
+	store := &bench.Counting{Store: open(b, ds)}
+	h := graph.NewHandler(&kg.Service{Store: store}, graph.ServerConfig{Loaders: graph.LoaderConfig{Wait: wait}})
+	for _, q := range bench.Queries(suffix) {
+		b.Run(fmt.Sprintf("scale=%d/%s", scale, q.Name), func(b *testing.B) {
+			if q.Name == "network-all" && scale >= 100 {
+				// Betweenness over the whole network is O(nodes x edges):
+				// about 0.9 s a request at scale 10, minutes at 100.
+				b.Skip("network-all is superlinear; not run at scale 100 (see docs/benchmarks.md)")
+			}
+			body := q.Body()
+			rec := serve(h, body)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("HTTP %d: %s", rec.Code, rec.Body)
+			}
+			if err := bench.CheckGraphQL(rec.Body.Bytes()); err != nil {
+				b.Fatal(err)
+			}
+			store.Reset()
+			respBytes, n := 0, 0
+			b.ReportAllocs()
+			cpu := bench.CPUTime()
+			for b.Loop() {
+				respBytes += serve(h, body).Body.Len()
+				n++
+			}
+			b.ReportMetric(float64(bench.CPUTime()-cpu)/float64(n), "cpu-ns/op")
+			b.ReportMetric(float64(store.Count())/float64(n), "calls/op")
+			b.ReportMetric(float64(respBytes)/float64(n), "resp-B/op")
+		})
+	}
+}
+
+// heapAfterGC returns the live heap after a full collection.
+func heapAfterGC() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// BenchmarkStoreLoad measures building the embedded store from a dataset,
+// and reports the live heap the server keeps (dataset and indexes) per
+// record and relationship.
+func BenchmarkStoreLoad(b *testing.B) {
+	for _, scale := range scales(b) {
+		b.Run(fmt.Sprintf("scale=%d", scale), func(b *testing.B) {
+			// The retained heap, measured on a dataset of its own.
+			before := heapAfterGC()
+			ds, _, err := bench.Dataset(kgtest.SeedDir(), scale)
+			if err != nil {
+				b.Fatal(err)
+			}
+			st := memstore.New(ds)
+			after := heapAfterGC()
+			items := len(ds.Nodes) + len(ds.Edges)
+			runtime.KeepAlive(st)
+			b.ResetTimer()
+			b.ReportAllocs()
+			for b.Loop() {
+				memstore.New(ds)
+			}
+			b.ReportMetric(float64(after-before)/float64(items), "heap-B/item")
+			b.ReportMetric(float64(items), "items")
+		})
+	}
+}
+
+var (
+	dirsMu sync.Mutex
+	dirs   = map[int]string{}
+)
+
+// seedDir writes the synthetic seed of a scale to a directory, once per
+// run; scale 0 is the real seed.
+func seedDir(b *testing.B, scale int) string {
+	b.Helper()
+	if scale == 0 {
+		return kgtest.SeedDir()
+	}
+	dirsMu.Lock()
+	defer dirsMu.Unlock()
+	if d, ok := dirs[scale]; ok {
+		return d
+	}
+	tmpl, err := bench.Template(kgtest.SeedDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	files, err := gen.Encode(tmpl, gen.Options{Scale: scale, RandSeed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := os.MkdirTemp("", fmt.Sprintf("famigraph-bench-scale%d-", scale))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := gen.WriteDir(d, files); err != nil {
+		b.Fatal(err)
+	}
+	dirs[scale] = d
+	return d
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range dirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
+
+// BenchmarkStartupToReady measures what `famigraph serve` does before it
+// answers /readyz: read and validate the seed directory, build the store,
+// the GraphQL handler and the router, listen on loopback and answer the
+// first GET /readyz.
+func BenchmarkStartupToReady(b *testing.B) {
+	for _, scale := range scales(b) {
+		b.Run(fmt.Sprintf("scale=%d", scale), func(b *testing.B) {
+			dir := seedDir(b, scale)
+			client := &http.Client{Timeout: 10 * time.Second}
+			defer client.CloseIdleConnections()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				ds, err := seed.LoadDir(dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				st := memstore.New(ds)
+				ln, err := net.Listen("tcp", "127.0.0.1:0")
+				if err != nil {
+					b.Fatal(err)
+				}
+				srv := &http.Server{Handler: bench.NewServer(st, bench.ServerConfig{}), ReadHeaderTimeout: 5 * time.Second}
+				go srv.Serve(ln)
+				resp, err := client.Get("http://" + ln.Addr().String() + "/readyz")
+				if err != nil {
+					b.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Fatalf("/readyz: %d", resp.StatusCode)
+				}
+				b.StopTimer()
+				client.CloseIdleConnections()
+				srv.Shutdown(context.Background())
+				b.StartTimer()
+			}
+		})
+	}
+}

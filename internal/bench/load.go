@@ -1,0 +1,223 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Request is one kind of request the clients send, with the response the
+// server gave when it was checked.
+type Request struct {
+	Name string
+	Body []byte
+	// Want is the expected response body. A response that differs is still
+	// accepted if it is a GraphQL response with data and no errors; it is
+	// then counted in Result.Differed.
+	Want []byte
+}
+
+// Driver sends requests to one URL with a pool of keep-alive connections.
+type Driver struct {
+	URL    string
+	Client *http.Client
+}
+
+// NewDriver returns a driver for url with enough idle connections for
+// clients concurrent clients.
+func NewDriver(url string, clients int) *Driver {
+	tr := &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        2 * clients,
+		MaxIdleConnsPerHost: 2 * clients,
+		MaxConnsPerHost:     0,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+		ForceAttemptHTTP2:   false,
+	}
+	return &Driver{URL: url, Client: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+}
+
+// Close closes the driver's idle connections.
+func (d *Driver) Close() { d.Client.CloseIdleConnections() }
+
+// Do sends one request and returns the response body, or an error for a
+// transport failure or a status other than 200.
+func (d *Driver) Do(ctx context.Context, body []byte) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := d.Client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return out, fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, out)
+	}
+	return out, nil
+}
+
+// CheckGraphQL returns an error unless body is a GraphQL response with data
+// and no errors.
+func CheckGraphQL(body []byte) error {
+	var r struct {
+		Data   json.RawMessage   `json:"data"`
+		Errors []json.RawMessage `json:"errors"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return fmt.Errorf("response is not JSON: %v", err)
+	}
+	if len(r.Errors) > 0 {
+		return fmt.Errorf("GraphQL errors: %.300s", r.Errors[0])
+	}
+	if len(r.Data) == 0 || string(r.Data) == "null" {
+		return errors.New("GraphQL response without data")
+	}
+	return nil
+}
+
+// Prepare sends each query once, checks that it answers without errors and
+// records its response as the expected one.
+func (d *Driver) Prepare(ctx context.Context, qs []Query) ([]Request, error) {
+	var out []Request
+	for _, q := range qs {
+		body := q.Body()
+		resp, err := d.Do(ctx, body)
+		if err == nil {
+			err = CheckGraphQL(resp)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("query %s: %w", q.Name, err)
+		}
+		out = append(out, Request{Name: q.Name, Body: body, Want: resp})
+	}
+	return out, nil
+}
+
+// Load is a fixed-duration run of concurrent clients.
+type Load struct {
+	Clients  int
+	Duration time.Duration
+	// Requests are sent in turn by every client, each client starting at a
+	// different one.
+	Requests []Request
+	// MaxLatencies bounds the latencies kept per client (0: 1<<20).
+	MaxLatencies int
+}
+
+// Result is what a Load measured.
+type Result struct {
+	Elapsed   time.Duration
+	Requests  int
+	Bytes     int64
+	Errors    int // transport failures, HTTP errors and GraphQL errors
+	Differed  int // valid responses that differ from the expected bytes
+	FirstErrs []string
+	Latencies []time.Duration            // sorted
+	ByName    map[string][]time.Duration // sorted, per request name
+}
+
+// Throughput is the number of requests per second.
+func (r *Result) Throughput() float64 { return float64(r.Requests) / r.Elapsed.Seconds() }
+
+// Percentile returns the p-th percentile (0-100) of sorted latencies.
+func Percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*p/100+0.5) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+// Run drives the load until its duration has passed or ctx ends.
+func (d *Driver) Run(ctx context.Context, l Load) *Result {
+	if l.MaxLatencies == 0 {
+		l.MaxLatencies = 1 << 20
+	}
+	type clientResult struct {
+		lat       []time.Duration
+		names     []int
+		n         int
+		bytes     int64
+		errors    int
+		differed  int
+		firstErrs []string
+	}
+	results := make([]clientResult, l.Clients)
+	ctx, cancel := context.WithTimeout(ctx, l.Duration)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range l.Clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &results[c]
+			r.lat = make([]time.Duration, 0, 4096)
+			for i := c; ctx.Err() == nil; i++ {
+				ri := i % len(l.Requests)
+				req := l.Requests[ri]
+				t0 := time.Now()
+				body, err := d.Do(ctx, req.Body)
+				lat := time.Since(t0)
+				if ctx.Err() != nil {
+					break // cut short by the end of the run: not counted
+				}
+				if err == nil && !bytes.Equal(body, req.Want) {
+					if err = CheckGraphQL(body); err == nil {
+						r.differed++
+					}
+				}
+				if err != nil {
+					r.errors++
+					if len(r.firstErrs) < 3 {
+						r.firstErrs = append(r.firstErrs, fmt.Sprintf("%s: %v", req.Name, err))
+					}
+				}
+				r.n++
+				r.bytes += int64(len(body))
+				if len(r.lat) < l.MaxLatencies {
+					r.lat = append(r.lat, lat)
+					r.names = append(r.names, ri)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	out := &Result{Elapsed: time.Since(start), ByName: map[string][]time.Duration{}}
+	for _, r := range results {
+		out.Requests += r.n
+		out.Bytes += r.bytes
+		out.Errors += r.errors
+		out.Differed += r.differed
+		out.Latencies = append(out.Latencies, r.lat...)
+		for i, ri := range r.names {
+			name := l.Requests[ri].Name
+			out.ByName[name] = append(out.ByName[name], r.lat[i])
+		}
+		if len(out.FirstErrs) < 5 {
+			out.FirstErrs = append(out.FirstErrs, r.firstErrs...)
+		}
+	}
+	slices.Sort(out.Latencies)
+	for _, v := range out.ByName {
+		slices.Sort(v)
+	}
+	return out
+}
