@@ -56,8 +56,8 @@ func TestResponseCache(t *testing.T) {
 	}
 	for _, c := range []struct{ body, accept string }{
 		{`{"query":"{ calls { id } }","variables":{"x":1}}`, ""}, // other variables
-		{q1, "application/graphql-response+json"},              // another media type
-		{`{"query":"{ fail }"}`, ""},                            // an error is not kept
+		{q1, "application/graphql-response+json"},                // another media type
+		{`{"query":"{ fail }"}`, ""},                             // an error is not kept
 		{`{"query":"{ fail }"}`, ""},
 		{`{"query":"{ huge }"}`, ""}, // more than an eighth of the cache is not kept
 		{`{"query":"{ huge }"}`, ""},
