@@ -63,7 +63,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*s
 	fs.BoolVar(&c.trustProxy, "trust-proxy", env.boolean("FAMIGRAPH_TRUST_PROXY", false), "take client addresses from X-Forwarded-For (FAMIGRAPH_TRUST_PROXY)")
 	fs.BoolVar(&c.metrics, "metrics", env.boolean("FAMIGRAPH_METRICS", true), "serve Prometheus metrics at /metrics (FAMIGRAPH_METRICS)")
 	fs.Float64Var(&c.rateLimit, "rate-limit", env.float("FAMIGRAPH_RATE_LIMIT", 0), "GraphQL requests per second per client; 0 disables (FAMIGRAPH_RATE_LIMIT)")
-	fs.Int64Var(&c.responseCache, "response-cache", env.int64("FAMIGRAPH_RESPONSE_CACHE", 64<<20), "bytes of successful responses kept and reused; embedded store only; 0 disables (FAMIGRAPH_RESPONSE_CACHE)")
+	fs.Int64Var(&c.responseCache, "response-cache", env.int64("FAMIGRAPH_RESPONSE_CACHE", httpapi.DefaultResponseCacheBytes), "bytes of successful responses kept and reused; embedded store only; 0 disables (FAMIGRAPH_RESPONSE_CACHE)")
 	fs.Int64Var(&c.rateBurst, "rate-burst", env.int64("FAMIGRAPH_RATE_BURST", 0), "burst of the per-client rate limit; 0 means the rate rounded up (FAMIGRAPH_RATE_BURST)")
 	intFlag := func(p *int, name, envName string, def int, usage string) {
 		v := env.int64(envName, int64(def))

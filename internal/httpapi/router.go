@@ -56,6 +56,9 @@ type Config struct {
 const (
 	DefaultMaxBodyBytes = 1 << 20
 	DefaultTimeout      = 10 * time.Second
+	// DefaultResponseCacheBytes is the response cache serve gives the
+	// embedded store.
+	DefaultResponseCacheBytes = 64 << 20
 )
 
 // NewRouter returns the HTTP handler of the server.
