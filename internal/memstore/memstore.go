@@ -154,22 +154,28 @@ func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
 
 // Organizations implements kg.Store.
 func (s *Store) Organizations(ctx context.Context, f kg.OrganizationFilter, p kg.Page) (*kg.OrgPage, error) {
-	page := &kg.OrgPage{}
-	for _, o := range s.orgs {
-		if !s.orgMatches(o, f) {
+	items, total, hasNext := page(s.orgs, p, func(o kg.Org) bool { return s.orgMatches(o, f) })
+	return &kg.OrgPage{Items: items, Total: total, HasNext: hasNext}, ctx.Err()
+}
+
+// page returns the matching items after p.After (items are in id order), at
+// most p.First of them, the number of matches, and whether more follow.
+func page[T kg.Node](all []T, p kg.Page, match func(T) bool) (items []T, total int, hasNext bool) {
+	for _, it := range all {
+		if !match(it) {
 			continue
 		}
-		page.Total++
-		if o.NodeID() <= p.After && p.After != "" {
+		total++
+		if p.After != "" && it.NodeID() <= p.After {
 			continue
 		}
-		if len(page.Items) < p.First {
-			page.Items = append(page.Items, o)
+		if len(items) < p.First {
+			items = append(items, it)
 		} else {
-			page.HasNext = true
+			hasNext = true
 		}
 	}
-	return page, ctx.Err()
+	return items, total, hasNext
 }
 
 func (s *Store) orgMatches(o kg.Org, f kg.OrganizationFilter) bool {
@@ -196,22 +202,8 @@ func (s *Store) orgMatches(o kg.Org, f kg.OrganizationFilter) bool {
 
 // Projects implements kg.Store.
 func (s *Store) Projects(ctx context.Context, f kg.ProjectFilter, p kg.Page) (*kg.ProjectPage, error) {
-	page := &kg.ProjectPage{}
-	for _, pr := range s.projects {
-		if !s.projectMatches(pr, f) {
-			continue
-		}
-		page.Total++
-		if pr.ID <= p.After && p.After != "" {
-			continue
-		}
-		if len(page.Items) < p.First {
-			page.Items = append(page.Items, pr)
-		} else {
-			page.HasNext = true
-		}
-	}
-	return page, ctx.Err()
+	items, total, hasNext := page(s.projects, p, func(pr *kg.Project) bool { return s.projectMatches(pr, f) })
+	return &kg.ProjectPage{Items: items, Total: total, HasNext: hasNext}, ctx.Err()
 }
 
 func (s *Store) projectMatches(p *kg.Project, f kg.ProjectFilter) bool {

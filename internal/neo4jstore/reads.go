@@ -87,18 +87,25 @@ func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]
 		return nil, err
 	}
 	// Rows come grouped by id, each group in the query's order.
-	byID := map[string][]kg.Node{}
+	return groupByID(op, ids, recs, func(r record) (kg.Node, error) { return decodeNode(r["node"]) })
+}
+
+// groupByID decodes rows that carry an "id" column and returns, for each of
+// ids, the decoded values of its rows, in the rows' order.
+func groupByID[T any](op string, ids []string, recs []record, decode func(record) (T, error)) ([][]T, error) {
+	byID := map[string][]T{}
 	for _, r := range recs {
 		id, _, err := value[string](r, "id")
 		if err != nil {
 			return nil, internalf(op, "%v", err)
 		}
-		n, err := decodeNode(r["node"])
+		v, err := decode(r)
 		if err != nil {
 			return nil, internalf(op, "%v", err)
 		}
-		byID[id] = append(byID[id], n)
+		byID[id] = append(byID[id], v)
 	}
+	out := make([][]T, len(ids))
 	for i, id := range ids {
 		out[i] = byID[id]
 	}
@@ -129,22 +136,7 @@ func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*k
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string][]*kg.Edge{}
-	for _, r := range recs {
-		id, _, err := value[string](r, "id")
-		if err != nil {
-			return nil, internalf(op, "%v", err)
-		}
-		e, err := decodeEdge(edgeTypes[q], r["edge"])
-		if err != nil {
-			return nil, internalf(op, "%v", err)
-		}
-		byID[id] = append(byID[id], e)
-	}
-	for i, id := range ids {
-		out[i] = byID[id]
-	}
-	return out, nil
+	return groupByID(op, ids, recs, func(r record) (*kg.Edge, error) { return decodeEdge(edgeTypes[q], r["edge"]) })
 }
 
 // regions decodes rows whose "node" column holds regions.

@@ -115,39 +115,24 @@ func toSnapshot(ds *kg.Dataset) (*snapshot, error) {
 
 func (s *snapshot) dataset() *kg.Dataset {
 	ds := &kg.Dataset{Edges: s.Edges}
-	add := func(ns ...kg.Node) { ds.Nodes = append(ds.Nodes, ns...) }
-	for _, n := range s.Regions {
-		add(n)
-	}
-	for _, n := range s.Bodies {
-		add(n)
-	}
-	for _, n := range s.Calls {
-		add(n)
-	}
-	for _, n := range s.Funds {
-		add(n)
-	}
-	for _, n := range s.Objectives {
-		add(n)
-	}
-	for _, n := range s.Actions {
-		add(n)
-	}
-	for _, n := range s.Amendments {
-		add(n)
-	}
-	for _, n := range s.Projects {
-		add(n)
-	}
-	for _, n := range s.Places {
-		add(n)
-	}
-	for _, n := range s.Initiatives {
-		add(n)
-	}
+	addNodes(ds, s.Regions)
+	addNodes(ds, s.Bodies)
+	addNodes(ds, s.Calls)
+	addNodes(ds, s.Funds)
+	addNodes(ds, s.Objectives)
+	addNodes(ds, s.Actions)
+	addNodes(ds, s.Amendments)
+	addNodes(ds, s.Projects)
+	addNodes(ds, s.Places)
+	addNodes(ds, s.Initiatives)
 	ds.Sort()
 	return ds
+}
+
+func addNodes[T kg.Node](ds *kg.Dataset, ns []T) {
+	for _, n := range ns {
+		ds.Nodes = append(ds.Nodes, n)
+	}
 }
 
 // typeShape describes every field of the snapshot's types, recursively.
