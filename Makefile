@@ -41,15 +41,20 @@ fuzz: ## run each fuzz target for FUZZTIME (default 10s)
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./internal/seed
 
 # Benchmarks and load test (docs/benchmarks.md). Flags pass through: e.g.
-# make bench-http BENCH_HTTP_FLAGS='--clients 64 --cpuprofile cpu.out'.
+# make bench-http BENCH_HTTP_FLAGS='--clients 64 --cpuprofile cpu.out',
+# make loadtest LOADTEST_FLAGS='--response-cache=0' (the server without its response cache),
+# make bench-scale BENCH_RUN=StartupToReady BENCH_SCALES=100 BENCH_COUNT=5.
 BENCH_HTTP_FLAGS ?=
 LOADTEST_FLAGS ?=
+BENCH_RUN ?= .
+BENCH_SCALES ?= 1,10,100
+BENCH_COUNT ?= 3
 .PHONY: bench-scale bench-http loadtest
-bench-scale: ## Go benchmarks of the core queries at scale 1, 10 and 100: time, CPU, allocations, store calls, memory, start-up (3 runs)
-	$(GO) test ./internal/bench -run '^$$' -bench . -benchmem -count 3 -timeout 30m
+bench-scale: ## Go benchmarks of the core queries at scale 1, 10 and 100: time, CPU, allocations, store calls, memory, start-up cold and warm (3 runs)
+	$(GO) test ./internal/bench -run '^$$' -bench '$(BENCH_RUN)' -benchmem -count $(BENCH_COUNT) -timeout 30m -args -bench.scales=$(BENCH_SCALES)
 
-bench-http: ## the map query over HTTP on loopback against a floor serving the same bytes: throughput, p50/p99, ratio
+bench-http: ## the map query over HTTP on loopback, with and without the response cache, against a floor serving the same bytes: throughput, p50/p99, ratios
 	$(GO) run ./cmd/famigraph-bench http $(BENCH_HTTP_FLAGS)
 
-loadtest: ## bounded load test on loopback (64 clients, 30 s); fails on any error, heap growth or leaked goroutine
+loadtest: ## bounded load test on loopback (64 clients, 30 s, serve's defaults); fails on any error, heap growth or leaked goroutine
 	$(GO) run ./cmd/famigraph-bench load $(LOADTEST_FLAGS)

@@ -2235,8 +2235,9 @@ type Query {
 
   """The co-participation network: organizations linked when they take part in
   the same project. callIds and regionIds select the projects (by call, by the
-  project's region). Betweenness is computed only when asked for, for networks
-  of at most 2000 organizations."""
+  project's region). Networks of more than 20,000 links are refused (filter
+  them); betweenness is computed only when asked for, for networks of at most
+  2,000 organizations."""
   partnershipNetwork(callIds: [ID!], regionIds: [ID!]): PartnershipNetwork!
 
   """Shortest paths between two nodes, each step naming the relation it follows.

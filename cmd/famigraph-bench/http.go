@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/famigraph/famigraph/internal/bench"
+	"github.com/famigraph/famigraph/internal/httpapi"
 )
 
 // Targets of issue 5 for the map query at scale 1 with 32 clients.
@@ -20,21 +22,25 @@ const (
 	targetP99   = 10 * time.Millisecond
 )
 
-// cmdHTTP measures one query through the real server and through a floor:
-// a plain net/http handler that writes the same response bytes. Both run in
-// this process on loopback, measured in alternating rounds, so that both
-// see the same machine state; the report gives medians across rounds.
+// cmdHTTP measures one query through the real server, twice — with serve's
+// default response cache (how serve answers a query it has answered before
+// over the embedded store) and without it (--response-cache=0: what a new
+// query costs) — and through a floor: a plain net/http handler that writes
+// the same response bytes. All three run in this process on loopback,
+// measured in rotating order round after round, so that they see the same
+// machine state; the report gives medians across rounds and each server's
+// ratio to the floor.
 func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("http", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c common
 	c.register(fs)
-	query := fs.String("query", "map", "the query to measure (map, partners, search, paths, lineage, network, network-all)")
+	query := fs.String("query", "map", "the query to measure (map, partners, search, paths, lineage, network, network-all, network-all-nobc)")
 	clients := fs.Int("clients", 32, "concurrent clients, each with its own keep-alive connection")
 	duration := fs.Duration("duration", 5*time.Second, "length of each measured phase")
-	rounds := fs.Int("rounds", 5, "rounds; each measures the floor and famigraph once, in alternating order")
+	rounds := fs.Int("rounds", 5, "rounds; each measures the floor, the cached and the uncached server once, in rotating order")
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured load on each server before the rounds")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of one extra famigraph phase to this file")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of one extra phase of the uncached server to this file")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -50,28 +56,49 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "famigraph-bench http: %v\n", err)
 		return 2
 	}
-	real, err := c.startServer(stderr)
-	if err != nil {
+	fail := func(err error) int {
 		fmt.Fprintf(stderr, "famigraph-bench http: %v\n", err)
 		return 1
 	}
-	defer real.close()
-	realDrv := bench.NewDriver(real.url+"/graphql", *clients)
-	defer realDrv.Close()
-	reqs, err := realDrv.Prepare(ctx, qs)
+	d, err := c.load(stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "famigraph-bench http: %v\n", err)
-		return 1
+		return fail(err)
+	}
+	cached, err := c.startServer(d, httpapi.DefaultResponseCacheBytes, stderr)
+	if err != nil {
+		return fail(err)
+	}
+	defer cached.close()
+	uncached, err := c.startServer(d, 0, stderr)
+	if err != nil {
+		return fail(err)
+	}
+	defer uncached.close()
+	cachedDrv := bench.NewDriver(cached.url+"/graphql", *clients)
+	defer cachedDrv.Close()
+	uncachedDrv := bench.NewDriver(uncached.url+"/graphql", *clients)
+	defer uncachedDrv.Close()
+	reqs, err := uncachedDrv.Prepare(ctx, qs)
+	if err != nil {
+		return fail(err)
 	}
 	want := reqs[0].Want
+	// The cached server's first answer fills its cache; it must be the
+	// uncached server's bytes.
+	cachedReqs, err := cachedDrv.Prepare(ctx, qs)
+	if err != nil {
+		return fail(err)
+	}
+	if !bytes.Equal(cachedReqs[0].Want, want) {
+		return fail(fmt.Errorf("the cached and the uncached server answer %s differently", *query))
+	}
 	floor, err := listen(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(want)
 	}))
 	if err != nil {
-		fmt.Fprintf(stderr, "famigraph-bench http: %v\n", err)
-		return 1
+		return fail(err)
 	}
 	defer floor.close()
 	floorDrv := bench.NewDriver(floor.url+"/graphql", *clients)
@@ -79,25 +106,25 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	fmt.Fprintf(stdout, "query %s: %d response bytes; %d clients, %d rounds of %s each; GOMAXPROCS %d, wait %s, request log %s, metrics %t\n",
 		*query, len(want), *clients, *rounds, *duration, runtime.GOMAXPROCS(0), c.wait, c.logLevel, c.metrics)
-	load := bench.Load{Clients: *clients, Duration: *warmup, Requests: reqs}
-	floorDrv.Run(ctx, load)
-	realDrv.Run(ctx, load)
-	load.Duration = *duration
-
+	fmt.Fprintf(stdout, "cached: serve's default response cache (%s); uncached: --response-cache=0\n",
+		cacheDesc(httpapi.DefaultResponseCacheBytes))
 	type phase struct {
 		name string
 		drv  *bench.Driver
 		res  []*bench.Result
 		cpu  []time.Duration // process CPU (server and clients) per request
 	}
-	phases := []*phase{{name: "floor", drv: floorDrv}, {name: "famigraph", drv: realDrv}}
+	phases := []*phase{{name: "floor", drv: floorDrv}, {name: "cached", drv: cachedDrv}, {name: "uncached", drv: uncachedDrv}}
+	load := bench.Load{Clients: *clients, Duration: *warmup, Requests: reqs}
+	for _, p := range phases {
+		p.drv.Run(ctx, load)
+	}
+	load.Duration = *duration
+
 	errorsSeen := 0
 	for r := 0; r < *rounds && ctx.Err() == nil; r++ {
-		order := phases
-		if r%2 == 1 {
-			order = []*phase{phases[1], phases[0]}
-		}
-		for _, p := range order {
+		for i := range phases {
+			p := phases[(i+r)%len(phases)] // each server first in turn
 			cpu := bench.CPUTime()
 			res := p.drv.Run(ctx, load)
 			cpuPerReq := (bench.CPUTime() - cpu) / time.Duration(max(1, res.Requests))
@@ -112,9 +139,9 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	var tput [2][]float64
-	var p50, p99 [2][]time.Duration
-	var ratios []float64
+	tput := make([][]float64, len(phases))
+	p50 := make([][]time.Duration, len(phases))
+	p99 := make([][]time.Duration, len(phases))
 	for i, p := range phases {
 		for _, res := range p.res {
 			tput[i] = append(tput[i], res.Throughput())
@@ -122,16 +149,21 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			p99[i] = append(p99[i], bench.Percentile(res.Latencies, 99))
 		}
 	}
-	for r := range min(len(tput[0]), len(tput[1])) {
-		ratios = append(ratios, tput[1][r]/tput[0][r])
-	}
-	fmt.Fprintf(stdout, "\nmedians of %d rounds:\n", len(ratios))
+	fmt.Fprintf(stdout, "\nmedians of %d rounds:\n", len(tput[0]))
 	for i, p := range phases {
 		fmt.Fprintf(stdout, "  %-9s %8.0f req/s  p50 %s  p99 %s  CPU/req %s\n", p.name, median(tput[i]),
 			ms(median(p50[i])), ms(median(p99[i])), ms(median(p.cpu)))
 	}
-	ratio := median(tput[1]) / median(tput[0])
-	fmt.Fprintf(stdout, "  ratio famigraph/floor throughput: %.3f (median of per-round ratios %.3f)\n", ratio, median(ratios))
+	ratio := make([]float64, len(phases))
+	for i := 1; i < len(phases); i++ {
+		var perRound []float64
+		for r := range min(len(tput[0]), len(tput[i])) {
+			perRound = append(perRound, tput[i][r]/tput[0][r])
+		}
+		ratio[i] = median(tput[i]) / median(tput[0])
+		fmt.Fprintf(stdout, "  ratio %s/floor throughput: %.3f (median of per-round ratios %.3f)\n",
+			phases[i].name, ratio[i], median(perRound))
+	}
 	if *query == "map" && c.scale == 0 && *clients == 32 {
 		verdict := func(ok bool) string {
 			if ok {
@@ -139,24 +171,26 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			return "NOT met"
 		}
-		fmt.Fprintf(stdout, "targets: throughput >= %.1f x floor: %s; p99 < %s: %s\n", targetRatio,
-			verdict(ratio >= targetRatio), ms(targetP99), verdict(median(p99[1]) < targetP99))
+		for i := 1; i < len(phases); i++ {
+			fmt.Fprintf(stdout, "targets, %s: throughput >= %.1f x floor: %s; p99 < %s: %s\n", phases[i].name, targetRatio,
+				verdict(ratio[i] >= targetRatio), ms(targetP99), verdict(median(p99[i]) < targetP99))
+		}
 	}
 
 	if *cpuprofile != "" && ctx.Err() == nil {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
-			fmt.Fprintf(stderr, "famigraph-bench http: %v\n", err)
-			return 1
+			return fail(err)
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintf(stderr, "famigraph-bench http: %v\n", err)
-			return 1
+			f.Close()
+			return fail(err)
 		}
-		res := realDrv.Run(ctx, load)
+		res := uncachedDrv.Run(ctx, load)
 		pprof.StopCPUProfile()
 		f.Close()
-		fmt.Fprintf(stdout, "CPU profile of one more famigraph phase (%.0f req/s) in %s\n", res.Throughput(), *cpuprofile)
+		errorsSeen += res.Errors
+		fmt.Fprintf(stdout, "CPU profile of one more uncached phase (%.0f req/s) in %s\n", res.Throughput(), *cpuprofile)
 	}
 	if errorsSeen > 0 {
 		fmt.Fprintf(stderr, "famigraph-bench http: %d failed requests\n", errorsSeen)

@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	famigraph-bench http [flags]   throughput and latency of one query against a floor
+//	famigraph-bench http [flags]   throughput and latency of one query, cached and uncached, against a floor
 //	famigraph-bench load [flags]   bounded load test: zero errors, stable memory, no leaks
 //
 // `make bench-http` and `make loadtest` run them; docs/benchmarks.md explains
@@ -35,7 +35,7 @@ import (
 const usage = `famigraph-bench — HTTP benchmark and load test of famigraph on loopback
 
 Usage:
-  famigraph-bench http [flags]   the map query (or another) against a floor serving the same bytes
+  famigraph-bench http [flags]   the map query (or another), with and without the response cache, against a floor serving the same bytes
   famigraph-bench load [flags]   many clients on the heaviest queries; fails on errors, leaks or heap growth
 
 Run 'famigraph-bench <command> -h' for the flags.
@@ -92,29 +92,51 @@ type server struct {
 	edges int
 }
 
-// startServer loads the data and starts the server as `famigraph serve`
-// wires it.
-func (c *common) startServer(stderr io.Writer) (*server, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.logLevel)
-	}
+// data is the embedded store the servers answer from.
+type data struct {
+	store kg.Store
+	nodes int
+	edges int
+}
+
+// load reads the data of --seed and --scale and builds the embedded store.
+func (c *common) load(stderr io.Writer) (*data, error) {
 	t0 := time.Now()
 	ds, _, err := bench.Dataset(c.seedDir, c.scale)
 	if err != nil {
 		return nil, err
 	}
-	store := memstore.New(ds)
+	d := &data{store: memstore.New(ds), nodes: len(ds.Nodes), edges: len(ds.Edges)}
+	fmt.Fprintf(stderr, "famigraph: %d records, %d relationships (scale %d), loaded in %s\n",
+		d.nodes, d.edges, c.scale, time.Since(t0).Round(time.Millisecond))
+	return d, nil
+}
+
+// startServer starts the server as `famigraph serve` wires it over d, with
+// a response cache of cacheBytes (0: none).
+func (c *common) startServer(d *data, cacheBytes int64, stderr io.Writer) (*server, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.logLevel)
+	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: level}))
-	h := bench.NewServer(store, bench.ServerConfig{Wait: c.wait, Logger: logger, NoMetrics: !c.metrics})
+	h := bench.NewServer(d.store, bench.ServerConfig{Wait: c.wait, Logger: logger, NoMetrics: !c.metrics,
+		ResponseCacheBytes: &cacheBytes})
 	s, err := listen(h)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "famigraph: %d records, %d relationships (scale %d), loaded in %s, serving on %s\n",
-		len(ds.Nodes), len(ds.Edges), c.scale, time.Since(t0).Round(time.Millisecond), s.url)
-	s.store, s.nodes, s.edges = store, len(ds.Nodes), len(ds.Edges)
+	fmt.Fprintf(stderr, "famigraph: serving on %s, response cache %s\n", s.url, cacheDesc(cacheBytes))
+	s.store, s.nodes, s.edges = d.store, d.nodes, d.edges
 	return s, nil
+}
+
+// cacheDesc describes a response cache size.
+func cacheDesc(n int64) string {
+	if n <= 0 {
+		return "off"
+	}
+	return mib(uint64(n))
 }
 
 // listen serves h on a loopback port with the serve command's timeouts.

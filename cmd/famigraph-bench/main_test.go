@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/famigraph/famigraph/internal/bench"
 )
 
 // TestSmoke runs both commands briefly on the real seed: the benchmark and
@@ -19,9 +23,11 @@ func TestSmoke(t *testing.T) {
 		want []string
 	}{
 		{"http", []string{"http", "--seed", "../../seed", "--clients", "2", "--duration", "200ms", "--rounds", "2", "--warmup", "50ms"},
-			[]string{"round 2", "ratio famigraph/floor throughput"}},
+			[]string{"round 2", "ratio cached/floor throughput", "ratio uncached/floor throughput"}},
 		{"load", []string{"load", "--seed", "../../seed", "--clients", "4", "--duration", "500ms", "--warmup", "100ms", "--queries", "lineage,paths,search"},
 			[]string{"errors 0", "ok: zero errors, heap stable, goroutines back to baseline"}},
+		{"load without the response cache", []string{"load", "--seed", "../../seed", "--clients", "4", "--duration", "300ms", "--warmup", "100ms", "--queries", "lineage,paths", "--response-cache", "0"},
+			[]string{"response cache off", "ok: zero errors"}},
 		{"load at scale 2", []string{"load", "--seed", "../../seed", "--scale", "2", "--clients", "2", "--duration", "200ms", "--warmup", "100ms", "--queries", "partners"},
 			[]string{"scale 2", "ok:"}},
 	} {
@@ -39,9 +45,61 @@ func TestSmoke(t *testing.T) {
 	}
 }
 
+// TestAdmitted checks that the load test's default mix gives way to
+// network-all-nobc where the server refuses network-all (betweenness of more
+// than kg.MaxBetweennessNodes organizations: scale 20), and keeps it where
+// it is accepted.
+func TestAdmitted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a network 20 times the real one")
+	}
+	for _, c := range []struct {
+		scale    int
+		wantNote bool
+		want     string
+	}{{0, false, "network-all"}, {20, true, "network-all-nobc"}} {
+		t.Run(fmt.Sprint("scale=", c.scale), func(t *testing.T) {
+			cfg := common{seedDir: "../../seed", scale: c.scale, logLevel: "info"}
+			d, err := cfg.load(io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, err := cfg.startServer(d, 0, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.close()
+			drv := bench.NewDriver(srv.url+"/graphql", 1)
+			defer drv.Close()
+			qs, err := queriesNamed(suffixOf(c.scale), "network-all,lineage")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, note, err := admitted(context.Background(), drv, qs, c.scale)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2 || got[0].Name != c.want || got[1].Name != "lineage" {
+				t.Errorf("mix %v, want %s then lineage", queryNamesOf(got), c.want)
+			}
+			if (note != "") != c.wantNote {
+				t.Errorf("note %q", note)
+			}
+		})
+	}
+}
+
+func queryNamesOf(qs []bench.Query) []string {
+	var out []string
+	for _, q := range qs {
+		out = append(out, q.Name)
+	}
+	return out
+}
+
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{nil, {"nope"}, {"http", "--query", "nope", "--seed", "../../seed"},
-		{"load", "--clients", "0"}, {"http", "extra"}, {"http", "--query", "map,search", "--seed", "../../seed"}} {
+		{"load", "--clients", "0"}, {"load", "--response-cache", "-1"}, {"http", "extra"}, {"http", "--query", "map,search", "--seed", "../../seed"}} {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), args, &stdout, &stderr); code != 2 {
 			t.Errorf("%q: exit %d, want 2\n%s", args, code, stderr.String())

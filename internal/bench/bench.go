@@ -54,7 +54,13 @@ const MapQuery = `{
 // Queries returns the core queries, naming records of the real seed with
 // suffix appended to each id: "" for the real seed, SyntheticSuffix for a
 // generated one (whose copy 0 then answers). "network" is one call's
-// partnership network, "network-all" the whole graph's.
+// partnership network, "network-all" the whole graph's with betweenness,
+// "network-all-nobc" the same without betweenness. Betweenness costs
+// O(nodes x edges), so the server refuses it (BAD_INPUT) above
+// kg.MaxBetweennessNodes organizations: "network-all" is accepted up to
+// scale 11 (1 681 organizations at scale 10, 2 014 at 12) and refused
+// beyond, where "network-all-nobc" is what a client may ask, up to
+// kg.MaxNetworkEdges links (8 698 at scale 10; refused at scale 100, 87 268).
 func Queries(suffix string) []Query {
 	id := func(s string) string { return s + suffix }
 	return []Query{
@@ -89,7 +95,26 @@ func Queries(suffix string) []Query {
     edges { source target weight projects { id title } }
   }
 }`},
+		{"network-all-nobc", `{
+  partnershipNetwork {
+    nodes { organization { id name kind } degree }
+    edges { source target weight projects { id title } }
+  }
+}`},
 	}
+}
+
+// IsBadInput reports whether body is a GraphQL response whose first error
+// has the code BAD_INPUT: a request the server's bounds refuse.
+func IsBadInput(body []byte) bool {
+	var r struct {
+		Errors []struct {
+			Extensions struct {
+				Code string `json:"code"`
+			} `json:"extensions"`
+		} `json:"errors"`
+	}
+	return json.Unmarshal(body, &r) == nil && len(r.Errors) > 0 && r.Errors[0].Extensions.Code == graph.CodeBadInput
 }
 
 // SyntheticSuffix is the id suffix of copy 0 of a generated network.
@@ -105,7 +130,8 @@ func QueryNamed(qs []Query, name string) (Query, bool) {
 	return Query{}, false
 }
 
-// ServerConfig is what NewServer needs besides the store.
+// ServerConfig is what NewServer needs besides the store. Its zero value
+// is serve's defaults for the embedded store.
 type ServerConfig struct {
 	// Wait is the loaders' batching window (graph.LoaderConfig.Wait).
 	Wait time.Duration
@@ -115,11 +141,26 @@ type ServerConfig struct {
 	// NoMetrics leaves out the Prometheus instrumentation, which serve
 	// enables by default.
 	NoMetrics bool
+	// ResponseCacheBytes is the size of the response cache, as serve's
+	// --response-cache: nil is serve's default for the embedded store,
+	// httpapi.DefaultResponseCacheBytes; 0 disables it, as serve does for
+	// Neo4j. Benchmark the uncached server to measure what a new query
+	// costs; the cached one is how serve answers a repeated query.
+	ResponseCacheBytes *int64
+}
+
+// CacheBytes returns the response cache size the config asks for.
+func (c ServerConfig) CacheBytes() int64 {
+	if c.ResponseCacheBytes == nil {
+		return httpapi.DefaultResponseCacheBytes
+	}
+	return max(0, *c.ResponseCacheBytes)
 }
 
 // NewServer returns the HTTP handler `famigraph serve` builds over store
-// with its default flags (server.New): the router with its middleware and
-// metrics, over the GraphQL handler with the default limits.
+// with its default flags (server.New): the router with its middleware,
+// metrics and response cache, over the GraphQL handler with the default
+// limits.
 func NewServer(store kg.Store, cfg ServerConfig) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -127,7 +168,7 @@ func NewServer(store kg.Store, cfg ServerConfig) http.Handler {
 	return server.New(store, server.Config{
 		GraphQL: graph.ServerConfig{Introspection: true, Loaders: graph.LoaderConfig{Wait: cfg.Wait}},
 		HTTP: httpapi.Config{Logger: cfg.Logger, MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
-			Timeout: httpapi.DefaultTimeout, Playground: true},
+			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cfg.CacheBytes()},
 		Metrics: !cfg.NoMetrics,
 	})
 }

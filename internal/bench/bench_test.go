@@ -158,15 +158,17 @@ func benchQueries(b *testing.B, scale int, wait time.Duration, open func(*testin
 	h := graph.NewHandler(&kg.Service{Store: store}, graph.ServerConfig{Loaders: graph.LoaderConfig{Wait: wait}})
 	for _, q := range bench.Queries(suffix) {
 		b.Run(fmt.Sprintf("scale=%d/%s", scale, q.Name), func(b *testing.B) {
-			if q.Name == "network-all" && scale >= 100 {
-				// Betweenness over the whole network is O(nodes x edges):
-				// about 0.9 s a request at scale 10, minutes at 100.
-				b.Skip("network-all is superlinear; not run at scale 100 (see docs/benchmarks.md)")
-			}
 			body := q.Body()
 			rec := serve(h, body)
 			if rec.Code != http.StatusOK {
 				b.Fatalf("HTTP %d: %s", rec.Code, rec.Body)
+			}
+			if bench.IsBadInput(rec.Body.Bytes()) {
+				// The server's bounds refuse it at this scale (betweenness
+				// of the whole network above kg.MaxBetweennessNodes
+				// organizations, or more than kg.MaxNetworkEdges links):
+				// no client can ask it, so there is nothing to measure.
+				b.Skipf("refused at scale %d (BAD_INPUT): %.300s", scale, rec.Body)
 			}
 			if err := bench.CheckGraphQL(rec.Body.Bytes()); err != nil {
 				b.Fatal(err)
@@ -267,42 +269,75 @@ func TestMain(m *testing.M) {
 }
 
 // BenchmarkStartupToReady measures what `famigraph serve` does before it
-// answers /readyz: read and validate the seed directory, build the store,
-// the GraphQL handler and the router, listen on loopback and answer the
-// first GET /readyz.
+// answers /readyz, with its default flags: read the seed directory through
+// its snapshot cache (seed.LoadDirCached), build the store, the GraphQL
+// handler and the router, listen on loopback and answer the first
+// GET /readyz. Two cases at each scale:
+//   - cold: no snapshot yet, as on the first start over a seed directory:
+//     parse and validate the YAML, then write the snapshot (into an empty
+//     temporary directory each time, created and removed off the clock);
+//   - warm: the snapshot of an earlier start is there, as on a restart over
+//     the same files: hash the seed files and decode the snapshot.
 func BenchmarkStartupToReady(b *testing.B) {
 	for _, scale := range scales(b) {
-		b.Run(fmt.Sprintf("scale=%d", scale), func(b *testing.B) {
-			dir := seedDir(b, scale)
-			client := &http.Client{Timeout: 10 * time.Second}
-			defer client.CloseIdleConnections()
+		dir := seedDir(b, scale)
+		b.Run(fmt.Sprintf("scale=%d/cold", scale), func(b *testing.B) {
 			b.ReportAllocs()
-			b.ResetTimer()
 			for b.Loop() {
-				ds, err := seed.LoadDir(dir)
-				if err != nil {
-					b.Fatal(err)
-				}
-				st := memstore.New(ds)
-				ln, err := net.Listen("tcp", "127.0.0.1:0")
-				if err != nil {
-					b.Fatal(err)
-				}
-				srv := &http.Server{Handler: bench.NewServer(st, bench.ServerConfig{}), ReadHeaderTimeout: 5 * time.Second}
-				go srv.Serve(ln)
-				resp, err := client.Get("http://" + ln.Addr().String() + "/readyz")
-				if err != nil {
-					b.Fatal(err)
-				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					b.Fatalf("/readyz: %d", resp.StatusCode)
-				}
 				b.StopTimer()
-				client.CloseIdleConnections()
-				srv.Shutdown(context.Background())
+				cache, err := os.MkdirTemp("", "famigraph-bench-snapshot-")
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				startToReady(b, dir, cache, false)
+				b.StopTimer()
+				os.RemoveAll(cache)
 				b.StartTimer()
 			}
 		})
+		b.Run(fmt.Sprintf("scale=%d/warm", scale), func(b *testing.B) {
+			cache := b.TempDir()
+			if _, hit, err := seed.LoadDirCached(dir, cache); err != nil || hit {
+				b.Fatalf("writing the snapshot: hit %t, %v", hit, err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				startToReady(b, dir, cache, true)
+			}
+		})
 	}
+}
+
+// startToReady starts the server as serve does, with snapshots in cache,
+// and waits for its first /readyz; the shutdown is off the clock. It fails
+// unless the snapshot was used as wantHit says.
+func startToReady(b *testing.B, dir, cache string, wantHit bool) {
+	ds, hit, err := seed.LoadDirCached(dir, cache)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if hit != wantHit {
+		b.Fatalf("snapshot used: %t, want %t", hit, wantHit)
+	}
+	st := memstore.New(ds)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: bench.NewServer(st, bench.ServerConfig{}), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get("http://" + ln.Addr().String() + "/readyz")
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b.Fatalf("/readyz: %d", resp.StatusCode)
+	}
+	b.StopTimer()
+	client.CloseIdleConnections()
+	srv.Shutdown(context.Background())
+	b.StartTimer()
 }

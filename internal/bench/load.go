@@ -221,3 +221,41 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 	}
 	return out
 }
+
+// Latency sums up latencies: their number and percentiles.
+type Latency struct {
+	N             int
+	P50, P99, Max time.Duration
+}
+
+func latencyOf(sorted []time.Duration) Latency {
+	return Latency{N: len(sorted), P50: Percentile(sorted, 50), P99: Percentile(sorted, 99), Max: Percentile(sorted, 100)}
+}
+
+// Summary is a Result without its latencies, only their percentiles: what a
+// report needs, small enough to keep while the heap is measured (a long run
+// records millions of latencies, megabytes that are the driver's, not the
+// server's).
+type Summary struct {
+	Elapsed   time.Duration
+	Requests  int
+	Bytes     int64
+	Errors    int
+	Differed  int
+	FirstErrs []string
+	All       Latency
+	ByName    map[string]Latency
+}
+
+// Summary returns the result's summary.
+func (r *Result) Summary() Summary {
+	s := Summary{Elapsed: r.Elapsed, Requests: r.Requests, Bytes: r.Bytes, Errors: r.Errors, Differed: r.Differed,
+		FirstErrs: r.FirstErrs, All: latencyOf(r.Latencies), ByName: map[string]Latency{}}
+	for name, l := range r.ByName {
+		s.ByName[name] = latencyOf(l)
+	}
+	return s
+}
+
+// Throughput is the number of requests per second.
+func (s Summary) Throughput() float64 { return float64(s.Requests) / s.Elapsed.Seconds() }

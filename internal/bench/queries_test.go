@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/famigraph/famigraph/internal/bench"
+	"github.com/famigraph/famigraph/internal/httpapi"
 	"github.com/famigraph/famigraph/internal/memstore"
 )
 
@@ -46,6 +47,63 @@ func TestQueriesAnswer(t *testing.T) {
 				t.Errorf("load: %d requests, %d errors, %d differing: %v", res.Requests, res.Errors, res.Differed, res.FirstErrs)
 			}
 		})
+	}
+}
+
+// TestResponseCacheSetting checks NewServer's response cache: on by
+// default, as serve runs the embedded store, so that a repeated query makes
+// no store call; off with 0, so that every request runs the query.
+func TestResponseCacheSetting(t *testing.T) {
+	ds, _ := dataset(t, 0)
+	q, _ := bench.QueryNamed(bench.Queries(""), "lineage")
+	for _, c := range []struct {
+		name       string
+		cfg        bench.ServerConfig
+		wantCalls  bool // the second request reaches the store
+		wantConfig int64
+	}{
+		{"default", bench.ServerConfig{}, false, httpapi.DefaultResponseCacheBytes},
+		{"off", bench.ServerConfig{ResponseCacheBytes: new(int64(0))}, true, 0},
+		{"1MiB", bench.ServerConfig{ResponseCacheBytes: new(int64(1 << 20))}, false, 1 << 20},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.cfg.CacheBytes(); got != c.wantConfig {
+				t.Errorf("CacheBytes() = %d, want %d", got, c.wantConfig)
+			}
+			store := &bench.Counting{Store: memstore.New(ds)}
+			srv := httptest.NewServer(bench.NewServer(store, c.cfg))
+			defer srv.Close()
+			drv := bench.NewDriver(srv.URL+"/graphql", 1)
+			defer drv.Close()
+			first, err := drv.Do(context.Background(), q.Body())
+			if err != nil {
+				t.Fatal(err)
+			}
+			store.Reset()
+			second, err := drv.Do(context.Background(), q.Body())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(first) != string(second) {
+				t.Errorf("the second answer differs from the first")
+			}
+			if got := store.Count() > 0; got != c.wantCalls {
+				t.Errorf("second request: %d store calls; want calls: %t", store.Count(), c.wantCalls)
+			}
+		})
+	}
+}
+
+func TestIsBadInput(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"errors":[{"message":"too big","extensions":{"code":"BAD_INPUT"}}],"data":null}`: true,
+		`{"errors":[{"message":"x","extensions":{"code":"NOT_FOUND"}}]}`:                   false,
+		`{"data":{"x":1}}`: false,
+		`not json`:         false,
+	} {
+		if got := bench.IsBadInput([]byte(body)); got != want {
+			t.Errorf("IsBadInput(%s) = %t", body, got)
+		}
 	}
 }
 

@@ -40,7 +40,7 @@ type NetworkEdge struct {
 // Bounds on network analysis: betweenness costs O(nodes × edges).
 const (
 	MaxBetweennessNodes = 2000
-	MaxNetworkEdges     = 200000
+	MaxNetworkEdges     = 20000
 )
 
 // BuildNetwork computes the co-participation network of the PARTICIPATES_IN
