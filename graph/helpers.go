@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/famigraph/famigraph/internal/kg"
 )
@@ -58,29 +59,24 @@ func page(first *int, after *string) (kg.Page, error) {
 }
 
 // selects reports whether the current field's selection asks for the field
-// at path (through fragments), e.g. selects(ctx, "nodes", "betweenness").
+// at path (through fragments and aliases), e.g. selects(ctx, "nodes",
+// "betweenness").
 func selects(ctx context.Context, path ...string) bool {
 	fc := graphql.GetFieldContext(ctx)
-	op := graphql.GetOperationContext(ctx)
-	if fc == nil || op == nil {
+	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return false
 	}
-	sel := fc.Field.Selections
-	typ := fc.Field.Definition.Type.Name()
-	for i, name := range path {
-		found := false
-		for _, f := range graphql.CollectFields(op, sel, []string{typ}) {
-			if f.Name != name {
-				continue
-			}
-			if i == len(path)-1 {
-				return true
-			}
-			sel, typ, found = f.Selections, f.Definition.Type.Name(), true
-			break
+	return selectsIn(graphql.GetOperationContext(ctx), fc.Field.Selections, fc.Field.Definition.Type.Name(), path)
+}
+
+func selectsIn(op *graphql.OperationContext, sel ast.SelectionSet, typ string, path []string) bool {
+	for _, f := range graphql.CollectFields(op, sel, []string{typ}) {
+		if f.Name != path[0] {
+			continue
 		}
-		if !found {
-			return false
+		// Several fields may match: the same field under other aliases.
+		if len(path) == 1 || selectsIn(op, f.Selections, f.Definition.Type.Name(), path[1:]) {
+			return true
 		}
 	}
 	return false

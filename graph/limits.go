@@ -7,6 +7,7 @@ import (
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -28,7 +29,7 @@ type Limits struct {
 }
 
 // Defaults for Limits. The map front-end's query of every region with its
-// plans and partners costs about 30,000.
+// plans and partners costs about 27,000.
 const (
 	DefaultMaxCost       = 100000
 	DefaultMaxDepth      = 10
@@ -58,6 +59,15 @@ const (
 	CodeAliasLimit     = "ALIAS_LIMIT_EXCEEDED"
 	CodeRootFieldLimit = "ROOT_FIELD_LIMIT_EXCEEDED"
 )
+
+func init() {
+	// A document refused by a limit is not executed: like a validation
+	// failure, it is a protocol error, answered 400 under
+	// application/graphql-response+json.
+	for _, code := range []string{CodeCostLimit, CodeDepthLimit, CodeAliasLimit, CodeRootFieldLimit} {
+		errcode.RegisterErrorType(code, errcode.KindProtocol)
+	}
+}
 
 // listSizes estimates how many items a list field returns when no argument
 // bounds it: generous figures for the real data, so that the cost of a
@@ -160,10 +170,7 @@ func (l *limiter) Validate(es graphql.ExecutableSchema) error {
 type costKey struct{}
 
 func (l *limiter) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	op := opCtx.Doc.Operations.ForName(opCtx.OperationName)
-	if op == nil {
-		return nil
-	}
+	op := opCtx.Operation
 	m := measure(op.SelectionSet, 1, map[string]bool{})
 	reject := func(reason, code, format string, measured, limit int) *gqlerror.Error {
 		if l.rejected != nil {
@@ -191,8 +198,8 @@ func (l *limiter) MutateOperationContext(ctx context.Context, opCtx *graphql.Ope
 
 // InterceptResponse adds the operation's cost to the response extensions.
 func (l *limiter) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if opCtx := graphql.GetOperationContext(ctx); opCtx != nil {
-		if cost, ok := opCtx.Stats.GetExtension("famigraphCost").(int); ok {
+	if graphql.HasOperationContext(ctx) {
+		if cost, ok := graphql.GetOperationContext(ctx).Stats.GetExtension("famigraphCost").(int); ok {
 			graphql.RegisterExtension(ctx, "cost", map[string]int{"estimated": cost, "limit": l.limits.MaxCost})
 		}
 	}
@@ -202,20 +209,25 @@ func (l *limiter) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 type measures struct{ depth, aliases, roots int }
 
 // measure walks a selection set, following fragments, and returns its depth,
-// its aliases and, at the top, its number of fields. Introspection is not
-// counted. visiting guards against fragment cycles (validation rejects them
-// first).
+// its aliases and, at the top, its number of fields. The depth of
+// introspection is not counted. visiting guards against fragment cycles
+// (validation rejects them first).
 func measure(set ast.SelectionSet, level int, visiting map[string]bool) measures {
 	var m measures
 	for _, sel := range set {
 		var sub measures
 		switch s := sel.(type) {
 		case *ast.Field:
-			if len(s.Name) >= 2 && s.Name[:2] == "__" {
+			if s.Name == "__typename" {
 				continue
 			}
 			sub = measure(s.SelectionSet, level+1, visiting)
 			sub.depth = max(sub.depth, level)
+			if s.Name == "__schema" || s.Name == "__type" {
+				// Introspection is nested deeper than any query (gqlparser
+				// bounds it); its fields and aliases still count.
+				sub.depth = 0
+			}
 			if s.Alias != "" && s.Alias != s.Name {
 				sub.aliases++
 			}

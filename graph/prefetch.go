@@ -266,12 +266,13 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 				edges[r.spec.edges] = append(edges[r.spec.edges], r.parents...)
 			}
 		}
-		ok := map[any]bool{}
+		relatedOK := map[kg.NodeQuery]bool{}
 		for q, parents := range related {
-			ok[q] = p.loadRelated(ctx, q, parentIDs(parents)) == nil
+			relatedOK[q] = p.loadRelated(ctx, q, parentIDs(parents)) == nil
 		}
+		edgesOK := map[kg.EdgeQuery]bool{}
 		for q, parents := range edges {
-			ok[q] = p.loadEdges(ctx, q, parentIDs(parents)) == nil
+			edgesOK[q] = p.loadEdges(ctx, q, parentIDs(parents)) == nil
 		}
 		var next []frame
 		for _, r := range reqs {
@@ -286,9 +287,9 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 				}
 			case r.spec.refs != nil && !failed:
 				children = p.referenced(r.spec.refs, r.parents)
-			case r.spec.related != "" && ok[r.spec.related]:
+			case r.spec.related != "" && relatedOK[r.spec.related]:
 				children = p.relatedOf(r.spec.related, r.parents)
-			case r.spec.edges != "" && ok[r.spec.edges]:
+			case r.spec.edges != "" && edgesOK[r.spec.edges]:
 				for _, id := range parentIDs(r.parents) {
 					for _, e := range p.edges[r.spec.edges][id] {
 						children = append(children, e)

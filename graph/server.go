@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -100,7 +101,8 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 	if cfg.Observer != nil {
 		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 			resp := next(ctx)
-			if opCtx := graphql.GetOperationContext(ctx); opCtx != nil && resp != nil {
+			if graphql.HasOperationContext(ctx) && resp != nil {
+				opCtx := graphql.GetOperationContext(ctx)
 				outcome := "ok"
 				if len(resp.Errors) > 0 {
 					outcome, _ = resp.Errors[0].Extensions["code"].(string)
@@ -136,8 +138,16 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		return gqlErr
 	}
 	code := kg.ErrorCode(err)
-	if code == kg.EINTERNAL {
+	switch code {
+	case kg.EINTERNAL:
 		reqlog.From(ctx).Error("graphql: internal error", "path", graphql.GetPath(ctx).String(), "err", err)
+	case kg.EUNAVAILABLE, kg.ETIMEOUT:
+		// The cause (refused connection, authentication, slow query) is in
+		// the wrapped error; log it, at most once a second, so that an
+		// outage is diagnosable without flooding the log.
+		if storeFailureLog.allow(time.Now()) {
+			reqlog.From(ctx).Warn("graphql: store failure", "code", codes[code], "path", graphql.GetPath(ctx).String(), "err", err)
+		}
 	}
 	out := &gqlerror.Error{Message: kg.ErrorMessage(err), Extensions: map[string]any{"code": codes[code]}}
 	if gqlErr != nil {
@@ -146,6 +156,17 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		out.Path = graphql.GetPath(ctx)
 	}
 	return out
+}
+
+// storeFailureLog paces the logging of store failures.
+var storeFailureLog pacer
+
+// pacer allows one event a second.
+type pacer struct{ last atomic.Int64 }
+
+func (p *pacer) allow(now time.Time) bool {
+	last := p.last.Load()
+	return now.UnixNano()-last >= int64(time.Second) && p.last.CompareAndSwap(last, now.UnixNano())
 }
 
 // recoverPanic turns a resolver panic into an internal error for that field;

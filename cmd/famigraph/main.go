@@ -5,10 +5,9 @@
 //
 //	famigraph serve    [--seed DIR] [--addr HOST:PORT] ...   serve the API
 //	famigraph validate [--seed DIR]                          check the seed files
-//	famigraph migrate | seed                                 manage a Neo4j store (NEO4J_URI)
-//	famigraph gen --scale N --out DIR                        write a synthetic seed for benchmarks
 //	famigraph migrate                                        create Neo4j's constraints and indexes
 //	famigraph seed     [--seed DIR]                          load the seed files into Neo4j
+//	famigraph gen --scale N --out DIR                        write a synthetic seed for benchmarks
 package main
 
 import (

@@ -35,7 +35,7 @@ type serveConfig struct {
 	shutdownTimeout time.Duration
 	logFormat       string
 	logLevel        string
-	trustProxy      bool
+	trustedProxies  int64
 	metrics         bool
 	rateLimit       float64
 	rateBurst       int64
@@ -60,7 +60,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*s
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", env.duration("FAMIGRAPH_SHUTDOWN_TIMEOUT", 15*time.Second), "time allowed for in-flight requests at shutdown (FAMIGRAPH_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.logFormat, "log-format", env.str("FAMIGRAPH_LOG_FORMAT", "text"), "log format: text or json (FAMIGRAPH_LOG_FORMAT)")
 	fs.StringVar(&c.logLevel, "log-level", env.str("FAMIGRAPH_LOG_LEVEL", "info"), "log level: debug, info, warn, error (FAMIGRAPH_LOG_LEVEL)")
-	fs.BoolVar(&c.trustProxy, "trust-proxy", env.boolean("FAMIGRAPH_TRUST_PROXY", false), "take client addresses from X-Forwarded-For (FAMIGRAPH_TRUST_PROXY)")
+	fs.Int64Var(&c.trustedProxies, "trusted-proxies", env.int64("FAMIGRAPH_TRUSTED_PROXIES", 0), "number of reverse proxies in front that append to X-Forwarded-For; 0 uses the connection's address (FAMIGRAPH_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.metrics, "metrics", env.boolean("FAMIGRAPH_METRICS", true), "serve Prometheus metrics at /metrics (FAMIGRAPH_METRICS)")
 	fs.Float64Var(&c.rateLimit, "rate-limit", env.float("FAMIGRAPH_RATE_LIMIT", 0), "GraphQL requests per second per client; 0 disables (FAMIGRAPH_RATE_LIMIT)")
 	fs.Int64Var(&c.responseCache, "response-cache", env.int64("FAMIGRAPH_RESPONSE_CACHE", httpapi.DefaultResponseCacheBytes), "bytes of successful responses kept and reused; embedded store only; 0 disables (FAMIGRAPH_RESPONSE_CACHE)")
@@ -105,8 +105,8 @@ func (c *serveConfig) validate() error {
 	if _, err := parseLevel(c.logLevel); err != nil {
 		errs = append(errs, err)
 	}
-	if c.rateLimit < 0 || c.rateBurst < 0 || c.responseCache < 0 {
-		errs = append(errs, fmt.Errorf("--rate-limit, --rate-burst and --response-cache must not be negative"))
+	if c.rateLimit < 0 || c.rateBurst < 0 || c.responseCache < 0 || c.trustedProxies < 0 || c.trustedProxies > 10 {
+		errs = append(errs, fmt.Errorf("--rate-limit, --rate-burst and --response-cache must not be negative, --trusted-proxies must be 0 to 10"))
 	}
 	for name, v := range map[string]int{"--max-cost": c.limits.MaxCost, "--max-depth": c.limits.MaxDepth,
 		"--max-aliases": c.limits.MaxAliases, "--max-root-fields": c.limits.MaxRootFields, "--max-tokens": c.limits.MaxTokens} {
@@ -197,7 +197,7 @@ func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, loaders g
 		GraphQL: graph.ServerConfig{Introspection: cfg.introspection, Limits: cfg.limits, Loaders: loaders},
 		HTTP: httpapi.Config{
 			Logger: logger, CORSOrigins: cfg.origins(),
-			MaxBodyBytes: cfg.maxBody, Timeout: cfg.timeout, Playground: cfg.playground, TrustProxy: cfg.trustProxy,
+			MaxBodyBytes: cfg.maxBody, Timeout: cfg.timeout, Playground: cfg.playground, TrustedProxies: int(cfg.trustedProxies),
 			RateLimit:          httpapi.RateLimit{Rate: cfg.rateLimit, Burst: int(cfg.rateBurst)},
 			ResponseCacheBytes: cacheBytes,
 		},

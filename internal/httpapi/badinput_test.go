@@ -131,6 +131,9 @@ func TestBadInput(t *testing.T) {
 		{"object query", request{body: []byte(`{"query": {"calls": 1}}`)}, 400, "BAD_REQUEST"},
 		{"string variables", request{body: []byte(`{"query": "{ calls { id } }", "variables": "x"}`)}, 400, "BAD_REQUEST"},
 		{"number operationName", request{body: []byte(`{"query": "{ calls { id } }", "operationName": 5}`)}, 400, "BAD_REQUEST"},
+		{"parameter smuggled by case", request{body: []byte(`{"query": "{ calls { id } }", "Query": 1}`)}, 400, "BAD_REQUEST"},
+		{"GET with malformed variables", request{method: http.MethodGet, path: "/graphql?query=%7Bcalls%7Bid%7D%7D&variables=%5B1"}, 400, "BAD_REQUEST"},
+		{"GET with non-object extensions", request{method: http.MethodGet, path: "/graphql?query=%7Bcalls%7Bid%7D%7D&extensions=42"}, 400, "BAD_REQUEST"},
 		{"invalid UTF-8 body", request{body: []byte("{\"query\": \"{ search(text: \\\"\xff\xfe\\\") { score } }\"}")}, 400, "BAD_REQUEST"},
 		{"text/plain", request{contentType: "text/plain", body: ok}, 415, "UNSUPPORTED_MEDIA_TYPE"},
 		{"no content type", request{contentType: "-", body: ok}, 415, "UNSUPPORTED_MEDIA_TYPE"},
@@ -159,6 +162,9 @@ func TestBadInput(t *testing.T) {
 
 		// Hostile but valid documents, refused by the limits.
 		{"deeply nested", request{body: jsonBody(nested(12), nil)}, 200, "DEPTH_LIMIT_EXCEEDED"},
+		{"deeply nested, graphql-response+json", request{accept: "application/graphql-response+json", body: jsonBody(nested(12), nil)}, 400, "DEPTH_LIMIT_EXCEEDED"},
+		{"introspection alias flood", request{body: jsonBody("{ "+introspectionAliases(40)+" }", nil)}, 200, "ALIAS_LIMIT_EXCEEDED"},
+		{"introspection root flood", request{body: jsonBody("{ __schema { queryType { name } } "+strings.Repeat("__type(name: \"Region\") { name } ", 15)+"}", nil)}, 200, "ROOT_FIELD_LIMIT_EXCEEDED"},
 		{"alias flood", request{body: jsonBody("{ "+strings.Repeat("a: calls { id } ", 1)+aliases(200)+" }", nil)}, 200, "ALIAS_LIMIT_EXCEEDED"},
 		{"root-field flood", request{body: jsonBody(`{ calls { id } funds { id } regions { id } stats { nodes } `+
 			`a1: stats { nodes } a2: stats { nodes } a3: stats { nodes } a4: stats { nodes } a5: stats { nodes } a6: stats { nodes } `+
@@ -219,6 +225,14 @@ func TestBadInput(t *testing.T) {
 	if s, _, b := send(t, srv, request{method: http.MethodGet, path: byHash}); s != 200 || !bytes.Contains(b, []byte("fund:fami-2014-2020")) {
 		t.Errorf("persisted query by hash: %d %s", s, b)
 	}
+}
+
+func introspectionAliases(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf("s%d: __schema { types { name } }", i)
+	}
+	return strings.Join(parts, " ")
 }
 
 func aliases(n int) string {
@@ -289,5 +303,59 @@ func TestRateLimit(t *testing.T) {
 	}
 	if s, _, _ := send(t, srv, request{method: http.MethodGet, path: "/healthz"}); s != 200 {
 		t.Errorf("probes are not rate limited: %d", s)
+	}
+}
+
+// TestMediaTypes checks that the edge and gqlgen agree on the response type
+// for every Accept header, and that the cache keeps them apart.
+func TestMediaTypes(t *testing.T) {
+	srv := newServer(t, httpapi.RateLimit{})
+	for _, c := range []struct{ accept, want string }{
+		{"", "application/json"},
+		{"application/json", "application/json"},
+		{"*/*", "application/json"},
+		{"application/graphql-response+json", "application/graphql-response+json"},
+		{"application/graphql-response+json, application/json", "application/graphql-response+json"},
+		{"text/html", "application/graphql-response+json"},
+		{"application/json", "application/json"}, // after text/html: not its cached answer
+	} {
+		_, h, _ := send(t, srv, request{accept: c.accept, body: jsonBody(`{ calls { id } }`, nil)})
+		if got := h.Get("Content-Type"); !strings.HasPrefix(got, c.want) {
+			t.Errorf("Accept %q: Content-Type %q, want %s", c.accept, got, c.want)
+		}
+	}
+}
+
+// TestClientAddress checks which address the rate limit counts: the
+// connection's unless proxies are trusted, then the entry they appended.
+func TestClientAddress(t *testing.T) {
+	for _, c := range []struct {
+		proxies int
+		xff     []string // X-Forwarded-For of successive requests
+		limited bool     // whether the second request is refused
+	}{
+		{0, []string{"203.0.113.1", "203.0.113.2"}, true},                              // the header is ignored: one client
+		{1, []string{"198.51.100.9, 203.0.113.1", "198.51.100.9, 203.0.113.2"}, false}, // two clients, as the proxy saw them
+		{1, []string{"203.0.113.1, 203.0.113.7", "203.0.113.2, 203.0.113.7"}, true},    // a spoofed left entry changes nothing
+		{1, []string{"2001:db8::1", "2001:db8::2"}, true},                              // one IPv6 /64
+	} {
+		h := httpapi.NewRouter(httpapi.Config{
+			GraphQL:        http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"data":{}}`)) }),
+			RateLimit:      httpapi.RateLimit{Rate: 0.001, Burst: 1},
+			TrustedProxies: c.proxies,
+			Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		var codes []int
+		for _, xff := range c.xff {
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ calls { id } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Forwarded-For", xff)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			codes = append(codes, rec.Code)
+		}
+		if limited := codes[1] == http.StatusTooManyRequests; codes[0] != 200 || limited != c.limited {
+			t.Errorf("%d proxies, X-Forwarded-For %q: statuses %v, want the second limited: %v", c.proxies, c.xff, codes, c.limited)
+		}
 	}
 }

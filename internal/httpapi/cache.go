@@ -54,11 +54,19 @@ func (c *responseCache) get(k [32]byte) (*cached, bool) {
 	return e.Value.(*cached), true
 }
 
-// put stores a response unless it is larger than an eighth of the cache, so
-// that one huge answer cannot flush the others.
+// entryOverhead approximates what an entry costs beyond its body (the list
+// element, the entry, the map slot, the content type), so that many small
+// answers cannot exceed the bound.
+const entryOverhead = 256
+
+// maxEntry is the largest body the cache keeps: an eighth of it, so that
+// one huge answer cannot flush the others.
+func (c *responseCache) maxEntry() int { return int(c.max / 8) }
+
+// put stores a response unless it is too large.
 func (c *responseCache) put(v *cached) {
-	n := int64(len(v.body))
-	if n > c.max/8 {
+	n := int64(len(v.body)) + entryOverhead
+	if len(v.body) > c.maxEntry() {
 		return
 	}
 	c.mu.Lock()
@@ -73,7 +81,7 @@ func (c *responseCache) put(v *cached) {
 		old := last.Value.(*cached)
 		c.order.Remove(last)
 		delete(c.entries, old.key)
-		c.size -= int64(len(old.body))
+		c.size -= int64(len(old.body)) + entryOverhead
 	}
 }
 
@@ -84,11 +92,14 @@ func cacheable(status int, body []byte) bool {
 	return status == http.StatusOK && !bytes.Contains(body, []byte(`"errors":`))
 }
 
-// recorder passes a response through and keeps a copy of it.
+// recorder passes a response through and keeps a copy of it, up to limit
+// bytes: a longer response is not copied (and not cached).
 type recorder struct {
 	http.ResponseWriter
-	status int
-	body   bytes.Buffer
+	status   int
+	body     bytes.Buffer
+	limit    int
+	overflow bool
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -102,6 +113,13 @@ func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	r.body.Write(b)
+	if !r.overflow {
+		if r.body.Len()+len(b) > r.limit {
+			r.overflow = true
+			r.body = bytes.Buffer{}
+		} else {
+			r.body.Write(b)
+		}
+	}
 	return r.ResponseWriter.Write(b)
 }

@@ -72,8 +72,8 @@ func graphqlOverHTTP(next http.Handler, rejected func(reason string), cache *res
 				refuse(http.StatusBadRequest, CodeBadRequest, "malformed", "a GET request needs a query parameter")
 				return
 			}
-			if !utf8.ValidString(q.Get("query")) || !utf8.ValidString(q.Get("variables")) {
-				refuse(http.StatusBadRequest, CodeBadRequest, "malformed", "the query parameter is not valid UTF-8")
+			if msg := checkParams(q.Get("query"), q.Get("variables"), q.Get("extensions")); msg != "" {
+				refuse(http.StatusBadRequest, CodeBadRequest, "malformed", msg)
 				return
 			}
 		}
@@ -90,9 +90,9 @@ func graphqlOverHTTP(next http.Handler, rejected func(reason string), cache *res
 			return
 		}
 		cacheEvent(false)
-		rec := &recorder{ResponseWriter: out}
+		rec := &recorder{ResponseWriter: out, limit: cache.maxEntry()}
 		next.ServeHTTP(rec, r)
-		if cacheable(rec.status, rec.body.Bytes()) {
+		if !rec.overflow && cacheable(rec.status, rec.body.Bytes()) {
 			cache.put(&cached{key: key, contentType: w.Header().Get("Content-Type"), body: bytes.Clone(rec.body.Bytes())})
 		}
 	})
@@ -109,6 +109,16 @@ func checkBody(body []byte) string {
 	var p map[string]json.RawMessage
 	if err := json.Unmarshal(body, &p); err != nil {
 		return "the request body is not a JSON object"
+	}
+	// gqlgen decodes the body into a struct, whose field names Go matches
+	// without regard to case: refuse "Query" beside "query" rather than
+	// let the two readers disagree.
+	for k := range p {
+		for _, name := range []string{"query", "operationName", "variables", "extensions"} {
+			if k != name && strings.EqualFold(k, name) {
+				return "unexpected parameter " + strconvQuote(k)
+			}
+		}
 	}
 	kind := func(raw json.RawMessage) byte {
 		raw = bytes.TrimSpace(raw)
@@ -135,10 +145,31 @@ func checkBody(body []byte) string {
 	return ""
 }
 
-// responseMediaType picks the response media type from Accept, as gqlgen
-// does: application/json unless the client prefers the GraphQL response type.
+// checkParams checks the parameters of a GET request: valid UTF-8, and
+// variables and extensions, when present, JSON objects.
+func checkParams(query, variables, extensions string) string {
+	if !utf8.ValidString(query) {
+		return "the query parameter is not valid UTF-8"
+	}
+	for name, v := range map[string]string{"variables": variables, "extensions": extensions} {
+		var obj map[string]json.RawMessage
+		if v != "" && json.Unmarshal([]byte(v), &obj) != nil {
+			return name + " must be a JSON object"
+		}
+	}
+	return ""
+}
+
+// responseMediaType picks the response media type from Accept exactly as
+// gqlgen's transports do (the first part it recognises wins; nothing
+// recognised means the GraphQL response type), so that statuses and cache
+// keys match the response gqlgen writes.
 func responseMediaType(r *http.Request) string {
-	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
+	accept := r.Header.Get("Accept")
+	if accept == "" {
+		return mediaJSON
+	}
+	for part := range strings.SplitSeq(accept, ",") {
 		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
 		if err != nil {
 			continue
@@ -150,7 +181,7 @@ func responseMediaType(r *http.Request) string {
 			return mediaJSON
 		}
 	}
-	return mediaJSON
+	return mediaGraphQLResponse
 }
 
 // statusRewriter replaces gqlgen's 422 for documents that fail parsing or
@@ -175,6 +206,14 @@ func (s *statusRewriter) WriteHeader(code int) {
 func (s *statusRewriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // writeError writes a GraphQL response with one coded error.
+func strconvQuote(s string) string {
+	if len(s) > 40 {
+		s = s[:40]
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
 func writeError(w http.ResponseWriter, media string, status int, code, msg string) {
 	w.Header().Set("Content-Type", media)
 	w.WriteHeader(status)

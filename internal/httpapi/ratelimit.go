@@ -2,12 +2,13 @@ package httpapi
 
 import (
 	"math"
-	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/go-chi/chi/v5/middleware"
 	"golang.org/x/time/rate"
 )
 
@@ -19,10 +20,11 @@ type RateLimit struct {
 }
 
 // clientLimiter keeps one bucket per client address and forgets clients idle
-// for longer than idle.
+// for longer than idle; it keeps at most maxClients.
 type clientLimiter struct {
 	cfg     RateLimit
 	idle    time.Duration
+	max     int
 	mu      sync.Mutex
 	clients map[string]*client
 	sweep   time.Time
@@ -38,7 +40,7 @@ func newClientLimiter(cfg RateLimit) *clientLimiter {
 	if cfg.Burst < 1 {
 		cfg.Burst = max(1, int(math.Ceil(cfg.Rate)))
 	}
-	return &clientLimiter{cfg: cfg, idle: 5 * time.Minute, clients: map[string]*client{}, now: time.Now}
+	return &clientLimiter{cfg: cfg, idle: 5 * time.Minute, max: 100000, clients: map[string]*client{}, now: time.Now}
 }
 
 // allow takes a token from the client's bucket, or says how long to wait.
@@ -55,6 +57,17 @@ func (l *clientLimiter) allow(addr string) (bool, time.Duration) {
 		l.sweep = now
 	}
 	c := l.clients[addr]
+	if c == nil && len(l.clients) >= l.max {
+		// Full of clients seen within the idle time: forget a tenth, at
+		// random (map order), rather than grow without bound.
+		n := l.max / 10
+		for k := range l.clients {
+			delete(l.clients, k)
+			if n--; n <= 0 {
+				break
+			}
+		}
+	}
 	if c == nil {
 		c = &client{limiter: rate.NewLimiter(rate.Limit(l.cfg.Rate), l.cfg.Burst)}
 		l.clients[addr] = c
@@ -68,17 +81,26 @@ func (l *clientLimiter) allow(addr string) (bool, time.Duration) {
 	return true, 0
 }
 
+// clientKey identifies the client of a request for rate limiting and logs:
+// its address as the client-IP middleware found it, IPv6 addresses by their
+// /64 (one host usually holds a whole /64), "unknown" when there is none.
+func clientKey(r *http.Request) string {
+	ip := middleware.GetClientIPAddr(r.Context())
+	switch {
+	case !ip.IsValid():
+		return "unknown"
+	case ip.Is6():
+		return netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	return ip.String()
+}
+
 // middleware refuses requests beyond the client's rate with 429 and
-// Retry-After. The client is the remote address (as set by RealIP when
-// proxies are trusted), without its port.
+// Retry-After.
 func (l *clientLimiter) middleware(rejected func(string)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			host, _, err := net.SplitHostPort(r.RemoteAddr)
-			if err != nil {
-				host = r.RemoteAddr
-			}
-			if ok, wait := l.allow(host); !ok {
+			if ok, wait := l.allow(clientKey(r)); !ok {
 				rejected("rate_limited")
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 				writeError(w, responseMediaType(r), http.StatusTooManyRequests, CodeRateLimited, "too many requests: slow down")

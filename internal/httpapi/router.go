@@ -32,8 +32,12 @@ type Config struct {
 	Timeout time.Duration
 	// Playground serves GraphiQL at /.
 	Playground bool
-	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP.
-	TrustProxy bool
+	// TrustedProxies is the number of reverse proxies in front of the
+	// server that append to X-Forwarded-For: the client address is the entry
+	// that many places from the right. Zero takes the connection's address
+	// and ignores the header. Clients' X-Request-Id is kept only behind
+	// proxies.
+	TrustedProxies int
 	// RateLimit bounds GraphQL requests per client; zero disables it.
 	RateLimit RateLimit
 	// Metrics, if set, is served at /metrics.
@@ -83,9 +87,11 @@ func NewRouter(cfg Config) http.Handler {
 		cache = newResponseCache(cfg.ResponseCacheBytes)
 	}
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID)
-	if cfg.TrustProxy {
-		r.Use(middleware.RealIP)
+	r.Use(requestID(cfg.TrustedProxies > 0))
+	if cfg.TrustedProxies > 0 {
+		r.Use(middleware.ClientIPFromXFFTrustedProxies(cfg.TrustedProxies))
+	} else {
+		r.Use(middleware.ClientIPFromRemoteAddr)
 	}
 	r.Use(logRequests(cfg.Logger))
 	r.Use(recoverPanics)
@@ -148,6 +154,21 @@ func limits(maxBody int64, timeout time.Duration) func(http.Handler) http.Handle
 	}
 }
 
+// requestID gives every request an id; a client's own X-Request-Id is
+// kept only from trusted proxies, so that clients cannot forge the ids that
+// tie log lines together.
+func requestID(trustHeader bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		ids := middleware.RequestID(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !trustHeader {
+				r.Header.Del(middleware.RequestIDHeader)
+			}
+			ids.ServeHTTP(w, r)
+		})
+	}
+}
+
 // logRequests puts a logger with the request id in the context and logs
 // each request when it ends.
 func logRequests(base *slog.Logger) func(http.Handler) http.Handler {
@@ -159,7 +180,7 @@ func logRequests(base *slog.Logger) func(http.Handler) http.Handler {
 			next.ServeHTTP(ww, r.WithContext(reqlog.With(r.Context(), logger)))
 			logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
 				"bytes", ww.BytesWritten(), "duration_ms", float64(time.Since(start).Microseconds())/1000,
-				"remote", r.RemoteAddr)
+				"client", clientKey(r))
 		})
 	}
 }

@@ -70,8 +70,8 @@ type Edge struct {
 	Sources        []Citation
 }
 
-// Key identifies an edge: at most one edge of a type links two records,
-// except that a body may take part in a project in one role only.
+// Key identifies an edge: at most one edge of a type links two records (so
+// a body takes part in a project in one role only).
 func (e *Edge) Key() string { return string(e.Type) + "|" + e.From + "|" + e.To }
 
 // Path is a walk through the graph: Nodes has one more entry than Relations.

@@ -70,15 +70,15 @@ func BuildNetwork(parts []*Edge, betweenness bool) (*Network, error) {
 				}
 				if _, seen := shared[k]; !seen {
 					pairs = append(pairs, k)
+					if len(pairs) > MaxNetworkEdges {
+						return nil, Errorf(EINVALID, "the network has more than %d links: filter it by callIds or regionIds", MaxNetworkEdges)
+					}
 				}
 				shared[k] = append(shared[k], p)
 			}
 		}
 	}
 
-	if len(pairs) > MaxNetworkEdges {
-		return nil, Errorf(EINVALID, "the network has %d links, more than %d: filter it by callIds or regionIds", len(pairs), MaxNetworkEdges)
-	}
 	if betweenness && len(projectsOf) > MaxBetweennessNodes {
 		return nil, Errorf(EINVALID, "betweenness is computed for networks of at most %d organizations and this one has %d: filter it by callIds or regionIds, or leave betweenness out", MaxBetweennessNodes, len(projectsOf))
 	}

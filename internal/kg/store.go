@@ -147,7 +147,8 @@ type LineageQuery struct {
 
 // Store is the read interface of the knowledge graph. Batched lookups take
 // many ids and return results aligned with them: result i belongs to ids[i].
-// A missing record is a nil entry, never an error.
+// A missing record is a nil entry, never an error. Returned records and
+// slices may be shared with other callers: treat them as read-only.
 type Store interface {
 	// Nodes returns the records with the given ids.
 	Nodes(ctx context.Context, ids []string) ([]Node, error)

@@ -139,7 +139,6 @@ func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*k
 	return groupByID(op, ids, recs, func(r record) (*kg.Edge, error) { return decodeEdge(edgeTypes[q], r["edge"]) })
 }
 
-// regions decodes rows whose "node" column holds regions.
 // decodeAll decodes the "node" column of every record as a T.
 func decodeAll[T kg.Node](op string, recs []record) ([]T, error) {
 	out := make([]T, 0, len(recs))

@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
+	"testing/fstest"
 
 	"github.com/famigraph/famigraph/internal/kg"
 )
@@ -18,30 +20,41 @@ import (
 // A snapshot is the validated dataset of a seed directory, kept in a cache
 // directory so that a restart over the same files skips parsing and
 // validation (ready in about 1.3 s instead of 7 s at a hundred times the
-// real data).
-// Its name is a hash of the seed files' bytes and of the shape of the
-// domain types: any change to either makes a new snapshot, so a stale one is
-// never read. It is JSON, which keeps a pointer to zero (an amount of 0)
-// apart from a missing value, as gob would not.
+// real data). Its name is a hash of the seed files' bytes, of the shape of
+// the domain types and of the running program itself: a change to the data
+// or to any code that reads, validates or derives it makes a new snapshot,
+// so a stale one is never read. It is JSON, which keeps a pointer to zero
+// (an amount of 0) apart from a missing value, as gob would not.
 
 // LoadDirCached is LoadDir with a snapshot cache in cacheDir ("" disables
 // it). It reports whether the dataset came from a snapshot. A snapshot that
-// cannot be read or written is ignored: the cache only ever saves time.
+// cannot be read or written, or a cache directory others may write to, is
+// ignored: the cache only ever saves time.
 func LoadDirCached(dir, cacheDir string) (*kg.Dataset, bool, error) {
 	if cacheDir == "" {
 		ds, err := LoadDir(dir)
 		return ds, false, err
 	}
-	key, err := snapshotKey(dir)
-	if err != nil {
-		ds, err := LoadDir(dir)
+	// Read the files once: the bytes hashed are the bytes validated.
+	files := fstest.MapFS{}
+	for _, name := range FileNames {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			ds, err := LoadDir(dir) // reports the missing file as LoadDir does
+			return ds, false, err
+		}
+		files[name] = &fstest.MapFile{Data: b}
+	}
+	key, ok := snapshotKey(files)
+	if !ok || !privateDir(cacheDir) {
+		ds, err := Load(files)
 		return ds, false, err
 	}
 	path := filepath.Join(cacheDir, "seed-"+key+".json")
 	if ds, err := readSnapshot(path); err == nil {
 		return ds, true, nil
 	}
-	ds, err := LoadDir(dir)
+	ds, err := Load(files)
 	if err != nil {
 		return nil, false, err
 	}
@@ -49,19 +62,50 @@ func LoadDirCached(dir, cacheDir string) (*kg.Dataset, bool, error) {
 	return ds, false, nil
 }
 
-// snapshotKey hashes the seed files and the shape of the domain types.
-func snapshotKey(dir string) (string, error) {
+// snapshotKey hashes the seed files, the shape of the domain types and the
+// running executable; it reports false when the executable cannot be read.
+func snapshotKey(files fstest.MapFS) (string, bool) {
+	prog, ok := programHash()
+	if !ok {
+		return "", false
+	}
 	h := sha256.New()
-	fmt.Fprintf(h, "famigraph seed snapshot 1\n%s\n", typeShape())
+	fmt.Fprintf(h, "famigraph seed snapshot 2\n%s\n%s\n", prog, typeShape())
 	for _, name := range FileNames {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return "", err
-		}
+		b := files[name].Data
 		fmt.Fprintf(h, "%s %d\n", name, len(b))
 		h.Write(b)
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16]), nil
+	return hex.EncodeToString(h.Sum(nil)[:16]), true
+}
+
+// programHash is the hash of the running executable, computed once.
+var programHash = sync.OnceValues(func() (string, bool) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", false
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", false
+	}
+	return hex.EncodeToString(h.Sum(nil)), true
+})
+
+// privateDir creates dir if needed and reports whether only its owner may
+// write to it: a snapshot from a directory others can write to could be
+// planted.
+func privateDir(dir string) bool {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return false
+	}
+	info, err := os.Stat(dir)
+	return err == nil && info.IsDir() && info.Mode().Perm()&0o022 == 0
 }
 
 // snapshot is a Dataset with its records by type, so that it decodes
@@ -172,16 +216,17 @@ func readSnapshot(path string) (*kg.Dataset, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, err
 	}
-	return s.dataset(), nil
+	ds := s.dataset()
+	if len(ds.Nodes) == 0 {
+		return nil, fmt.Errorf("snapshot %s holds no records", path)
+	}
+	return ds, nil
 }
 
 // writeSnapshot writes the snapshot atomically and removes older ones.
 func writeSnapshot(dir, path string, ds *kg.Dataset) error {
 	s, err := toSnapshot(ds)
 	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(dir, "seed-*.tmp")

@@ -82,9 +82,18 @@ func TestSnapshot(t *testing.T) {
 	if len(snaps) != 1 {
 		t.Fatalf("%d snapshots in the cache, want the newest only", len(snaps))
 	}
-	os.WriteFile(snaps[0], []byte("{not json"), 0o600)
-	if ds, hit, err := seed.LoadDirCached(dir, cache); hit || err != nil || ds == nil {
-		t.Errorf("with a corrupt snapshot: hit %v, err %v", hit, err)
+	for _, bad := range []string{"{not json", "{}"} {
+		os.WriteFile(snaps[0], []byte(bad), 0o600)
+		if ds, hit, err := seed.LoadDirCached(dir, cache); hit || err != nil || ds == nil || len(ds.Nodes) == 0 {
+			t.Errorf("with the snapshot %q: hit %v, err %v", bad, hit, err)
+		}
+	}
+	// A cache directory others may write to is not used.
+	shared := t.TempDir()
+	os.Chmod(shared, 0o777)
+	seed.LoadDirCached(dir, shared)
+	if _, hit, _ := seed.LoadDirCached(dir, shared); hit {
+		t.Errorf("a snapshot was used from a world-writable directory")
 	}
 	// Invalid seed files are refused, snapshot or not.
 	os.WriteFile(filepath.Join(dir, seed.PlacesFile), []byte("- id: nonsense\n"), 0o644)
