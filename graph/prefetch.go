@@ -167,13 +167,13 @@ type prefetcher struct {
 // prefetches everything its selection will need.
 func prefetchRoot(store kg.Store, schema *ast.Schema) graphql.FieldMiddleware {
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
-		res, err := next(ctx)
 		fc := graphql.GetFieldContext(ctx)
-		if err != nil || fc == nil || fc.Object != "Query" || len(fc.Field.Selections) == 0 {
-			return res, err
+		if fc == nil || fc.Object != "Query" || len(fc.Field.Selections) == 0 {
+			return next(ctx) // every other field: nothing to do
 		}
+		res, err := next(ctx)
 		l, _ := ctx.Value(loadersKey{}).(*Loaders)
-		if l == nil {
+		if err != nil || l == nil {
 			return res, err
 		}
 		p := &prefetcher{store: store, loaders: l, op: graphql.GetOperationContext(ctx), schema: schema,
