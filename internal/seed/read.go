@@ -72,9 +72,12 @@ func LoadDir(dir string) (*kg.Dataset, error) {
 	return Load(os.DirFS(dir))
 }
 
-// Load reads, validates and converts the seed files of fsys.
+// Load reads, validates and converts the seed files of fsys. Every entry
+// of fsys must be a seed file or one of NonDataFiles: any other is refused,
+// naming it, and nothing is loaded.
 func Load(fsys fs.FS) (*kg.Dataset, error) {
 	files, docs, problems := Read(fsys)
+	problems = append(checkEntries(fsys), problems...)
 	ds, more := Build(files, docs)
 	problems = append(problems, more...)
 	if len(problems) > 0 {
@@ -285,12 +288,21 @@ func yamlProblem(file string, err error) Problem {
 func sortProblems(ps []Problem) {
 	order := map[string]int{}
 	for i, n := range FileNames {
-		order[n] = i
+		order[n] = i + 1
+	}
+	rank := func(file string) int {
+		if r, ok := order[file]; ok {
+			return r
+		}
+		return len(FileNames) + 1 // other entries of the directory, after the seed files
 	}
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
-		if order[a.File] != order[b.File] {
-			return order[a.File] < order[b.File]
+		if ra, rb := rank(a.File), rank(b.File); ra != rb {
+			return ra < rb
+		}
+		if a.File != b.File {
+			return a.File < b.File
 		}
 		return a.Line < b.Line
 	})

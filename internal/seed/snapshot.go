@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,16 +32,30 @@ import (
 // cannot be read or written, or a cache directory others may write to, is
 // ignored: the cache only ever saves time.
 func LoadDirCached(dir, cacheDir string) (*kg.Dataset, bool, error) {
-	if cacheDir == "" {
-		ds, err := LoadDir(dir)
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, false, fmt.Errorf("seed directory: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, false, fmt.Errorf("seed directory: %s is not a directory", dir)
+	}
+	return LoadCached(os.DirFS(dir), cacheDir)
+}
+
+// LoadCached is Load with a snapshot cache in cacheDir ("" disables it), for
+// a seed directory on disk or embedded in the binary alike. It reports
+// whether the dataset came from a snapshot.
+func LoadCached(fsys fs.FS, cacheDir string) (*kg.Dataset, bool, error) {
+	if cacheDir == "" || len(checkEntries(fsys)) > 0 {
+		ds, err := Load(fsys) // reports every problem, the directory's entries included
 		return ds, false, err
 	}
 	// Read the files once: the bytes hashed are the bytes validated.
 	files := fstest.MapFS{}
 	for _, name := range FileNames {
-		b, err := os.ReadFile(filepath.Join(dir, name))
+		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			ds, err := LoadDir(dir) // reports the missing file as LoadDir does
+			ds, err := Load(fsys) // reports the missing file as Load does
 			return ds, false, err
 		}
 		files[name] = &fstest.MapFile{Data: b}
