@@ -9,16 +9,17 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/famigraph ./cmd/famigraph \
- && /out/famigraph validate --seed seed
+# docker build --build-arg VERSION=v1.2.3 sets what 'famigraph version' reports.
+ARG VERSION=devel
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/famigraph ./cmd/famigraph \
+ && /out/famigraph validate
 
 FROM gcr.io/distroless/static-debian12:nonroot
+# The binary carries the seed: the embedded store serves it, 'famigraph seed'
+# loads it. Mount a directory and set FAMIGRAPH_SEED to serve another.
 COPY --from=build /out/famigraph /famigraph
-# The seed files: the embedded store serves them, 'famigraph seed' loads them.
-COPY --from=build /src/seed /seed
 USER nonroot:nonroot
-ENV FAMIGRAPH_ADDR=0.0.0.0:8080 \
-    FAMIGRAPH_SEED=/seed
+ENV FAMIGRAPH_ADDR=0.0.0.0:8080
 EXPOSE 8080
 ENTRYPOINT ["/famigraph"]
 CMD ["serve"]

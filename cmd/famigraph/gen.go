@@ -1,41 +1,29 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/famigraph/famigraph/internal/gen"
+	seedfiles "github.com/famigraph/famigraph/seed"
 )
 
 // cmdGen writes a synthetic seed directory N times the size of the real one,
 // for benchmarks and load tests, and validates what it wrote.
-func cmdGen(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	scale := fs.Int("scale", 1, fmt.Sprintf("copies of the template's network, 1 to %d", gen.MaxScale))
-	out := fs.String("out", "", "directory to write the eight seed files to (required)")
-	randSeed := fs.Uint64("rand-seed", 1, "random seed: the same seed writes the same bytes")
-	share := fs.Float64("share", gen.DefaultShare, "probability that a body of a project is the same body of another copy (0 to 1)")
-	tmplDir := fs.String("seed", "seed", "template: the real seed directory")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: famigraph gen --scale N --out DIR [--rand-seed S] [--share P] [--seed DIR]\n\n"+
-			"Writes a synthetic seed (every name \"[synthetic] ...\", ids ending in -syn<copy>, one source %s)\n"+
-			"with the shape of the template N times over, partners shared across copies.\n\n", gen.SourceID)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "famigraph gen: unexpected argument %q\n", fs.Arg(0))
-		return 2
+func cmdGen(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	flags := newFlags("gen", args, stdout, stderr)
+	env := envDefaults{getenv: getenv}
+	scale := flags.Int("scale", 1, fmt.Sprintf("copies of the template's network, 1 to %d", gen.MaxScale))
+	out := flags.String("out", "", "directory to write the seed files to (required)")
+	randSeed := flags.Uint64("rand-seed", 1, "random seed: the same seed writes the same bytes")
+	share := flags.Float64("share", gen.DefaultShare, "probability that a body of a project is the same body of another copy (0 to 1)")
+	var tmplDir string
+	seedFlag(flags, &env, &tmplDir, "template: a real seed directory")
+	if code, ok := parseFlags(flags, args, stderr); !ok {
+		return code
 	}
 	if *out == "" {
 		fmt.Fprintln(stderr, "famigraph gen: --out is required")
@@ -45,7 +33,7 @@ func cmdGen(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "famigraph gen: --share must be between 0 and 1")
 		return 2
 	}
-	if same(*out, *tmplDir) {
+	if tmplDir != "" && same(*out, tmplDir) {
 		fmt.Fprintln(stderr, "famigraph gen: --out is the template directory; choose another")
 		return 2
 	}
@@ -53,13 +41,17 @@ func cmdGen(args []string, stdout, stderr io.Writer) int {
 	if *share == 0 {
 		opt.Share = -1 // no sharing asked for explicitly
 	}
-	if info, err := os.Stat(*tmplDir); err != nil || !info.IsDir() {
-		fmt.Fprintf(stderr, "famigraph gen: --seed %s is not a seed directory\n", *tmplDir)
-		return 1
+	var tmplFS fs.FS = seedfiles.FS
+	if tmplDir != "" {
+		if info, err := os.Stat(tmplDir); err != nil || !info.IsDir() {
+			fmt.Fprintf(stderr, "famigraph gen: --seed %s is not a seed directory\n", tmplDir)
+			return 1
+		}
+		tmplFS = os.DirFS(tmplDir)
 	}
-	tmpl, err := gen.Template(os.DirFS(*tmplDir))
+	tmpl, err := gen.Template(tmplFS)
 	if err != nil {
-		fmt.Fprintf(stderr, "famigraph gen: %s: %v\n", *tmplDir, err)
+		fmt.Fprintf(stderr, "famigraph gen: %s: %v\n", seedLabel(tmplDir), err)
 		return 1
 	}
 	files, err := gen.Encode(tmpl, opt)

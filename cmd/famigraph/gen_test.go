@@ -12,7 +12,7 @@ func TestGenCommand(t *testing.T) {
 	seedDir := filepath.Join("..", "..", "seed")
 	out := filepath.Join(t.TempDir(), "syn")
 	var stdout, stderr bytes.Buffer
-	if code := cmdGen([]string{"--scale", "2", "--rand-seed", "3", "--out", out, "--seed", seedDir}, &stdout, &stderr); code != 0 {
+	if code := cmdGen([]string{"--scale", "2", "--rand-seed", "3", "--out", out, "--seed", seedDir}, &stdout, &stderr, noenv); code != 0 {
 		t.Fatalf("gen: exit %d\n%s", code, stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "560 records") {
@@ -20,11 +20,11 @@ func TestGenCommand(t *testing.T) {
 	}
 	first, _ := os.ReadFile(filepath.Join(out, "projects.yaml"))
 	stdout.Reset()
-	if code := cmdValidate([]string{"--seed", out}, &stdout, &stderr); code != 0 {
+	if code := cmdValidate([]string{"--seed", out}, &stdout, &stderr, noenv); code != 0 {
 		t.Fatalf("validate: exit %d\n%s", code, stderr.String())
 	}
 	// Again with the same seed: the same bytes.
-	if code := cmdGen([]string{"--scale", "2", "--rand-seed", "3", "--out", out, "--seed", seedDir}, &stdout, &stderr); code != 0 {
+	if code := cmdGen([]string{"--scale", "2", "--rand-seed", "3", "--out", out, "--seed", seedDir}, &stdout, &stderr, noenv); code != 0 {
 		t.Fatalf("gen again: exit %d\n%s", code, stderr.String())
 	}
 	if again, _ := os.ReadFile(filepath.Join(out, "projects.yaml")); !bytes.Equal(first, again) {
@@ -45,7 +45,7 @@ func TestGenCommand(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			if code := cmdGen(c.args, &stdout, &stderr); code != c.code || !strings.Contains(stderr.String(), c.msg) {
+			if code := cmdGen(c.args, &stdout, &stderr, noenv); code != c.code || !strings.Contains(stderr.String(), c.msg) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr.String(), c.code, c.msg)
 			}
 		})

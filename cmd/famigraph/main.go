@@ -8,6 +8,10 @@
 //	famigraph migrate                                        create Neo4j's constraints and indexes
 //	famigraph seed     [--seed DIR]                          load the seed files into Neo4j
 //	famigraph gen --scale N --out DIR                        write a synthetic seed for benchmarks
+//	famigraph version  [--seed DIR]                          print the binary's and the dataset's versions
+//
+// The seed is the one embedded in the binary unless --seed DIR or
+// FAMIGRAPH_SEED names a directory.
 package main
 
 import (
@@ -16,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -26,25 +31,21 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `famigraph — the FAMI integration-network knowledge graph
-
-Usage:
-  famigraph <command> [flags]
-
-Commands:
-  serve      serve the GraphQL API (embedded data, or Neo4j when NEO4J_URI is set)
-  validate   check the seed files and report every problem with file and line
-  migrate    create the Neo4j constraints and indexes (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE)
-  seed       validate the seed files and load them into Neo4j (runs migrate first)
-  gen        write a synthetic seed N times the real one, for benchmarks (--scale N --out DIR)
-
-Run 'famigraph <command> -h' for the flags of a command.
-`
+// usage lists the commands.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("famigraph — the FAMI integration-network knowledge graph\n\nUsage:\n  famigraph <command> [flags]\n\nCommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-9s  %s\n", c.name, c.summary)
+	}
+	b.WriteString("\nRun 'famigraph <command> -h' (or 'famigraph help <command>') for what a command does and its flags.\n")
+	return b.String()
+}
 
 // run executes one command and returns the process exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 2
 	}
 	cmd, rest := args[0], args[1:]
@@ -52,17 +53,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr, getenv)
 	case "validate":
-		return cmdValidate(rest, stdout, stderr)
+		return cmdValidate(rest, stdout, stderr, getenv)
 	case "migrate":
 		return cmdMigrate(ctx, rest, stdout, stderr, getenv)
 	case "seed":
 		return cmdSeed(ctx, rest, stdout, stderr, getenv)
 	case "gen":
-		return cmdGen(rest, stdout, stderr)
-	case "-h", "--help", "help":
-		fmt.Fprint(stdout, usage)
+		return cmdGen(rest, stdout, stderr, getenv)
+	case "version":
+		return cmdVersion(rest, stdout, stderr, getenv)
+	case "help":
+		if len(rest) > 0 {
+			if _, ok := findCommand(rest[0]); !ok {
+				fmt.Fprintf(stderr, "famigraph help: unknown command %q\n\n%s", rest[0], usage())
+				return 2
+			}
+			return run(ctx, []string{rest[0], "-h"}, stdout, stderr, getenv)
+		}
+		fmt.Fprint(stdout, usage())
+		return 0
+	case "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage())
 		return 0
 	}
-	fmt.Fprintf(stderr, "famigraph: unknown command %q\n\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "famigraph: unknown command %q\n\n%s", cmd, usage())
 	return 2
 }

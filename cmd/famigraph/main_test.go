@@ -43,25 +43,34 @@ func (s *syncBuffer) String() string {
 func noenv(string) string { return "" }
 
 // TestServeEndToEnd starts the real server on a random port with the real
-// seed, queries it over HTTP and shuts it down gracefully.
+// seed, embedded and from its directory, queries it over HTTP and shuts it
+// down gracefully; the second start of each comes from the snapshot.
 func TestServeEndToEnd(t *testing.T) {
-	snapshots := t.TempDir()
-	for round, fromSnapshot := range []bool{false, true} {
-		if log := serveOnce(t, snapshots); !strings.Contains(log, fmt.Sprintf("from_snapshot=%v", fromSnapshot)) {
-			t.Errorf("start %d: want from_snapshot=%v in the log:\n%s", round+1, fromSnapshot, log)
-		}
+	for name, seedArgs := range map[string][]string{
+		"embedded":  nil,
+		"directory": {"--seed", filepath.Join("..", "..", "seed")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			snapshots := t.TempDir()
+			for round, fromSnapshot := range []bool{false, true} {
+				if log := serveOnce(t, snapshots, seedArgs...); !strings.Contains(log, fmt.Sprintf("from_snapshot=%v", fromSnapshot)) {
+					t.Errorf("start %d: want from_snapshot=%v in the log:\n%s", round+1, fromSnapshot, log)
+				}
+			}
+		})
 	}
 }
 
 // serveOnce runs the server, queries it and stops it; it returns the log.
-func serveOnce(t *testing.T, snapshots string) string {
+func serveOnce(t *testing.T, snapshots string, seedArgs ...string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
 	var stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--seed", filepath.Join("..", "..", "seed"), "--snapshot-dir", snapshots}, pw, &stderr, noenv)
+		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--snapshot-dir", snapshots}, seedArgs...)
+		done <- run(ctx, args, pw, &stderr, noenv)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -207,7 +216,7 @@ func (b *blockingStore) Calls(ctx context.Context) ([]*kg.Call, error) {
 // stop while the request waits in the store, and checks that the request
 // still gets its answer and the server then exits cleanly.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
-	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--metrics=false", "--snapshot-dir", ""}, io.Discard, noenv)
+	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--metrics=false", "--snapshot-dir", ""}, io.Discard, io.Discard, noenv)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,25 +14,17 @@ import (
 // parseNeo4jCommand parses the flags of a command that needs Neo4j. ok is
 // false when the command should stop with the exit status code (after -h,
 // a bad flag, or no NEO4J_URI); problems are printed on one line.
-func parseNeo4jCommand(name string, args []string, stderr io.Writer, getenv func(string) string,
-	extra func(*flag.FlagSet)) (nc *neo4jConfig, code int, ok bool) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func parseNeo4jCommand(name string, args []string, stdout, stderr io.Writer, getenv func(string) string,
+	extra func(*flag.FlagSet, *envDefaults)) (nc *neo4jConfig, code int, ok bool) {
+	fs := newFlags(name, args, stdout, stderr)
 	env := envDefaults{getenv: getenv}
 	nc = &neo4jConfig{}
 	nc.register(fs, &env)
 	if extra != nil {
-		extra(fs)
+		extra(fs, &env)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0, false
-		}
-		return nil, 2, false
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "famigraph %s: unexpected argument %q\n", name, fs.Arg(0))
-		return nil, 2, false
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return nil, code, false
 	}
 	if err := errors.Join(env.err, nc.validate()); err != nil {
 		fmt.Fprintf(stderr, "famigraph %s: %s\n", name, oneLine(err.Error()))
@@ -71,7 +63,7 @@ func closeStore(s *neo4jstore.Store) {
 
 // cmdMigrate creates Neo4j's constraints and indexes.
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	nc, code, ok := parseNeo4jCommand("migrate", args, stderr, getenv, nil)
+	nc, code, ok := parseNeo4jCommand("migrate", args, stdout, stderr, getenv, nil)
 	if !ok {
 		return code
 	}

@@ -14,12 +14,9 @@ import (
 // first, then the records, so that Neo4j holds exactly what seed/ holds.
 // Invalid seed files write nothing.
 func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	dir := "seed"
-	if v := getenv("FAMIGRAPH_SEED"); v != "" {
-		dir = v
-	}
-	nc, code, ok := parseNeo4jCommand("seed", args, stderr, getenv, func(fs *flag.FlagSet) {
-		fs.StringVar(&dir, "seed", dir, "seed directory (FAMIGRAPH_SEED)")
+	var dir string
+	nc, code, ok := parseNeo4jCommand("seed", args, stdout, stderr, getenv, func(fs *flag.FlagSet, env *envDefaults) {
+		seedFlag(fs, env, &dir, "seed directory to load")
 	})
 	if !ok {
 		return code
@@ -41,7 +38,7 @@ func cmdSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return 1
 	}
 	start := time.Now()
-	fmt.Fprintf(stdout, "famigraph seed: loading %s (%s) into %s\n", dir, summary(ds), target)
+	fmt.Fprintf(stdout, "famigraph seed: loading %s (%s) into %s\n", seedLabel(dir), summary(ds), target)
 	last := ""
 	rep, err := store.Seed(ctx, ds, func(p neo4jstore.Progress) {
 		// One line per batch for long loads, and a line per phase.

@@ -44,13 +44,12 @@ type serveConfig struct {
 	neo4j           neo4jConfig // serve from Neo4j when its URI is set
 }
 
-func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*serveConfig, error) {
+func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) string) (*serveConfig, error) {
 	c := &serveConfig{}
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("serve", args, stdout, stderr)
 	env := envDefaults{getenv: getenv}
 	fs.StringVar(&c.addr, "addr", env.str("FAMIGRAPH_ADDR", "127.0.0.1:8080"), "listen address (FAMIGRAPH_ADDR)")
-	fs.StringVar(&c.seedDir, "seed", env.str("FAMIGRAPH_SEED", "seed"), "seed directory for the embedded store (FAMIGRAPH_SEED)")
+	seedFlag(fs, &env, &c.seedDir, "seed directory the embedded store serves")
 	fs.StringVar(&c.snapshotDir, "snapshot-dir", env.str("FAMIGRAPH_SNAPSHOT_DIR", defaultSnapshotDir()), "where the validated seed is cached for fast restarts; empty disables (FAMIGRAPH_SNAPSHOT_DIR)")
 	fs.StringVar(&c.corsOrigins, "cors-origins", env.str("FAMIGRAPH_CORS_ORIGINS", ""), "comma-separated browser origins allowed by CORS; empty disables CORS (FAMIGRAPH_CORS_ORIGINS)")
 	fs.BoolVar(&c.playground, "playground", env.boolean("FAMIGRAPH_PLAYGROUND", true), "serve GraphiQL at / (FAMIGRAPH_PLAYGROUND)")
@@ -163,7 +162,7 @@ func newLogger(w io.Writer, format, level string) *slog.Logger {
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	cfg, err := parseServe(args, stderr, getenv)
+	cfg, err := parseServe(args, stdout, stderr, getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -182,7 +181,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return 1
 	}
 	store := memstore.New(ds)
-	logger.Info("embedded store ready", "seed", cfg.seedDir, "nodes", len(ds.Nodes), "relationships", len(ds.Edges),
+	logger.Info("embedded store ready", "seed", seedLabel(cfg.seedDir), "nodes", len(ds.Nodes), "relationships", len(ds.Edges),
 		"from_snapshot", fromSnapshot, "load_ms", time.Since(start).Milliseconds())
 
 	// The embedded store answers in memory: its loaders need no batching

@@ -2,31 +2,45 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"sort"
 
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/seed"
+	seedfiles "github.com/famigraph/famigraph/seed"
 )
 
-func cmdValidate(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dir := fs.String("seed", "seed", "seed directory")
-	if err := fs.Parse(args); err != nil {
+func cmdValidate(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := newFlags("validate", args, stdout, stderr)
+	env := envDefaults{getenv: getenv}
+	var dir string
+	seedFlag(fs, &env, &dir, "seed directory to validate")
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
+	}
+	if env.err != nil {
+		fmt.Fprintf(stderr, "famigraph validate: %v\n", env.err)
 		return 2
 	}
-	ds, err := loadSeed(*dir, stderr)
+	ds, err := loadSeed(dir, stderr)
 	if err != nil {
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s: ok, %s\n", *dir, summary(ds))
+	fmt.Fprintf(stdout, "%s: ok, %s\n", seedLabel(dir), summary(ds))
 	return 0
 }
 
-// loadSeed reads the seed directory and prints every problem it has.
+// seedLabel names a seed for messages: its directory, or the embedded seed.
+func seedLabel(dir string) string {
+	if dir == "" {
+		return "embedded seed"
+	}
+	return dir
+}
+
+// loadSeed reads the seed directory dir ("" for the seed embedded in the
+// binary) and prints every problem it has.
 func loadSeed(dir string, stderr io.Writer) (*kg.Dataset, error) {
 	ds, _, err := loadSeedCached(dir, "", stderr)
 	return ds, err
@@ -35,14 +49,24 @@ func loadSeed(dir string, stderr io.Writer) (*kg.Dataset, error) {
 // loadSeedCached is loadSeed with a snapshot cache in cacheDir ("" for
 // none); it reports whether the dataset came from a snapshot.
 func loadSeedCached(dir, cacheDir string, stderr io.Writer) (*kg.Dataset, bool, error) {
-	ds, hit, err := seed.LoadDirCached(dir, cacheDir)
+	var (
+		ds  *kg.Dataset
+		hit bool
+		err error
+	)
+	if dir == "" {
+		ds, hit, err = seed.LoadCached(seedfiles.FS, cacheDir)
+	} else {
+		ds, hit, err = seed.LoadDirCached(dir, cacheDir)
+	}
+	label := seedLabel(dir)
 	var se *seed.Error
 	switch {
 	case errors.As(err, &se):
 		for _, p := range se.Problems {
-			fmt.Fprintf(stderr, "%s/%s\n", dir, p)
+			fmt.Fprintf(stderr, "%s/%s\n", label, p)
 		}
-		fmt.Fprintf(stderr, "%s: %d problem(s); nothing loaded\n", dir, len(se.Problems))
+		fmt.Fprintf(stderr, "%s: %d problem(s); nothing loaded\n", label, len(se.Problems))
 	case err != nil:
 		fmt.Fprintf(stderr, "famigraph: %v\n", err)
 	}

@@ -69,6 +69,7 @@ func sectionOf(name string) string {
 func allowed() string {
 	names := append([]string(nil), FileNames...)
 	sort.Strings(names)
-	return "a seed directory holds only " + strings.Join(names, ", ") + " and " +
-		strings.Join(NonDataFiles, ", ") + " (see seed/README.md)"
+	names = append(names, NonDataFiles...)
+	return "a seed directory holds only " + strings.Join(names[:len(names)-1], ", ") + " and " +
+		names[len(names)-1] + " (see seed/README.md)"
 }

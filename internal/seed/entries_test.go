@@ -15,7 +15,7 @@ import (
 // or refused by name: nothing is skipped without a word.
 func TestDirectoryEntries(t *testing.T) {
 	const only = "a seed directory holds only calls.yaml, funds.yaml, initiatives.yaml, organizations.yaml, " +
-		"places.yaml, projects.yaml, regions.yaml, sources.yaml and README.md, embed.go (see seed/README.md)"
+		"places.yaml, projects.yaml, regions.yaml, sources.yaml, README.md and embed.go (see seed/README.md)"
 	for _, c := range []struct {
 		name  string
 		extra map[string]*fstest.MapFile

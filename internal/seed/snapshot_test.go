@@ -10,6 +10,7 @@ import (
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/seed"
+	seedfiles "github.com/famigraph/famigraph/seed"
 )
 
 // fixtureDir writes the fixture to a directory, with a zero amount that a
@@ -99,5 +100,25 @@ func TestSnapshot(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, seed.PlacesFile), []byte("- id: nonsense\n"), 0o644)
 	if _, _, err := seed.LoadDirCached(dir, cache); err == nil {
 		t.Errorf("an invalid seed directory loaded")
+	}
+}
+
+// TestSnapshotEmbedded checks the snapshot cache with the seed embedded in
+// the binary: the second load comes from the snapshot, and the dataset is
+// the seed directory's, to the version.
+func TestSnapshotEmbedded(t *testing.T) {
+	want, err := seed.LoadDir(kgtest.SeedDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	for round, wantHit := range []bool{false, true} {
+		ds, hit, err := seed.LoadCached(seedfiles.FS, cache)
+		if err != nil || hit != wantHit {
+			t.Fatalf("load %d: hit %v, err %v", round+1, hit, err)
+		}
+		if !reflect.DeepEqual(ds, want) || ds.Version() != want.Version() {
+			t.Errorf("load %d: the embedded dataset differs from the directory's (version %s, want %s)", round+1, ds.Version(), want.Version())
+		}
 	}
 }
