@@ -3,7 +3,9 @@ package seed_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,15 +15,33 @@ import (
 	"github.com/famigraph/famigraph/internal/kgtest"
 )
 
-// shared is the directory of the project's shared material, beside the
-// repository.
-var shared = filepath.Join("..", "..", "..", "shared")
+// shared is the project's shared material (the source documents and the
+// fact sets), beside the repository, reached through the symbolic link
+// testdata/shared -> ../../../../shared. Going through a path inside the
+// module matters: Go's test cache checks the files a test opened or
+// stat'ed, but only those inside the module, so that a run that found no
+// data is replayed only while the data is still missing, and a run that
+// read the data only while those files are unchanged.
+var shared = filepath.Join("testdata", "shared")
 
+// needShared returns the path of a file or directory of the shared
+// material. When it is missing, the test fails under CI (CI set, as CI
+// services and .ci/run set it: the data checks must not pass unseen there)
+// and is skipped otherwise, saying so on stderr as well as in the skip
+// message (go test shows neither for a passing package unless run with -v
+// or -json, or in the package's directory).
 func needShared(t *testing.T, path string) string {
 	t.Helper()
+	ci := os.Getenv("CI") // read through os.Getenv, so that the test cache keys on it
 	p := filepath.Join(shared, path)
 	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s is not beside the repository (%v): the data checks need it", p, err)
+		msg := fmt.Sprintf("%s: %s is missing (%v): the data checks need the shared material beside the repository (../shared)",
+			t.Name(), filepath.Join("../shared", path), err)
+		if ci != "" && ci != "false" && ci != "0" {
+			t.Fatalf("%s; CI=%s: failing", msg, ci)
+		}
+		fmt.Fprintf(os.Stderr, "\n*** DATA CHECK SKIPPED *** %s; CI=true makes this a failure\n\n", msg)
+		t.Skip(msg)
 	}
 	return p
 }
@@ -172,5 +192,31 @@ func TestDocumentQuotes(t *testing.T) {
 	}
 	if len(docs) != 5 || checked < 100 {
 		t.Errorf("checked %d quotes in %d documents, want quotes from all 5", checked, len(docs))
+	}
+}
+
+// TestNeedShared runs this test binary again to see needShared meet a
+// missing file: under CI=true the test fails, otherwise it is skipped and
+// says so on stderr.
+func TestNeedShared(t *testing.T) {
+	if os.Getenv("FAMIGRAPH_NEEDSHARED_PROBE") == "1" {
+		needShared(t, filepath.Join("data", "no-such-file.jsonl"))
+		t.Fatal("needShared returned for a missing file")
+	}
+	for _, c := range []struct {
+		ci       string
+		fails    bool
+		contains string
+	}{
+		{"true", true, "--- FAIL: TestNeedShared"},
+		{"", false, "*** DATA CHECK SKIPPED *** TestNeedShared: ../shared/data/no-such-file.jsonl is missing"},
+		{"false", false, "--- SKIP: TestNeedShared"},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestNeedShared$", "-test.v")
+		cmd.Env = append(os.Environ(), "FAMIGRAPH_NEEDSHARED_PROBE=1", "CI="+c.ci)
+		out, err := cmd.CombinedOutput()
+		if (err != nil) != c.fails || !strings.Contains(string(out), c.contains) {
+			t.Errorf("CI=%q: err %v, want failure %v and %q in:\n%s", c.ci, err, c.fails, c.contains, out)
+		}
 	}
 }
