@@ -87,6 +87,7 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
+	srv.Use(strictScalars{schema: es.Schema()})
 	lim := &limiter{limits: cfg.Limits}
 	if cfg.Observer != nil {
 		lim.rejected = cfg.Observer.Rejected

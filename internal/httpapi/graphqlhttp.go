@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -36,6 +37,11 @@ const (
 //
 // With a cache, a request answered before with a successful response gets
 // the same bytes without running again.
+//
+// A request error (a document that fails parsing or validation, a variable
+// that cannot be coerced, a limit exceeded) is answered without a data
+// entry, as the GraphQL specification says of errors raised before
+// execution begins (gqlgen writes "data": null).
 func graphqlOverHTTP(next http.Handler, rejected func(reason string), cache *responseCache, cacheEvent func(hit bool)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		media := responseMediaType(r)
@@ -78,6 +84,7 @@ func graphqlOverHTTP(next http.Handler, rejected func(reason string), cache *res
 			}
 		}
 		out := &statusRewriter{ResponseWriter: w, media: media, rejected: rejected}
+		defer out.finish()
 		if cache == nil {
 			next.ServeHTTP(out, r)
 			return
@@ -184,17 +191,24 @@ func responseMediaType(r *http.Request) string {
 	return mediaGraphQLResponse
 }
 
-// statusRewriter replaces gqlgen's 422 for documents that fail parsing or
-// validation by the status the specification gives for the media type.
+// statusRewriter replaces gqlgen's status for documents that fail parsing
+// or validation by the status the specification gives for the media type,
+// and drops the data entry of such a response (see finish).
 type statusRewriter struct {
 	http.ResponseWriter
 	media    string
 	rejected func(string)
+
+	requestError bool         // gqlgen answered 422: a request error
+	body         bytes.Buffer // its body, held until finish
 }
 
 func (s *statusRewriter) WriteHeader(code int) {
-	if code == http.StatusUnprocessableEntity {
+	// gqlgen answers a request error with 422, or with 400 when the client
+	// accepts application/graphql-response+json.
+	if code == http.StatusUnprocessableEntity || code == http.StatusBadRequest {
 		s.rejected("invalid")
+		s.requestError = true
 		code = http.StatusOK
 		if s.media == mediaGraphQLResponse {
 			code = http.StatusBadRequest
@@ -203,7 +217,59 @@ func (s *statusRewriter) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
+func (s *statusRewriter) Write(b []byte) (int, error) {
+	if s.requestError {
+		return s.body.Write(b)
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// finish writes a request error's response, without its data entry.
+func (s *statusRewriter) finish() {
+	if s.requestError {
+		_, _ = s.ResponseWriter.Write(withoutData(s.body.Bytes()))
+	}
+}
+
 func (s *statusRewriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// withoutData removes a null data entry from a GraphQL response, keeping
+// errors first; a body that is not a JSON object is returned as it is.
+func withoutData(body []byte) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return body
+	}
+	if d, ok := m["data"]; !ok || !bytes.Equal(bytes.TrimSpace(d), []byte("null")) {
+		return body
+	}
+	delete(m, "data")
+	var b bytes.Buffer
+	b.WriteByte('{')
+	write := func(k string, v json.RawMessage) {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	if e, ok := m["errors"]; ok {
+		write("errors", e)
+		delete(m, "errors")
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		write(k, m[k])
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}
 
 // writeError writes a GraphQL response with one coded error.
 func strconvQuote(s string) string {

@@ -1,0 +1,173 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// strictScalars refuses variable values of the wrong type for the built-in
+// scalars, as graphql-js does, with a request error (no data, like any
+// other variable that cannot be coerced): gqlparser lets a JSON number
+// through as a String (5 for a String! variable), a numeric string as an
+// Int or a Float, any number as an ID, and does not check an Int's 32-bit
+// range. The rules are the specification's input coercion: String takes a
+// string; Int an integer from -2^31 to 2^31-1; Float a finite number; Boolean
+// true or false; ID a string or an integer. Literals in the document are
+// checked by validation already.
+type strictScalars struct {
+	schema *ast.Schema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = strictScalars{}
+
+func (strictScalars) ExtensionName() string { return "famigraphStrictScalars" }
+
+func (strictScalars) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (s strictScalars) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	for _, def := range opCtx.Operation.VariableDefinitions {
+		v, ok := opCtx.Variables[def.Variable]
+		if !ok {
+			continue
+		}
+		if msg, at := s.check(def.Type, v, def.Variable); msg != "" {
+			text := fmt.Sprintf("Variable \"$%s\" got invalid value %s", def.Variable, show(at.value))
+			if at.path != def.Variable {
+				text += fmt.Sprintf(" at %q", at.path)
+			}
+			err := gqlerror.ErrorPosf(def.Position, "%s; %s", text, msg)
+			errcode.Set(err, errcode.ValidationFailed)
+			return err
+		}
+	}
+	return nil
+}
+
+type location struct {
+	path  string
+	value any
+}
+
+// check returns what is wrong with v as a value of typ, and where, or "".
+func (s strictScalars) check(typ *ast.Type, v any, path string) (string, location) {
+	if v == nil {
+		return "", location{} // nullness is checked by the coercion before
+	}
+	if typ.Elem != nil {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() != reflect.Slice {
+			return s.check(typ.Elem, v, path) // a single value for a list
+		}
+		for i := 0; i < rv.Len(); i++ {
+			if msg, at := s.check(typ.Elem, rv.Index(i).Interface(), path+"["+strconv.Itoa(i)+"]"); msg != "" {
+				return msg, at
+			}
+		}
+		return "", location{}
+	}
+	def := s.schema.Types[typ.NamedType]
+	if def == nil {
+		return "", location{}
+	}
+	switch def.Kind {
+	case ast.InputObject:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "", location{} // the coercion refuses it
+		}
+		for _, f := range def.Fields {
+			if fv, ok := m[f.Name]; ok {
+				if msg, at := s.check(f.Type, fv, path+"."+f.Name); msg != "" {
+					return msg, at
+				}
+			}
+		}
+	case ast.Scalar:
+		if msg := checkScalar(def.Name, v); msg != "" {
+			return msg, location{path: path, value: v}
+		}
+	}
+	return "", location{}
+}
+
+// checkScalar checks a value of one of the built-in scalars; any other
+// scalar checks its own values.
+func checkScalar(name string, v any) string {
+	switch name {
+	case "String":
+		if _, ok := v.(string); !ok {
+			return "String cannot represent a non string value: " + show(v)
+		}
+	case "Boolean":
+		if _, ok := v.(bool); !ok {
+			return "Boolean cannot represent a non boolean value: " + show(v)
+		}
+	case "Int":
+		f, ok := number(v)
+		switch {
+		case !ok || f != math.Trunc(f):
+			return "Int cannot represent non-integer value: " + show(v)
+		case f < math.MinInt32 || f > math.MaxInt32:
+			return "Int cannot represent non 32-bit signed integer value: " + show(v)
+		}
+	case "Float":
+		if f, ok := number(v); !ok || math.IsInf(f, 0) || math.IsNaN(f) {
+			return "Float cannot represent non numeric value: " + show(v)
+		}
+	case "ID":
+		if _, ok := v.(string); ok {
+			return ""
+		}
+		if f, ok := number(v); !ok || f != math.Trunc(f) || math.IsInf(f, 0) {
+			return "ID cannot represent value: " + show(v)
+		}
+	}
+	return ""
+}
+
+// number returns v as a number, if it is one (a JSON number, or a number
+// the coercion already converted); a string is not a number.
+func number(v any) (float64, bool) {
+	switch v := v.(type) {
+	case json.Number:
+		f, err := v.Float64()
+		return f, err == nil
+	case int:
+		return float64(v), true
+	case int32:
+		return float64(v), true
+	case int64:
+		return float64(v), true
+	case float64:
+		return v, true
+	case float32:
+		return float64(v), true
+	}
+	return 0, false
+}
+
+// show renders a value as JSON, shortened.
+func show(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	s := string(b)
+	if len(s) > 60 {
+		s = strings.ToValidUTF8(s[:60], "") + "..."
+	}
+	return s
+}
