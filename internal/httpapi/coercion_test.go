@@ -24,7 +24,7 @@ func TestVariableCoercion(t *testing.T) {
 	)
 	for _, c := range []struct {
 		name, query, vars string // vars: the JSON of $v
-		refused             string // part of the message; "" when accepted
+		refused           string // part of the message; "" when accepted
 	}{
 		{"String given a string", str, `"piano"`, ""},
 		{"String given a number", str, `5`, `Variable "$v" got invalid value 5; String cannot represent a non string value: 5`},
