@@ -32,6 +32,10 @@ cypher-check: ## check every Cypher statement of the Neo4j adapter with Neo4j's 
 	$(GO) run ./internal/neo4jstore/cmd/cypherstatements > tools/cypher-check/statements.json
 	node tools/cypher-check/check.mjs tools/cypher-check/statements.json
 
+.PHONY: http-audit
+http-audit: ## run the graphql-http audit suite (GraphQL over HTTP) against the built server (Node.js + npm)
+	bash tools/graphql-http-audit/run.sh
+
 FUZZTIME ?= 10s
 .PHONY: fuzz
 fuzz: ## run each fuzz target for FUZZTIME (default 10s)
