@@ -23,7 +23,7 @@ var commands = []command{
 Prometheus metrics at /metrics. The data is the seed embedded in the binary, or the seed
 directory given by --seed (FAMIGRAPH_SEED), validated at start: a seed with any problem
 is refused and nothing is served. With NEO4J_URI set, the API is served from Neo4j instead.
-Every flag has an environment variable, named in brackets.`},
+Every flag has an environment variable, named in parentheses.`},
 	{"validate", "[--seed DIR]",
 		"check the seed files and report every problem with file and line",
 		`Reads and validates a seed directory (by default the seed embedded in the binary) and
