@@ -30,12 +30,46 @@ type strictScalars struct {
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 } = strictScalars{}
 
 func (strictScalars) ExtensionName() string { return "famigraphStrictScalars" }
 
 func (strictScalars) Validate(graphql.ExecutableSchema) error { return nil }
+
+// MutateOperationParameters writes every integral JSON number of the
+// variables as an integer (3.0 and 3e0 as 3), before the coercion reads
+// them: JSON, like graphql-js, does not tell 3.0 from 3, while gqlparser
+// refuses 3.0 for an Int.
+func (strictScalars) MutateOperationParameters(_ context.Context, params *graphql.RawParams) *gqlerror.Error {
+	for k, v := range params.Variables {
+		params.Variables[k] = integral(v)
+	}
+	return nil
+}
+
+// integral rewrites the integral JSON numbers of v, up to 2^53, as integers.
+func integral(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		if !strings.ContainsAny(string(v), ".eE") {
+			return v
+		}
+		if f, err := v.Float64(); err == nil && f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
+			return json.Number(strconv.FormatInt(int64(f), 10))
+		}
+	case map[string]any:
+		for k, e := range v {
+			v[k] = integral(e)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = integral(e)
+		}
+	}
+	return v
+}
 
 func (s strictScalars) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
 	for _, def := range opCtx.Operation.VariableDefinitions {

@@ -30,3 +30,20 @@ func TestCheckScalar(t *testing.T) {
 		}
 	}
 }
+
+func TestIntegralNumbers(t *testing.T) {
+	in := map[string]any{
+		"a": json.Number("3.0"), "b": json.Number("1e3"), "c": json.Number("2.5"), "d": json.Number("7"),
+		"e": []any{json.Number("-4.00"), "5.0"}, "f": map[string]any{"g": json.Number("1e300")},
+	}
+	got := integral(in).(map[string]any)
+	want := map[string]any{
+		"a": json.Number("3"), "b": json.Number("1000"), "c": json.Number("2.5"), "d": json.Number("7"),
+		"e": []any{json.Number("-4"), "5.0"}, "f": map[string]any{"g": json.Number("1e300")},
+	}
+	gb, _ := json.Marshal(got)
+	wb, _ := json.Marshal(want)
+	if string(gb) != string(wb) {
+		t.Errorf("integral = %s, want %s", gb, wb)
+	}
+}

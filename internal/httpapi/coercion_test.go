@@ -31,7 +31,8 @@ func TestVariableCoercion(t *testing.T) {
 		{"String given a boolean", str, `true`, "cannot use bool as String"},
 		{"String in a list given a number", strs, `["PARTICIPATES_IN", 5]`, `Variable "$v" got invalid value 5 at "v[1]"; String cannot represent a non string value: 5`},
 		{"Int given an integer", num, `3`, ""},
-		{"Int given an integral float", num, `3.0`, "cannot use value"}, // gqlparser's refusal; graphql-js takes 3.0 as 3
+		{"Int given an integral float", num, `3.0`, ""}, // JSON does not tell 3.0 from 3
+		{"Int given an integral exponent", num, `3e0`, ""},
 		{"Int given a numeric string", num, `"3"`, `Int cannot represent non-integer value: "3"`},
 		{"Int given a fraction", num, `2.5`, "cannot use value"},
 		{"Int beyond 32 bits", num, `2147483648`, "Int cannot represent non 32-bit signed integer value: 2147483648"},
@@ -39,6 +40,8 @@ func TestVariableCoercion(t *testing.T) {
 		{"ID given a string", id, `"region:marche"`, ""},
 		{"ID given an integer", id, `5`, ""}, // accepted as "5", then BAD_INPUT as an id
 		{"ID given a fraction", id, `5.5`, "ID cannot represent value: 5.5"},
+		{"ID given an integral float", id, `5.0`, ""},
+		{"String given an integral float", str, `5.0`, "String cannot represent a non string value: 5"},
 		{"ID given a boolean", id, `true`, "cannot use bool as ID"},
 		{"ID in a list given a fraction", ids, `["region:marche", 1.5]`, `at "v[1]"; ID cannot represent value: 1.5`},
 		{"ID in an input object given a fraction", flt, `{"callIds": [0.5]}`, `at "v.callIds[0]"; ID cannot represent value: 0.5`},
