@@ -33,6 +33,10 @@ const (
 func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("http", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: famigraph-bench http [flags]\n\nMeasures one query through the real server (as serve wires it, over the embedded store),\nwith and without the response cache, and through a floor that writes the same bytes, in\nrotating rounds on loopback; reports throughput, p50/p99 and each server's ratio to the floor.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	var c common
 	c.register(fs)
 	query := fs.String("query", "map", "the query to measure (map, partners, search, paths, lineage, network, network-all, network-all-nobc)")

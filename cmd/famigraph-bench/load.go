@@ -27,6 +27,10 @@ import (
 func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: famigraph-bench load [flags]\n\nThe bounded load test: many clients for a fixed time on the heaviest queries, then three\nchecks (no failed request, the live heap back near where it started, the goroutines back to\ntheir baseline); exits 1 when a check fails.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
 	var c common
 	c.register(fs)
 	clients := fs.Int("clients", 64, "concurrent clients")

@@ -106,3 +106,15 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHelp requires -h to say what each command does and exit 0.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"http", "-h"}, {"load", "-h"}} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), args, &stdout, &stderr)
+		out := stdout.String() + stderr.String()
+		if code != 0 || !strings.Contains(out, "Usage:") || (len(args) == 2 && !strings.Contains(out, "Usage: famigraph-bench "+args[0]+" [flags]\n\n")) {
+			t.Errorf("%v: exit %d\n%s", args, code, out)
+		}
+	}
+}
