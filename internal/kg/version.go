@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
+	"sort"
 	"strconv"
+	"sync"
 )
 
 // VersionPrefix starts every dataset version.
@@ -17,88 +19,165 @@ const VersionPrefix = "sha256:"
 // digits: the same data gives the same version in every store, and any
 // change to a record or a relationship (a value, a citation, a quote, a
 // confidence) gives another. It hashes a canonical serialisation of every
-// record (with its type) and every relationship: each as JSON with its keys
-// sorted and its empty values (null, "", [] and {}) left out, so that a
-// store that gives back an empty list for a missing one, or the reverse,
-// reports the same version; the records and relationships are sorted, so
-// their order in the dataset does not matter, while the order of the lists
+// record (with its type) and every relationship: each field by name, in
+// name order, with empty values (nil, "", empty lists and maps, structs
+// whose fields are all empty) left out, so that a store that gives back an
+// empty list for a missing one, or the reverse, reports the same version;
+// numbers and booleans are always kept, so that an amount of 0 differs
+// from an unknown one. The records and relationships are sorted, so their
+// order in the dataset does not matter, while the order of the lists
 // inside them (a record's citations, say) does, as the API serves it.
 func (d *Dataset) Version() string {
 	items := make([][]byte, 0, len(d.Nodes)+len(d.Edges))
 	for _, n := range d.Nodes {
+		var b bytes.Buffer
 		t := reflect.TypeOf(n)
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
-		items = append(items, canonicalJSON("node "+t.Name()+" ", n))
+		b.WriteString("node " + t.Name() + " ")
+		canon(&b, reflect.ValueOf(n))
+		items = append(items, b.Bytes())
 	}
 	for _, e := range d.Edges {
-		items = append(items, canonicalJSON("edge ", e))
+		var b bytes.Buffer
+		b.WriteString("edge ")
+		canon(&b, reflect.ValueOf(e))
+		items = append(items, b.Bytes())
 	}
 	slices.SortFunc(items, bytes.Compare)
 	h := sha256.New()
 	h.Write([]byte("famigraph dataset v1\n"))
 	for _, it := range items {
-		h.Write([]byte(strconv.Itoa(len(it)) + " "))
+		h.Write(strconv.AppendInt(nil, int64(len(it)), 10))
+		h.Write([]byte(" "))
 		h.Write(it)
 		h.Write([]byte("\n"))
 	}
 	return VersionPrefix + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-// canonicalJSON is prefix followed by v as JSON with sorted keys and
-// without empty values.
-func canonicalJSON(prefix string, v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return []byte(prefix + "error " + err.Error())
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber() // numbers keep the digits Go wrote
-	var x any
-	if err := dec.Decode(&x); err != nil {
-		return []byte(prefix + "error " + err.Error())
-	}
-	out, err := json.Marshal(prune(x)) // maps marshal with sorted keys
-	if err != nil {
-		return []byte(prefix + "error " + err.Error())
-	}
-	return append([]byte(prefix), out...)
-}
-
-// prune drops null, "", empty lists and empty objects from objects, after
-// pruning their values, and prunes the elements of lists.
-func prune(x any) any {
-	switch x := x.(type) {
-	case map[string]any:
-		for k, v := range x {
-			v = prune(v)
-			if empty(v) {
-				delete(x, k)
+// canon writes v in the canonical form Version hashes: JSON-like, with
+// structs' fields by name and strings prefixed by their length.
+func canon(b *bytes.Buffer, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			b.WriteString("null")
+			return
+		}
+		canon(b, v.Elem())
+	case reflect.Struct:
+		b.WriteByte('{')
+		first := true
+		for _, f := range fieldsOf(v.Type()) {
+			fv := v.FieldByIndex(f.index)
+			if empty(fv) {
 				continue
 			}
-			x[k] = v
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			b.WriteString(f.name) // an identifier
+			b.WriteByte(':')
+			canon(b, fv)
 		}
-		return x
-	case []any:
-		for i, v := range x {
-			x[i] = prune(v)
+		b.WriteByte('}')
+	case reflect.Slice, reflect.Array:
+		b.WriteByte('[')
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			canon(b, v.Index(i))
 		}
-		return x
+		b.WriteByte(']')
+	case reflect.Map:
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			canonString(b, fmt.Sprint(k))
+			b.WriteByte(':')
+			canon(b, v.MapIndex(k))
+		}
+		b.WriteByte('}')
+	case reflect.String:
+		canonString(b, v.String())
+	case reflect.Bool:
+		b.WriteString(strconv.FormatBool(v.Bool()))
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		b.WriteString(strconv.FormatInt(v.Int(), 10))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		b.WriteString(strconv.FormatUint(v.Uint(), 10))
+	case reflect.Float32, reflect.Float64:
+		b.WriteString(strconv.FormatFloat(v.Float(), 'g', -1, 64))
+	default:
+		canonString(b, fmt.Sprint(v.Interface()))
 	}
-	return x
 }
 
-func empty(v any) bool {
-	switch v := v.(type) {
-	case nil:
+// canonString writes s with its length in bytes before it, which delimits
+// it without escaping: 5"piano.
+func canonString(b *bytes.Buffer, s string) {
+	b.WriteString(strconv.Itoa(len(s)))
+	b.WriteByte('"')
+	b.WriteString(s)
+}
+
+// empty reports whether v is left out of its struct: nil, "", an empty list
+// or map, or a struct whose fields are all empty.
+func empty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil()
+	case reflect.String, reflect.Slice, reflect.Map, reflect.Array:
+		return v.Len() == 0
+	case reflect.Struct:
+		for _, f := range fieldsOf(v.Type()) {
+			if !empty(v.FieldByIndex(f.index)) {
+				return false
+			}
+		}
 		return true
-	case string:
-		return v == ""
-	case []any:
-		return len(v) == 0
-	case map[string]any:
-		return len(v) == 0
 	}
 	return false
+}
+
+type field struct {
+	name  string
+	index []int
+}
+
+var fieldCache sync.Map // reflect.Type -> []field
+
+// fieldsOf lists a struct type's exported fields, those of embedded structs
+// promoted as encoding/json promotes them, in name order.
+func fieldsOf(t reflect.Type) []field {
+	if fs, ok := fieldCache.Load(t); ok {
+		return fs.([]field)
+	}
+	var fs []field
+	var walk func(t reflect.Type, index []int)
+	walk = func(t reflect.Type, index []int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			idx := append(slices.Clone(index), i)
+			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+				walk(f.Type, idx)
+				continue
+			}
+			if f.IsExported() {
+				fs = append(fs, field{name: f.Name, index: idx})
+			}
+		}
+	}
+	walk(t, nil)
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].name < fs[j].name })
+	fieldCache.Store(t, fs)
+	return fs
 }
