@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -14,8 +15,11 @@ import (
 // TestDirectoryEntries requires every file of a seed directory to be loaded
 // or refused by name: nothing is skipped without a word.
 func TestDirectoryEntries(t *testing.T) {
-	const only = "a seed directory holds only calls.yaml, funds.yaml, initiatives.yaml, organizations.yaml, " +
-		"places.yaml, projects.yaml, regions.yaml, sources.yaml, README.md and embed.go (see seed/README.md)"
+	names := slices.Sorted(slices.Values(seed.FileNames)) // calls.yaml, funds.yaml, ..., sources.yaml
+	only := "a seed directory holds only " + strings.Join(names, ", ") + ", README.md and embed.go (see seed/README.md)"
+	if !strings.Contains(only, "only calls.yaml, funds.yaml, initiatives.yaml, organizations.yaml, places.yaml, projects.yaml, ") {
+		t.Fatalf("the list of seed files: %s", only)
+	}
 	for _, c := range []struct {
 		name  string
 		extra map[string]*fstest.MapFile
