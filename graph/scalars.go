@@ -72,6 +72,11 @@ func integral(v any) any {
 }
 
 func (s strictScalars) MutateOperationContext(_ context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
+	if v := intLiteralOutOfRange(opCtx.Doc); v != nil {
+		err := gqlerror.ErrorPosf(v.Position, "Int cannot represent non 32-bit signed integer value: %s", v.Raw)
+		errcode.Set(err, errcode.ValidationFailed)
+		return err
+	}
 	for _, def := range opCtx.Operation.VariableDefinitions {
 		v, ok := opCtx.Variables[def.Variable]
 		if !ok {
@@ -88,6 +93,67 @@ func (s strictScalars) MutateOperationContext(_ context.Context, opCtx *graphql.
 		}
 	}
 	return nil
+}
+
+// intLiteralOutOfRange returns the first Int literal of the document beyond
+// 32 bits, which validation lets through, or nil.
+func intLiteralOutOfRange(doc *ast.QueryDocument) *ast.Value {
+	if doc == nil {
+		return nil
+	}
+	var bad *ast.Value
+	var value func(v *ast.Value)
+	value = func(v *ast.Value) {
+		if v == nil || bad != nil {
+			return
+		}
+		if v.Kind == ast.IntValue && v.Definition != nil && v.Definition.Name == "Int" {
+			if _, err := strconv.ParseInt(v.Raw, 10, 32); err != nil {
+				bad = v
+				return
+			}
+		}
+		for _, c := range v.Children {
+			value(c.Value)
+		}
+	}
+	directives := func(ds ast.DirectiveList) {
+		for _, d := range ds {
+			for _, a := range d.Arguments {
+				value(a.Value)
+			}
+		}
+	}
+	var selections func(set ast.SelectionSet)
+	selections = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				for _, a := range sel.Arguments {
+					value(a.Value)
+				}
+				directives(sel.Directives)
+				selections(sel.SelectionSet)
+			case *ast.FragmentSpread:
+				directives(sel.Directives)
+			case *ast.InlineFragment:
+				directives(sel.Directives)
+				selections(sel.SelectionSet)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		for _, vd := range op.VariableDefinitions {
+			value(vd.DefaultValue)
+		}
+		directives(op.Directives)
+		selections(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		directives(f.Directives)
+		selections(f.SelectionSet)
+	}
+	return bad
 }
 
 type location struct {

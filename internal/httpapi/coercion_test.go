@@ -77,6 +77,28 @@ func TestVariableCoercion(t *testing.T) {
 	}
 }
 
+// TestIntLiterals requires an Int literal beyond 32 bits to be refused by
+// validation, wherever it is in the document.
+func TestIntLiterals(t *testing.T) {
+	srv := newServer(t, httpapi.RateLimit{})
+	for q, refused := range map[string]bool{
+		`{ lineage(of: "call:impact", maxDepth: 2147483648) { depth } }`:                              true,
+		`{ lineage(of: "call:impact", maxDepth: -2147483649) { depth } }`:                             true,
+		`query($d: Int = 99999999999) { lineage(of: "call:impact", maxDepth: $d) { depth } }`:         true,
+		`{ ...F } fragment F on Query { lineage(of: "call:impact", maxDepth: 4294967296) { depth } }`: true,
+		`{ ... on Query { search(text: "piano", first: 9223372036854775808) { score } } }`:            true,
+		`{ lineage(of: "call:impact", maxDepth: 2) { depth } }`:                                       false,
+		`{ lineage(of: "call:impact", maxDepth: 2147483647) { depth } }`:                              false, // BAD_INPUT as a depth
+		`{ organizations(filter: {callIds: [12345678901234]}, first: 1) { totalCount } }`:             false, // an ID, not an Int
+	} {
+		status, _, resp := send(t, srv, request{accept: "application/graphql-response+json", body: jsonBody(q, nil)})
+		code, msg := codeOf(t, resp)
+		if refused != (status == 400 && code == "GRAPHQL_VALIDATION_FAILED" && strings.Contains(msg, "Int cannot represent non 32-bit signed integer value")) {
+			t.Errorf("%s: %d %s", q, status, resp)
+		}
+	}
+}
+
 // TestRequestErrorsWithoutData requires a document that fails parsing or
 // validation to be answered without a data entry, under either media type.
 func TestRequestErrorsWithoutData(t *testing.T) {
