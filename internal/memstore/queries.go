@@ -105,6 +105,10 @@ var edgeQueries = map[kg.EdgeQuery]edgeLookup{
 	}},
 	kg.AmendmentAdherents:   {kg.RelAdheresTo, false, func(a, b *kg.Edge) int { return cmp.Compare(a.From, b.From) }},
 	kg.ProjectActionDetails: {kg.RelImplements, true, func(a, b *kg.Edge) int { return cmp.Compare(a.To, b.To) }},
+	kg.CallRegionLinks:      {kg.RelTakesPartIn, false, func(a, b *kg.Edge) int { return cmp.Compare(a.From, b.From) }},
+	kg.RegionCallLinks:      {kg.RelTakesPartIn, true, func(a, b *kg.Edge) int { return cmp.Compare(a.To, b.To) }},
+	kg.GroupMembers:         {kg.RelMemberOf, false, func(a, b *kg.Edge) int { return cmp.Compare(a.From, b.From) }},
+	kg.OrgGroups:            {kg.RelMemberOf, true, func(a, b *kg.Edge) int { return cmp.Compare(a.To, b.To) }},
 }
 
 func (s *Store) collectEdges(l edgeLookup) map[string][]*kg.Edge {
