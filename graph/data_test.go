@@ -286,3 +286,41 @@ func TestCallRegionLinksCarrySources(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaceLinksCarrySources(t *testing.T) {
+	ask := seedHandler(t)
+	var out struct {
+		Place struct {
+			Organizations []struct{ ID string }
+			Projects      []struct{ ID string }
+			WorkerLinks   []struct {
+				Worker     struct{ ID string }
+				Place      struct{ ID string }
+				Confidence string
+				Sources    []struct{ Quote string }
+			}
+		}
+		Project struct {
+			PlaceLinks []struct {
+				Place   struct{ ID string }
+				Sources []struct{ Quote string }
+			}
+		}
+	}
+	ask(`{
+	  place: node(id: "place:hotel-house") { ... on Place { organizations { id } projects { id }
+	    workerLinks { worker { id } place { id } confidence sources { quote } } } }
+	  project(id: "project:primm-2023") { placeLinks { place { id } sources { quote } } }
+	}`, &out)
+	if len(out.Place.WorkerLinks) != len(out.Place.Organizations)+len(out.Place.Projects) || len(out.Place.WorkerLinks) == 0 {
+		t.Errorf("Hotel House: %d links for %d bodies and %d projects", len(out.Place.WorkerLinks), len(out.Place.Organizations), len(out.Place.Projects))
+	}
+	for _, l := range out.Place.WorkerLinks {
+		if l.Place.ID != "place:hotel-house" || l.Confidence == "" || len(l.Sources) == 0 {
+			t.Errorf("link %+v has no provenance", l)
+		}
+	}
+	if len(out.Project.PlaceLinks) != 2 || len(out.Project.PlaceLinks[0].Sources) == 0 {
+		t.Errorf("PRIMM 2023 place links = %+v", out.Project.PlaceLinks)
+	}
+}

@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	Participation() ParticipationResolver
 	Path() PathResolver
 	Place() PlaceResolver
+	PlaceLink() PlaceLinkResolver
 	Project() ProjectResolver
 	ProjectAction() ProjectActionResolver
 	Query() QueryResolver
@@ -110,6 +111,7 @@ type ComplexityRoot struct {
 		Name           func(childComplexity int) int
 		Networks       func(childComplexity int) int
 		Participations func(childComplexity int) int
+		PlaceLinks     func(childComplexity int) int
 		Places         func(childComplexity int) int
 		Region         func(childComplexity int) int
 		Sources        func(childComplexity int) int
@@ -325,6 +327,14 @@ type ComplexityRoot struct {
 		Projects      func(childComplexity int) int
 		Region        func(childComplexity int) int
 		Sources       func(childComplexity int) int
+		WorkerLinks   func(childComplexity int) int
+	}
+
+	PlaceLink struct {
+		Confidence func(childComplexity int) int
+		Place      func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Worker     func(childComplexity int) int
 	}
 
 	Project struct {
@@ -348,6 +358,7 @@ type ComplexityRoot struct {
 		Lead              func(childComplexity int) int
 		ParticipantCounts func(childComplexity int) int
 		Participants      func(childComplexity int) int
+		PlaceLinks        func(childComplexity int) int
 		Places            func(childComplexity int) int
 		Region            func(childComplexity int) int
 		Sources           func(childComplexity int) int
@@ -413,6 +424,7 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 		Organizations     func(childComplexity int, kind *kg.OrgKind) int
 		Participations    func(childComplexity int) int
+		PlaceLinks        func(childComplexity int) int
 		Places            func(childComplexity int) int
 		Projects          func(childComplexity int, callIds []string) int
 		Region            func(childComplexity int) int
@@ -478,6 +490,7 @@ type BodyResolver interface {
 	IssuedCalls(ctx context.Context, obj *kg.Body) ([]*kg.Call, error)
 	Group(ctx context.Context, obj *kg.Body) (*model.OrganizationGroup, error)
 	MemberOf(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error)
+	PlaceLinks(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error)
 }
 type CallResolver interface {
 	Description(ctx context.Context, obj *kg.Call) (*string, error)
@@ -563,6 +576,11 @@ type PlaceResolver interface {
 	Municipality(ctx context.Context, obj *kg.Place) (kg.Org, error)
 	Organizations(ctx context.Context, obj *kg.Place) ([]kg.Org, error)
 	Projects(ctx context.Context, obj *kg.Place) ([]*kg.Project, error)
+	WorkerLinks(ctx context.Context, obj *kg.Place) ([]*kg.Edge, error)
+}
+type PlaceLinkResolver interface {
+	Place(ctx context.Context, obj *kg.Edge) (*kg.Place, error)
+	Worker(ctx context.Context, obj *kg.Edge) (kg.Node, error)
 }
 type ProjectResolver interface {
 	Acronym(ctx context.Context, obj *kg.Project) (*string, error)
@@ -581,6 +599,7 @@ type ProjectResolver interface {
 	CapitalisesOn(ctx context.Context, obj *kg.Project) ([]*kg.Project, error)
 	CapitalisedBy(ctx context.Context, obj *kg.Project) ([]*kg.Project, error)
 	Places(ctx context.Context, obj *kg.Project) ([]*kg.Place, error)
+	PlaceLinks(ctx context.Context, obj *kg.Project) ([]*kg.Edge, error)
 	ParticipantCounts(ctx context.Context, obj *kg.Project) ([]*model.RoleCount, error)
 }
 type ProjectActionResolver interface {
@@ -620,6 +639,7 @@ type RegionResolver interface {
 	Initiatives(ctx context.Context, obj *kg.Region) ([]*kg.Initiative, error)
 	CallLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
 	MemberOf(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
+	PlaceLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
 }
 type SearchHitResolver interface {
 	Node(ctx context.Context, obj *kg.SearchHit) (kg.Node, error)
@@ -889,6 +909,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Participations(childComplexity), true
+	case "Body.placeLinks":
+		if e.ComplexityRoot.Body.PlaceLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.PlaceLinks(childComplexity), true
 	case "Body.places":
 		if e.ComplexityRoot.Body.Places == nil {
 			break
@@ -1788,6 +1814,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Sources(childComplexity), true
+	case "Place.workerLinks":
+		if e.ComplexityRoot.Place.WorkerLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.WorkerLinks(childComplexity), true
+
+	case "PlaceLink.confidence":
+		if e.ComplexityRoot.PlaceLink.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceLink.Confidence(childComplexity), true
+	case "PlaceLink.place":
+		if e.ComplexityRoot.PlaceLink.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceLink.Place(childComplexity), true
+	case "PlaceLink.sources":
+		if e.ComplexityRoot.PlaceLink.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceLink.Sources(childComplexity), true
+	case "PlaceLink.worker":
+		if e.ComplexityRoot.PlaceLink.Worker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceLink.Worker(childComplexity), true
 
 	case "Project.acronym":
 		if e.ComplexityRoot.Project.Acronym == nil {
@@ -1909,6 +1966,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Participants(childComplexity), true
+	case "Project.placeLinks":
+		if e.ComplexityRoot.Project.PlaceLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.PlaceLinks(childComplexity), true
 	case "Project.places":
 		if e.ComplexityRoot.Project.Places == nil {
 			break
@@ -2280,6 +2343,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Participations(childComplexity), true
+	case "Region.placeLinks":
+		if e.ComplexityRoot.Region.PlaceLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.PlaceLinks(childComplexity), true
 	case "Region.places":
 		if e.ComplexityRoot.Region.Places == nil {
 			break
@@ -2679,6 +2748,8 @@ type Region implements Node & Organization {
   callLinks: [CallRegion!]!
   "Groups this region is a member of."
   memberOf: [GroupMembership!]!
+  "The places the region works at, each with the sources that say so (places gives the same without them)."
+  placeLinks: [PlaceLink!]!
   confidence: Confidence!
   facts: [Fact!]!
   discrepancies: [Discrepancy!]!
@@ -2706,6 +2777,8 @@ type Body implements Node & Organization {
   group: OrganizationGroup
   "Groups this body is a member of."
   memberOf: [GroupMembership!]!
+  "The places the body works at, each with the sources that say so (places gives the same without them)."
+  placeLinks: [PlaceLink!]!
   """Networks the body belongs to besides its kind, e.g. a municipality in the
   SAI network (formerly SPRAR, then SIPROIMI). organizations(filter: {kinds:
   [SAI_LOCAL_BODY]}) finds the members of SAI whatever their kind."""
@@ -2752,6 +2825,15 @@ type NetworkMembership {
   "The kind the network's members have, e.g. SAI_LOCAL_BODY."
   kind: OrganizationKind!
   note: String
+  confidence: Confidence!
+  sources: [Source!]!
+}
+
+"""That a body or project works at a place, with the sources that say so. worker
+is an Organization or a Project."""
+type PlaceLink {
+  place: Place!
+  worker: Node!
   confidence: Confidence!
   sources: [Source!]!
 }
@@ -2918,6 +3000,8 @@ type Project implements Node {
   "Later projects that capitalise on this one."
   capitalisedBy: [Project!]!
   places: [Place!]!
+  "The same, each with the sources that say so, by place id."
+  placeLinks: [PlaceLink!]!
   """How many bodies take part in each role (roles nobody has are left out),
   each body once and each group by its declared size."""
   participantCounts: [RoleCount!]!
@@ -2983,6 +3067,8 @@ type Place implements Node {
   municipality: Organization
   organizations: [Organization!]!
   projects: [Project!]!
+  "The bodies and projects working at the place, each with the sources that say so, by id."
+  workerLinks: [PlaceLink!]!
   confidence: Confidence!
   facts: [Fact!]!
   sources: [Source!]!
@@ -3208,6 +3294,8 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 		return ec.fieldContext_Body_group(ctx, field)
 	case "memberOf":
 		return ec.fieldContext_Body_memberOf(ctx, field)
+	case "placeLinks":
+		return ec.fieldContext_Body_placeLinks(ctx, field)
 	case "networks":
 		return ec.fieldContext_Body_networks(ctx, field)
 	case "confidence":
@@ -3632,6 +3720,8 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_organizations(ctx, field)
 	case "projects":
 		return ec.fieldContext_Place_projects(ctx, field)
+	case "workerLinks":
+		return ec.fieldContext_Place_workerLinks(ctx, field)
 	case "confidence":
 		return ec.fieldContext_Place_confidence(ctx, field)
 	case "facts":
@@ -3642,6 +3732,20 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_aliases(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Place", field.Name)
+}
+
+func (ec *executionContext) childFields_PlaceLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "place":
+		return ec.fieldContext_PlaceLink_place(ctx, field)
+	case "worker":
+		return ec.fieldContext_PlaceLink_worker(ctx, field)
+	case "confidence":
+		return ec.fieldContext_PlaceLink_confidence(ctx, field)
+	case "sources":
+		return ec.fieldContext_PlaceLink_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlaceLink", field.Name)
 }
 
 func (ec *executionContext) childFields_Project(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3686,6 +3790,8 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_capitalisedBy(ctx, field)
 	case "places":
 		return ec.fieldContext_Project_places(ctx, field)
+	case "placeLinks":
+		return ec.fieldContext_Project_placeLinks(ctx, field)
 	case "participantCounts":
 		return ec.fieldContext_Project_participantCounts(ctx, field)
 	case "confidence":
@@ -3778,6 +3884,8 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_callLinks(ctx, field)
 	case "memberOf":
 		return ec.fieldContext_Region_memberOf(ctx, field)
+	case "placeLinks":
+		return ec.fieldContext_Region_placeLinks(ctx, field)
 	case "confidence":
 		return ec.fieldContext_Region_confidence(ctx, field)
 	case "facts":
@@ -5370,6 +5478,38 @@ func (ec *executionContext) fieldContext_Body_memberOf(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_GroupMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_placeLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Body().PlaceLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceLink(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9231,6 +9371,38 @@ func (ec *executionContext) fieldContext_Place_projects(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Place_workerLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_workerLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Place().WorkerLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_workerLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Place_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9339,6 +9511,125 @@ func (ec *executionContext) _Place_aliases(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Place_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlaceLink_place(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceLink_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlaceLink().Place(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Place) graphql.Marshaler {
+			return ec.marshalNPlace2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceLink_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Place(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaceLink_worker(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceLink_worker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlaceLink().Worker(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceLink_worker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaceLink_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceLink_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceLink_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaceLink", field, false, false, errors.New("field of type Confidence does not have child fields"))
+}
+
+func (ec *executionContext) _PlaceLink_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceLink_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceLink_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceLink",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
@@ -9886,6 +10177,38 @@ func (ec *executionContext) fieldContext_Project_places(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Place(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Project_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_placeLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Project().PlaceLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceLink(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11613,6 +11936,38 @@ func (ec *executionContext) fieldContext_Region_memberOf(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_GroupMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Region_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_placeLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Region().PlaceLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Region_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Region",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceLink(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14228,6 +14583,44 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 					}
 				}()
 				res = ec._Body_memberOf(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "placeLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_placeLinks(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -17380,6 +17773,44 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "workerLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Place_workerLinks(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "confidence":
 			out.Values[i] = ec._Place_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17397,6 +17828,125 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "aliases":
 			out.Values[i] = ec._Place_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var placeLinkImplementors = []string{"PlaceLink"}
+
+func (ec *executionContext) _PlaceLink(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, placeLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlaceLink")
+		case "place":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PlaceLink_place(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "worker":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PlaceLink_worker(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "confidence":
+			out.Values[i] = ec._PlaceLink_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._PlaceLink_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -18000,6 +18550,44 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Project_places(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "placeLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Project_placeLinks(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -19204,6 +19792,44 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 					}
 				}()
 				res = ec._Region_memberOf(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "placeLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Region_placeLinks(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -20826,6 +21452,32 @@ func (ec *executionContext) marshalNPlace2ᚖgithubᚗcomᚋfamigraphᚋfamigrap
 		return graphql.Null
 	}
 	return ec._Place(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlaceLink2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlaceLink2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx context.Context, sel ast.SelectionSet, v *kg.Edge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PlaceLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Project) graphql.Marshaler {

@@ -77,6 +77,12 @@ var prefetchSpecs = map[string]prefetchSpec{
 	"CallRegion.region":         {refs: refsOf(edgeFrom)},
 	"CallRegion.call":           {refs: refsOf(edgeTo)},
 	"Project.participantCounts": {edges: kg.ProjectParticipants},
+	"Project.placeLinks":        {edges: kg.WorkerPlaceLinks},
+	"Body.placeLinks":           {edges: kg.WorkerPlaceLinks},
+	"Region.placeLinks":         {edges: kg.WorkerPlaceLinks},
+	"Place.workerLinks":         {edges: kg.PlaceWorkerLinks},
+	"PlaceLink.place":           {refs: refsOf(edgeTo)},
+	"PlaceLink.worker":          {refs: refsOf(edgeFrom)},
 
 	"Call.fund":          {refs: refsOf(func(c *kg.Call) []string { return one(c.FundID) })},
 	"Call.issuer":        {refs: refsOf(func(c *kg.Call) []string { return one(c.IssuerID) })},

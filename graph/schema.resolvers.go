@@ -97,6 +97,11 @@ func (r *bodyResolver) MemberOf(ctx context.Context, obj *kg.Body) ([]*kg.Edge, 
 	return edges(ctx, kg.OrgGroups, obj.ID)
 }
 
+// PlaceLinks is the resolver for the placeLinks field.
+func (r *bodyResolver) PlaceLinks(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error) {
+	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
+}
+
 // Description is the resolver for the description field.
 func (r *callResolver) Description(ctx context.Context, obj *kg.Call) (*string, error) {
 	return opt(obj.Description), nil
@@ -373,6 +378,21 @@ func (r *placeResolver) Projects(ctx context.Context, obj *kg.Place) ([]*kg.Proj
 	return related[*kg.Project](ctx, kg.PlaceProjects, obj.ID)
 }
 
+// WorkerLinks is the resolver for the workerLinks field.
+func (r *placeResolver) WorkerLinks(ctx context.Context, obj *kg.Place) ([]*kg.Edge, error) {
+	return edges(ctx, kg.PlaceWorkerLinks, obj.ID)
+}
+
+// Place is the resolver for the place field.
+func (r *placeLinkResolver) Place(ctx context.Context, obj *kg.Edge) (*kg.Place, error) {
+	return nodeAs[*kg.Place](ctx, obj.To)
+}
+
+// Worker is the resolver for the worker field.
+func (r *placeLinkResolver) Worker(ctx context.Context, obj *kg.Edge) (kg.Node, error) {
+	return nodeAs[kg.Node](ctx, obj.From)
+}
+
 // Acronym is the resolver for the acronym field.
 func (r *projectResolver) Acronym(ctx context.Context, obj *kg.Project) (*string, error) {
 	return opt(obj.Acronym), nil
@@ -446,6 +466,11 @@ func (r *projectResolver) CapitalisedBy(ctx context.Context, obj *kg.Project) ([
 // Places is the resolver for the places field.
 func (r *projectResolver) Places(ctx context.Context, obj *kg.Project) ([]*kg.Place, error) {
 	return related[*kg.Place](ctx, kg.ProjectPlaces, obj.ID)
+}
+
+// PlaceLinks is the resolver for the placeLinks field.
+func (r *projectResolver) PlaceLinks(ctx context.Context, obj *kg.Project) ([]*kg.Edge, error) {
+	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
 }
 
 // ParticipantCounts is the resolver for the participantCounts field.
@@ -690,6 +715,11 @@ func (r *regionResolver) MemberOf(ctx context.Context, obj *kg.Region) ([]*kg.Ed
 	return edges(ctx, kg.OrgGroups, obj.ID)
 }
 
+// PlaceLinks is the resolver for the placeLinks field.
+func (r *regionResolver) PlaceLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error) {
+	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
+}
+
 // Node is the resolver for the node field.
 func (r *searchHitResolver) Node(ctx context.Context, obj *kg.SearchHit) (kg.Node, error) {
 	return nodeAs[kg.Node](ctx, obj.ID)
@@ -786,6 +816,9 @@ func (r *Resolver) Path() PathResolver { return &pathResolver{r} }
 // Place returns PlaceResolver implementation.
 func (r *Resolver) Place() PlaceResolver { return &placeResolver{r} }
 
+// PlaceLink returns PlaceLinkResolver implementation.
+func (r *Resolver) PlaceLink() PlaceLinkResolver { return &placeLinkResolver{r} }
+
 // Project returns ProjectResolver implementation.
 func (r *Resolver) Project() ProjectResolver { return &projectResolver{r} }
 
@@ -825,6 +858,7 @@ type (
 	participationResolver      struct{ *Resolver }
 	pathResolver               struct{ *Resolver }
 	placeResolver              struct{ *Resolver }
+	placeLinkResolver          struct{ *Resolver }
 	projectResolver            struct{ *Resolver }
 	projectActionResolver      struct{ *Resolver }
 	queryResolver              struct{ *Resolver }

@@ -55,12 +55,14 @@ const (
 	RegionCallLinks      EdgeQuery = "RegionCallLinks"      // TAKES_PART_IN from the region, by call id
 	GroupMembers         EdgeQuery = "GroupMembers"         // MEMBER_OF into the group, by member id
 	OrgGroups            EdgeQuery = "OrgGroups"            // MEMBER_OF from the body, by group id
+	WorkerPlaceLinks     EdgeQuery = "WorkerPlaceLinks"     // WORKS_AT from the body or project, by place id
+	PlaceWorkerLinks     EdgeQuery = "PlaceWorkerLinks"     // WORKS_AT into the place, by body or project id
 )
 
 // EdgeQueries lists every EdgeQuery an adapter must implement.
 var EdgeQueries = []EdgeQuery{OrgParticipations, ProjectParticipants, OrgInvolvements,
 	ProjectInvolvements, AmendmentAdherents, ProjectActionDetails, CallRegionLinks, RegionCallLinks,
-	GroupMembers, OrgGroups}
+	GroupMembers, OrgGroups, WorkerPlaceLinks, PlaceWorkerLinks}
 
 // Limits on what one request may ask of a store.
 const (

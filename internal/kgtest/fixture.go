@@ -173,6 +173,8 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			{kg.GroupMembers, "org:y-enti", []string{"org:comune-uno HIGH", "org:uni-tre MEDIUM"}},
 			{kg.GroupMembers, "org:x-prefetture", nil},
 			{kg.OrgGroups, "org:uni-tre", []string{"org:y-enti MEDIUM"}},
+			{kg.WorkerPlaceLinks, "project:p-new", []string{"place:casa HIGH"}},
+			{kg.PlaceWorkerLinks, "place:casa", []string{"org:comune-uno HIGH", "project:p-new HIGH"}},
 		} {
 			got, err := s.Edges(ctx(t), c.q, []string{c.id, "org:missing"})
 			must(t, err)

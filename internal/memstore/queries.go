@@ -109,6 +109,8 @@ var edgeQueries = map[kg.EdgeQuery]edgeLookup{
 	kg.RegionCallLinks:      {kg.RelTakesPartIn, true, func(a, b *kg.Edge) int { return cmp.Compare(a.To, b.To) }},
 	kg.GroupMembers:         {kg.RelMemberOf, false, func(a, b *kg.Edge) int { return cmp.Compare(a.From, b.From) }},
 	kg.OrgGroups:            {kg.RelMemberOf, true, func(a, b *kg.Edge) int { return cmp.Compare(a.To, b.To) }},
+	kg.WorkerPlaceLinks:     {kg.RelWorksAt, true, func(a, b *kg.Edge) int { return cmp.Compare(a.To, b.To) }},
+	kg.PlaceWorkerLinks:     {kg.RelWorksAt, false, func(a, b *kg.Edge) int { return cmp.Compare(a.From, b.From) }},
 }
 
 func (s *Store) collectEdges(l edgeLookup) map[string][]*kg.Edge {

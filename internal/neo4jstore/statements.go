@@ -427,6 +427,8 @@ var edgeSpecs = []struct {
 	{kg.RegionCallLinks, kg.RelTakesPartIn, true, "b.id"},
 	{kg.GroupMembers, kg.RelMemberOf, false, "a.id"},
 	{kg.OrgGroups, kg.RelMemberOf, true, "b.id"},
+	{kg.WorkerPlaceLinks, kg.RelWorksAt, true, "b.id"},
+	{kg.PlaceWorkerLinks, kg.RelWorksAt, false, "a.id"},
 }
 
 // stEdges holds the statement of each kg.EdgeQuery.
