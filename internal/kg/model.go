@@ -198,8 +198,9 @@ type Record struct {
 	ID string
 	// Confidence is that of the weakest claim the record rests on: for a
 	// project, the weakest of its call, region and lead attributions (each
-	// the strongest citation of that claim); for any other record, the
-	// strongest confidence among Sources.
+	// the strongest citation of that claim); for an initiative, of its
+	// region, fund and lead; for any other record, the strongest confidence
+	// among Sources.
 	Confidence    Confidence
 	Sources       []Citation
 	Facts         []Fact

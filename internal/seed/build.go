@@ -830,7 +830,9 @@ func (b *builder) buildProject(p *ProjectDoc, path string) {
 	b.ds.Nodes = append(b.ds.Nodes, proj)
 }
 
-func (b *builder) involvements(l loc, target string, ins []InvolvementDoc, initiative bool) {
+// involvements adds INVOLVED_IN relationships and returns the LEAD one of an
+// initiative, if any.
+func (b *builder) involvements(l loc, target string, ins []InvolvementDoc, initiative bool) (lead *kg.Edge) {
 	for i, in := range ins {
 		il := l.idx("involvements", i)
 		valid := false
@@ -842,9 +844,14 @@ func (b *builder) involvements(l loc, target string, ins []InvolvementDoc, initi
 		}
 		cs := b.cites(il.at("sources"), in.Sources)
 		if b.ref(il.at("org"), in.Org, true, kg.KindOrg, kg.KindRegion) {
-			b.edge(il, &kg.Edge{Type: kg.RelInvolvedIn, From: in.Org, To: target, Relation: in.Relation, Sources: cs})
+			e := &kg.Edge{Type: kg.RelInvolvedIn, From: in.Org, To: target, Relation: in.Relation, Sources: cs}
+			b.edge(il, e)
+			if in.Relation == kg.InvolvedLead && (lead == nil || e.Confidence.Rank() > lead.Confidence.Rank()) {
+				lead = e
+			}
 		}
 	}
+	return lead
 }
 
 func (b *builder) buildPlace(p *PlaceDoc, path string) {
@@ -891,7 +898,16 @@ func (b *builder) buildInitiative(in *InitiativeDoc, path string) {
 		ini.FundID = in.Fund
 		b.fkEdge(l.at("fund"), kg.RelFundedBy, &ini.Record, "fund", ini.ID, in.Fund)
 	}
-	b.involvements(l, in.ID, in.Involvements, true)
+	// Like a project, an initiative rests on its region, its fund and its
+	// lead: its confidence is the weakest of them.
+	claims := []kg.Confidence{kg.MaxConfidence(fieldCites(&ini.Record, "region"))}
+	if ini.FundID != "" {
+		claims = append(claims, kg.MaxConfidence(fieldCites(&ini.Record, "fund")))
+	}
+	if lead := b.involvements(l, in.ID, in.Involvements, true); lead != nil {
+		claims = append(claims, lead.Confidence)
+	}
+	ini.Confidence = kg.MinConfidence(claims...)
 	b.ds.Nodes = append(b.ds.Nodes, ini)
 }
 
