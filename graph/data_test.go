@@ -293,6 +293,7 @@ func TestPlaceLinksCarrySources(t *testing.T) {
 		Place struct {
 			Organizations []struct{ ID string }
 			Projects      []struct{ ID string }
+			Initiatives   []struct{ ID string }
 			WorkerLinks   []struct {
 				Worker     struct{ ID string }
 				Place      struct{ ID string }
@@ -308,12 +309,14 @@ func TestPlaceLinksCarrySources(t *testing.T) {
 		}
 	}
 	ask(`{
-	  place: node(id: "place:hotel-house") { ... on Place { organizations { id } projects { id }
+	  place: node(id: "place:hotel-house") { ... on Place { organizations { id } projects { id } initiatives { id }
 	    workerLinks { worker { id } place { id } confidence sources { quote } } } }
 	  project(id: "project:primm-2023") { placeLinks { place { id } sources { quote } } }
 	}`, &out)
-	if len(out.Place.WorkerLinks) != len(out.Place.Organizations)+len(out.Place.Projects) || len(out.Place.WorkerLinks) == 0 {
-		t.Errorf("Hotel House: %d links for %d bodies and %d projects", len(out.Place.WorkerLinks), len(out.Place.Organizations), len(out.Place.Projects))
+	if len(out.Place.WorkerLinks) != len(out.Place.Organizations)+len(out.Place.Projects)+len(out.Place.Initiatives) ||
+		len(out.Place.Initiatives) != 2 {
+		t.Errorf("Hotel House: %d links for %d bodies, %d projects and %d initiatives (want Challenge and Challenge 2.0)",
+			len(out.Place.WorkerLinks), len(out.Place.Organizations), len(out.Place.Projects), len(out.Place.Initiatives))
 	}
 	for _, l := range out.Place.WorkerLinks {
 		if l.Place.ID != "place:hotel-house" || l.Confidence == "" || len(l.Sources) == 0 {

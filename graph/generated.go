@@ -215,6 +215,8 @@ type ComplexityRoot struct {
 		Fund         func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Involvements func(childComplexity int) int
+		PlaceLinks   func(childComplexity int) int
+		Places       func(childComplexity int) int
 		Region       func(childComplexity int) int
 		Sources      func(childComplexity int) int
 		Title        func(childComplexity int) int
@@ -321,6 +323,7 @@ type ComplexityRoot struct {
 		Description   func(childComplexity int) int
 		Facts         func(childComplexity int) int
 		ID            func(childComplexity int) int
+		Initiatives   func(childComplexity int) int
 		Municipality  func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Organizations func(childComplexity int) int
@@ -530,6 +533,8 @@ type InitiativeResolver interface {
 	Region(ctx context.Context, obj *kg.Initiative) (*kg.Region, error)
 	Fund(ctx context.Context, obj *kg.Initiative) (*kg.Fund, error)
 	Involvements(ctx context.Context, obj *kg.Initiative) ([]*kg.Edge, error)
+	Places(ctx context.Context, obj *kg.Initiative) ([]*kg.Place, error)
+	PlaceLinks(ctx context.Context, obj *kg.Initiative) ([]*kg.Edge, error)
 }
 type InvolvementResolver interface {
 	Organization(ctx context.Context, obj *kg.Edge) (kg.Org, error)
@@ -576,6 +581,7 @@ type PlaceResolver interface {
 	Municipality(ctx context.Context, obj *kg.Place) (kg.Org, error)
 	Organizations(ctx context.Context, obj *kg.Place) ([]kg.Org, error)
 	Projects(ctx context.Context, obj *kg.Place) ([]*kg.Project, error)
+	Initiatives(ctx context.Context, obj *kg.Place) ([]*kg.Initiative, error)
 	WorkerLinks(ctx context.Context, obj *kg.Place) ([]*kg.Edge, error)
 }
 type PlaceLinkResolver interface {
@@ -1380,6 +1386,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.Involvements(childComplexity), true
+	case "Initiative.placeLinks":
+		if e.ComplexityRoot.Initiative.PlaceLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.PlaceLinks(childComplexity), true
+	case "Initiative.places":
+		if e.ComplexityRoot.Initiative.Places == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.Places(childComplexity), true
 	case "Initiative.region":
 		if e.ComplexityRoot.Initiative.Region == nil {
 			break
@@ -1778,6 +1796,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.ID(childComplexity), true
+	case "Place.initiatives":
+		if e.ComplexityRoot.Place.Initiatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Initiatives(childComplexity), true
 	case "Place.municipality":
 		if e.ComplexityRoot.Place.Municipality == nil {
 			break
@@ -2829,8 +2853,8 @@ type NetworkMembership {
   sources: [Source!]!
 }
 
-"""That a body or project works at a place, with the sources that say so. worker
-is an Organization or a Project."""
+"""That a body, project or initiative works at a place, with the sources that
+say so. worker is an Organization, a Project or an Initiative."""
 type PlaceLink {
   place: Place!
   worker: Node!
@@ -3067,7 +3091,9 @@ type Place implements Node {
   municipality: Organization
   organizations: [Organization!]!
   projects: [Project!]!
-  "The bodies and projects working at the place, each with the sources that say so, by id."
+  "FAMI projects outside the four calls working at the place."
+  initiatives: [Initiative!]!
+  "The bodies, projects and initiatives working at the place, each with the sources that say so, by id."
   workerLinks: [PlaceLink!]!
   confidence: Confidence!
   facts: [Fact!]!
@@ -3084,6 +3110,10 @@ type Initiative implements Node {
   region: Region!
   fund: Fund
   involvements: [Involvement!]!
+  "Places the initiative works at."
+  places: [Place!]!
+  "The same, each with the sources that say so, by place id."
+  placeLinks: [PlaceLink!]!
   confidence: Confidence!
   facts: [Fact!]!
   sources: [Source!]!
@@ -3502,6 +3532,10 @@ func (ec *executionContext) childFields_Initiative(ctx context.Context, field gr
 		return ec.fieldContext_Initiative_fund(ctx, field)
 	case "involvements":
 		return ec.fieldContext_Initiative_involvements(ctx, field)
+	case "places":
+		return ec.fieldContext_Initiative_places(ctx, field)
+	case "placeLinks":
+		return ec.fieldContext_Initiative_placeLinks(ctx, field)
 	case "confidence":
 		return ec.fieldContext_Initiative_confidence(ctx, field)
 	case "facts":
@@ -3720,6 +3754,8 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_organizations(ctx, field)
 	case "projects":
 		return ec.fieldContext_Place_projects(ctx, field)
+	case "initiatives":
+		return ec.fieldContext_Place_initiatives(ctx, field)
 	case "workerLinks":
 		return ec.fieldContext_Place_workerLinks(ctx, field)
 	case "confidence":
@@ -7569,6 +7605,70 @@ func (ec *executionContext) fieldContext_Initiative_involvements(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Initiative_places(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_places(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Initiative().Places(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Place) graphql.Marshaler {
+			return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Place(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Initiative_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_placeLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Initiative().PlaceLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Initiative_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9366,6 +9466,38 @@ func (ec *executionContext) fieldContext_Place_projects(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_initiatives(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_initiatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Place().Initiatives(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Initiative) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐInitiativeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_initiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Initiative(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16151,6 +16283,82 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "places":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Initiative_places(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "placeLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Initiative_placeLinks(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "confidence":
 			out.Values[i] = ec._Initiative_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17745,6 +17953,44 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 					}
 				}()
 				res = ec._Place_projects(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "initiatives":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Place_initiatives(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}

@@ -81,6 +81,9 @@ var prefetchSpecs = map[string]prefetchSpec{
 	"Body.placeLinks":           {edges: kg.WorkerPlaceLinks},
 	"Region.placeLinks":         {edges: kg.WorkerPlaceLinks},
 	"Place.workerLinks":         {edges: kg.PlaceWorkerLinks},
+	"Place.initiatives":         {related: kg.PlaceInitiatives},
+	"Initiative.places":         {related: kg.InitiativePlaces},
+	"Initiative.placeLinks":     {edges: kg.WorkerPlaceLinks},
 	"PlaceLink.place":           {refs: refsOf(edgeTo)},
 	"PlaceLink.worker":          {refs: refsOf(edgeFrom)},
 

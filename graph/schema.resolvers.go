@@ -230,6 +230,16 @@ func (r *initiativeResolver) Involvements(ctx context.Context, obj *kg.Initiativ
 	return edges(ctx, kg.ProjectInvolvements, obj.ID)
 }
 
+// Places is the resolver for the places field.
+func (r *initiativeResolver) Places(ctx context.Context, obj *kg.Initiative) ([]*kg.Place, error) {
+	return related[*kg.Place](ctx, kg.InitiativePlaces, obj.ID)
+}
+
+// PlaceLinks is the resolver for the placeLinks field.
+func (r *initiativeResolver) PlaceLinks(ctx context.Context, obj *kg.Initiative) ([]*kg.Edge, error) {
+	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
+}
+
 // Organization is the resolver for the organization field.
 func (r *involvementResolver) Organization(ctx context.Context, obj *kg.Edge) (kg.Org, error) {
 	return nodeAs[kg.Org](ctx, obj.From)
@@ -376,6 +386,11 @@ func (r *placeResolver) Organizations(ctx context.Context, obj *kg.Place) ([]kg.
 // Projects is the resolver for the projects field.
 func (r *placeResolver) Projects(ctx context.Context, obj *kg.Place) ([]*kg.Project, error) {
 	return related[*kg.Project](ctx, kg.PlaceProjects, obj.ID)
+}
+
+// Initiatives is the resolver for the initiatives field.
+func (r *placeResolver) Initiatives(ctx context.Context, obj *kg.Place) ([]*kg.Initiative, error) {
+	return related[*kg.Initiative](ctx, kg.PlaceInitiatives, obj.ID)
 }
 
 // WorkerLinks is the resolver for the workerLinks field.

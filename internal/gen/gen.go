@@ -389,6 +389,9 @@ func (g *generator) place(p seed.PlaceDoc) seed.PlaceDoc {
 	for _, w := range p.Projects {
 		out.Projects = append(out.Projects, seed.WorkerDoc{ID: g.id(w.ID), Sources: g.cites(w.Sources)})
 	}
+	for _, w := range p.Initiatives {
+		out.Initiatives = append(out.Initiatives, seed.WorkerDoc{ID: g.id(w.ID), Sources: g.cites(w.Sources)})
+	}
 	return out
 }
 

@@ -26,7 +26,7 @@ const (
 	RelTakesPartIn    RelType = "TAKES_PART_IN"   // Region -> Call
 	RelCapitalisesOn  RelType = "CAPITALISES_ON"  // Call -> Call, Project -> Project
 	RelContinues      RelType = "CONTINUES"       // Call -> Call, Project -> Project
-	RelWorksAt        RelType = "WORKS_AT"        // Org|Project -> Place
+	RelWorksAt        RelType = "WORKS_AT"        // Org|Project|Initiative -> Place
 	RelInMunicipality RelType = "IN_MUNICIPALITY" // Place -> Body (a municipality)
 	RelMemberOf       RelType = "MEMBER_OF"       // Org -> Body (a group)
 )

@@ -31,13 +31,16 @@ const (
 	PlaceProjects        NodeQuery = "PlaceProjects"        // projects working at the place, by id
 	PlaceOrganizations   NodeQuery = "PlaceOrganizations"   // bodies working at the place, by id
 	IssuerCalls          NodeQuery = "IssuerCalls"          // calls issued by the body, by adoption date then id
+	PlaceInitiatives     NodeQuery = "PlaceInitiatives"     // initiatives working at the place, by id
+	InitiativePlaces     NodeQuery = "InitiativePlaces"     // places the initiative works at, by id
 )
 
 // NodeQueries lists every NodeQuery an adapter must implement.
 var NodeQueries = []NodeQuery{CallProjects, CallActions, CallRegions, CallAmendments, CallObjectives,
 	CallCapitalisesOn, CallCapitalisedBy, FundCalls, FundObjectives, RegionCalls, RegionBodies,
 	RegionProjects, RegionPlaces, RegionInitiatives, ProjectActions, ProjectCapitalisesOn,
-	ProjectCapitalisedBy, ProjectPlaces, OrgPlaces, PlaceProjects, PlaceOrganizations, IssuerCalls}
+	ProjectCapitalisedBy, ProjectPlaces, OrgPlaces, PlaceProjects, PlaceOrganizations, IssuerCalls,
+	PlaceInitiatives, InitiativePlaces}
 
 // EdgeQuery names a batched lookup of the relationships of a record, for
 // relationships that carry properties of their own.
@@ -55,8 +58,8 @@ const (
 	RegionCallLinks      EdgeQuery = "RegionCallLinks"      // TAKES_PART_IN from the region, by call id
 	GroupMembers         EdgeQuery = "GroupMembers"         // MEMBER_OF into the group, by member id
 	OrgGroups            EdgeQuery = "OrgGroups"            // MEMBER_OF from the body, by group id
-	WorkerPlaceLinks     EdgeQuery = "WorkerPlaceLinks"     // WORKS_AT from the body or project, by place id
-	PlaceWorkerLinks     EdgeQuery = "PlaceWorkerLinks"     // WORKS_AT into the place, by body or project id
+	WorkerPlaceLinks     EdgeQuery = "WorkerPlaceLinks"     // WORKS_AT from the body, project or initiative, by place id
+	PlaceWorkerLinks     EdgeQuery = "PlaceWorkerLinks"     // WORKS_AT into the place, by worker id
 )
 
 // EdgeQueries lists every EdgeQuery an adapter must implement.

@@ -137,6 +137,8 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			{kg.PlaceProjects, "place:casa", []string{"project:p-new"}},
 			{kg.PlaceOrganizations, "place:casa", []string{"org:comune-uno"}},
 			{kg.IssuerCalls, "org:ministero", []string{"call:new"}},
+			{kg.PlaceInitiatives, "place:casa", []string{"initiative:altro"}},
+			{kg.InitiativePlaces, "initiative:altro", []string{"place:casa"}},
 		} {
 			got, err := s.Related(ctx(t), c.q, []string{"region:missing", c.id, c.id})
 			must(t, err)
@@ -174,7 +176,8 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			{kg.GroupMembers, "org:x-prefetture", nil},
 			{kg.OrgGroups, "org:uni-tre", []string{"org:y-enti MEDIUM"}},
 			{kg.WorkerPlaceLinks, "project:p-new", []string{"place:casa HIGH"}},
-			{kg.PlaceWorkerLinks, "place:casa", []string{"org:comune-uno HIGH", "project:p-new HIGH"}},
+			{kg.PlaceWorkerLinks, "place:casa", []string{"initiative:altro MEDIUM", "org:comune-uno HIGH", "project:p-new HIGH"}},
+			{kg.WorkerPlaceLinks, "initiative:altro", []string{"place:casa MEDIUM"}},
 		} {
 			got, err := s.Edges(ctx(t), c.q, []string{c.id, "org:missing"})
 			must(t, err)

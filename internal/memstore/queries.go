@@ -54,6 +54,8 @@ var nodeQueries = map[kg.NodeQuery]traversal{
 	kg.PlaceProjects:        {[]kg.RelType{kg.RelWorksAt}, false, []kg.Kind{kg.KindProject}, byID},
 	kg.PlaceOrganizations:   {[]kg.RelType{kg.RelWorksAt}, false, []kg.Kind{kg.KindOrg, kg.KindRegion}, byID},
 	kg.IssuerCalls:          {[]kg.RelType{kg.RelIssuedBy}, false, []kg.Kind{kg.KindCall}, byCallDate},
+	kg.PlaceInitiatives:     {[]kg.RelType{kg.RelWorksAt}, false, []kg.Kind{kg.KindInitiative}, byID},
+	kg.InitiativePlaces:     {[]kg.RelType{kg.RelWorksAt}, true, []kg.Kind{kg.KindPlace}, byID},
 }
 
 // traverse precomputes a traversal from every record that has results.

@@ -115,7 +115,7 @@ var relEndpoints = map[kg.RelType][2][]kg.Kind{
 	kg.RelTakesPartIn:    {{kg.KindRegion}, {kg.KindCall}},
 	kg.RelCapitalisesOn:  {{kg.KindCall, kg.KindProject}, {kg.KindCall, kg.KindProject}},
 	kg.RelContinues:      {{kg.KindCall, kg.KindProject}, {kg.KindCall, kg.KindProject}},
-	kg.RelWorksAt:        {{kg.KindOrg, kg.KindRegion, kg.KindProject}, {kg.KindPlace}},
+	kg.RelWorksAt:        {{kg.KindOrg, kg.KindRegion, kg.KindProject, kg.KindInitiative}, {kg.KindPlace}},
 	kg.RelInMunicipality: {{kg.KindPlace}, {kg.KindOrg}},
 	kg.RelMemberOf:       {{kg.KindOrg, kg.KindRegion}, {kg.KindOrg}},
 }

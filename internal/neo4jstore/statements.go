@@ -380,6 +380,8 @@ var relatedSpecs = []struct {
 	{kg.OrgPlaces, "(s)-[:WORKS_AT]->(n:Place)", []kg.Kind{kg.KindPlace}, byID},
 	{kg.PlaceProjects, "(s)<-[:WORKS_AT]-(n:Project)", []kg.Kind{kg.KindProject}, byID},
 	{kg.PlaceOrganizations, "(s)<-[:WORKS_AT]-(n:Organization)", orgKinds, byID},
+	{kg.PlaceInitiatives, "(s)<-[:WORKS_AT]-(n:Initiative)", []kg.Kind{kg.KindInitiative}, byID},
+	{kg.InitiativePlaces, "(s)-[:WORKS_AT]->(n:Place)", []kg.Kind{kg.KindPlace}, byID},
 	{kg.IssuerCalls, "(s)<-[:ISSUED_BY]-(n:Call)", []kg.Kind{kg.KindCall}, byAdoption},
 }
 

@@ -883,6 +883,13 @@ func (b *builder) buildPlace(p *PlaceDoc, path string) {
 			b.edge(wl, &kg.Edge{Type: kg.RelWorksAt, From: w.ID, To: p.ID, Sources: cs})
 		}
 	}
+	for i, w := range p.Initiatives {
+		wl := l.idx("initiatives", i)
+		cs := b.cites(wl.at("sources"), w.Sources)
+		if b.ref(wl.at("id"), w.ID, true, kg.KindInitiative) {
+			b.edge(wl, &kg.Edge{Type: kg.RelWorksAt, From: w.ID, To: p.ID, Sources: cs})
+		}
+	}
 	b.ds.Nodes = append(b.ds.Nodes, pl)
 }
 

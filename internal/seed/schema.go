@@ -306,6 +306,7 @@ type PlaceDoc struct {
 	Municipality  string      `yaml:"municipality,omitempty"`
 	Organizations []WorkerDoc `yaml:"organizations,omitempty"`
 	Projects      []WorkerDoc `yaml:"projects,omitempty"`
+	Initiatives   []WorkerDoc `yaml:"initiatives,omitempty"`
 	Provenance    `yaml:",inline"`
 }
 
