@@ -34,7 +34,9 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("http", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c common
-	c.register(fs)
+	// Execution cost is what this measures: no admission bound, which
+	// would refuse most of 32 clients' uncached requests.
+	c.register(fs, -1)
 	query := fs.String("query", "map", "the query to measure (map, partners, search, paths, lineage, network, network-all, network-all-nobc)")
 	clients := fs.Int("clients", 32, "concurrent clients, each with its own keep-alive connection")
 	duration := fs.Duration("duration", 5*time.Second, "length of each measured phase")
