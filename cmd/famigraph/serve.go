@@ -77,6 +77,10 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*s
 	intFlag(&c.limits.MaxAliases, "max-aliases", "FAMIGRAPH_MAX_ALIASES", graph.DefaultMaxAliases, "maximum aliased fields in an operation")
 	intFlag(&c.limits.MaxRootFields, "max-root-fields", "FAMIGRAPH_MAX_ROOT_FIELDS", graph.DefaultMaxRootFields, "maximum top-level fields in an operation")
 	intFlag(&c.limits.MaxTokens, "max-tokens", "FAMIGRAPH_MAX_TOKENS", graph.DefaultMaxTokens, "maximum tokens the parser reads")
+	intFlag(&c.limits.MaxFields, "max-fields", "FAMIGRAPH_MAX_FIELDS", graph.DefaultMaxFields, "maximum fields a document selects, fragments expanded")
+	intFlag(&c.limits.MaxRepeats, "max-repeats", "FAMIGRAPH_MAX_REPEATS", graph.DefaultMaxRepeats, "maximum selections of one response name in one selection set")
+	intFlag(&c.limits.MaxDirectives, "max-directives", "FAMIGRAPH_MAX_DIRECTIVES", graph.DefaultMaxDirectives, "maximum directives in a document")
+	intFlag(&c.limits.MaxVariableValues, "max-variable-values", "FAMIGRAPH_MAX_VARIABLE_VALUES", graph.DefaultMaxVariableValues, "maximum values in a request's variables")
 	c.neo4j.register(fs, &env)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -111,7 +115,9 @@ func (c *serveConfig) validate() error {
 		errs = append(errs, fmt.Errorf("--rate-limit, --rate-burst, --response-cache and --max-in-flight must not be negative, --trusted-proxies must be 0 to 10"))
 	}
 	for name, v := range map[string]int{"--max-cost": c.limits.MaxCost, "--max-depth": c.limits.MaxDepth,
-		"--max-aliases": c.limits.MaxAliases, "--max-root-fields": c.limits.MaxRootFields, "--max-tokens": c.limits.MaxTokens} {
+		"--max-aliases": c.limits.MaxAliases, "--max-root-fields": c.limits.MaxRootFields, "--max-tokens": c.limits.MaxTokens,
+		"--max-fields": c.limits.MaxFields, "--max-repeats": c.limits.MaxRepeats, "--max-directives": c.limits.MaxDirectives,
+		"--max-variable-values": c.limits.MaxVariableValues} {
 		if v < 1 {
 			errs = append(errs, fmt.Errorf("%s must be at least 1", name))
 		}
