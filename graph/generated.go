@@ -50,7 +50,6 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Region() RegionResolver
 	SearchHit() SearchHitResolver
-	Source() SourceResolver
 }
 
 type DirectiveRoot struct {
@@ -58,14 +57,14 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Action struct {
-		Call        func(childComplexity int) int
-		Code        func(childComplexity int) int
-		Confidence  func(childComplexity int) int
-		Description func(childComplexity int) int
-		Facts       func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Sources     func(childComplexity int) int
-		Title       func(childComplexity int) int
+		Call           func(childComplexity int) int
+		Code           func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		Facts          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		OptDescription func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		Title          func(childComplexity int) int
 	}
 
 	Amendment struct {
@@ -74,15 +73,15 @@ type ComplexityRoot struct {
 		Call            func(childComplexity int) int
 		Confidence      func(childComplexity int) int
 		Date            func(childComplexity int) int
-		Decree          func(childComplexity int) int
 		Discrepancies   func(childComplexity int) int
 		Facts           func(childComplexity int) int
 		ID              func(childComplexity int) int
 		NewDeadline     func(childComplexity int) int
 		NewEndDate      func(childComplexity int) int
+		OptDecree       func(childComplexity int) int
+		OptSummary      func(childComplexity int) int
 		PreviousEndDate func(childComplexity int) int
 		Sources         func(childComplexity int) int
-		Summary         func(childComplexity int) int
 	}
 
 	AmendmentAdherence struct {
@@ -101,12 +100,12 @@ type ComplexityRoot struct {
 		IssuedCalls    func(childComplexity int) int
 		Kind           func(childComplexity int) int
 		Name           func(childComplexity int) int
+		OptTypeLabel   func(childComplexity int) int
+		OptWebsite     func(childComplexity int) int
 		Participations func(childComplexity int) int
 		Places         func(childComplexity int) int
 		Region         func(childComplexity int) int
 		Sources        func(childComplexity int) int
-		TypeLabel      func(childComplexity int) int
-		Website        func(childComplexity int) int
 	}
 
 	Call struct {
@@ -120,8 +119,6 @@ type ComplexityRoot struct {
 		Code              func(childComplexity int) int
 		Confidence        func(childComplexity int) int
 		Declared          func(childComplexity int) int
-		Decree            func(childComplexity int) int
-		Description       func(childComplexity int) int
 		Discrepancies     func(childComplexity int) int
 		EndDate           func(childComplexity int) int
 		Facts             func(childComplexity int) int
@@ -131,9 +128,11 @@ type ComplexityRoot struct {
 		MaxDurationMonths func(childComplexity int) int
 		Name              func(childComplexity int) int
 		Objectives        func(childComplexity int) int
+		OptDecree         func(childComplexity int) int
+		OptDescription    func(childComplexity int) int
+		OptRegistration   func(childComplexity int) int
 		Projects          func(childComplexity int) int
 		Regions           func(childComplexity int) int
-		Registration      func(childComplexity int) int
 		Sources           func(childComplexity int) int
 		StartDate         func(childComplexity int) int
 		Title             func(childComplexity int) int
@@ -158,7 +157,7 @@ type ComplexityRoot struct {
 	Fact struct {
 		Entity  func(childComplexity int) int
 		Key     func(childComplexity int) int
-		Note    func(childComplexity int) int
+		OptNote func(childComplexity int) int
 		Sources func(childComplexity int) int
 		Type    func(childComplexity int) int
 		Value   func(childComplexity int) int
@@ -181,15 +180,15 @@ type ComplexityRoot struct {
 	}
 
 	Initiative struct {
-		Confidence   func(childComplexity int) int
-		Description  func(childComplexity int) int
-		Facts        func(childComplexity int) int
-		Fund         func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Involvements func(childComplexity int) int
-		Region       func(childComplexity int) int
-		Sources      func(childComplexity int) int
-		Title        func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		Facts          func(childComplexity int) int
+		Fund           func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Involvements   func(childComplexity int) int
+		OptDescription func(childComplexity int) int
+		Region         func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		Title          func(childComplexity int) int
 	}
 
 	Involvement struct {
@@ -253,7 +252,7 @@ type ComplexityRoot struct {
 
 	Participation struct {
 		Confidence   func(childComplexity int) int
-		Office       func(childComplexity int) int
+		OptOffice    func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Project      func(childComplexity int) int
 		Role         func(childComplexity int) int
@@ -272,49 +271,49 @@ type ComplexityRoot struct {
 	}
 
 	Place struct {
-		Confidence    func(childComplexity int) int
-		Description   func(childComplexity int) int
-		Facts         func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Municipality  func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Organizations func(childComplexity int) int
-		Projects      func(childComplexity int) int
-		Region        func(childComplexity int) int
-		Sources       func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		Facts          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Municipality   func(childComplexity int) int
+		Name           func(childComplexity int) int
+		OptDescription func(childComplexity int) int
+		Organizations  func(childComplexity int) int
+		Projects       func(childComplexity int) int
+		Region         func(childComplexity int) int
+		Sources        func(childComplexity int) int
 	}
 
 	Project struct {
-		Acronym       func(childComplexity int) int
-		ActionDetails func(childComplexity int) int
-		Actions       func(childComplexity int) int
-		BudgetEUR     func(childComplexity int) int
-		Call          func(childComplexity int) int
-		CapitalisedBy func(childComplexity int) int
-		CapitalisesOn func(childComplexity int) int
-		Code          func(childComplexity int) int
-		Confidence    func(childComplexity int) int
-		Cup           func(childComplexity int) int
-		Description   func(childComplexity int) int
-		Discrepancies func(childComplexity int) int
-		EndDate       func(childComplexity int) int
-		Facts         func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Involvements  func(childComplexity int) int
-		Lead          func(childComplexity int) int
-		Participants  func(childComplexity int) int
-		Places        func(childComplexity int) int
-		Region        func(childComplexity int) int
-		Sources       func(childComplexity int) int
-		StartDate     func(childComplexity int) int
-		Title         func(childComplexity int) int
-		Website       func(childComplexity int) int
+		ActionDetails  func(childComplexity int) int
+		Actions        func(childComplexity int) int
+		BudgetEUR      func(childComplexity int) int
+		Call           func(childComplexity int) int
+		CapitalisedBy  func(childComplexity int) int
+		CapitalisesOn  func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		Discrepancies  func(childComplexity int) int
+		EndDate        func(childComplexity int) int
+		Facts          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Involvements   func(childComplexity int) int
+		Lead           func(childComplexity int) int
+		OptAcronym     func(childComplexity int) int
+		OptCUP         func(childComplexity int) int
+		OptCode        func(childComplexity int) int
+		OptDescription func(childComplexity int) int
+		OptWebsite     func(childComplexity int) int
+		Participants   func(childComplexity int) int
+		Places         func(childComplexity int) int
+		Region         func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		StartDate      func(childComplexity int) int
+		Title          func(childComplexity int) int
 	}
 
 	ProjectAction struct {
-		Action  func(childComplexity int) int
-		Detail  func(childComplexity int) int
-		Sources func(childComplexity int) int
+		Action    func(childComplexity int) int
+		OptDetail func(childComplexity int) int
+		Sources   func(childComplexity int) int
 	}
 
 	ProjectConnection struct {
@@ -349,27 +348,27 @@ type ComplexityRoot struct {
 	}
 
 	Region struct {
-		Calls             func(childComplexity int) int
-		Capital           func(childComplexity int) int
-		Centroid          func(childComplexity int) int
-		Confidence        func(childComplexity int) int
-		Discrepancies     func(childComplexity int) int
-		Facts             func(childComplexity int) int
-		ID                func(childComplexity int) int
-		ISTATCode         func(childComplexity int) int
-		Initiatives       func(childComplexity int) int
-		Involvements      func(childComplexity int) int
-		IstatProvinceCode func(childComplexity int) int
-		Kind              func(childComplexity int) int
-		NUTSCode          func(childComplexity int) int
-		Name              func(childComplexity int) int
-		Organizations     func(childComplexity int, kind *kg.OrgKind) int
-		Participations    func(childComplexity int) int
-		Places            func(childComplexity int) int
-		Projects          func(childComplexity int, callIds []string) int
-		Region            func(childComplexity int) int
-		Sources           func(childComplexity int) int
-		SpecialStatute    func(childComplexity int) int
+		Calls                func(childComplexity int) int
+		Centroid             func(childComplexity int) int
+		Confidence           func(childComplexity int) int
+		Discrepancies        func(childComplexity int) int
+		Facts                func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		ISTATCode            func(childComplexity int) int
+		Initiatives          func(childComplexity int) int
+		Involvements         func(childComplexity int) int
+		Kind                 func(childComplexity int) int
+		NUTSCode             func(childComplexity int) int
+		Name                 func(childComplexity int) int
+		OptCapital           func(childComplexity int) int
+		OptISTATProvinceCode func(childComplexity int) int
+		Organizations        func(childComplexity int, kind *kg.OrgKind) int
+		Participations       func(childComplexity int) int
+		Places               func(childComplexity int) int
+		Projects             func(childComplexity int, callIds []string) int
+		Region               func(childComplexity int) int
+		Sources              func(childComplexity int) int
+		SpecialStatute       func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -378,14 +377,14 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
-		Confidence func(childComplexity int) int
-		Document   func(childComplexity int) int
-		Field      func(childComplexity int) int
-		Note       func(childComplexity int) int
-		Quote      func(childComplexity int) int
-		SourceID   func(childComplexity int) int
-		Title      func(childComplexity int) int
-		URL        func(childComplexity int) int
+		Confidence  func(childComplexity int) int
+		OptDocument func(childComplexity int) int
+		OptField    func(childComplexity int) int
+		OptNote     func(childComplexity int) int
+		OptQuote    func(childComplexity int) int
+		OptURL      func(childComplexity int) int
+		SourceID    func(childComplexity int) int
+		Title       func(childComplexity int) int
 	}
 
 	Stats struct {
@@ -399,14 +398,11 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type ActionResolver interface {
-	Description(ctx context.Context, obj *kg.Action) (*string, error)
 	Call(ctx context.Context, obj *kg.Action) (*kg.Call, error)
 }
 type AmendmentResolver interface {
-	Decree(ctx context.Context, obj *kg.Amendment) (*string, error)
 	Call(ctx context.Context, obj *kg.Amendment) (*kg.Call, error)
 
-	Summary(ctx context.Context, obj *kg.Amendment) (*string, error)
 	Adherents(ctx context.Context, obj *kg.Amendment) ([]*kg.Edge, error)
 }
 type AmendmentAdherenceResolver interface {
@@ -414,21 +410,16 @@ type AmendmentAdherenceResolver interface {
 }
 type BodyResolver interface {
 	Region(ctx context.Context, obj *kg.Body) (*kg.Region, error)
-	TypeLabel(ctx context.Context, obj *kg.Body) (*string, error)
-	Website(ctx context.Context, obj *kg.Body) (*string, error)
+
 	Participations(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error)
 	Involvements(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error)
 	Places(ctx context.Context, obj *kg.Body) ([]*kg.Place, error)
 	IssuedCalls(ctx context.Context, obj *kg.Body) ([]*kg.Call, error)
 }
 type CallResolver interface {
-	Description(ctx context.Context, obj *kg.Call) (*string, error)
 	Fund(ctx context.Context, obj *kg.Call) (*kg.Fund, error)
 	Objectives(ctx context.Context, obj *kg.Call) ([]*kg.Objective, error)
 	Issuer(ctx context.Context, obj *kg.Call) (kg.Org, error)
-
-	Decree(ctx context.Context, obj *kg.Call) (*string, error)
-	Registration(ctx context.Context, obj *kg.Call) (*string, error)
 
 	Actions(ctx context.Context, obj *kg.Call) ([]*kg.Action, error)
 	Projects(ctx context.Context, obj *kg.Call) ([]*kg.Project, error)
@@ -439,14 +430,12 @@ type CallResolver interface {
 }
 type FactResolver interface {
 	Entity(ctx context.Context, obj *kg.Fact) (kg.Node, error)
-	Note(ctx context.Context, obj *kg.Fact) (*string, error)
 }
 type FundResolver interface {
 	Objectives(ctx context.Context, obj *kg.Fund) ([]*kg.Objective, error)
 	Calls(ctx context.Context, obj *kg.Fund) ([]*kg.Call, error)
 }
 type InitiativeResolver interface {
-	Description(ctx context.Context, obj *kg.Initiative) (*string, error)
 	Region(ctx context.Context, obj *kg.Initiative) (*kg.Region, error)
 	Fund(ctx context.Context, obj *kg.Initiative) (*kg.Fund, error)
 	Involvements(ctx context.Context, obj *kg.Initiative) ([]*kg.Edge, error)
@@ -472,8 +461,6 @@ type ObjectiveResolver interface {
 type ParticipationResolver interface {
 	Organization(ctx context.Context, obj *kg.Edge) (kg.Org, error)
 	Project(ctx context.Context, obj *kg.Edge) (*kg.Project, error)
-
-	Office(ctx context.Context, obj *kg.Edge) (*string, error)
 }
 type PathResolver interface {
 	Length(ctx context.Context, obj *kg.Path) (int, error)
@@ -481,15 +468,12 @@ type PathResolver interface {
 	Relations(ctx context.Context, obj *kg.Path) ([]string, error)
 }
 type PlaceResolver interface {
-	Description(ctx context.Context, obj *kg.Place) (*string, error)
 	Region(ctx context.Context, obj *kg.Place) (*kg.Region, error)
 	Municipality(ctx context.Context, obj *kg.Place) (kg.Org, error)
 	Organizations(ctx context.Context, obj *kg.Place) ([]kg.Org, error)
 	Projects(ctx context.Context, obj *kg.Place) ([]*kg.Project, error)
 }
 type ProjectResolver interface {
-	Acronym(ctx context.Context, obj *kg.Project) (*string, error)
-	Description(ctx context.Context, obj *kg.Project) (*string, error)
 	Call(ctx context.Context, obj *kg.Project) (*kg.Call, error)
 	Region(ctx context.Context, obj *kg.Project) (*kg.Region, error)
 	Lead(ctx context.Context, obj *kg.Project) (kg.Org, error)
@@ -498,16 +482,12 @@ type ProjectResolver interface {
 	Actions(ctx context.Context, obj *kg.Project) ([]*kg.Action, error)
 	ActionDetails(ctx context.Context, obj *kg.Project) ([]*kg.Edge, error)
 
-	Code(ctx context.Context, obj *kg.Project) (*string, error)
-	Cup(ctx context.Context, obj *kg.Project) (*string, error)
-	Website(ctx context.Context, obj *kg.Project) (*string, error)
 	CapitalisesOn(ctx context.Context, obj *kg.Project) ([]*kg.Project, error)
 	CapitalisedBy(ctx context.Context, obj *kg.Project) ([]*kg.Project, error)
 	Places(ctx context.Context, obj *kg.Project) ([]*kg.Place, error)
 }
 type ProjectActionResolver interface {
 	Action(ctx context.Context, obj *kg.Edge) (*kg.Action, error)
-	Detail(ctx context.Context, obj *kg.Edge) (*string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (kg.Node, error)
@@ -530,9 +510,6 @@ type QueryResolver interface {
 type RegionResolver interface {
 	Region(ctx context.Context, obj *kg.Region) (*kg.Region, error)
 
-	IstatProvinceCode(ctx context.Context, obj *kg.Region) (*string, error)
-	Capital(ctx context.Context, obj *kg.Region) (*string, error)
-
 	Participations(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
 	Involvements(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
 	Calls(ctx context.Context, obj *kg.Region) ([]*kg.Call, error)
@@ -543,15 +520,6 @@ type RegionResolver interface {
 }
 type SearchHitResolver interface {
 	Node(ctx context.Context, obj *kg.SearchHit) (kg.Node, error)
-}
-type SourceResolver interface {
-	URL(ctx context.Context, obj *kg.Citation) (*string, error)
-	Quote(ctx context.Context, obj *kg.Citation) (*string, error)
-
-	Document(ctx context.Context, obj *kg.Citation) (*string, error)
-
-	Field(ctx context.Context, obj *kg.Citation) (*string, error)
-	Note(ctx context.Context, obj *kg.Citation) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -590,12 +558,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Action.Confidence(childComplexity), true
-	case "Action.description":
-		if e.ComplexityRoot.Action.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Action.Description(childComplexity), true
 	case "Action.facts":
 		if e.ComplexityRoot.Action.Facts == nil {
 			break
@@ -608,6 +570,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Action.ID(childComplexity), true
+	case "Action.description":
+		if e.ComplexityRoot.Action.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Action.OptDescription(childComplexity), true
 	case "Action.sources":
 		if e.ComplexityRoot.Action.Sources == nil {
 			break
@@ -651,12 +619,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amendment.Date(childComplexity), true
-	case "Amendment.decree":
-		if e.ComplexityRoot.Amendment.Decree == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Amendment.Decree(childComplexity), true
 	case "Amendment.discrepancies":
 		if e.ComplexityRoot.Amendment.Discrepancies == nil {
 			break
@@ -687,6 +649,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amendment.NewEndDate(childComplexity), true
+	case "Amendment.decree":
+		if e.ComplexityRoot.Amendment.OptDecree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amendment.OptDecree(childComplexity), true
+	case "Amendment.summary":
+		if e.ComplexityRoot.Amendment.OptSummary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Amendment.OptSummary(childComplexity), true
 	case "Amendment.previousEndDate":
 		if e.ComplexityRoot.Amendment.PreviousEndDate == nil {
 			break
@@ -699,12 +673,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Amendment.Sources(childComplexity), true
-	case "Amendment.summary":
-		if e.ComplexityRoot.Amendment.Summary == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Amendment.Summary(childComplexity), true
 
 	case "AmendmentAdherence.budgetIncrease":
 		if e.ComplexityRoot.AmendmentAdherence.BudgetIncrease == nil {
@@ -779,6 +747,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Name(childComplexity), true
+	case "Body.typeLabel":
+		if e.ComplexityRoot.Body.OptTypeLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.OptTypeLabel(childComplexity), true
+	case "Body.website":
+		if e.ComplexityRoot.Body.OptWebsite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.OptWebsite(childComplexity), true
 	case "Body.participations":
 		if e.ComplexityRoot.Body.Participations == nil {
 			break
@@ -803,18 +783,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Sources(childComplexity), true
-	case "Body.typeLabel":
-		if e.ComplexityRoot.Body.TypeLabel == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Body.TypeLabel(childComplexity), true
-	case "Body.website":
-		if e.ComplexityRoot.Body.Website == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Body.Website(childComplexity), true
 
 	case "Call.actions":
 		if e.ComplexityRoot.Call.Actions == nil {
@@ -876,18 +844,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Call.Declared(childComplexity), true
-	case "Call.decree":
-		if e.ComplexityRoot.Call.Decree == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Call.Decree(childComplexity), true
-	case "Call.description":
-		if e.ComplexityRoot.Call.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Call.Description(childComplexity), true
 	case "Call.discrepancies":
 		if e.ComplexityRoot.Call.Discrepancies == nil {
 			break
@@ -942,6 +898,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Call.Objectives(childComplexity), true
+	case "Call.decree":
+		if e.ComplexityRoot.Call.OptDecree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.OptDecree(childComplexity), true
+	case "Call.description":
+		if e.ComplexityRoot.Call.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.OptDescription(childComplexity), true
+	case "Call.registration":
+		if e.ComplexityRoot.Call.OptRegistration == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.OptRegistration(childComplexity), true
 	case "Call.projects":
 		if e.ComplexityRoot.Call.Projects == nil {
 			break
@@ -954,12 +928,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Call.Regions(childComplexity), true
-	case "Call.registration":
-		if e.ComplexityRoot.Call.Registration == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Call.Registration(childComplexity), true
 	case "Call.sources":
 		if e.ComplexityRoot.Call.Sources == nil {
 			break
@@ -1054,11 +1022,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Fact.Key(childComplexity), true
 	case "Fact.note":
-		if e.ComplexityRoot.Fact.Note == nil {
+		if e.ComplexityRoot.Fact.OptNote == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Fact.Note(childComplexity), true
+		return e.ComplexityRoot.Fact.OptNote(childComplexity), true
 	case "Fact.sources":
 		if e.ComplexityRoot.Fact.Sources == nil {
 			break
@@ -1146,12 +1114,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.Confidence(childComplexity), true
-	case "Initiative.description":
-		if e.ComplexityRoot.Initiative.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Initiative.Description(childComplexity), true
 	case "Initiative.facts":
 		if e.ComplexityRoot.Initiative.Facts == nil {
 			break
@@ -1176,6 +1138,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.Involvements(childComplexity), true
+	case "Initiative.description":
+		if e.ComplexityRoot.Initiative.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.OptDescription(childComplexity), true
 	case "Initiative.region":
 		if e.ComplexityRoot.Initiative.Region == nil {
 			break
@@ -1420,11 +1388,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Participation.Confidence(childComplexity), true
 	case "Participation.office":
-		if e.ComplexityRoot.Participation.Office == nil {
+		if e.ComplexityRoot.Participation.OptOffice == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Participation.Office(childComplexity), true
+		return e.ComplexityRoot.Participation.OptOffice(childComplexity), true
 	case "Participation.organization":
 		if e.ComplexityRoot.Participation.Organization == nil {
 			break
@@ -1488,12 +1456,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Confidence(childComplexity), true
-	case "Place.description":
-		if e.ComplexityRoot.Place.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Place.Description(childComplexity), true
 	case "Place.facts":
 		if e.ComplexityRoot.Place.Facts == nil {
 			break
@@ -1518,6 +1480,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Name(childComplexity), true
+	case "Place.description":
+		if e.ComplexityRoot.Place.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.OptDescription(childComplexity), true
 	case "Place.organizations":
 		if e.ComplexityRoot.Place.Organizations == nil {
 			break
@@ -1543,12 +1511,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Place.Sources(childComplexity), true
 
-	case "Project.acronym":
-		if e.ComplexityRoot.Project.Acronym == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Project.Acronym(childComplexity), true
 	case "Project.actionDetails":
 		if e.ComplexityRoot.Project.ActionDetails == nil {
 			break
@@ -1585,30 +1547,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.CapitalisesOn(childComplexity), true
-	case "Project.code":
-		if e.ComplexityRoot.Project.Code == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Project.Code(childComplexity), true
 	case "Project.confidence":
 		if e.ComplexityRoot.Project.Confidence == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Project.Confidence(childComplexity), true
-	case "Project.cup":
-		if e.ComplexityRoot.Project.Cup == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Project.Cup(childComplexity), true
-	case "Project.description":
-		if e.ComplexityRoot.Project.Description == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Project.Description(childComplexity), true
 	case "Project.discrepancies":
 		if e.ComplexityRoot.Project.Discrepancies == nil {
 			break
@@ -1645,6 +1589,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Lead(childComplexity), true
+	case "Project.acronym":
+		if e.ComplexityRoot.Project.OptAcronym == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.OptAcronym(childComplexity), true
+	case "Project.cup":
+		if e.ComplexityRoot.Project.OptCUP == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.OptCUP(childComplexity), true
+	case "Project.code":
+		if e.ComplexityRoot.Project.OptCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.OptCode(childComplexity), true
+	case "Project.description":
+		if e.ComplexityRoot.Project.OptDescription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.OptDescription(childComplexity), true
+	case "Project.website":
+		if e.ComplexityRoot.Project.OptWebsite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.OptWebsite(childComplexity), true
 	case "Project.participants":
 		if e.ComplexityRoot.Project.Participants == nil {
 			break
@@ -1681,12 +1655,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Title(childComplexity), true
-	case "Project.website":
-		if e.ComplexityRoot.Project.Website == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Project.Website(childComplexity), true
 
 	case "ProjectAction.action":
 		if e.ComplexityRoot.ProjectAction.Action == nil {
@@ -1695,11 +1663,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectAction.Action(childComplexity), true
 	case "ProjectAction.detail":
-		if e.ComplexityRoot.ProjectAction.Detail == nil {
+		if e.ComplexityRoot.ProjectAction.OptDetail == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ProjectAction.Detail(childComplexity), true
+		return e.ComplexityRoot.ProjectAction.OptDetail(childComplexity), true
 	case "ProjectAction.sources":
 		if e.ComplexityRoot.ProjectAction.Sources == nil {
 			break
@@ -1909,12 +1877,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Calls(childComplexity), true
-	case "Region.capital":
-		if e.ComplexityRoot.Region.Capital == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Region.Capital(childComplexity), true
 	case "Region.centroid":
 		if e.ComplexityRoot.Region.Centroid == nil {
 			break
@@ -1963,12 +1925,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Involvements(childComplexity), true
-	case "Region.istatProvinceCode":
-		if e.ComplexityRoot.Region.IstatProvinceCode == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Region.IstatProvinceCode(childComplexity), true
 	case "Region.kind":
 		if e.ComplexityRoot.Region.Kind == nil {
 			break
@@ -1987,6 +1943,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Name(childComplexity), true
+	case "Region.capital":
+		if e.ComplexityRoot.Region.OptCapital == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.OptCapital(childComplexity), true
+	case "Region.istatProvinceCode":
+		if e.ComplexityRoot.Region.OptISTATProvinceCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.OptISTATProvinceCode(childComplexity), true
 	case "Region.organizations":
 		if e.ComplexityRoot.Region.Organizations == nil {
 			break
@@ -2060,29 +2028,35 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.Confidence(childComplexity), true
 	case "Source.document":
-		if e.ComplexityRoot.Source.Document == nil {
+		if e.ComplexityRoot.Source.OptDocument == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Source.Document(childComplexity), true
+		return e.ComplexityRoot.Source.OptDocument(childComplexity), true
 	case "Source.field":
-		if e.ComplexityRoot.Source.Field == nil {
+		if e.ComplexityRoot.Source.OptField == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Source.Field(childComplexity), true
+		return e.ComplexityRoot.Source.OptField(childComplexity), true
 	case "Source.note":
-		if e.ComplexityRoot.Source.Note == nil {
+		if e.ComplexityRoot.Source.OptNote == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Source.Note(childComplexity), true
+		return e.ComplexityRoot.Source.OptNote(childComplexity), true
 	case "Source.quote":
-		if e.ComplexityRoot.Source.Quote == nil {
+		if e.ComplexityRoot.Source.OptQuote == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Source.Quote(childComplexity), true
+		return e.ComplexityRoot.Source.OptQuote(childComplexity), true
+	case "Source.url":
+		if e.ComplexityRoot.Source.OptURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.OptURL(childComplexity), true
 	case "Source.sourceId":
 		if e.ComplexityRoot.Source.SourceID == nil {
 			break
@@ -2095,12 +2069,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Title(childComplexity), true
-	case "Source.url":
-		if e.ComplexityRoot.Source.URL == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Source.URL(childComplexity), true
 
 	case "Stats.relationships":
 		if e.ComplexityRoot.Stats.Edges == nil {
@@ -3891,7 +3859,7 @@ func (ec *executionContext) _Action_description(ctx context.Context, field graph
 			return ec.fieldContext_Action_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Description(ctx, obj)
+			return obj.OptDescription(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3902,7 +3870,7 @@ func (ec *executionContext) _Action_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Action_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Action", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Action", field, true, false, "String")
 }
 
 func (ec *executionContext) _Action_call(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
@@ -4079,7 +4047,7 @@ func (ec *executionContext) _Amendment_decree(ctx context.Context, field graphql
 			return ec.fieldContext_Amendment_decree(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Amendment().Decree(ctx, obj)
+			return obj.OptDecree(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4090,7 +4058,7 @@ func (ec *executionContext) _Amendment_decree(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Amendment_decree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Amendment", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Amendment", field, true, false, "String")
 }
 
 func (ec *executionContext) _Amendment_call(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
@@ -4226,7 +4194,7 @@ func (ec *executionContext) _Amendment_summary(ctx context.Context, field graphq
 			return ec.fieldContext_Amendment_summary(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Amendment().Summary(ctx, obj)
+			return obj.OptSummary(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4237,7 +4205,7 @@ func (ec *executionContext) _Amendment_summary(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Amendment_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Amendment", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Amendment", field, true, false, "String")
 }
 
 func (ec *executionContext) _Amendment_adherents(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
@@ -4611,7 +4579,7 @@ func (ec *executionContext) _Body_typeLabel(ctx context.Context, field graphql.C
 			return ec.fieldContext_Body_typeLabel(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().TypeLabel(ctx, obj)
+			return obj.OptTypeLabel(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4622,7 +4590,7 @@ func (ec *executionContext) _Body_typeLabel(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Body_typeLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Body", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Body", field, true, false, "String")
 }
 
 func (ec *executionContext) _Body_website(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
@@ -4634,7 +4602,7 @@ func (ec *executionContext) _Body_website(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Body_website(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().Website(ctx, obj)
+			return obj.OptWebsite(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4645,7 +4613,7 @@ func (ec *executionContext) _Body_website(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Body_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Body", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Body", field, true, false, "String")
 }
 
 func (ec *executionContext) _Body_participations(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
@@ -4996,7 +4964,7 @@ func (ec *executionContext) _Call_description(ctx context.Context, field graphql
 			return ec.fieldContext_Call_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().Description(ctx, obj)
+			return obj.OptDescription(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5007,7 +4975,7 @@ func (ec *executionContext) _Call_description(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Call_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Call", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Call", field, true, false, "String")
 }
 
 func (ec *executionContext) _Call_fund(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
@@ -5184,7 +5152,7 @@ func (ec *executionContext) _Call_decree(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Call_decree(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().Decree(ctx, obj)
+			return obj.OptDecree(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5195,7 +5163,7 @@ func (ec *executionContext) _Call_decree(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Call_decree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Call", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Call", field, true, false, "String")
 }
 
 func (ec *executionContext) _Call_registration(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
@@ -5207,7 +5175,7 @@ func (ec *executionContext) _Call_registration(ctx context.Context, field graphq
 			return ec.fieldContext_Call_registration(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().Registration(ctx, obj)
+			return obj.OptRegistration(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5218,7 +5186,7 @@ func (ec *executionContext) _Call_registration(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Call_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Call", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Call", field, true, false, "String")
 }
 
 func (ec *executionContext) _Call_startDate(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
@@ -5982,7 +5950,7 @@ func (ec *executionContext) _Fact_note(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Fact_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Fact().Note(ctx, obj)
+			return obj.OptNote(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5993,7 +5961,7 @@ func (ec *executionContext) _Fact_note(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Fact_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Fact", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Fact", field, true, false, "String")
 }
 
 func (ec *executionContext) _Fact_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
@@ -6349,7 +6317,7 @@ func (ec *executionContext) _Initiative_description(ctx context.Context, field g
 			return ec.fieldContext_Initiative_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Description(ctx, obj)
+			return obj.OptDescription(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6360,7 +6328,7 @@ func (ec *executionContext) _Initiative_description(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Initiative_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Initiative", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Initiative", field, true, false, "String")
 }
 
 func (ec *executionContext) _Initiative_region(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
@@ -7582,7 +7550,7 @@ func (ec *executionContext) _Participation_office(ctx context.Context, field gra
 			return ec.fieldContext_Participation_office(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Participation().Office(ctx, obj)
+			return obj.OptOffice(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7593,7 +7561,7 @@ func (ec *executionContext) _Participation_office(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Participation_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Participation", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Participation", field, true, false, "String")
 }
 
 func (ec *executionContext) _Participation_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
@@ -7848,7 +7816,7 @@ func (ec *executionContext) _Place_description(ctx context.Context, field graphq
 			return ec.fieldContext_Place_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Description(ctx, obj)
+			return obj.OptDescription(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7859,7 +7827,7 @@ func (ec *executionContext) _Place_description(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Place_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Place", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Place", field, true, false, "String")
 }
 
 func (ec *executionContext) _Place_region(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
@@ -8132,7 +8100,7 @@ func (ec *executionContext) _Project_acronym(ctx context.Context, field graphql.
 			return ec.fieldContext_Project_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Acronym(ctx, obj)
+			return obj.OptAcronym(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8143,7 +8111,7 @@ func (ec *executionContext) _Project_acronym(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Project_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Project", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
 }
 
 func (ec *executionContext) _Project_description(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
@@ -8155,7 +8123,7 @@ func (ec *executionContext) _Project_description(ctx context.Context, field grap
 			return ec.fieldContext_Project_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Description(ctx, obj)
+			return obj.OptDescription(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8166,7 +8134,7 @@ func (ec *executionContext) _Project_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Project_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Project", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
 }
 
 func (ec *executionContext) _Project_call(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
@@ -8471,7 +8439,7 @@ func (ec *executionContext) _Project_code(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Project_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Code(ctx, obj)
+			return obj.OptCode(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8482,7 +8450,7 @@ func (ec *executionContext) _Project_code(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Project_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Project", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
 }
 
 func (ec *executionContext) _Project_cup(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
@@ -8494,7 +8462,7 @@ func (ec *executionContext) _Project_cup(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Project_cup(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Cup(ctx, obj)
+			return obj.OptCUP(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8505,7 +8473,7 @@ func (ec *executionContext) _Project_cup(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Project_cup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Project", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
 }
 
 func (ec *executionContext) _Project_website(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
@@ -8517,7 +8485,7 @@ func (ec *executionContext) _Project_website(ctx context.Context, field graphql.
 			return ec.fieldContext_Project_website(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Website(ctx, obj)
+			return obj.OptWebsite(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8528,7 +8496,7 @@ func (ec *executionContext) _Project_website(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Project_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Project", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
 }
 
 func (ec *executionContext) _Project_capitalisesOn(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
@@ -8787,7 +8755,7 @@ func (ec *executionContext) _ProjectAction_detail(ctx context.Context, field gra
 			return ec.fieldContext_ProjectAction_detail(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ProjectAction().Detail(ctx, obj)
+			return obj.OptDetail(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8798,7 +8766,7 @@ func (ec *executionContext) _ProjectAction_detail(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ProjectAction_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProjectAction", field, true, true, "String")
+	return graphql.NewScalarFieldContext("ProjectAction", field, true, false, "String")
 }
 
 func (ec *executionContext) _ProjectAction_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
@@ -9895,7 +9863,7 @@ func (ec *executionContext) _Region_istatProvinceCode(ctx context.Context, field
 			return ec.fieldContext_Region_istatProvinceCode(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().IstatProvinceCode(ctx, obj)
+			return obj.OptISTATProvinceCode(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9906,7 +9874,7 @@ func (ec *executionContext) _Region_istatProvinceCode(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Region_istatProvinceCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Region", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Region", field, true, false, "String")
 }
 
 func (ec *executionContext) _Region_capital(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
@@ -9918,7 +9886,7 @@ func (ec *executionContext) _Region_capital(ctx context.Context, field graphql.C
 			return ec.fieldContext_Region_capital(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().Capital(ctx, obj)
+			return obj.OptCapital(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9929,7 +9897,7 @@ func (ec *executionContext) _Region_capital(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Region_capital(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Region", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Region", field, true, false, "String")
 }
 
 func (ec *executionContext) _Region_specialStatute(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
@@ -10441,7 +10409,7 @@ func (ec *executionContext) _Source_url(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Source_url(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Source().URL(ctx, obj)
+			return obj.OptURL(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10452,7 +10420,7 @@ func (ec *executionContext) _Source_url(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Source_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
 }
 
 func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
@@ -10464,7 +10432,7 @@ func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Source_quote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Source().Quote(ctx, obj)
+			return obj.OptQuote(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10475,7 +10443,7 @@ func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Source_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
 }
 
 func (ec *executionContext) _Source_sourceId(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
@@ -10510,7 +10478,7 @@ func (ec *executionContext) _Source_document(ctx context.Context, field graphql.
 			return ec.fieldContext_Source_document(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Source().Document(ctx, obj)
+			return obj.OptDocument(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10521,7 +10489,7 @@ func (ec *executionContext) _Source_document(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Source_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
 }
 
 func (ec *executionContext) _Source_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
@@ -10556,7 +10524,7 @@ func (ec *executionContext) _Source_field(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Source_field(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Source().Field(ctx, obj)
+			return obj.OptField(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10567,7 +10535,7 @@ func (ec *executionContext) _Source_field(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Source_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
 }
 
 func (ec *executionContext) _Source_note(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
@@ -10579,7 +10547,7 @@ func (ec *executionContext) _Source_note(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Source_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Source().Note(ctx, obj)
+			return obj.OptNote(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10590,7 +10558,7 @@ func (ec *executionContext) _Source_note(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Source_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
 }
 
 func (ec *executionContext) _Stats_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Stats) (ret graphql.Marshaler) {
@@ -11964,11 +11932,10 @@ func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Action_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Action_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "call":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12029,11 +11996,10 @@ func (ec *executionContext) _Amendment(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "decree":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Amendment_decree(ctx, field, obj)
-				})
+			out.Values[i] = ec._Amendment_decree(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "call":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12061,11 +12027,10 @@ func (ec *executionContext) _Amendment(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "summary":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Amendment_summary(ctx, field, obj)
-				})
+			out.Values[i] = ec._Amendment_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "adherents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12191,17 +12156,15 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 					return ec._Body_region(ctx, field, obj)
 				})
 		case "typeLabel":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Body_typeLabel(ctx, field, obj)
-				})
+			out.Values[i] = ec._Body_typeLabel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "website":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Body_website(ctx, field, obj)
-				})
+			out.Values[i] = ec._Body_website(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "participations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12295,11 +12258,10 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "fund":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -12334,17 +12296,15 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "decree":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_decree(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_decree(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "registration":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_registration(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_registration(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "startDate":
 			out.Values[i] = ec._Call_startDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -12577,11 +12537,10 @@ func (ec *executionContext) _Fact(ctx context.Context, sel ast.SelectionSet, obj
 					return ec._Fact_entity(ctx, field, obj)
 				})
 		case "note":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Fact_note(ctx, field, obj)
-				})
+			out.Values[i] = ec._Fact_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			out.Values[i] = ec._Fact_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -12734,11 +12693,10 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "region":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -13225,11 +13183,10 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "office":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Participation_office(ctx, field, obj)
-				})
+			out.Values[i] = ec._Participation_office(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "confidence":
 			out.Values[i] = ec._Participation_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13363,11 +13320,10 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Place_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Place_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "region":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -13446,17 +13402,15 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "acronym":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_acronym(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_acronym(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "call":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -13515,23 +13469,20 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "code":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_code(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "cup":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_cup(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_cup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "website":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_website(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_website(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "capitalisesOn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -13605,11 +13556,10 @@ func (ec *executionContext) _ProjectAction(ctx context.Context, sel ast.Selectio
 					return ec._ProjectAction_action(ctx, field, obj)
 				})
 		case "detail":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ProjectAction_detail(ctx, field, obj)
-				})
+			out.Values[i] = ec._ProjectAction_detail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sources":
 			out.Values[i] = ec._ProjectAction_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13907,17 +13857,15 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "istatProvinceCode":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_istatProvinceCode(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_istatProvinceCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "capital":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_capital(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_capital(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "specialStatute":
 			out.Values[i] = ec._Region_specialStatute(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14060,48 +14008,43 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "title":
 			out.Values[i] = ec._Source_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "url":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Source_url(ctx, field, obj)
-				})
+			out.Values[i] = ec._Source_url(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "quote":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Source_quote(ctx, field, obj)
-				})
+			out.Values[i] = ec._Source_quote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "sourceId":
 			out.Values[i] = ec._Source_sourceId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "document":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Source_document(ctx, field, obj)
-				})
+			out.Values[i] = ec._Source_document(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._Source_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "field":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Source_field(ctx, field, obj)
-				})
+			out.Values[i] = ec._Source_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "note":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Source_note(ctx, field, obj)
-				})
+			out.Values[i] = ec._Source_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -14,29 +14,14 @@ import (
 	"github.com/famigraph/famigraph/internal/kg"
 )
 
-// Description is the resolver for the description field.
-func (r *actionResolver) Description(ctx context.Context, obj *kg.Action) (*string, error) {
-	return opt(obj.Description), nil
-}
-
 // Call is the resolver for the call field.
 func (r *actionResolver) Call(ctx context.Context, obj *kg.Action) (*kg.Call, error) {
 	return nodeAs[*kg.Call](ctx, obj.CallID)
 }
 
-// Decree is the resolver for the decree field.
-func (r *amendmentResolver) Decree(ctx context.Context, obj *kg.Amendment) (*string, error) {
-	return opt(obj.Decree), nil
-}
-
 // Call is the resolver for the call field.
 func (r *amendmentResolver) Call(ctx context.Context, obj *kg.Amendment) (*kg.Call, error) {
 	return nodeAs[*kg.Call](ctx, obj.CallID)
-}
-
-// Summary is the resolver for the summary field.
-func (r *amendmentResolver) Summary(ctx context.Context, obj *kg.Amendment) (*string, error) {
-	return opt(obj.Summary), nil
 }
 
 // Adherents is the resolver for the adherents field.
@@ -52,16 +37,6 @@ func (r *amendmentAdherenceResolver) Organization(ctx context.Context, obj *kg.E
 // Region is the resolver for the region field.
 func (r *bodyResolver) Region(ctx context.Context, obj *kg.Body) (*kg.Region, error) {
 	return optionalAs[*kg.Region](ctx, obj.RegionID)
-}
-
-// TypeLabel is the resolver for the typeLabel field.
-func (r *bodyResolver) TypeLabel(ctx context.Context, obj *kg.Body) (*string, error) {
-	return opt(obj.TypeLabel), nil
-}
-
-// Website is the resolver for the website field.
-func (r *bodyResolver) Website(ctx context.Context, obj *kg.Body) (*string, error) {
-	return opt(obj.Website), nil
 }
 
 // Participations is the resolver for the participations field.
@@ -84,11 +59,6 @@ func (r *bodyResolver) IssuedCalls(ctx context.Context, obj *kg.Body) ([]*kg.Cal
 	return related[*kg.Call](ctx, kg.IssuerCalls, obj.ID)
 }
 
-// Description is the resolver for the description field.
-func (r *callResolver) Description(ctx context.Context, obj *kg.Call) (*string, error) {
-	return opt(obj.Description), nil
-}
-
 // Fund is the resolver for the fund field.
 func (r *callResolver) Fund(ctx context.Context, obj *kg.Call) (*kg.Fund, error) {
 	return nodeAs[*kg.Fund](ctx, obj.FundID)
@@ -102,16 +72,6 @@ func (r *callResolver) Objectives(ctx context.Context, obj *kg.Call) ([]*kg.Obje
 // Issuer is the resolver for the issuer field.
 func (r *callResolver) Issuer(ctx context.Context, obj *kg.Call) (kg.Org, error) {
 	return org(ctx, obj.IssuerID)
-}
-
-// Decree is the resolver for the decree field.
-func (r *callResolver) Decree(ctx context.Context, obj *kg.Call) (*string, error) {
-	return opt(obj.Decree), nil
-}
-
-// Registration is the resolver for the registration field.
-func (r *callResolver) Registration(ctx context.Context, obj *kg.Call) (*string, error) {
-	return opt(obj.Registration), nil
 }
 
 // Actions is the resolver for the actions field.
@@ -152,11 +112,6 @@ func (r *factResolver) Entity(ctx context.Context, obj *kg.Fact) (kg.Node, error
 	return node(ctx, obj.Value)
 }
 
-// Note is the resolver for the note field.
-func (r *factResolver) Note(ctx context.Context, obj *kg.Fact) (*string, error) {
-	return opt(obj.Note), nil
-}
-
 // Objectives is the resolver for the objectives field.
 func (r *fundResolver) Objectives(ctx context.Context, obj *kg.Fund) ([]*kg.Objective, error) {
 	return related[*kg.Objective](ctx, kg.FundObjectives, obj.ID)
@@ -165,11 +120,6 @@ func (r *fundResolver) Objectives(ctx context.Context, obj *kg.Fund) ([]*kg.Obje
 // Calls is the resolver for the calls field.
 func (r *fundResolver) Calls(ctx context.Context, obj *kg.Fund) ([]*kg.Call, error) {
 	return related[*kg.Call](ctx, kg.FundCalls, obj.ID)
-}
-
-// Description is the resolver for the description field.
-func (r *initiativeResolver) Description(ctx context.Context, obj *kg.Initiative) (*string, error) {
-	return opt(obj.Description), nil
 }
 
 // Region is the resolver for the region field.
@@ -245,11 +195,6 @@ func (r *participationResolver) Project(ctx context.Context, obj *kg.Edge) (*kg.
 	return nodeAs[*kg.Project](ctx, obj.To)
 }
 
-// Office is the resolver for the office field.
-func (r *participationResolver) Office(ctx context.Context, obj *kg.Edge) (*string, error) {
-	return opt(obj.Office), nil
-}
-
 // Length is the resolver for the length field.
 func (r *pathResolver) Length(ctx context.Context, obj *kg.Path) (int, error) {
 	return len(obj.Relations), nil
@@ -277,11 +222,6 @@ func (r *pathResolver) Relations(ctx context.Context, obj *kg.Path) ([]string, e
 	return out, nil
 }
 
-// Description is the resolver for the description field.
-func (r *placeResolver) Description(ctx context.Context, obj *kg.Place) (*string, error) {
-	return opt(obj.Description), nil
-}
-
 // Region is the resolver for the region field.
 func (r *placeResolver) Region(ctx context.Context, obj *kg.Place) (*kg.Region, error) {
 	return nodeAs[*kg.Region](ctx, obj.RegionID)
@@ -300,16 +240,6 @@ func (r *placeResolver) Organizations(ctx context.Context, obj *kg.Place) ([]kg.
 // Projects is the resolver for the projects field.
 func (r *placeResolver) Projects(ctx context.Context, obj *kg.Place) ([]*kg.Project, error) {
 	return related[*kg.Project](ctx, kg.PlaceProjects, obj.ID)
-}
-
-// Acronym is the resolver for the acronym field.
-func (r *projectResolver) Acronym(ctx context.Context, obj *kg.Project) (*string, error) {
-	return opt(obj.Acronym), nil
-}
-
-// Description is the resolver for the description field.
-func (r *projectResolver) Description(ctx context.Context, obj *kg.Project) (*string, error) {
-	return opt(obj.Description), nil
 }
 
 // Call is the resolver for the call field.
@@ -347,21 +277,6 @@ func (r *projectResolver) ActionDetails(ctx context.Context, obj *kg.Project) ([
 	return edges(ctx, kg.ProjectActionDetails, obj.ID)
 }
 
-// Code is the resolver for the code field.
-func (r *projectResolver) Code(ctx context.Context, obj *kg.Project) (*string, error) {
-	return opt(obj.Code), nil
-}
-
-// Cup is the resolver for the cup field.
-func (r *projectResolver) Cup(ctx context.Context, obj *kg.Project) (*string, error) {
-	return opt(obj.CUP), nil
-}
-
-// Website is the resolver for the website field.
-func (r *projectResolver) Website(ctx context.Context, obj *kg.Project) (*string, error) {
-	return opt(obj.Website), nil
-}
-
 // CapitalisesOn is the resolver for the capitalisesOn field.
 func (r *projectResolver) CapitalisesOn(ctx context.Context, obj *kg.Project) ([]*kg.Project, error) {
 	return related[*kg.Project](ctx, kg.ProjectCapitalisesOn, obj.ID)
@@ -380,11 +295,6 @@ func (r *projectResolver) Places(ctx context.Context, obj *kg.Project) ([]*kg.Pl
 // Action is the resolver for the action field.
 func (r *projectActionResolver) Action(ctx context.Context, obj *kg.Edge) (*kg.Action, error) {
 	return nodeAs[*kg.Action](ctx, obj.To)
-}
-
-// Detail is the resolver for the detail field.
-func (r *projectActionResolver) Detail(ctx context.Context, obj *kg.Edge) (*string, error) {
-	return opt(obj.Detail), nil
 }
 
 // Node is the resolver for the node field.
@@ -532,16 +442,6 @@ func (r *regionResolver) Region(ctx context.Context, obj *kg.Region) (*kg.Region
 	return obj, nil
 }
 
-// IstatProvinceCode is the resolver for the istatProvinceCode field.
-func (r *regionResolver) IstatProvinceCode(ctx context.Context, obj *kg.Region) (*string, error) {
-	return opt(obj.ISTATProvinceCode), nil
-}
-
-// Capital is the resolver for the capital field.
-func (r *regionResolver) Capital(ctx context.Context, obj *kg.Region) (*string, error) {
-	return opt(obj.Capital), nil
-}
-
 // Participations is the resolver for the participations field.
 func (r *regionResolver) Participations(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error) {
 	return edges(ctx, kg.OrgParticipations, obj.ID)
@@ -600,31 +500,6 @@ func (r *regionResolver) Initiatives(ctx context.Context, obj *kg.Region) ([]*kg
 // Node is the resolver for the node field.
 func (r *searchHitResolver) Node(ctx context.Context, obj *kg.SearchHit) (kg.Node, error) {
 	return nodeAs[kg.Node](ctx, obj.ID)
-}
-
-// URL is the resolver for the url field.
-func (r *sourceResolver) URL(ctx context.Context, obj *kg.Citation) (*string, error) {
-	return opt(obj.URL), nil
-}
-
-// Quote is the resolver for the quote field.
-func (r *sourceResolver) Quote(ctx context.Context, obj *kg.Citation) (*string, error) {
-	return opt(obj.Quote), nil
-}
-
-// Document is the resolver for the document field.
-func (r *sourceResolver) Document(ctx context.Context, obj *kg.Citation) (*string, error) {
-	return opt(obj.Document), nil
-}
-
-// Field is the resolver for the field field.
-func (r *sourceResolver) Field(ctx context.Context, obj *kg.Citation) (*string, error) {
-	return opt(obj.Field), nil
-}
-
-// Note is the resolver for the note field.
-func (r *sourceResolver) Note(ctx context.Context, obj *kg.Citation) (*string, error) {
-	return opt(obj.Note), nil
 }
 
 // Action returns ActionResolver implementation.
@@ -692,9 +567,6 @@ func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
 // SearchHit returns SearchHitResolver implementation.
 func (r *Resolver) SearchHit() SearchHitResolver { return &searchHitResolver{r} }
 
-// Source returns SourceResolver implementation.
-func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
-
 type (
 	actionResolver             struct{ *Resolver }
 	amendmentResolver          struct{ *Resolver }
@@ -717,5 +589,4 @@ type (
 	queryResolver              struct{ *Resolver }
 	regionResolver             struct{ *Resolver }
 	searchHitResolver          struct{ *Resolver }
-	sourceResolver             struct{ *Resolver }
 )
