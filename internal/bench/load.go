@@ -166,11 +166,11 @@ type Load struct {
 
 // Result is what a Load measured.
 type Result struct {
-	Elapsed   time.Duration
-	Requests  int
-	Bytes     int64
-	Errors    int // transport failures, HTTP errors and GraphQL errors
-	Differed  int // valid responses that differ from the expected bytes
+	Elapsed  time.Duration
+	Requests int
+	Bytes    int64
+	Errors   int // transport failures, HTTP errors and GraphQL errors
+	Differed int // valid responses that differ from the expected bytes
 	// Refused counts requests answered 503 OVERLOADED with a Retry-After:
 	// answered, not served, and not errors. Their latencies are in
 	// RefusedLatencies, not in Latencies.
