@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -256,20 +255,5 @@ func BenchmarkAdversarial(b *testing.B) {
 			b.ReportMetric(float64(len(body)), "body-B")
 			b.Logf("%s: %s", s.name, outcome)
 		})
-	}
-}
-
-// TestAdversarialOnce runs each shape once and logs its time and outcome
-// (go test -run TestAdversarialOnce -v ./graph/).
-func TestAdversarialOnce(t *testing.T) {
-	h := newHandler(memstore.New(kgtest.RealSeed(t)), 0)
-	for _, s := range adversarialShapes() {
-		t0 := time.Now()
-		_, r := post(t, h, s.query, s.vars)
-		outcome := "answered"
-		if len(r.Errors) > 0 {
-			outcome = r.Errors[0].code() + ": " + r.Errors[0].Message
-		}
-		t.Logf("%-24s %10s  %.120s", s.name, time.Since(t0).Round(time.Microsecond), outcome)
 	}
 }
