@@ -244,21 +244,13 @@ var preflights atomic.Int64
 
 type costKey struct{}
 
+// MutateOperationContext prices the operation. Its depth, aliases and
+// top-level fields were measured by the preflight, before validation: a
+// document reaches the query cache, and this point, only within them.
 func (l *limiter) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	op := opCtx.Operation
-	m := measure(op.SelectionSet, 1, map[string]bool{})
-	reject := l.reject
-	switch {
-	case m.depth > l.limits.MaxDepth:
-		return reject("depth", CodeDepthLimit, "operation is nested %d levels deep, more than the limit of %d", m.depth, l.limits.MaxDepth)
-	case m.aliases > l.limits.MaxAliases:
-		return reject("aliases", CodeAliasLimit, "operation has %d aliases, more than the limit of %d", m.aliases, l.limits.MaxAliases)
-	case m.roots > l.limits.MaxRootFields:
-		return reject("rootFields", CodeRootFieldLimit, "operation has %d top-level fields, more than the limit of %d", m.roots, l.limits.MaxRootFields)
-	}
-	cost := complexity.Calculate(ctx, l.es, op, opCtx.Variables)
+	cost := complexity.Calculate(ctx, l.es, opCtx.Operation, opCtx.Variables)
 	if cost > l.limits.MaxCost {
-		return reject("cost", CodeCostLimit, "operation has an estimated cost of %d, more than the limit of %d", cost, l.limits.MaxCost)
+		return l.reject("cost", CodeCostLimit, "operation has an estimated cost of %d, more than the limit of %d", cost, l.limits.MaxCost)
 	}
 	opCtx.Stats.SetExtension("famigraphCost", cost)
 	return nil
@@ -272,47 +264,4 @@ func (l *limiter) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 		}
 	}
 	return next(ctx)
-}
-
-type measures struct{ depth, aliases, roots int }
-
-// measure walks a selection set, following fragments, and returns its depth,
-// its aliases and, at the top, its number of fields. The depth of
-// introspection is not counted. visiting guards against fragment cycles
-// (validation rejects them first).
-func measure(set ast.SelectionSet, level int, visiting map[string]bool) measures {
-	var m measures
-	for _, sel := range set {
-		var sub measures
-		switch s := sel.(type) {
-		case *ast.Field:
-			if s.Name == "__typename" {
-				continue
-			}
-			sub = measure(s.SelectionSet, level+1, visiting)
-			sub.depth = max(sub.depth, level)
-			if s.Name == "__schema" || s.Name == "__type" {
-				// Introspection is nested deeper than any query (gqlparser
-				// bounds it); its fields and aliases still count.
-				sub.depth = 0
-			}
-			if s.Alias != "" && s.Alias != s.Name {
-				sub.aliases++
-			}
-			sub.roots = 1
-		case *ast.InlineFragment:
-			sub = measure(s.SelectionSet, level, visiting)
-		case *ast.FragmentSpread:
-			if s.Definition == nil || visiting[s.Name] {
-				continue
-			}
-			visiting[s.Name] = true
-			sub = measure(s.Definition.SelectionSet, level, visiting)
-			delete(visiting, s.Name)
-		}
-		m.depth = max(m.depth, sub.depth)
-		m.aliases += sub.aliases
-		m.roots += sub.roots
-	}
-	return m
 }
