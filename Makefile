@@ -58,3 +58,15 @@ bench-http: ## the map query over HTTP on loopback, with and without the respons
 
 loadtest: ## bounded load test on loopback (64 clients, 30 s, serve's defaults); fails on any error, heap growth or leaked goroutine
 	$(GO) run ./cmd/famigraph-bench load $(LOADTEST_FLAGS)
+
+# A real Neo4j Community server (tools/neo4j/neo4j.sh; jars from Maven
+# Central, cached in $(FAMIGRAPH_CACHE) outside the repository).
+.PHONY: neo4j-up neo4j-down test-neo4j
+neo4j-up: ## start a local Neo4j 5 Community (Java 17, Maven); last line: NEO4J_URI=bolt://127.0.0.1:PORT
+	@tools/neo4j/neo4j.sh start
+
+neo4j-down: ## stop the Neo4j of make neo4j-up
+	@tools/neo4j/neo4j.sh stop
+
+test-neo4j: ## every Neo4j test, -race, against a fresh real Neo4j (fails if any skips); stops it afterwards
+	@GO=$(GO) tools/neo4j/test.sh

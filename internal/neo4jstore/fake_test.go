@@ -125,6 +125,8 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 	switch {
 	case name == "ping":
 		return []record{{"ok": int64(1)}}, nil
+	case name == "components":
+		return []record{{"name": "Neo4j Kernel", "versions": []any{"5.26.30"}, "edition": "community"}}, nil
 	case name == "nodes":
 		ids := strs(p["ids"])
 		ns, _ := ref.Nodes(ctx, ids)

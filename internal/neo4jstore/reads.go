@@ -227,6 +227,30 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 	return kg.Stats{Nodes: *nodes, Edges: *edges}, nil
 }
 
+// ServerVersion returns the edition and version of the Neo4j kernel the
+// store talks to, from CALL dbms.components(): e.g. "community", "5.26.30".
+func (s *Store) ServerVersion(ctx context.Context) (edition, version string, err error) {
+	const op = "server version"
+	recs, err := s.read(ctx, op, stComponents, nil)
+	if err != nil {
+		return "", "", err
+	}
+	for _, r := range recs {
+		if name, _ := r["name"].(string); name != "Neo4j Kernel" {
+			continue
+		}
+		edition, _ = r["edition"].(string)
+		if vs, _ := r["versions"].([]any); len(vs) > 0 {
+			version, _ = vs[0].(string)
+		}
+		if edition == "" || version == "" {
+			return "", "", internalf(op, "malformed row: %v", r)
+		}
+		return edition, version, nil
+	}
+	return "", "", internalf(op, "no Neo4j Kernel among %d components", len(recs))
+}
+
 // page reads the single row of the organizations and projects statements.
 func page(op string, recs []record) (items []kg.Node, total int, hasNext bool, err error) {
 	if len(recs) != 1 {

@@ -194,6 +194,10 @@ var orgKinds = []kg.Kind{kg.KindRegion, kg.KindOrg}
 var (
 	stPing = stmt("ping", `RETURN 1 AS ok`)
 
+	stComponents = stmt("components", `
+CALL dbms.components() YIELD name, versions, edition
+RETURN name, versions, edition`)
+
 	stNodes = stmt("nodes", `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})

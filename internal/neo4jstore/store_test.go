@@ -177,6 +177,9 @@ func TestStatementsCoverCode(t *testing.T) {
 	}
 	must(s.Migrate(ctx))
 	must(s.Ping(ctx))
+	if ed, v, err := s.ServerVersion(ctx); err != nil || ed != "community" || v != "5.26.30" {
+		t.Errorf("ServerVersion: %q %q %v", ed, v, err)
+	}
 	_, err := s.Nodes(ctx, []string{"call:new"})
 	must(err)
 	for _, q := range kg.NodeQueries {
