@@ -77,6 +77,21 @@ func (f *fakeNeo4j) ping(ctx context.Context) error {
 
 func (f *fakeNeo4j) close(context.Context) error { return nil }
 
+// transact runs the calls one after the other (the fake has no rollback:
+// the tests against a real Neo4j check that).
+func (f *fakeNeo4j) transact(ctx context.Context, calls []call, each func(int, []record) error) error {
+	for i, c := range calls {
+		recs, err := f.do(ctx, c.st, c.params, c.st.Name != stStats.Name)
+		if err != nil {
+			return err
+		}
+		if err := each(i, recs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (f *fakeNeo4j) do(ctx context.Context, st Statement, params map[string]any, write bool) ([]record, error) {
 	f.t.Helper()
 	f.mu.Lock()
@@ -236,23 +251,35 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		}
 		return out, nil
 	case name == "search":
-		// The text is gone by now: rebuild it from the Lucene query, which
-		// also checks that the query is only escaped prefix terms.
-		var words []string
-		for _, part := range strings.Split(p["query"].(string), " AND ") {
-			if !strings.HasSuffix(part, "*") {
-				f.t.Errorf("search query part %q is not a prefix term", part)
-			}
-			words = append(words, strings.ReplaceAll(strings.TrimSuffix(part, "*"), `\`, ""))
-		}
-		hits, err := ref.Search(ctx, kg.SearchQuery{Text: strings.Join(words, " "), First: int(p["first"].(int64)),
-			Kinds: typed[kg.Kind](p["searchKinds"])})
-		if err != nil {
-			return nil, err
-		}
+		// Rows as the statement shapes them, from the dataset: for each
+		// term, each word starting with it, the records holding it.
+		f.mu.Lock()
+		ds := f.ds
+		f.mu.Unlock()
+		terms, queries := strs(p["terms"]), strs(p["termQueries"])
 		var out []record
-		for _, h := range hits {
-			out = append(out, record{"id": h.ID, "score": h.Score})
+		for i, term := range terms {
+			if queries[i] != strings.ReplaceAll(queries[i], " ", "") || !strings.HasSuffix(queries[i], "*") {
+				f.t.Errorf("search query %q is not a prefix term", queries[i])
+			}
+			byWord := map[string]record{}
+			for _, n := range ds.Nodes {
+				for w, v := range kg.SearchWeights(n) {
+					if !strings.HasPrefix(w, term) {
+						continue
+					}
+					r := byWord[w]
+					if r == nil {
+						r = record{"docs": int64(len(ds.Nodes)), "term": int64(i), "word": w, "ids": []any{}, "weights": []any{}}
+						byWord[w] = r
+					}
+					r["ids"] = append(r["ids"].([]any), n.NodeID())
+					r["weights"] = append(r["weights"].([]any), v)
+				}
+			}
+			for _, r := range byWord {
+				out = append(out, r)
+			}
 		}
 		return out, nil
 	case name == "paths" || name == "pathsRestricted":

@@ -59,6 +59,11 @@ const (
 	propFacts         = "facts"
 	propDiscrepancies = "discrepancies"
 	propSearchText    = "searchText"
+	// searchWords and searchWeights are the record's distinct search words,
+	// sorted, and each word's weight (kg.SearchWeights): with them Neo4j
+	// scores hits exactly as the embedded store does.
+	propSearchWords   = "searchWords"
+	propSearchWeights = "searchWeights"
 )
 
 // commonProps are the properties of every record that reads return.
@@ -128,7 +133,7 @@ var relProps = map[kg.RelType][]string{
 
 // storageVersion is mixed into every record's hash: bump it when the way
 // records are stored changes, so that the next seed rewrites them all.
-const storageVersion = "famigraph-neo4j-1"
+const storageVersion = "famigraph-neo4j-2"
 
 // Schema describes the graph for the Cypher analyser: every label,
 // relationship type and property key the statements may use, and which
@@ -155,7 +160,7 @@ func GraphSchema() Schema {
 	for _, k := range nodeKinds {
 		s.Labels = appendUnique(s.Labels, kindLabels[k]...)
 	}
-	s.PropertyKeys = appendUnique(s.PropertyKeys, propHash, propSearchText)
+	s.PropertyKeys = appendUnique(s.PropertyKeys, propHash, propSearchText, propSearchWords, propSearchWeights)
 	s.PropertyKeys = appendUnique(s.PropertyKeys, commonProps...)
 	for _, k := range nodeKinds {
 		s.PropertyKeys = appendUnique(s.PropertyKeys, kindProps[k]...)

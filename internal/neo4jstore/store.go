@@ -133,6 +133,33 @@ func (s *Store) write(ctx context.Context, op string, st Statement, params map[s
 	return s.send(ctx, op, st, params, s.run.write)
 }
 
+// transact runs calls in one write transaction (see runner.transact),
+// counting a round trip per statement.
+func (s *Store) transact(ctx context.Context, op string, calls []call, each func(int, []record) error) error {
+	if err := ctx.Err(); err != nil {
+		return wrap(op, ctxError(err), err)
+	}
+	if s.breaker.isOpen() {
+		return wrap(op, errUnavailable, errCoolingDown)
+	}
+	err := s.run.transact(ctx, calls, func(i int, recs []record) error {
+		s.roundTrips.Add(1)
+		if s.onRoundTrip != nil {
+			s.onRoundTrip(calls[i].st.Name)
+		}
+		return each(i, recs)
+	})
+	var kerr *kg.Error
+	if errors.As(err, &kerr) {
+		return err // from each: already what callers should see
+	}
+	if err != nil {
+		return s.fail(ctx, op, err)
+	}
+	s.breaker.reset()
+	return nil
+}
+
 func (s *Store) send(ctx context.Context, op string, st Statement, params map[string]any,
 	do func(context.Context, Statement, map[string]any) ([]record, error)) ([]record, error) {
 	if err := ctx.Err(); err != nil {
