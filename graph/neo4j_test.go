@@ -115,16 +115,22 @@ func parityCorpus(t *testing.T) []parityCase {
 	add("region", `{ region(nutsCode: "ITI3") { id name capital centroid { lat lon } calls { id } projects { id } } }`, nil)
 	add("calls", `{ calls { id name code adoptedOn fund { id } amendments { id date } projects { id } } funds { id name } }`, nil)
 	for _, first := range []int{1, 7, 50, 100} {
-		for _, filter := range []string{
+		for i, filter := range []string{
 			`{}`, `{kinds: [MUNICIPALITY, SCHOOL]}`, `{roles: [LEAD]}`, `{roles: [PARTNER, ADHERENT]}`,
 			`{callIds: ["call:impact"]}`, `{callIds: ["call:impact"], roles: [PARTNER]}`, `{regionIds: ["region:marche"]}`,
 		} {
+			if first == 1 && i > 0 {
+				continue // page by page: the unfiltered list is enough
+			}
 			add(fmt.Sprintf("organizations/%s/%d", filter, first),
 				`query($first: Int, $after: String) { organizations(filter: `+filter+`, first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } nodes `+org+` } }`, map[string]any{"first": first})
 		}
-		for _, filter := range []string{`{}`, `{callIds: ["call:impact"]}`, `{regionIds: ["region:lazio"]}`,
+		for i, filter := range []string{`{}`, `{callIds: ["call:impact"]}`, `{regionIds: ["region:lazio"]}`,
 			`{organizationIds: ["region:marche"], roles: [LEAD]}`} {
+			if first == 1 && i > 0 {
+				continue
+			}
 			add(fmt.Sprintf("projects/%s/%d", filter, first),
 				`query($first: Int, $after: String) { projects(filter: `+filter+`, first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor } nodes { id title call { id } region { id } } } }`, map[string]any{"first": first})

@@ -280,9 +280,29 @@ func page(op string, recs []record) (items []kg.Node, total int, hasNext bool, e
 		if err != nil {
 			return nil, 0, false, internalf(op, "%v", err)
 		}
+		// The page is a slice of a list collected after ORDER BY n.id;
+		// Cypher documents that collect() keeps that order. Should it not,
+		// this is an error, never a silently wrong page.
+		if k := len(items); k > 0 && items[k-1].NodeID() >= n.NodeID() {
+			return nil, 0, false, internalf(op, "items out of id order: %s before %s", items[k-1].NodeID(), n.NodeID())
+		}
 		items = append(items, n)
 	}
 	return items, *t, hasNext, nil
+}
+
+// pageSize is p.First as a parameter. A negative size asks for nothing, as
+// in the embedded store: it must not reach rest[..$first], where -1 would
+// mean every item but the last.
+func pageSize(p kg.Page) int64 { return int64(max(p.First, 0)) }
+
+// negativeFirst refuses a negative number of results for a LIMIT, which
+// Neo4j would reject with an error of its own.
+func negativeFirst(first int) error {
+	if first < 0 {
+		return kg.Errorf(kg.EINVALID, "first must not be negative")
+	}
+	return nil
 }
 
 func stringsParam[T ~string](vs []T) []any {
@@ -298,7 +318,7 @@ func (s *Store) Organizations(ctx context.Context, f kg.OrganizationFilter, p kg
 	const op = "list organizations"
 	recs, err := s.read(ctx, op, stOrganizations, map[string]any{
 		"kinds": stringsParam(f.Kinds), "regionIds": stringsParam(f.RegionIDs), "callIds": stringsParam(f.CallIDs),
-		"roles": stringsParam(f.Roles), "after": p.After, "first": int64(p.First),
+		"roles": stringsParam(f.Roles), "after": p.After, "first": pageSize(p),
 	})
 	if err != nil {
 		return nil, err
@@ -324,7 +344,7 @@ func (s *Store) Projects(ctx context.Context, f kg.ProjectFilter, p kg.Page) (*k
 	recs, err := s.read(ctx, op, stProjects, map[string]any{
 		"callIds": stringsParam(f.CallIDs), "regionIds": stringsParam(f.RegionIDs),
 		"organizationIds": stringsParam(f.OrganizationIDs), "roles": stringsParam(f.Roles),
-		"after": p.After, "first": int64(p.First),
+		"after": p.After, "first": pageSize(p),
 	})
 	if err != nil {
 		return nil, err
@@ -388,6 +408,9 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	const op = "search"
 	terms, err := kg.SearchTerms(q.Text)
 	if err != nil {
+		return nil, err
+	}
+	if err := negativeFirst(q.First); err != nil {
 		return nil, err
 	}
 	queries := make([]string, len(terms))
@@ -454,6 +477,9 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 // Paths implements kg.Store.
 func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 	const op = "find paths"
+	if err := negativeFirst(q.First); err != nil {
+		return nil, err
+	}
 	if q.From == q.To {
 		// Neo4j refuses shortest paths from a node to itself.
 		if err := ctxErr(ctx, op); err != nil {

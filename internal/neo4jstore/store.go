@@ -276,6 +276,27 @@ func classifyCode(code string) (safe *kg.Error, down bool) {
 	return errInternal, false
 }
 
+// Reason explains, for an operator, a failure that is a misconfiguration
+// rather than Neo4j being down: refused credentials or an unknown
+// database. It returns "" for any other error.
+func Reason(err error) string {
+	var ne *neo4j.Neo4jError
+	if !errors.As(err, &ne) {
+		return ""
+	}
+	switch ne.Code {
+	case "Neo.ClientError.Security.Unauthorized":
+		return "authentication failed: Neo4j refused the user and password (NEO4J_USER, NEO4J_PASSWORD)"
+	case "Neo.ClientError.Security.AuthenticationRateLimit":
+		return "authentication failed too many times in a row: Neo4j locks the user for a while (check NEO4J_USER, NEO4J_PASSWORD)"
+	case "Neo.ClientError.Database.DatabaseNotFound":
+		return "the database does not exist (NEO4J_DATABASE)"
+	case "Neo.ClientError.Security.Forbidden", "Neo.ClientError.Security.AuthorizationExpired":
+		return "the user may not do this (NEO4J_USER)"
+	}
+	return ""
+}
+
 // breaker makes requests fail at once for a short while after Neo4j was
 // found unreachable, instead of each waiting for its own connection
 // timeout; after the cool-down the next request tries again.

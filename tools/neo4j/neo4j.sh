@@ -104,6 +104,9 @@ server.memory.heap.initial_size=$heap
 server.memory.heap.max_size=$heap
 server.memory.pagecache.size=$pagecache
 db.tx_log.rotation.retention_policy=2 files
+# A local test server: no lock-out after failed logins (the fault tests
+# try wrong passwords, then the right one).
+dbms.security.auth_max_failed_attempts=0
 EOF
   echo "$port" >"$home/port"
 }
