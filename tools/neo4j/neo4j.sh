@@ -20,7 +20,8 @@
 #
 # Environment: FAMIGRAPH_CACHE (default ~/.cache/famigraph): where the jars
 # and homes live, outside the repository. NEO4J_HEAP (default 1g),
-# NEO4J_PAGECACHE (default 512m), NEO4J_START_TIMEOUT seconds (default 120).
+# NEO4J_PAGECACHE (default 512m), NEO4J_START_TIMEOUT seconds (default 120),
+# NEO4J_STOP_TIMEOUT seconds before SIGKILL follows SIGTERM (default 30).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -30,6 +31,7 @@ lib="$cache/neo4j-$version/lib"
 heap="${NEO4J_HEAP:-1g}"
 pagecache="${NEO4J_PAGECACHE:-512m}"
 start_timeout="${NEO4J_START_TIMEOUT:-120}"
+stop_timeout="${NEO4J_STOP_TIMEOUT:-30}"
 
 say() { printf 'neo4j.sh: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -144,7 +146,7 @@ start() {
     </dev/null >>"$log" 2>&1 &
   local pid=$!
   echo "$pid" >"$pidfile"
-  local waited=0
+  local start_deadline=$((SECONDS + start_timeout)) t0=$SECONDS
   # Bolt answers once the log says Started and the port accepts connections.
   until grep -q 'Started\.' "$log" 2>/dev/null && ! port_free "$port"; do
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -152,15 +154,14 @@ start() {
       rm -f "$pidfile"
       die "Neo4j exited while starting (log: $log)"
     fi
-    if [ "$waited" -ge $((start_timeout * 5)) ]; then
+    if [ "$SECONDS" -ge "$start_deadline" ]; then
       tail -n 30 "$log" >&2
       stop
       die "Neo4j did not answer on port $port within ${start_timeout}s (log: $log)"
     fi
     sleep 0.2
-    waited=$((waited + 1))
   done
-  say "Neo4j $version up in $((waited / 5))s, PID $pid, home $home; stop it with: $0 stop --home $home"
+  say "Neo4j $version up in $((SECONDS - t0))s, PID $pid, home $home; stop it with: $0 stop --home $home"
   if [ -n "$password" ]; then say "authentication: NEO4J_USER=neo4j NEO4J_PASSWORD=(as given)"
   else say "authentication is off: export NEO4J_USER= NEO4J_PASSWORD="; fi
   echo "NEO4J_URI=bolt://127.0.0.1:$port"
@@ -172,14 +173,13 @@ stop() {
   pid="$(cat "$pidfile")"
   if kill -0 "$pid" 2>/dev/null; then
     kill -s "$signal" "$pid" 2>/dev/null || true
-    for i in $(seq 1 300); do # 60 s
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.2
-    done
+    local deadline=$((SECONDS + stop_timeout))
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
     if kill -0 "$pid" 2>/dev/null; then
-      say "PID $pid still running after 60s: SIGKILL"
+      say "PID $pid still running ${stop_timeout}s after SIG$signal: SIGKILL"
       kill -s KILL "$pid" 2>/dev/null || true
-      for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      deadline=$((SECONDS + 30))
+      while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
     fi
   fi
   rm -f "$pidfile"
