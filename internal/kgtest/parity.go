@@ -13,8 +13,8 @@ import (
 
 // RunParity asks s and the embedded store, both holding ds, every question
 // the API can ask of a store, and requires the same answers: every record,
-// every traversal from every record, filters, pages, paths, lineage. Search
-// must find the same records; its scores may differ.
+// every traversal from every record, filters, pages, paths, lineage, and
+// search hits with the same scores in the same order.
 func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 	ref := memstore.New(ds)
 	var allIDs []string
