@@ -24,7 +24,12 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/famigraph-test-neo4j.XXXXXX")"
 home="$work/neo4j"
 cleanup() {
   local rc=$?
-  "$script" stop --home "$home" || true
+  # This run's server, and any a fault test left running (a test binary
+  # killed by its timeout runs no clean-up): their homes are all in $work.
+  local pidfile
+  while IFS= read -r pidfile; do
+    "$script" stop --home "$(dirname "$pidfile")" || true
+  done < <(find "$work" -name neo4j.pid 2>/dev/null)
   rm -rf "$work"
   printf 'test-neo4j: %s in %ss\n' "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(( $(date +%s) - started ))" >&2
   exit $rc
@@ -60,9 +65,11 @@ mapfile -t pkgs < <(grep -rl --include='*_test.go' 'internal/neo4jtest"' . | xar
 [ "${#pkgs[@]}" -gt 0 ] || fail "no test imports internal/neo4jtest"
 echo "packages: ${pkgs[*]}"
 export FAMIGRAPH_TEST_NEO4J_WIPE=1 FAMIGRAPH_REQUIRE_NEO4J=1 FAMIGRAPH_NEO4J_SCRIPT="$script"
-# -p 1: the packages share one database.
+# -p 1: the packages share one database. TMPDIR: the fault tests' servers
+# live in the tests' temporary directories, inside $work.
+mkdir -p "$work/tmp"
 set +e
-"$GO" test -race -count=1 -p 1 -timeout 20m -json "${pkgs[@]}" >"$work/test.json"
+TMPDIR="$work/tmp" "$GO" test -race -count=1 -p 1 -timeout 20m -json "${pkgs[@]}" >"$work/test.json"
 rc=$?
 set -e
 "$GO" run ./tools/neo4j/testreport <"$work/test.json" || rc=1
