@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/famigraph/famigraph/graph"
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/neo4jstore"
@@ -154,6 +155,10 @@ func (s *serving) waitReady(t *testing.T, client *http.Client, want int, limit t
 	return 0
 }
 
+// failFast bounds a request while Neo4j is down: the connection timeout
+// (3 s), and a margin.
+const failFast = 5 * time.Second
+
 // phaseNames name the phases of TestFaultNeo4jStopsUnderLoad.
 var phaseNames = []string{"up", "stopping", "down", "recovering"}
 
@@ -181,7 +186,9 @@ func TestFaultNeo4jStopsUnderLoad(t *testing.T) {
 	if _, err := store.Seed(t.Context(), kgtest.RealSeed(t), nil); err != nil {
 		t.Fatal(err)
 	}
-	const timeout = 10 * time.Second // serve's default
+	// The request timeout: generous, because a Neo4j just restarted plans
+	// every statement anew, and on a busy machine that takes seconds.
+	const timeout = 30 * time.Second
 	s := startServe(t, envFrom(srv.Env()), "--timeout", timeout.String())
 	client := &http.Client{Timeout: 3 * timeout} // a hang shows as a transport error
 	s.waitReady(t, client, http.StatusOK, 30*time.Second)
@@ -296,10 +303,11 @@ func TestFaultNeo4jStopsUnderLoad(t *testing.T) {
 					t.Errorf("a request took %v, past the %v request timeout: %.200s", o.took, timeout, o.body)
 				}
 				switch {
-				case o.began == down && o.ended == down && o.code != kg.EUNAVAILABLE:
+				case o.began == down && o.ended == down && (o.code != graph.CodeUnavailable || o.took > failFast):
 					// Neo4j is gone for the whole request: fail fast.
-					t.Errorf("a request while Neo4j was down answered %q, want %s: %.300s", o.code, kg.EUNAVAILABLE, o.body)
-				case o.code != "" && o.code != kg.EUNAVAILABLE && o.code != kg.ETIMEOUT:
+					t.Errorf("a request while Neo4j was down answered %q in %v, want %s within %v: %.300s",
+						o.code, o.took, graph.CodeUnavailable, failFast, o.body)
+				case o.code != "" && o.code != graph.CodeUnavailable && o.code != graph.CodeTimeout:
 					// Around the stop and the restart a request may also
 					// outlive its deadline (a cold Neo4j plans every
 					// statement anew), never fail otherwise.
@@ -313,7 +321,7 @@ func TestFaultNeo4jStopsUnderLoad(t *testing.T) {
 				}
 			}
 			t.Logf("%d requests: %v; slowest %v", len(outcomes), codes, slowest.Round(time.Millisecond))
-			if codes[kg.EUNAVAILABLE] == 0 {
+			if codes[graph.CodeUnavailable] == 0 {
 				t.Errorf("no request met the stopped Neo4j")
 			}
 			for _, w := range wrong {
@@ -323,7 +331,7 @@ func TestFaultNeo4jStopsUnderLoad(t *testing.T) {
 			// query's included.
 			for _, q := range append([]string{mapQueryForFaults}, loadQueries...) {
 				o := s.ask(client, q)
-				for try := 0; try < 3 && o.code == kg.ETIMEOUT; try++ {
+				for try := 0; try < 5 && o.code == graph.CodeTimeout; try++ {
 					o = s.ask(client, q) // still warming up
 				}
 				if w, ok := want[q]; !ok || !bytes.Equal(o.body, w) {
