@@ -17,9 +17,11 @@ import (
 // with the embedded store standing in for the Cypher: rows shaped as the
 // statement's RETURN clause shapes them, values typed as the driver types
 // them (neo4j.Date, neo4j.Point2D, int64, []any, nil for missing
-// properties). It tests everything on the Go side of the seam: parameters,
-// batching, alignment, decoding, error translation. The Cypher itself is
-// checked by make cypher-check and by the suite against a real Neo4j.
+// properties). It serves only what a real server cannot produce on demand:
+// injected faults and their translation, the exact statements and
+// parameters each call sends, round trips counted without a server. What
+// Neo4j answers is checked against a real Neo4j (make test-neo4j: the
+// conformance and parity suites), and the Cypher by make cypher-check.
 //
 // Writes keep what a database would: the hash of every node and
 // relationship, so that seeding reports are exact.

@@ -46,18 +46,6 @@ func firstLine(err error) string {
 	return s
 }
 
-// TestParityThroughFake runs the parity suite through the fake: every
-// record must survive encoding and decoding exactly, every batched answer
-// must come back aligned with its ids, every page and path decoded.
-func TestParityThroughFake(t *testing.T) {
-	for name, ds := range datasets(t) {
-		t.Run(name, func(t *testing.T) {
-			s, _ := fakeStore(t, ds)
-			kgtest.RunParity(t, s, ds)
-		})
-	}
-}
-
 func TestRoundTripsPerCall(t *testing.T) {
 	ds := kgtest.Fixture(t)
 	s, f := fakeStore(t, ds)
