@@ -168,7 +168,7 @@ func TestStatementsCoverCode(t *testing.T) {
 	if ed, v, err := s.ServerVersion(ctx); err != nil || ed != "community" || v != "5.26.30" {
 		t.Errorf("ServerVersion: %q %q %v", ed, v, err)
 	}
-	_, err := s.Nodes(ctx, []string{"call:new"})
+	_, err := s.Nodes(ctx, []string{"call:new", "org:comune_uno"}) // an id, then an alias
 	must(err)
 	for _, q := range kg.NodeQueries {
 		_, err := s.Related(ctx, q, []string{"call:new"})
