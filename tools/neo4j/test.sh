@@ -24,12 +24,16 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/famigraph-test-neo4j.XXXXXX")"
 home="$work/neo4j"
 cleanup() {
   local rc=$?
-  # This run's server, and any a fault test left running (a test binary
-  # killed by its timeout runs no clean-up): their homes are all in $work.
-  local pidfile
-  while IFS= read -r pidfile; do
-    "$script" stop --home "$(dirname "$pidfile")" || true
-  done < <(find "$work" -name neo4j.pid 2>/dev/null)
+  set +e
+  trap '' INT TERM # finish cleaning up whatever arrives
+  "$script" stop --home "$home"
+  # Any server a fault test left running (a test binary killed by its
+  # timeout runs no clean-up): their homes are all in $work.
+  local pidfile pidfiles
+  pidfiles="$(find "$work" -name neo4j.pid 2>/dev/null)"
+  for pidfile in $pidfiles; do
+    "$script" stop --home "$(dirname "$pidfile")"
+  done
   rm -rf "$work"
   printf 'test-neo4j: %s in %ss\n' "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(( $(date +%s) - started ))" >&2
   exit $rc
