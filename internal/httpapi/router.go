@@ -54,6 +54,11 @@ type Config struct {
 	ResponseCacheBytes int64
 	// CacheEvent, if set, is told of every cache lookup.
 	CacheEvent func(hit bool)
+	// MaxInFlight bounds the GraphQL requests executed at once (answers
+	// from the response cache are not counted); a request beyond it is
+	// answered at once with 503, Retry-After and the code OVERLOADED. Zero
+	// or less: no bound. Serve's default is DefaultMaxInFlight.
+	MaxInFlight int
 }
 
 // Defaults for Config.
@@ -120,7 +125,7 @@ func NewRouter(cfg Config) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent))
+	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent, newAdmission(cfg.MaxInFlight)))
 	if cfg.RateLimit.Rate > 0 {
 		gql = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)(gql)
 	}
