@@ -4,7 +4,7 @@ GO ?= go
 .PHONY: help run test test-short generate check-generated lint bench
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 run: ## serve the API with the embedded data on http://127.0.0.1:8080/
 	$(GO) run ./cmd/famigraph serve
