@@ -4,7 +4,7 @@ GO ?= go
 .PHONY: help run test test-short generate check-generated lint bench
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 run: ## serve the API with the embedded data on http://127.0.0.1:8080/
 	$(GO) run ./cmd/famigraph serve
@@ -67,3 +67,15 @@ OVERLOAD_FLAGS ?=
 .PHONY: loadtest-overload
 loadtest-overload: ## overload test on loopback: 32, 256 and 1,024 clients on uncached map queries (10 s each); fails unless every request is answered (200 or 503 OVERLOADED), p99 of served ones within 2x of 32 clients', heap stable
 	$(GO) run ./cmd/famigraph-bench overload $(OVERLOAD_FLAGS)
+
+# A real Neo4j Community server (tools/neo4j/neo4j.sh; jars from Maven
+# Central, cached in $(FAMIGRAPH_CACHE) outside the repository).
+.PHONY: neo4j-up neo4j-down test-neo4j
+neo4j-up: ## start a local Neo4j 5 Community (Java 17, Maven); last line: NEO4J_URI=bolt://127.0.0.1:PORT
+	@tools/neo4j/neo4j.sh start
+
+neo4j-down: ## stop the Neo4j of make neo4j-up
+	@tools/neo4j/neo4j.sh stop
+
+test-neo4j: ## every Neo4j test, -race, against a fresh real Neo4j (fails if any skips); stops it afterwards
+	@GO=$(GO) tools/neo4j/test.sh

@@ -8,16 +8,24 @@ import (
 	"testing"
 
 	"github.com/famigraph/famigraph/internal/kgtest"
-	"github.com/famigraph/famigraph/internal/memstore"
 )
 
 // The tests below ask the core contract's questions of the real seed data and
 // check the answers against what the sources state.
 
+// With NEO4J_URI set, every question is also asked of Neo4j holding the same
+// seed, and the two answers must be byte for byte the same (the GraphQL
+// parity suite, neo4j_test.go).
 func seedHandler(t *testing.T) func(q string, out any) {
 	t.Helper()
-	h := newHandler(memstore.New(kgtest.RealSeed(t)), 0)
-	return func(q string, out any) { t.Helper(); query(t, h, q, nil, out) }
+	h, neo4j := parityHandler(t, kgtest.RealSeed(t))
+	return func(q string, out any) {
+		t.Helper()
+		if neo4j != nil {
+			sameAnswer(t, h, neo4j, q, nil)
+		}
+		query(t, h, q, nil, out)
+	}
 }
 
 type idRef struct{ ID string }

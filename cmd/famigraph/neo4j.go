@@ -83,6 +83,13 @@ func (c *neo4jConfig) ping(ctx context.Context, s *neo4jstore.Store) error {
 
 // unreachable is the one-line message for a Neo4j that does not answer.
 func (c *neo4jConfig) unreachable(err error) string {
+	if r := neo4jstore.Reason(err); r != "" {
+		db := c.database
+		if db == "" {
+			db = "(default)"
+		}
+		return fmt.Sprintf("Neo4j at %s, database %s: %s", neo4jstore.RedactURI(c.uri), db, r)
+	}
 	return fmt.Sprintf("cannot reach Neo4j at %s: %s", neo4jstore.RedactURI(c.uri), oneLine(cause(err)))
 }
 

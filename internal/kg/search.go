@@ -1,6 +1,7 @@
 package kg
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -68,6 +69,33 @@ func SearchText(n Node) map[string]string {
 		set("description", n.Description)
 	}
 	return m
+}
+
+// SearchWeights returns the words of a node's searchable fields, each with
+// its weight: the sum, over the fields holding the word, of the field's
+// weight divided by the square root of the field's word count (short fields
+// say more per word than long descriptions). Fields are summed in
+// SearchFields order, so that every store computes the same float64s.
+func SearchWeights(n Node) map[string]float64 {
+	text := SearchText(n)
+	acc := map[string]float64{}
+	for _, f := range SearchFields {
+		t, ok := text[f.Name]
+		if !ok {
+			continue
+		}
+		words := Tokenize(t)
+		for _, w := range words {
+			acc[w] += f.Weight / math.Sqrt(float64(len(words)))
+		}
+	}
+	return acc
+}
+
+// SearchIDF is the inverse document frequency of a word that docs of all
+// the records hold, as both stores score search hits.
+func SearchIDF(records, docs int) float64 {
+	return math.Log(1 + float64(records)/float64(docs))
 }
 
 // Tokenize splits text into search terms: lower-case, accents removed, split

@@ -26,20 +26,8 @@ type posting struct {
 
 func newIndex(nodes []kg.Node) *index {
 	ix := &index{postings: map[string][]posting{}, docs: len(nodes)}
-	weights := map[string]float64{}
-	for _, f := range kg.SearchFields {
-		weights[f.Name] = f.Weight
-	}
 	for _, n := range nodes {
-		acc := map[string]float64{}
-		for field, text := range kg.SearchText(n) {
-			words := kg.Tokenize(text)
-			for _, w := range words {
-				// Short fields say more per word than long descriptions.
-				acc[w] += weights[field] / math.Sqrt(float64(len(words)))
-			}
-		}
-		for w, v := range acc {
+		for w, v := range kg.SearchWeights(n) {
 			ix.postings[w] = append(ix.postings[w], posting{id: n.NodeID(), weight: v})
 		}
 	}
@@ -65,7 +53,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 		for i := lo; i < len(s.search.vocab) && strings.HasPrefix(s.search.vocab[i], t); i++ {
 			w := s.search.vocab[i]
 			ps := s.search.postings[w]
-			idf := math.Log(1 + float64(s.search.docs)/float64(len(ps)))
+			idf := kg.SearchIDF(s.search.docs, len(ps))
 			exact := 0.5
 			if w == t {
 				exact = 1

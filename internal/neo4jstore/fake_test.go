@@ -17,9 +17,11 @@ import (
 // with the embedded store standing in for the Cypher: rows shaped as the
 // statement's RETURN clause shapes them, values typed as the driver types
 // them (neo4j.Date, neo4j.Point2D, int64, []any, nil for missing
-// properties). It tests everything on the Go side of the seam: parameters,
-// batching, alignment, decoding, error translation. The Cypher itself is
-// checked by make cypher-check and by the suite against a real Neo4j.
+// properties). It serves only what a real server cannot produce on demand:
+// injected faults and their translation, the exact statements and
+// parameters each call sends, round trips counted without a server. What
+// Neo4j answers is checked against a real Neo4j (make test-neo4j: the
+// conformance and parity suites), and the Cypher by make cypher-check.
 //
 // Writes keep what a database would: the hash of every node and
 // relationship, so that seeding reports are exact.
@@ -77,6 +79,21 @@ func (f *fakeNeo4j) ping(ctx context.Context) error {
 
 func (f *fakeNeo4j) close(context.Context) error { return nil }
 
+// transact runs the calls one after the other (the fake has no rollback:
+// the tests against a real Neo4j check that).
+func (f *fakeNeo4j) transact(ctx context.Context, calls []call, each func(int, []record) error) error {
+	for i, c := range calls {
+		recs, err := f.do(ctx, c.st, c.params, c.st.Name != stStats.Name)
+		if err != nil {
+			return err
+		}
+		if err := each(i, recs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (f *fakeNeo4j) do(ctx context.Context, st Statement, params map[string]any, write bool) ([]record, error) {
 	f.t.Helper()
 	f.mu.Lock()
@@ -125,6 +142,8 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 	switch {
 	case name == "ping":
 		return []record{{"ok": int64(1)}}, nil
+	case name == "components":
+		return []record{{"name": "Neo4j Kernel", "versions": []any{"5.26.30"}, "edition": "community"}}, nil
 	case name == "nodes":
 		ids := strs(p["ids"])
 		ns, _ := ref.Nodes(ctx, ids)
@@ -246,23 +265,35 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		}
 		return out, nil
 	case name == "search":
-		// The text is gone by now: rebuild it from the Lucene query, which
-		// also checks that the query is only escaped prefix terms.
-		var words []string
-		for _, part := range strings.Split(p["query"].(string), " AND ") {
-			if !strings.HasSuffix(part, "*") {
-				f.t.Errorf("search query part %q is not a prefix term", part)
-			}
-			words = append(words, strings.ReplaceAll(strings.TrimSuffix(part, "*"), `\`, ""))
-		}
-		hits, err := ref.Search(ctx, kg.SearchQuery{Text: strings.Join(words, " "), First: int(p["first"].(int64)),
-			Kinds: typed[kg.Kind](p["searchKinds"])})
-		if err != nil {
-			return nil, err
-		}
+		// Rows as the statement shapes them, from the dataset: for each
+		// term, each word starting with it, the records holding it.
+		f.mu.Lock()
+		ds := f.ds
+		f.mu.Unlock()
+		terms, queries := strs(p["terms"]), strs(p["termQueries"])
 		var out []record
-		for _, h := range hits {
-			out = append(out, record{"id": h.ID, "score": h.Score})
+		for i, term := range terms {
+			if queries[i] != strings.ReplaceAll(queries[i], " ", "") || !strings.HasSuffix(queries[i], "*") {
+				f.t.Errorf("search query %q is not a prefix term", queries[i])
+			}
+			byWord := map[string]record{}
+			for _, n := range ds.Nodes {
+				for w, v := range kg.SearchWeights(n) {
+					if !strings.HasPrefix(w, term) {
+						continue
+					}
+					r := byWord[w]
+					if r == nil {
+						r = record{"docs": int64(len(ds.Nodes)), "term": int64(i), "word": w, "ids": []any{}, "weights": []any{}}
+						byWord[w] = r
+					}
+					r["ids"] = append(r["ids"].([]any), n.NodeID())
+					r["weights"] = append(r["weights"].([]any), v)
+				}
+			}
+			for _, r := range byWord {
+				out = append(out, r)
+			}
 		}
 		return out, nil
 	case name == "paths" || name == "pathsRestricted":

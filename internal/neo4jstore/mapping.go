@@ -178,6 +178,9 @@ func encodeNode(n kg.Node) (*nodeRow, error) {
 		return nil, err
 	}
 	p.str(propSearchText, searchText(n))
+	if words, weights := searchWeights(n); len(words) > 0 {
+		p[propSearchWords], p[propSearchWeights] = words, weights
+	}
 	h, err := fingerprint(labelsOf(kind), p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
@@ -307,6 +310,22 @@ func searchText(n kg.Node) string {
 		words = append(words, kg.Tokenize(fields[f])...)
 	}
 	return strings.Join(words, " ")
+}
+
+// searchWeights returns the record's distinct search words, sorted, and
+// their weights (kg.SearchWeights), as property values.
+func searchWeights(n kg.Node) (words []any, weights []any) {
+	m := kg.SearchWeights(n)
+	keys := make([]string, 0, len(m))
+	for w := range m {
+		keys = append(keys, w)
+	}
+	slices.Sort(keys)
+	for _, w := range keys {
+		words = append(words, w)
+		weights = append(weights, m[w])
+	}
+	return words, weights
 }
 
 // fingerprint hashes what a node or relationship stores: its identity

@@ -59,6 +59,11 @@ const (
 	propFacts         = "facts"
 	propDiscrepancies = "discrepancies"
 	propSearchText    = "searchText"
+	// searchWords and searchWeights are the record's distinct search words,
+	// sorted, and each word's weight (kg.SearchWeights): with them Neo4j
+	// scores hits exactly as the embedded store does.
+	propSearchWords   = "searchWords"
+	propSearchWeights = "searchWeights"
 	propAliases       = "aliases" // a list of strings
 )
 
@@ -158,7 +163,7 @@ func GraphSchema() Schema {
 	for _, k := range nodeKinds {
 		s.Labels = appendUnique(s.Labels, kindLabels[k]...)
 	}
-	s.PropertyKeys = appendUnique(s.PropertyKeys, propHash, propSearchText)
+	s.PropertyKeys = appendUnique(s.PropertyKeys, propHash, propSearchText, propSearchWords, propSearchWeights)
 	s.PropertyKeys = appendUnique(s.PropertyKeys, commonProps...)
 	for _, k := range nodeKinds {
 		s.PropertyKeys = appendUnique(s.PropertyKeys, kindProps[k]...)

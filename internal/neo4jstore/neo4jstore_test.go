@@ -3,78 +3,23 @@ package neo4jstore_test
 import (
 	"context"
 	"net"
-	"os"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/neo4jstore"
+	"github.com/famigraph/famigraph/internal/neo4jtest"
 )
 
-const skipMessage = "set NEO4J_URI (e.g. bolt://localhost:7687, plus NEO4J_USER/NEO4J_PASSWORD) to run the Neo4j conformance suite"
-
-// openNeo4j connects to the Neo4j named by NEO4J_URI, migrates it and
-// checks that the suite may overwrite it.
-//
-// There is no CREATE DATABASE in Neo4j community, so the suite works in the
-// configured database (NEO4J_DATABASE, default the server's default) and
-// cleans up after itself: it deletes every famigraph record (nodes labelled
-// Entity) when it ends, and leaves the schema, which is idempotent, and any
-// other data alone. Because seeding replaces whatever famigraph records the
-// database holds, it refuses a database that already holds some unless
-// FAMIGRAPH_TEST_NEO4J_WIPE=1 says they may go.
-func openNeo4j(t *testing.T) *neo4jstore.Store {
-	t.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		t.Skip(skipMessage)
-	}
-	s, err := neo4jstore.Open(neo4jstore.Config{
-		URI:          uri,
-		User:         os.Getenv("NEO4J_USER"),
-		Password:     os.Getenv("NEO4J_PASSWORD"),
-		Database:     os.Getenv("NEO4J_DATABASE"),
-		MaxRetryTime: 15 * time.Second, // a CI service container may still be warming up
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close(context.Background()) })
-	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
-	defer cancel()
-	if err := s.Ping(ctx); err != nil {
-		t.Fatalf("cannot reach Neo4j at %s: %v", neo4jstore.RedactURI(uri), err)
-	}
-	if err := s.Migrate(t.Context()); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	st, err := s.Stats(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Nodes > 0 && os.Getenv("FAMIGRAPH_TEST_NEO4J_WIPE") != "1" {
-		t.Fatalf("the database holds %d famigraph records, which the suite would overwrite and delete: "+
-			"point NEO4J_URI/NEO4J_DATABASE at a scratch database, or set FAMIGRAPH_TEST_NEO4J_WIPE=1", st.Nodes)
-	}
-	return s
-}
+// openNeo4j is the store of the Neo4j NEO4J_URI names, migrated, which
+// the test may overwrite (see neo4jtest.Open).
+func openNeo4j(t *testing.T) *neo4jstore.Store { return neo4jtest.Open(t) }
 
 // seedFor loads ds into s and deletes it when the test ends.
 func seedFor(t *testing.T, s *neo4jstore.Store, ds *kg.Dataset) *neo4jstore.SeedReport {
-	t.Helper()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := s.Wipe(ctx); err != nil {
-			t.Errorf("clean up: %v", err)
-		}
-	})
-	rep, err := s.Seed(t.Context(), ds, nil)
-	if err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	return rep
+	return neo4jtest.Seed(t, s, ds)
 }
 
 // TestConformance runs the conformance suite against Neo4j.
@@ -84,6 +29,19 @@ func TestConformance(t *testing.T) {
 		seedFor(t, s, ds)
 		return s
 	})
+}
+
+// TestServerVersion checks that the suite runs against Neo4j 5.
+func TestServerVersion(t *testing.T) {
+	s := openNeo4j(t)
+	edition, version, err := s.ServerVersion(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(version, "5.") {
+		t.Errorf("Neo4j %s %s: the adapter targets Neo4j 5", edition, version)
+	}
+	t.Logf("neo4j: %s %s", edition, version)
 }
 
 // TestSeedIsIdempotent seeds the fixture twice and then a smaller dataset.

@@ -1,8 +1,10 @@
 package neo4jstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -256,15 +258,48 @@ func (s *Store) Stats(ctx context.Context) (kg.Stats, error) {
 	if err != nil {
 		return kg.Stats{}, err
 	}
+	st, err := statsOf(recs)
+	if err != nil {
+		return kg.Stats{}, internalf(op, "%v", err)
+	}
+	return st, nil
+}
+
+// statsOf reads the row of stStats.
+func statsOf(recs []record) (kg.Stats, error) {
 	if len(recs) != 1 {
-		return kg.Stats{}, internalf(op, "%d rows, want 1", len(recs))
+		return kg.Stats{}, fmt.Errorf("%d rows, want 1", len(recs))
 	}
 	d := &decoder{m: recs[0]}
 	nodes, edges := d.int("nodes"), d.int("relationships")
 	if d.err != nil || nodes == nil || edges == nil {
-		return kg.Stats{}, internalf(op, "malformed counts: %v", d.err)
+		return kg.Stats{}, fmt.Errorf("malformed counts: %v", d.err)
 	}
 	return kg.Stats{Nodes: *nodes, Edges: *edges}, nil
+}
+
+// ServerVersion returns the edition and version of the Neo4j kernel the
+// store talks to, from CALL dbms.components(): e.g. "community", "5.26.30".
+func (s *Store) ServerVersion(ctx context.Context) (edition, version string, err error) {
+	const op = "server version"
+	recs, err := s.read(ctx, op, stComponents, nil)
+	if err != nil {
+		return "", "", err
+	}
+	for _, r := range recs {
+		if name, _ := r["name"].(string); name != "Neo4j Kernel" {
+			continue
+		}
+		edition, _ = r["edition"].(string)
+		if vs, _ := r["versions"].([]any); len(vs) > 0 {
+			version, _ = vs[0].(string)
+		}
+		if edition == "" || version == "" {
+			return "", "", internalf(op, "malformed row: %v", r)
+		}
+		return edition, version, nil
+	}
+	return "", "", internalf(op, "no Neo4j Kernel among %d components", len(recs))
 }
 
 // page reads the single row of the organizations and projects statements.
@@ -285,9 +320,29 @@ func page(op string, recs []record) (items []kg.Node, total int, hasNext bool, e
 		if err != nil {
 			return nil, 0, false, internalf(op, "%v", err)
 		}
+		// The page is a slice of a list collected after ORDER BY n.id;
+		// Cypher documents that collect() keeps that order. Should it not,
+		// this is an error, never a silently wrong page.
+		if k := len(items); k > 0 && items[k-1].NodeID() >= n.NodeID() {
+			return nil, 0, false, internalf(op, "items out of id order: %s before %s", items[k-1].NodeID(), n.NodeID())
+		}
 		items = append(items, n)
 	}
 	return items, *t, hasNext, nil
+}
+
+// pageSize is p.First as a parameter. A negative size asks for nothing, as
+// in the embedded store: it must not reach rest[..$first], where -1 would
+// mean every item but the last.
+func pageSize(p kg.Page) int64 { return int64(max(p.First, 0)) }
+
+// negativeFirst refuses a negative number of results for a LIMIT, which
+// Neo4j would reject with an error of its own.
+func negativeFirst(first int) error {
+	if first < 0 {
+		return kg.Errorf(kg.EINVALID, "first must not be negative")
+	}
+	return nil
 }
 
 func stringsParam[T ~string](vs []T) []any {
@@ -303,7 +358,7 @@ func (s *Store) Organizations(ctx context.Context, f kg.OrganizationFilter, p kg
 	const op = "list organizations"
 	recs, err := s.read(ctx, op, stOrganizations, map[string]any{
 		"kinds": stringsParam(f.Kinds), "regionIds": stringsParam(f.RegionIDs), "callIds": stringsParam(f.CallIDs),
-		"roles": stringsParam(f.Roles), "after": p.After, "first": int64(p.First),
+		"roles": stringsParam(f.Roles), "after": p.After, "first": pageSize(p),
 	})
 	if err != nil {
 		return nil, err
@@ -329,7 +384,7 @@ func (s *Store) Projects(ctx context.Context, f kg.ProjectFilter, p kg.Page) (*k
 	recs, err := s.read(ctx, op, stProjects, map[string]any{
 		"callIds": stringsParam(f.CallIDs), "regionIds": stringsParam(f.RegionIDs),
 		"organizationIds": stringsParam(f.OrganizationIDs), "roles": stringsParam(f.Roles),
-		"confidences": confidencesParam(f.MinConfidence), "after": p.After, "first": int64(p.First),
+		"confidences": confidencesParam(f.MinConfidence), "after": p.After, "first": pageSize(p),
 	})
 	if err != nil {
 		return nil, err
@@ -370,54 +425,102 @@ func (s *Store) Participations(ctx context.Context, f kg.NetworkFilter) ([]*kg.E
 	return out, nil
 }
 
-// searchQuery turns search terms into a Lucene query that requires every
-// term as a word prefix. kg.Tokenize yields letters and digits only, but
-// anything else is escaped all the same, so that no input can change the
-// query's structure; lower-case terms are never operators.
-func searchQuery(terms []string) string {
-	parts := make([]string, len(terms))
-	for i, t := range terms {
-		var b strings.Builder
-		for _, r := range t {
-			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
+// termQuery is the Lucene query of one search term: the term as a prefix,
+// with every character that is not a letter or a digit escaped, so that no
+// search text can change the query's structure.
+func termQuery(t string) string {
+	var b strings.Builder
+	for _, r := range t {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			b.WriteByte('\\')
 		}
-		parts[i] = b.String() + "*"
+		b.WriteRune(r)
 	}
-	return strings.Join(parts, " AND ")
+	return b.String() + "*"
 }
 
-// Search implements kg.Store.
+// Search implements kg.Store. Neo4j finds, for each term, the words that
+// start with it and the records holding them; the score is computed here as
+// the embedded store computes it (see memstore.Store.Search): every term
+// must match, a term scores its best matching word's weight times the
+// word's inverse document frequency, halved unless the word is the term
+// itself, and the terms' scores add up. Ties are broken by id.
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
 	const op = "search"
 	terms, err := kg.SearchTerms(q.Text)
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.read(ctx, op, stSearch, map[string]any{
-		"query": searchQuery(terms), "searchKinds": stringsParam(q.Kinds), "first": int64(q.First),
-	})
+	if err := negativeFirst(q.First); err != nil {
+		return nil, err
+	}
+	queries := make([]string, len(terms))
+	for i, t := range terms {
+		queries[i] = termQuery(t)
+	}
+	recs, err := s.read(ctx, op, stSearch, map[string]any{"terms": stringsParam(terms), "termQueries": stringsParam(queries)})
 	if err != nil {
 		return nil, err
 	}
-	hits := make([]kg.SearchHit, 0, len(recs))
+	termScores := make([]map[string]float64, len(terms))
+	for i := range termScores {
+		termScores[i] = map[string]float64{}
+	}
 	for _, r := range recs {
 		d := &decoder{m: r}
-		id := d.str("id")
-		score := d.float("score")
-		if d.err != nil || id == "" || score == nil {
-			return nil, internalf(op, "malformed hit: %v", d.err)
+		docs, term, word := d.int("docs"), d.int("term"), d.str("word")
+		ids := d.strings("ids")
+		weights, _, werr := value[[]any](r, "weights")
+		if d.err != nil || werr != nil || docs == nil || term == nil || *term < 0 || *term >= len(terms) ||
+			len(ids) == 0 || len(ids) != len(weights) {
+			return nil, internalf(op, "malformed row: %v %v", d.err, werr)
 		}
-		hits = append(hits, kg.SearchHit{ID: id, Score: *score})
+		idf := kg.SearchIDF(*docs, len(ids))
+		exact := 0.5
+		if word == terms[*term] {
+			exact = 1
+		}
+		ts := termScores[*term]
+		for k, id := range ids {
+			w, ok := weights[k].(float64)
+			if !ok {
+				return nil, internalf(op, "weight %T", weights[k])
+			}
+			if v := w * idf * exact; v > ts[id] {
+				ts[id] = v
+			}
+		}
 	}
-	return hits, nil
+	scores := termScores[0]
+	for _, ts := range termScores[1:] {
+		for id, v := range scores {
+			if tv, ok := ts[id]; ok {
+				scores[id] = v + tv
+			} else {
+				delete(scores, id)
+			}
+		}
+	}
+	hits := make([]kg.SearchHit, 0, len(scores))
+	for id, v := range scores {
+		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, kg.KindOf(id)) {
+			continue
+		}
+		hits = append(hits, kg.SearchHit{ID: id, Score: math.Round(v*1e4) / 1e4})
+	}
+	slices.SortFunc(hits, func(a, b kg.SearchHit) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID)) })
+	if len(hits) > q.First {
+		hits = hits[:q.First]
+	}
+	return hits, ctxErr(ctx, op)
 }
 
 // Paths implements kg.Store.
 func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 	const op = "find paths"
+	if err := negativeFirst(q.First); err != nil {
+		return nil, err
+	}
 	if q.From == q.To {
 		// Neo4j refuses shortest paths from a node to itself.
 		if err := ctxErr(ctx, op); err != nil {

@@ -23,11 +23,23 @@ type runner interface {
 	// write runs a statement in a write transaction that the driver retries
 	// on transient failures: the statement must be idempotent.
 	write(ctx context.Context, st Statement, params map[string]any) ([]record, error)
+	// transact runs calls in order in one write transaction, calling each
+	// after every statement with its rows; an error from each rolls the
+	// transaction back. The driver may run the whole transaction again on a
+	// transient failure: the statements must be idempotent and each must
+	// tolerate being called again from the first statement.
+	transact(ctx context.Context, calls []call, each func(i int, recs []record) error) error
 	// ping runs stPing once, without the driver's retries: a health probe
 	// must report what it sees now.
 	ping(ctx context.Context) error
 	// close releases the connections.
 	close(ctx context.Context) error
+}
+
+// call is one statement of a transaction, with its parameters.
+type call struct {
+	st     Statement
+	params map[string]any
 }
 
 // driverRunner is the runner over the Neo4j Go driver.
@@ -95,6 +107,32 @@ func (d *driverRunner) write(ctx context.Context, st Statement, params map[strin
 		return nil, err
 	}
 	return out.([]record), nil
+}
+
+func (d *driverRunner) transact(ctx context.Context, calls []call, each func(int, []record) error) error {
+	session := d.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: d.database, AccessMode: neo4j.AccessModeWrite})
+	defer session.Close(ctx)
+	_, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		for i, c := range calls {
+			res, err := tx.Run(ctx, c.st.Cypher, c.params)
+			if err != nil {
+				return nil, err
+			}
+			recs, err := res.Collect(ctx)
+			if err != nil {
+				return nil, err
+			}
+			rows, err := toRecords(recs)
+			if err != nil {
+				return nil, err
+			}
+			if err := each(i, rows); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}, d.txConfig(ctx)...)
+	return err
 }
 
 func (d *driverRunner) ping(ctx context.Context) error {

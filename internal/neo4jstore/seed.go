@@ -3,6 +3,8 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/famigraph/famigraph/internal/kg"
 )
@@ -17,12 +19,23 @@ const BatchSize = 1000
 var (
 	stSeedNodes = func() map[kg.Kind]Statement {
 		m := map[kg.Kind]Statement{}
+		// A rewritten node loses every kind label before it gets its own,
+		// so that none is left behind if the labels of a kind change.
+		var all []string
+		for _, k := range nodeKinds {
+			for _, l := range kindLabels[k] {
+				if !slices.Contains(all, l) {
+					all = append(all, l)
+				}
+			}
+		}
 		for _, k := range nodeKinds {
 			m[k] = stmt("seed.nodes."+string(k), `
 UNWIND $rows AS row
 MERGE (n:Entity {id: row.id})
 WITH n, row, n.hash AS old
 WHERE old IS NULL OR old <> row.hash
+REMOVE n:`+strings.Join(all, ":")+`
 SET n = row.props, n`+labelsOf(k)+`
 RETURN count(*) - count(old) AS created, count(old) AS updated`)
 		}
@@ -112,7 +125,15 @@ func (s *Store) Seed(ctx context.Context, ds *kg.Dataset, progress func(Progress
 	}
 	rels := map[kg.RelType][]any{}
 	keys := make([]any, 0, len(ds.Edges))
+	seen := make(map[string]bool, len(ds.Edges))
 	for _, e := range ds.Edges {
+		// A relationship is MERGEd on its type and ends: two of the same
+		// type between the same records (e.g. differing only in role)
+		// would fold into one. The seed loader refuses them; so does this.
+		if seen[e.Key()] {
+			return nil, kg.Errorf(kg.EINVALID, "seed: two %s relationships from %s to %s", e.Type, e.From, e.To)
+		}
+		seen[e.Key()] = true
 		row, err := encodeEdge(e)
 		if err != nil {
 			return nil, kg.Errorf(kg.EINVALID, "seed: %v", err)
@@ -121,54 +142,77 @@ func (s *Store) Seed(ctx context.Context, ds *kg.Dataset, progress func(Progress
 		keys = append(keys, row.key)
 	}
 
+	// One transaction: readers see the old graph until it commits, then
+	// the new one, never a half-loaded graph; an interrupted load (the
+	// process or Neo4j killed, the connection lost) writes nothing.
+	var calls []call
+	type part struct {
+		counts *SeedCounts
+		phase  string
+		rows   int
+		done   int // rows done after this statement
+		total  int
+	}
+	var parts []part
 	rep := &SeedReport{}
-	upsert := func(phase string, st Statement, rows []any, c *SeedCounts, done *int, total int) error {
+	addBatches := func(phase string, st Statement, rows []any, c *SeedCounts, done *int, total int) {
 		for start := 0; start < len(rows); start += BatchSize {
 			batch := rows[start:min(start+BatchSize, len(rows))]
-			recs, err := s.write(ctx, op, st, map[string]any{"rows": batch})
+			*done += len(batch)
+			calls = append(calls, call{st, map[string]any{"rows": batch}})
+			parts = append(parts, part{counts: c, phase: phase, rows: len(batch), done: *done, total: total})
+		}
+	}
+	done := 0
+	for _, k := range nodeKinds {
+		addBatches("nodes", stSeedNodes[k], nodes[k], &rep.Nodes, &done, len(ids))
+	}
+	done = 0
+	for _, t := range kg.RelTypes {
+		addBatches("relationships", stSeedRels[t], rels[t], &rep.Relationships, &done, len(keys))
+	}
+	calls = append(calls, call{stDeleteRels, map[string]any{"keys": keys}}, call{stDeleteNodes, map[string]any{"ids": ids}},
+		call{stStats, nil})
+	parts = append(parts, part{counts: &rep.Relationships}, part{counts: &rep.Nodes}, part{})
+
+	err := s.transact(ctx, op, calls, func(i int, recs []record) error {
+		if i == 0 {
+			*rep = SeedReport{} // the driver may run the transaction again
+		}
+		p, st := parts[i], calls[i].st
+		switch st.Name {
+		case stDeleteRels.Name, stDeleteNodes.Name:
+			n, err := deletedCount(recs)
 			if err != nil {
-				return err
+				return internalf(op, "%s: %v", st.Name, err)
 			}
+			p.counts.Deleted = n
+		case stStats.Name:
+			// A relationship whose ends were missing would have been
+			// skipped silently: check that the database now holds exactly
+			// the dataset, or roll back.
+			stats, err := statsOf(recs)
+			if err != nil {
+				return internalf(op, "%v", err)
+			}
+			if stats.Nodes != len(ds.Nodes) || stats.Edges != len(ds.Edges) {
+				return internalf(op, "after seeding the database would hold %d records and %d relationships, want %d and %d",
+					stats.Nodes, stats.Edges, len(ds.Nodes), len(ds.Edges))
+			}
+		default:
 			created, updated, err := counts(recs)
 			if err != nil {
 				return internalf(op, "%s: %v", st.Name, err)
 			}
-			c.Created += created
-			c.Updated += updated
-			c.Unchanged += len(batch) - created - updated
-			*done += len(batch)
-			progress(Progress{Phase: phase, Done: *done, Total: total})
+			p.counts.Created += created
+			p.counts.Updated += updated
+			p.counts.Unchanged += p.rows - created - updated
+			progress(Progress{Phase: p.phase, Done: p.done, Total: p.total})
 		}
 		return nil
-	}
-	done := 0
-	for _, k := range nodeKinds {
-		if err := upsert("nodes", stSeedNodes[k], nodes[k], &rep.Nodes, &done, len(ids)); err != nil {
-			return nil, err
-		}
-	}
-	done = 0
-	for _, t := range kg.RelTypes {
-		if err := upsert("relationships", stSeedRels[t], rels[t], &rep.Relationships, &done, len(keys)); err != nil {
-			return nil, err
-		}
-	}
-	var err error
-	if rep.Relationships.Deleted, err = s.deleted(ctx, stDeleteRels, map[string]any{"keys": keys}); err != nil {
-		return nil, err
-	}
-	if rep.Nodes.Deleted, err = s.deleted(ctx, stDeleteNodes, map[string]any{"ids": ids}); err != nil {
-		return nil, err
-	}
-	// A relationship whose ends were missing would have been skipped
-	// silently: check that the database now holds exactly the dataset.
-	st, err := s.Stats(ctx)
+	})
 	if err != nil {
 		return nil, err
-	}
-	if st.Nodes != len(ds.Nodes) || st.Edges != len(ds.Edges) {
-		return nil, internalf(op, "after seeding the database holds %d records and %d relationships, want %d and %d",
-			st.Nodes, st.Edges, len(ds.Nodes), len(ds.Edges))
 	}
 	return rep, nil
 }
@@ -185,18 +229,14 @@ func counts(recs []record) (created, updated int, err error) {
 	return *c, *u, nil
 }
 
-func (s *Store) deleted(ctx context.Context, st Statement, params map[string]any) (int, error) {
-	recs, err := s.write(ctx, "seed", st, params)
-	if err != nil {
-		return 0, err
-	}
+func deletedCount(recs []record) (int, error) {
 	if len(recs) != 1 {
-		return 0, internalf("seed", "%s: %d rows, want 1", st.Name, len(recs))
+		return 0, fmt.Errorf("%d rows, want 1", len(recs))
 	}
 	d := &decoder{m: recs[0]}
 	n := d.int("deleted")
 	if d.err != nil || n == nil {
-		return 0, internalf("seed", "%s: malformed count: %v", st.Name, d.err)
+		return 0, fmt.Errorf("malformed count: %v", d.err)
 	}
 	return *n, nil
 }

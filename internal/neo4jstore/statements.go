@@ -75,8 +75,8 @@ func ExampleParams() map[string]any {
 		"confidences":     []any{"HIGH", "MEDIUM"},
 		"after":           "",
 		"first":           int64(50),
-		"query":           "piano*",
-		"searchKinds":     []any{"project"},
+		"terms":           []any{"piano"},
+		"termQueries":     []any{"piano*"},
 		"from":            "org:example",
 		"to":              "project:example",
 		"maxLength":       int64(4),
@@ -195,6 +195,10 @@ var orgKinds = []kg.Kind{kg.KindRegion, kg.KindOrg}
 var (
 	stPing = stmt("ping", `RETURN 1 AS ok`)
 
+	stComponents = stmt("components", `
+CALL dbms.components() YIELD name, versions, edition
+RETURN name, versions, edition`)
+
 	stNodes = stmt("nodes", `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
@@ -282,12 +286,22 @@ ORDER BY b.id, a.id`)
 	// Search matches every term as a prefix of a word of searchText (see
 	// searchQuery); the full-text index's whitespace analyzer keeps the
 	// words exactly as kg.Tokenize made them.
+	// Search: for each term, the words of the records that hold a word
+	// starting with it (the full-text index finds them), each word with the
+	// ids of the records holding it and its weight in each, and the number of
+	// records. Search scores them in Go exactly as the embedded store does:
+	// the score of a record needs every record holding each matching word
+	// (its document frequency), not only the records that match every term.
 	stSearch = stmt("search", `
-CALL db.index.fulltext.queryNodes('`+searchIndex+`', $query) YIELD node, score
-WHERE node:Entity AND (size($searchKinds) = 0 OR split(node.id, ':')[0] IN $searchKinds)
-RETURN node.id AS id, score
-ORDER BY score DESC, id
-LIMIT $first`)
+MATCH (e:Entity)
+WITH count(e) AS docs
+UNWIND range(0, size($terms) - 1) AS i
+CALL db.index.fulltext.queryNodes('`+searchIndex+`', $termQueries[i]) YIELD node
+WHERE node:Entity
+UNWIND range(0, size(node.searchWords) - 1) AS j
+WITH docs, i, node, j
+WHERE node.searchWords[j] STARTS WITH $terms[i]
+RETURN docs, i AS term, node.searchWords[j] AS word, collect(node.id) AS ids, collect(node.searchWeights[j]) AS weights`)
 
 	// Paths: all shortest paths ignoring direction, ordered as kg.Store
 	// documents. Variable-length bounds must be literals: the search goes up

@@ -133,6 +133,33 @@ func (s *Store) write(ctx context.Context, op string, st Statement, params map[s
 	return s.send(ctx, op, st, params, s.run.write)
 }
 
+// transact runs calls in one write transaction (see runner.transact),
+// counting a round trip per statement.
+func (s *Store) transact(ctx context.Context, op string, calls []call, each func(int, []record) error) error {
+	if err := ctx.Err(); err != nil {
+		return wrap(op, ctxError(err), err)
+	}
+	if s.breaker.isOpen() {
+		return wrap(op, errUnavailable, errCoolingDown)
+	}
+	err := s.run.transact(ctx, calls, func(i int, recs []record) error {
+		s.roundTrips.Add(1)
+		if s.onRoundTrip != nil {
+			s.onRoundTrip(calls[i].st.Name)
+		}
+		return each(i, recs)
+	})
+	var kerr *kg.Error
+	if errors.As(err, &kerr) {
+		return err // from each: already what callers should see
+	}
+	if err != nil {
+		return s.fail(ctx, op, err)
+	}
+	s.breaker.reset()
+	return nil
+}
+
 func (s *Store) send(ctx context.Context, op string, st Statement, params map[string]any,
 	do func(context.Context, Statement, map[string]any) ([]record, error)) ([]record, error) {
 	if err := ctx.Err(); err != nil {
@@ -247,6 +274,27 @@ func classifyCode(code string) (safe *kg.Error, down bool) {
 		return errUnavailable, false
 	}
 	return errInternal, false
+}
+
+// Reason explains, for an operator, a failure that is a misconfiguration
+// rather than Neo4j being down: refused credentials or an unknown
+// database. It returns "" for any other error.
+func Reason(err error) string {
+	var ne *neo4j.Neo4jError
+	if !errors.As(err, &ne) {
+		return ""
+	}
+	switch ne.Code {
+	case "Neo.ClientError.Security.Unauthorized":
+		return "authentication failed: Neo4j refused the user and password (NEO4J_USER, NEO4J_PASSWORD)"
+	case "Neo.ClientError.Security.AuthenticationRateLimit":
+		return "authentication failed too many times in a row: Neo4j locks the user for a while (check NEO4J_USER, NEO4J_PASSWORD)"
+	case "Neo.ClientError.Database.DatabaseNotFound":
+		return "the database does not exist (NEO4J_DATABASE)"
+	case "Neo.ClientError.Security.Forbidden", "Neo.ClientError.Security.AuthorizationExpired":
+		return "the user may not do this (NEO4J_USER)"
+	}
+	return ""
 }
 
 // breaker makes requests fail at once for a short while after Neo4j was
