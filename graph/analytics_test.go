@@ -12,11 +12,11 @@ func TestAnalyticsMarcheFunding(t *testing.T) {
 	ask := seedHandler(t)
 	var out struct {
 		Funding []struct {
-			Call                                      *struct{ ID string }
-			Region                                    *struct{ ID string }
-			Year                                      *int
+			Call                                        *struct{ ID string }
+			Region                                      *struct{ ID string }
+			Year                                        *int
 			Projects, ProjectsWithBudget, Organizations int
-			BudgetEUR                                 float64
+			BudgetEUR                                   float64
 		}
 		Region struct {
 			Summary []struct {
