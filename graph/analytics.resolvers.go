@@ -33,6 +33,11 @@ func (r *queryResolver) RegionsGeoJSON(ctx context.Context, callIds []string) (k
 	return r.Service.RegionsGeoJSON(ctx, callIds)
 }
 
+// Dataset is the resolver for the dataset field.
+func (r *queryResolver) Dataset(ctx context.Context) (*kg.DatasetInfo, error) {
+	return r.Service.Dataset(ctx)
+}
+
 // Summary is the resolver for the summary field.
 func (r *regionResolver) Summary(ctx context.Context, obj *kg.Region, callIds []string) ([]*kg.RegionCallSummary, error) {
 	all, err := memoized(ctx, "Region.summary|"+strings.Join(callIds, ","), func() (map[string][]kg.RegionCallSummary, error) {

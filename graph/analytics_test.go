@@ -2,7 +2,12 @@ package graph_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+
+	"github.com/famigraph/famigraph/internal/kg"
+	"github.com/famigraph/famigraph/internal/kgtest"
+	"github.com/famigraph/famigraph/internal/memstore"
 )
 
 // The analytics asked of the real seed through GraphQL, checked against
@@ -123,5 +128,24 @@ func TestAnalyticsRegionsGeoJSON(t *testing.T) {
 	}
 	if provinces != 2 {
 		t.Errorf("%d autonomous provinces, want 2 features", provinces)
+	}
+}
+
+func TestAnalyticsDataset(t *testing.T) {
+	ds := kgtest.RealSeed(t)
+	h := newHandler(memstore.New(ds), 0)
+	var out struct {
+		Dataset struct {
+			Version, UpdatedOn, License, Citation string
+			Records, Relationships, Sources       int
+		}
+		Stats struct{ Nodes, Relationships int }
+	}
+	query(t, h, `{ dataset { version updatedOn records relationships sources license citation } stats { nodes relationships } }`, nil, &out)
+	d := out.Dataset
+	if d.Version != kg.DatasetVersion(ds) || d.Records != out.Stats.Nodes || d.Relationships != out.Stats.Relationships ||
+		d.Sources < 50 || d.UpdatedOn < "2023-01-01" || !strings.Contains(d.Citation, d.Version) ||
+		!strings.Contains(d.Citation, d.UpdatedOn) || !strings.Contains(d.License, "not stated") {
+		t.Errorf("dataset = %+v, stats = %+v", d, out.Stats)
 	}
 }

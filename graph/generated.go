@@ -141,6 +141,16 @@ type ComplexityRoot struct {
 		Title             func(childComplexity int) int
 	}
 
+	Dataset struct {
+		Citation      func(childComplexity int) int
+		License       func(childComplexity int) int
+		Records       func(childComplexity int) int
+		Relationships func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		UpdatedOn     func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
 	DeclaredCounts struct {
 		ANCIChapters func(childComplexity int) int
 		LocalBodies  func(childComplexity int) int
@@ -349,6 +359,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Call               func(childComplexity int, id string) int
 		Calls              func(childComplexity int) int
+		Dataset            func(childComplexity int) int
 		Funding            func(childComplexity int, groupBy []kg.FundingDimension, callIds []string, regionIds []string) int
 		Funds              func(childComplexity int) int
 		Lineage            func(childComplexity int, of string, direction *kg.Direction, maxDepth *int) int
@@ -561,6 +572,7 @@ type QueryResolver interface {
 	Stats(ctx context.Context) (*kg.Stats, error)
 	Funding(ctx context.Context, groupBy []kg.FundingDimension, callIds []string, regionIds []string) ([]*kg.FundingGroup, error)
 	RegionsGeoJSON(ctx context.Context, callIds []string) (kg.JSON, error)
+	Dataset(ctx context.Context) (*kg.DatasetInfo, error)
 }
 type RegionResolver interface {
 	Region(ctx context.Context, obj *kg.Region) (*kg.Region, error)
@@ -1018,6 +1030,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Call.Title(childComplexity), true
+
+	case "Dataset.citation":
+		if e.ComplexityRoot.Dataset.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Citation(childComplexity), true
+	case "Dataset.license":
+		if e.ComplexityRoot.Dataset.License == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.License(childComplexity), true
+	case "Dataset.records":
+		if e.ComplexityRoot.Dataset.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Records(childComplexity), true
+	case "Dataset.relationships":
+		if e.ComplexityRoot.Dataset.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Relationships(childComplexity), true
+	case "Dataset.sources":
+		if e.ComplexityRoot.Dataset.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Sources(childComplexity), true
+	case "Dataset.updatedOn":
+		if e.ComplexityRoot.Dataset.UpdatedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.UpdatedOn(childComplexity), true
+	case "Dataset.version":
+		if e.ComplexityRoot.Dataset.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Version(childComplexity), true
 
 	case "DeclaredCounts.anciChapters":
 		if e.ComplexityRoot.DeclaredCounts.ANCIChapters == nil {
@@ -1858,6 +1913,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Calls(childComplexity), true
+	case "Query.dataset":
+		if e.ComplexityRoot.Query.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Dataset(childComplexity), true
 	case "Query.funding":
 		if e.ComplexityRoot.Query.Funding == nil {
 			break
@@ -2935,6 +2996,32 @@ type KindCount {
   kind: OrganizationKind!
   count: Int!
 }
+
+extend type Query {
+  "The dataset being served: what to cite."
+  dataset: Dataset!
+}
+
+type Dataset {
+  """A content hash of the data served: the same data gives the same version,
+  whatever the store (16 hex digits of a SHA-256 over every record and
+  relationship with their provenance)."""
+  version: String!
+  """The date of the latest change to the data. The data records no date of
+  curation: this is the latest date of an event it records (a call's adoption
+  or start, an amendment, a project's start)."""
+  updatedOn: Date!
+  "Number of records."
+  records: Int!
+  "Number of relationships."
+  relationships: Int!
+  "Distinct sources cited."
+  sources: Int!
+  "The licence of the data, as the repository states it."
+  license: String!
+  "A ready citation naming famigraph, the version and the date."
+  citation: String!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3071,6 +3158,26 @@ func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.
 		return ec.fieldContext_Call_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Call", field.Name)
+}
+
+func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_Dataset_version(ctx, field)
+	case "updatedOn":
+		return ec.fieldContext_Dataset_updatedOn(ctx, field)
+	case "records":
+		return ec.fieldContext_Dataset_records(ctx, field)
+	case "relationships":
+		return ec.fieldContext_Dataset_relationships(ctx, field)
+	case "sources":
+		return ec.fieldContext_Dataset_sources(ctx, field)
+	case "license":
+		return ec.fieldContext_Dataset_license(ctx, field)
+	case "citation":
+		return ec.fieldContext_Dataset_citation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
 }
 
 func (ec *executionContext) childFields_DeclaredCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5959,6 +6066,167 @@ func (ec *executionContext) fieldContext_Call_sources(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_version(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_updatedOn(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_updatedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_updatedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_records(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_sources(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_license(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_license(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.License, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_license(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_citation(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_citation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _DeclaredCounts_regions(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
@@ -10304,6 +10572,38 @@ func (ec *executionContext) fieldContext_Query_regionsGeoJSON(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_dataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Dataset(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.DatasetInfo) graphql.Marshaler {
+			return ec.marshalNDataset2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDatasetInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14098,6 +14398,74 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var datasetImplementors = []string{"Dataset"}
+
+func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *kg.DatasetInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dataset")
+		case "version":
+			out.Values[i] = ec._Dataset_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedOn":
+			out.Values[i] = ec._Dataset_updatedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._Dataset_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._Dataset_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Dataset_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "license":
+			out.Values[i] = ec._Dataset_license(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citation":
+			out.Values[i] = ec._Dataset_citation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var declaredCountsImplementors = []string{"DeclaredCounts"}
 
 func (ec *executionContext) _DeclaredCounts(ctx context.Context, sel ast.SelectionSet, obj *kg.Counts) graphql.Marshaler {
@@ -17489,6 +17857,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "dataset":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_dataset(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -19003,6 +19393,16 @@ func (ec *executionContext) unmarshalNConfidence2githubᚗcomᚋfamigraphᚋfami
 
 func (ec *executionContext) marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx context.Context, sel ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDatasetInfo(ctx context.Context, sel ast.SelectionSet, v *kg.DatasetInfo) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Dataset(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx context.Context, v any) (kg.Date, error) {

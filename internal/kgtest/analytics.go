@@ -3,6 +3,7 @@ package kgtest
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,8 +14,24 @@ import (
 
 // runAnalyticsFixture checks the analytics the service computes from the
 // store's answers, with figures worked out by hand from the fixture.
-func runAnalyticsFixture(t *testing.T, s kg.Store) {
+func runAnalyticsFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 	svc := &kg.Service{Store: s}
+	t.Run("Dataset", func(t *testing.T) {
+		info, err := svc.Dataset(ctx(t))
+		must(t, err)
+		// The fixture's latest dated event is the amendment of 2020-12-14.
+		if info.Version != kg.DatasetVersion(ds) || len(info.Version) != 16 || info.Records != len(ds.Nodes) ||
+			info.Relationships != len(ds.Edges) || info.Sources != 2 || info.UpdatedOn != "2020-12-14" ||
+			info.License != kg.DatasetLicense || !strings.Contains(info.Citation, info.Version) ||
+			!strings.Contains(info.Citation, "famigraph (2020)") {
+			t.Errorf("Dataset = %+v, want version %s of %d records and %d relationships", info, kg.DatasetVersion(ds), len(ds.Nodes), len(ds.Edges))
+		}
+		again, err := svc.Dataset(ctx(t))
+		must(t, err)
+		if *again != *info {
+			t.Errorf("Dataset changed between two calls: %+v, then %+v", info, again)
+		}
+	})
 	year := func(y int) *int { return &y }
 	t.Run("Funding", func(t *testing.T) {
 		for _, c := range []struct {
@@ -171,6 +188,26 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 			must(t, err)
 			same(t, fmt.Sprintf("RegionSummaries(%v)", calls), w, g)
 		}
+	})
+	t.Run("Dataset", func(t *testing.T) {
+		w, err := ref.Dataset(ctx(t))
+		must(t, err)
+		g, err := s.Dataset(ctx(t))
+		must(t, err)
+		if len(w.Nodes) != len(g.Nodes) || len(w.Edges) != len(g.Edges) {
+			t.Fatalf("Dataset: %d records and %d relationships, want %d and %d", len(g.Nodes), len(g.Edges), len(w.Nodes), len(w.Edges))
+		}
+		for i := range w.Nodes {
+			same(t, "Dataset node "+w.Nodes[i].NodeID(), w.Nodes[i], g.Nodes[i])
+		}
+		for i := range w.Edges {
+			same(t, "Dataset edge "+w.Edges[i].Key(), w.Edges[i], g.Edges[i])
+		}
+		wi, err := want.Dataset(ctx(t))
+		must(t, err)
+		gi, err := got.Dataset(ctx(t))
+		must(t, err)
+		same(t, "Dataset description", wi, gi)
 	})
 	t.Run("RegionsGeoJSON", func(t *testing.T) {
 		for _, calls := range [][]string{nil, callIDs[:1]} {
