@@ -250,7 +250,8 @@ func page(op string, recs []record) (items []kg.Node, total int, hasNext bool, e
 	return items, *t, hasNext, nil
 }
 
-// dateParam is a date as the statements take it: ” when absent.
+// dateParam is a date as the statements take it: the empty string when
+// absent.
 func dateParam(d *kg.Date) string {
 	if d == nil {
 		return ""
