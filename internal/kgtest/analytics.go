@@ -1,6 +1,7 @@
 package kgtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/famigraph/famigraph/internal/export"
 	"github.com/famigraph/famigraph/internal/kg"
 )
 
@@ -343,6 +345,21 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 		gi, err := got.Dataset(ctx(t))
 		must(t, err)
 		same(t, "Dataset description", wi, gi)
+	})
+	t.Run("Exports", func(t *testing.T) {
+		for _, r := range []export.Request{
+			{What: export.WhatGraph, Format: export.FormatGraphML},
+			{What: export.WhatGraph, Format: export.FormatCSV, Table: export.TableEdges},
+			{What: export.WhatNetwork, Format: export.FormatGEXF},
+			{What: export.WhatNetwork, Format: export.FormatJSON, Filter: kg.NetworkFilter{CallIDs: upTo(callIDs, 2)}},
+		} {
+			var w, g bytes.Buffer
+			must(t, export.Write(ctx(t), want, &w, r))
+			must(t, export.Write(ctx(t), got, &g, r))
+			if !bytes.Equal(w.Bytes(), g.Bytes()) {
+				same(t, fmt.Sprintf("export %+v", r), w.String(), g.String())
+			}
+		}
 	})
 	t.Run("RegionsGeoJSON", func(t *testing.T) {
 		for _, calls := range [][]string{nil, upTo(callIDs, 1)} {
