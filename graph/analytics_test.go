@@ -3,6 +3,8 @@ package graph_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -293,5 +295,31 @@ func TestAnalyticsNetworkMetrics(t *testing.T) {
 		return n.Organization.ID == "region:marche"
 	}) {
 		t.Error("the ego network of Porto Recanati lacks the Regione Marche")
+	}
+}
+
+// TestReadmeAnalyticsQueries runs the README's researcher and evaluator
+// queries, with the server's default limits.
+func TestReadmeAnalyticsQueries(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHandler(memstore.New(kgtest.RealSeed(t)), 0)
+	found := 0
+	for _, block := range strings.Split(string(readme), "```graphql\n")[1:] {
+		q, _, _ := strings.Cut(block, "```")
+		if !strings.Contains(q, "continuity(") && !strings.Contains(q, "egoNetwork(") {
+			continue
+		}
+		found++
+		var out map[string]any
+		query(t, h, q, nil, &out)
+		if len(out) < 2 {
+			t.Errorf("README query answered %v", out)
+		}
+	}
+	if found != 2 {
+		t.Errorf("found %d analytics queries in the README, want the researcher's and the evaluator's", found)
 	}
 }
