@@ -58,3 +58,8 @@ bench-http: ## the map query over HTTP on loopback, with and without the respons
 
 loadtest: ## bounded load test on loopback (64 clients, 30 s, serve's defaults); fails on any error, heap growth or leaked goroutine
 	$(GO) run ./cmd/famigraph-bench load $(LOADTEST_FLAGS)
+
+OVERLOAD_FLAGS ?=
+.PHONY: loadtest-overload
+loadtest-overload: ## overload test on loopback: 32, 256 and 1,024 clients on uncached map queries (10 s each); fails unless every request is answered (200 or 503 OVERLOADED), p99 of served ones within 2x of 32 clients', heap stable
+	$(GO) run ./cmd/famigraph-bench overload $(OVERLOAD_FLAGS)
