@@ -35,8 +35,12 @@ type ResolverRoot interface {
 	Body() BodyResolver
 	Call() CallResolver
 	CallRegion() CallRegionResolver
+	Community() CommunityResolver
+	ContinuingPartner() ContinuingPartnerResolver
+	Continuity() ContinuityResolver
 	Fact() FactResolver
 	Fund() FundResolver
+	FundingGroup() FundingGroupResolver
 	GroupMembership() GroupMembershipResolver
 	Initiative() InitiativeResolver
 	Involvement() InvolvementResolver
@@ -54,6 +58,7 @@ type ResolverRoot interface {
 	ProjectAction() ProjectActionResolver
 	Query() QueryResolver
 	Region() RegionResolver
+	RegionCallSummary() RegionCallSummaryResolver
 	SearchHit() SearchHitResolver
 }
 
@@ -157,6 +162,39 @@ type ComplexityRoot struct {
 		Sources    func(childComplexity int) int
 	}
 
+	Community struct {
+		ID      func(childComplexity int) int
+		Members func(childComplexity int) int
+		Size    func(childComplexity int) int
+	}
+
+	ContinuingPartner struct {
+		Organization func(childComplexity int) int
+		RolesAfter   func(childComplexity int) int
+		RolesBefore  func(childComplexity int) int
+	}
+
+	Continuity struct {
+		Earlier    func(childComplexity int) int
+		Joined     func(childComplexity int) int
+		Later      func(childComplexity int) int
+		Left       func(childComplexity int) int
+		Links      func(childComplexity int) int
+		Persisting func(childComplexity int) int
+		Region     func(childComplexity int) int
+		Retention  func(childComplexity int) int
+	}
+
+	Dataset struct {
+		Citation      func(childComplexity int) int
+		License       func(childComplexity int) int
+		Records       func(childComplexity int) int
+		Relationships func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		UpdatedOn     func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
 	DeclaredCounts struct {
 		ANCIChapters func(childComplexity int) int
 		LocalBodies  func(childComplexity int) int
@@ -194,6 +232,16 @@ type ComplexityRoot struct {
 		Sources    func(childComplexity int) int
 	}
 
+	FundingGroup struct {
+		BudgetEUR          func(childComplexity int) int
+		Call               func(childComplexity int) int
+		Organizations      func(childComplexity int) int
+		Projects           func(childComplexity int) int
+		ProjectsWithBudget func(childComplexity int) int
+		Region             func(childComplexity int) int
+		Year               func(childComplexity int) int
+	}
+
 	GeoPoint struct {
 		Lat func(childComplexity int) int
 		Lon func(childComplexity int) int
@@ -229,6 +277,11 @@ type ComplexityRoot struct {
 		Target       func(childComplexity int) int
 	}
 
+	KindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+	}
+
 	LineageLink struct {
 		Depth    func(childComplexity int) int
 		From     func(childComplexity int) int
@@ -254,10 +307,13 @@ type ComplexityRoot struct {
 	}
 
 	NetworkNode struct {
-		Betweenness  func(childComplexity int) int
-		Degree       func(childComplexity int) int
-		Organization func(childComplexity int) int
-		Projects     func(childComplexity int) int
+		Betweenness    func(childComplexity int) int
+		Closeness      func(childComplexity int) int
+		Community      func(childComplexity int) int
+		Degree         func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		Projects       func(childComplexity int) int
+		WeightedDegree func(childComplexity int) int
 	}
 
 	Objective struct {
@@ -306,8 +362,11 @@ type ComplexityRoot struct {
 	}
 
 	PartnershipNetwork struct {
-		Edges func(childComplexity int) int
-		Nodes func(childComplexity int) int
+		Algorithm   func(childComplexity int) int
+		Communities func(childComplexity int) int
+		Edges       func(childComplexity int) int
+		Modularity  func(childComplexity int) int
+		Nodes       func(childComplexity int) int
 	}
 
 	Path struct {
@@ -390,18 +449,23 @@ type ComplexityRoot struct {
 	Query struct {
 		Call               func(childComplexity int, id string) int
 		Calls              func(childComplexity int) int
+		Continuity         func(childComplexity int, fromCallIds []string, toCallIds []string, regionIds []string) int
+		Dataset            func(childComplexity int) int
+		EgoNetwork         func(childComplexity int, of string, depth *int, callIds []string) int
+		Funding            func(childComplexity int, groupBy []kg.FundingDimension, callIds []string, regionIds []string) int
 		Funds              func(childComplexity int) int
 		Lineage            func(childComplexity int, of string, direction *kg.Direction, maxDepth *int) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
 		Organization       func(childComplexity int, id string) int
 		Organizations      func(childComplexity int, filter *model.OrganizationFilter, first *int, after *string) int
-		PartnershipNetwork func(childComplexity int, callIds []string, regionIds []string, minConfidence *kg.Confidence) int
+		PartnershipNetwork func(childComplexity int, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date, minConfidence *kg.Confidence) int
 		Paths              func(childComplexity int, from string, to string, maxLength *int, relations []string, first *int) int
 		Project            func(childComplexity int, id string) int
 		Projects           func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
 		Region             func(childComplexity int, nutsCode string) int
 		Regions            func(childComplexity int) int
+		RegionsGeoJSON     func(childComplexity int, callIds []string) int
 		Search             func(childComplexity int, text string, first *int, kinds []model.NodeKind) int
 		Stats              func(childComplexity int) int
 	}
@@ -432,6 +496,16 @@ type ComplexityRoot struct {
 		Region               func(childComplexity int) int
 		Sources              func(childComplexity int) int
 		SpecialStatute       func(childComplexity int) int
+		Summary              func(childComplexity int, callIds []string) int
+	}
+
+	RegionCallSummary struct {
+		BudgetEUR          func(childComplexity int) int
+		Call               func(childComplexity int) int
+		Partners           func(childComplexity int) int
+		PartnersByKind     func(childComplexity int) int
+		Projects           func(childComplexity int) int
+		ProjectsWithBudget func(childComplexity int) int
 	}
 
 	RoleCount struct {
@@ -507,12 +581,31 @@ type CallRegionResolver interface {
 	Region(ctx context.Context, obj *kg.Edge) (*kg.Region, error)
 	Call(ctx context.Context, obj *kg.Edge) (*kg.Call, error)
 }
+type CommunityResolver interface {
+	Size(ctx context.Context, obj *kg.Community) (int, error)
+	Members(ctx context.Context, obj *kg.Community) ([]kg.Org, error)
+}
+type ContinuingPartnerResolver interface {
+	Organization(ctx context.Context, obj *kg.ContinuingPartner) (kg.Org, error)
+}
+type ContinuityResolver interface {
+	Region(ctx context.Context, obj *kg.Continuity) (*kg.Region, error)
+	Earlier(ctx context.Context, obj *kg.Continuity) ([]*kg.Project, error)
+	Later(ctx context.Context, obj *kg.Continuity) ([]*kg.Project, error)
+
+	Joined(ctx context.Context, obj *kg.Continuity) ([]kg.Org, error)
+	Left(ctx context.Context, obj *kg.Continuity) ([]kg.Org, error)
+}
 type FactResolver interface {
 	Entity(ctx context.Context, obj *kg.Fact) (kg.Node, error)
 }
 type FundResolver interface {
 	Objectives(ctx context.Context, obj *kg.Fund) ([]*kg.Objective, error)
 	Calls(ctx context.Context, obj *kg.Fund) ([]*kg.Call, error)
+}
+type FundingGroupResolver interface {
+	Call(ctx context.Context, obj *kg.FundingGroup) (*kg.Call, error)
+	Region(ctx context.Context, obj *kg.FundingGroup) (*kg.Region, error)
 }
 type GroupMembershipResolver interface {
 	Member(ctx context.Context, obj *kg.Edge) (kg.Org, error)
@@ -605,10 +698,15 @@ type QueryResolver interface {
 	Organization(ctx context.Context, id string) (kg.Org, error)
 	Organizations(ctx context.Context, filter *model.OrganizationFilter, first *int, after *string) (*model.OrganizationConnection, error)
 	Search(ctx context.Context, text string, first *int, kinds []model.NodeKind) ([]*kg.SearchHit, error)
-	PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string, minConfidence *kg.Confidence) (*kg.Network, error)
+	PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date, minConfidence *kg.Confidence) (*kg.Network, error)
 	Paths(ctx context.Context, from string, to string, maxLength *int, relations []string, first *int) ([]*kg.Path, error)
 	Lineage(ctx context.Context, of string, direction *kg.Direction, maxDepth *int) ([]*kg.LineageLink, error)
 	Stats(ctx context.Context) (*kg.Stats, error)
+	Funding(ctx context.Context, groupBy []kg.FundingDimension, callIds []string, regionIds []string) ([]*kg.FundingGroup, error)
+	RegionsGeoJSON(ctx context.Context, callIds []string) (kg.JSON, error)
+	Dataset(ctx context.Context) (*kg.DatasetInfo, error)
+	EgoNetwork(ctx context.Context, of string, depth *int, callIds []string) (*kg.Network, error)
+	Continuity(ctx context.Context, fromCallIds []string, toCallIds []string, regionIds []string) ([]*kg.Continuity, error)
 }
 type RegionResolver interface {
 	Region(ctx context.Context, obj *kg.Region) (*kg.Region, error)
@@ -623,6 +721,11 @@ type RegionResolver interface {
 	CallLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
 	MemberOf(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
 	PlaceLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
+
+	Summary(ctx context.Context, obj *kg.Region, callIds []string) ([]*kg.RegionCallSummary, error)
+}
+type RegionCallSummaryResolver interface {
+	Call(ctx context.Context, obj *kg.RegionCallSummary) (*kg.Call, error)
 }
 type SearchHitResolver interface {
 	Node(ctx context.Context, obj *kg.SearchHit) (kg.Node, error)
@@ -1120,6 +1223,136 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CallRegion.Sources(childComplexity), true
 
+	case "Community.id":
+		if e.ComplexityRoot.Community.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.ID(childComplexity), true
+	case "Community.members":
+		if e.ComplexityRoot.Community.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Members(childComplexity), true
+	case "Community.size":
+		if e.ComplexityRoot.Community.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Size(childComplexity), true
+
+	case "ContinuingPartner.organization":
+		if e.ComplexityRoot.ContinuingPartner.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContinuingPartner.Organization(childComplexity), true
+	case "ContinuingPartner.rolesAfter":
+		if e.ComplexityRoot.ContinuingPartner.RolesAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContinuingPartner.RolesAfter(childComplexity), true
+	case "ContinuingPartner.rolesBefore":
+		if e.ComplexityRoot.ContinuingPartner.RolesBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContinuingPartner.RolesBefore(childComplexity), true
+
+	case "Continuity.earlier":
+		if e.ComplexityRoot.Continuity.Earlier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Earlier(childComplexity), true
+	case "Continuity.joined":
+		if e.ComplexityRoot.Continuity.Joined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Joined(childComplexity), true
+	case "Continuity.later":
+		if e.ComplexityRoot.Continuity.Later == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Later(childComplexity), true
+	case "Continuity.left":
+		if e.ComplexityRoot.Continuity.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Left(childComplexity), true
+	case "Continuity.links":
+		if e.ComplexityRoot.Continuity.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Links(childComplexity), true
+	case "Continuity.persisting":
+		if e.ComplexityRoot.Continuity.Persisting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Persisting(childComplexity), true
+	case "Continuity.region":
+		if e.ComplexityRoot.Continuity.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Region(childComplexity), true
+	case "Continuity.retention":
+		if e.ComplexityRoot.Continuity.Retention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Retention(childComplexity), true
+
+	case "Dataset.citation":
+		if e.ComplexityRoot.Dataset.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Citation(childComplexity), true
+	case "Dataset.license":
+		if e.ComplexityRoot.Dataset.License == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.License(childComplexity), true
+	case "Dataset.records":
+		if e.ComplexityRoot.Dataset.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Records(childComplexity), true
+	case "Dataset.relationships":
+		if e.ComplexityRoot.Dataset.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Relationships(childComplexity), true
+	case "Dataset.sources":
+		if e.ComplexityRoot.Dataset.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Sources(childComplexity), true
+	case "Dataset.updatedOn":
+		if e.ComplexityRoot.Dataset.UpdatedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.UpdatedOn(childComplexity), true
+	case "Dataset.version":
+		if e.ComplexityRoot.Dataset.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Version(childComplexity), true
+
 	case "DeclaredCounts.anciChapters":
 		if e.ComplexityRoot.DeclaredCounts.ANCIChapters == nil {
 			break
@@ -1274,6 +1507,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Fund.Sources(childComplexity), true
 
+	case "FundingGroup.budgetEUR":
+		if e.ComplexityRoot.FundingGroup.BudgetEUR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.BudgetEUR(childComplexity), true
+	case "FundingGroup.call":
+		if e.ComplexityRoot.FundingGroup.Call == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.Call(childComplexity), true
+	case "FundingGroup.organizations":
+		if e.ComplexityRoot.FundingGroup.Organizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.Organizations(childComplexity), true
+	case "FundingGroup.projects":
+		if e.ComplexityRoot.FundingGroup.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.Projects(childComplexity), true
+	case "FundingGroup.projectsWithBudget":
+		if e.ComplexityRoot.FundingGroup.ProjectsWithBudget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.ProjectsWithBudget(childComplexity), true
+	case "FundingGroup.region":
+		if e.ComplexityRoot.FundingGroup.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.Region(childComplexity), true
+	case "FundingGroup.year":
+		if e.ComplexityRoot.FundingGroup.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.Year(childComplexity), true
+
 	case "GeoPoint.lat":
 		if e.ComplexityRoot.GeoPoint.Lat == nil {
 			break
@@ -1416,6 +1692,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Involvement.Target(childComplexity), true
 
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
+
 	case "LineageLink.depth":
 		if e.ComplexityRoot.LineageLink.Depth == nil {
 			break
@@ -1515,6 +1804,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkNode.Betweenness(childComplexity), true
+	case "NetworkNode.closeness":
+		if e.ComplexityRoot.NetworkNode.Closeness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Closeness(childComplexity), true
+	case "NetworkNode.community":
+		if e.ComplexityRoot.NetworkNode.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Community(childComplexity), true
 	case "NetworkNode.degree":
 		if e.ComplexityRoot.NetworkNode.Degree == nil {
 			break
@@ -1533,6 +1834,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkNode.Projects(childComplexity), true
+	case "NetworkNode.weightedDegree":
+		if e.ComplexityRoot.NetworkNode.WeightedDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.WeightedDegree(childComplexity), true
 
 	case "Objective.budgetEUR":
 		if e.ComplexityRoot.Objective.BudgetEUR == nil {
@@ -1702,12 +2009,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Participation.Sources(childComplexity), true
 
+	case "PartnershipNetwork.algorithm":
+		if e.ComplexityRoot.PartnershipNetwork.Algorithm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipNetwork.Algorithm(childComplexity), true
+	case "PartnershipNetwork.communities":
+		if e.ComplexityRoot.PartnershipNetwork.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipNetwork.Communities(childComplexity), true
 	case "PartnershipNetwork.edges":
 		if e.ComplexityRoot.PartnershipNetwork.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PartnershipNetwork.Edges(childComplexity), true
+	case "PartnershipNetwork.modularity":
+		if e.ComplexityRoot.PartnershipNetwork.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipNetwork.Modularity(childComplexity), true
 	case "PartnershipNetwork.nodes":
 		if e.ComplexityRoot.PartnershipNetwork.Nodes == nil {
 			break
@@ -2075,6 +2400,45 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Calls(childComplexity), true
+	case "Query.continuity":
+		if e.ComplexityRoot.Query.Continuity == nil {
+			break
+		}
+
+		args, err := ec.field_Query_continuity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Continuity(childComplexity, args["fromCallIds"].([]string), args["toCallIds"].([]string), args["regionIds"].([]string)), true
+	case "Query.dataset":
+		if e.ComplexityRoot.Query.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Dataset(childComplexity), true
+	case "Query.egoNetwork":
+		if e.ComplexityRoot.Query.EgoNetwork == nil {
+			break
+		}
+
+		args, err := ec.field_Query_egoNetwork_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EgoNetwork(childComplexity, args["of"].(string), args["depth"].(*int), args["callIds"].([]string)), true
+	case "Query.funding":
+		if e.ComplexityRoot.Query.Funding == nil {
+			break
+		}
+
+		args, err := ec.field_Query_funding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Funding(childComplexity, args["groupBy"].([]kg.FundingDimension), args["callIds"].([]string), args["regionIds"].([]string)), true
 	case "Query.funds":
 		if e.ComplexityRoot.Query.Funds == nil {
 			break
@@ -2147,7 +2511,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PartnershipNetwork(childComplexity, args["callIds"].([]string), args["regionIds"].([]string), args["minConfidence"].(*kg.Confidence)), true
+		return e.ComplexityRoot.Query.PartnershipNetwork(childComplexity, args["callIds"].([]string), args["regionIds"].([]string), args["kinds"].([]kg.OrgKind), args["from"].(*kg.Date), args["to"].(*kg.Date), args["minConfidence"].(*kg.Confidence)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -2198,6 +2562,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Regions(childComplexity), true
+	case "Query.regionsGeoJSON":
+		if e.ComplexityRoot.Query.RegionsGeoJSON == nil {
+			break
+		}
+
+		args, err := ec.field_Query_regionsGeoJSON_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RegionsGeoJSON(childComplexity, args["callIds"].([]string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2376,6 +2751,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.SpecialStatute(childComplexity), true
+	case "Region.summary":
+		if e.ComplexityRoot.Region.Summary == nil {
+			break
+		}
+
+		args, err := ec.field_Region_summary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Region.Summary(childComplexity, args["callIds"].([]string)), true
+
+	case "RegionCallSummary.budgetEUR":
+		if e.ComplexityRoot.RegionCallSummary.BudgetEUR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.BudgetEUR(childComplexity), true
+	case "RegionCallSummary.call":
+		if e.ComplexityRoot.RegionCallSummary.Call == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.Call(childComplexity), true
+	case "RegionCallSummary.partners":
+		if e.ComplexityRoot.RegionCallSummary.Partners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.Partners(childComplexity), true
+	case "RegionCallSummary.partnersByKind":
+		if e.ComplexityRoot.RegionCallSummary.PartnersByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.PartnersByKind(childComplexity), true
+	case "RegionCallSummary.projects":
+		if e.ComplexityRoot.RegionCallSummary.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.Projects(childComplexity), true
+	case "RegionCallSummary.projectsWithBudget":
+		if e.ComplexityRoot.RegionCallSummary.ProjectsWithBudget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.ProjectsWithBudget(childComplexity), true
 
 	case "RoleCount.count":
 		if e.ComplexityRoot.RoleCount.Count == nil {
@@ -2605,12 +3028,17 @@ type Query {
 
   """The co-participation network: organizations linked when they take part in
   the same project. callIds and regionIds select the projects (by call, by the
-  project's region). Networks of more than 20,000 links are refused (filter
-  them); betweenness is computed only when asked for, for networks of at most
-  2,000 organizations. minConfidence keeps the projects and participations of
-  at least that confidence. A group whose members are all identified is left
-  out (its members take part by name); any other group is one node."""
-  partnershipNetwork(callIds: [ID!], regionIds: [ID!], minConfidence: Confidence): PartnershipNetwork!
+  project's region); kinds keeps only organizations of those kinds; from and
+  to keep only projects active at some time in [from, to] (a project's period
+  is its own start and end dates where known, else its call's; an end that
+  neither states does not exclude it). minConfidence keeps the projects and
+  participations of at least that confidence. A group whose members are all
+  identified is left out (its members take part by name); any other group is
+  one node. Every metric is computed on the network as filtered. Networks of
+  more than 20,000 links are refused (filter them); betweenness and closeness
+  are computed only when asked for, for networks of at most 2,000
+  organizations; communities only when asked for."""
+  partnershipNetwork(callIds: [ID!], regionIds: [ID!], kinds: [OrganizationKind!], from: Date, to: Date, minConfidence: Confidence): PartnershipNetwork!
 
   """Shortest paths between two nodes, each step naming the relation it follows.
   Directions are ignored; maxLength is at most 6. relations restricts the
@@ -3191,6 +3619,173 @@ type ProjectEdge {
   node: Project!
 }
 `, BuiltIn: false},
+	{Name: "../analytics.graphqls", Input: `# Analytics for researchers, evaluators and map front-ends: everything in
+# ../shared/contract/analytics.graphqls, with the same names and meanings,
+# plus a few fields it allows (marked "famigraph:").
+
+extend type Query {
+  """Counts and budget totals of projects, one group per combination of the
+  dimensions asked that has projects, ordered by those dimensions (calls
+  oldest first, regions by NUTS code, years ascending with unknown years
+  last). callIds and regionIds select the projects (all when absent). A
+  project whose budget is unknown counts in projects, not in
+  projectsWithBudget, and adds nothing to budgetEUR: never a zero budget."""
+  funding(groupBy: [FundingDimension!]!, callIds: [ID!], regionIds: [ID!]): [FundingGroup!]!
+
+  """The regions and autonomous provinces as a GeoJSON FeatureCollection
+  (RFC 7946): one feature each (the two autonomous provinces are two), with
+  id, name, kind, nutsCode, istatCode and, per call of callIds (all calls when
+  absent, oldest first, in properties.calls), the number of projects,
+  partners and the budget in its properties, as well as their totals. The
+  geometries are Points at the regions' centroids: famigraph ships no openly
+  licensed boundaries (the collection's "geometryNote" member says so, and each
+  feature's properties.point is "centroid"). budgetEUR
+  sums the known budgets and is null when none is known. The same document
+  is served at GET /geo/regions.geojson."""
+  regionsGeoJSON(callIds: [ID!]): JSON!
+}
+
+"Any JSON value."
+scalar JSON
+
+enum FundingDimension { CALL REGION YEAR }
+
+type FundingGroup {
+  "Set when grouped by CALL."
+  call: Call
+  "Set when grouped by REGION."
+  region: Region
+  "The projects' start year, when grouped by YEAR; null for projects whose start date is unknown."
+  year: Int
+  projects: Int!
+  "How many of the projects have a known budget; budgetEUR sums theirs."
+  projectsWithBudget: Int!
+  budgetEUR: Float!
+  "Distinct bodies taking part in the projects, in any role."
+  organizations: Int!
+}
+
+extend type Region {
+  """Per-call figures for a map: projects, partners by kind, budget. One entry
+  per call of callIds (every call when absent), oldest first, with zeros where
+  the region has no project under the call."""
+  summary(callIds: [ID!]): [RegionCallSummary!]!
+}
+
+type RegionCallSummary {
+  call: Call!
+  projects: Int!
+  "The sum of the known budgets of the projects; see projectsWithBudget."
+  budgetEUR: Float!
+  "famigraph: how many of the projects have a known budget."
+  projectsWithBudget: Int!
+  "Distinct bodies taking part in the region's projects under the call, in any role."
+  partners: Int!
+  "The same, by kind, in the order of OrganizationKind; kinds with none are left out."
+  partnersByKind: [KindCount!]!
+}
+
+type KindCount {
+  kind: OrganizationKind!
+  count: Int!
+}
+
+extend type Query {
+  "The dataset being served: what to cite."
+  dataset: Dataset!
+}
+
+type Dataset {
+  """A content hash of the data served: the same data gives the same version,
+  whatever the store ("sha256:" and the first 12 hex digits of a SHA-256 over
+  every record and relationship with their provenance)."""
+  version: String!
+  """The date of the latest change to the data. The data records no date of
+  curation: this is the latest date of an event it records (a call's adoption
+  or start, an amendment, a project's start)."""
+  updatedOn: Date!
+  "Number of records."
+  records: Int!
+  "Number of relationships."
+  relationships: Int!
+  "Distinct sources cited."
+  sources: Int!
+  "The licence of the data, as the repository states it."
+  license: String!
+  "A ready citation naming famigraph, the version and the date."
+  citation: String!
+}
+
+extend type Query {
+  """The network around one organization: the bodies within depth
+  co-participation hops of it (depth 1 to 3), with the links among them and
+  the same metrics as partnershipNetwork, computed on that subgraph. callIds
+  selects the projects (all when absent). Empty when the organization takes
+  part in none of them; NOT_FOUND when it does not exist."""
+  egoNetwork(of: ID!, depth: Int = 1, callIds: [ID!]): PartnershipNetwork!
+
+  """Partner continuity between funding periods, one entry per region that has
+  projects under both sets of calls (or per region of regionIds), by NUTS
+  code: which bodies taking part, in any role, in the region's projects under
+  fromCallIds also take part in its projects under toCallIds, which joined
+  and which left. A call may not be in both lists."""
+  continuity(fromCallIds: [ID!]!, toCallIds: [ID!]!, regionIds: [ID!]): [Continuity!]!
+}
+
+extend type PartnershipNetwork {
+  "The communities of the network, largest first (then by their first member's id)."
+  communities: [Community!]!
+  "Modularity of that partition of the network, weighted by the links' weights (0 for a network without links)."
+  modularity: Float!
+  "The community-detection algorithm and its parameters, e.g. \"louvain resolution=1 seed=1\"; the same request gives the same partition."
+  algorithm: String!
+}
+
+extend type NetworkNode {
+  "Sum of the weights of its links."
+  weightedDegree: Int!
+  """Closeness centrality in [0, 1], defined for disconnected networks
+  (Wasserman-Faust): (r/(n-1)) * (r/d) where r organizations are reachable
+  from it at a total distance of d links, among the n of the network; 0 when
+  it reaches none. Computed only when asked for, as betweenness."""
+  closeness: Float!
+  "The id of its community in PartnershipNetwork.communities."
+  community: Int!
+}
+
+type Community {
+  "Its index in PartnershipNetwork.communities, from 0."
+  id: Int!
+  size: Int!
+  "In id order."
+  members: [Organization!]!
+}
+
+type Continuity {
+  region: Region!
+  "The region's projects under fromCallIds."
+  earlier: [Project!]!
+  "The region's projects under toCallIds."
+  later: [Project!]!
+  "Bodies taking part in both, with their roles before and after, in id order."
+  persisting: [ContinuingPartner!]!
+  "Bodies taking part only in the later projects, in id order."
+  joined: [Organization!]!
+  "Bodies taking part only in the earlier projects, in id order."
+  left: [Organization!]!
+  "persisting divided by the bodies of the earlier projects; null when there were none."
+  retention: Float
+  "Capitalisation links that the sources state from the later projects to the earlier ones, with their sources."
+  links: [LineageLink!]!
+}
+
+type ContinuingPartner {
+  organization: Organization!
+  "Lead first."
+  rolesBefore: [Role!]!
+  rolesAfter: [Role!]!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3390,6 +3985,72 @@ func (ec *executionContext) childFields_CallRegion(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type CallRegion", field.Name)
 }
 
+func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Community_id(ctx, field)
+	case "size":
+		return ec.fieldContext_Community_size(ctx, field)
+	case "members":
+		return ec.fieldContext_Community_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
+}
+
+func (ec *executionContext) childFields_ContinuingPartner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_ContinuingPartner_organization(ctx, field)
+	case "rolesBefore":
+		return ec.fieldContext_ContinuingPartner_rolesBefore(ctx, field)
+	case "rolesAfter":
+		return ec.fieldContext_ContinuingPartner_rolesAfter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContinuingPartner", field.Name)
+}
+
+func (ec *executionContext) childFields_Continuity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "region":
+		return ec.fieldContext_Continuity_region(ctx, field)
+	case "earlier":
+		return ec.fieldContext_Continuity_earlier(ctx, field)
+	case "later":
+		return ec.fieldContext_Continuity_later(ctx, field)
+	case "persisting":
+		return ec.fieldContext_Continuity_persisting(ctx, field)
+	case "joined":
+		return ec.fieldContext_Continuity_joined(ctx, field)
+	case "left":
+		return ec.fieldContext_Continuity_left(ctx, field)
+	case "retention":
+		return ec.fieldContext_Continuity_retention(ctx, field)
+	case "links":
+		return ec.fieldContext_Continuity_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Continuity", field.Name)
+}
+
+func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_Dataset_version(ctx, field)
+	case "updatedOn":
+		return ec.fieldContext_Dataset_updatedOn(ctx, field)
+	case "records":
+		return ec.fieldContext_Dataset_records(ctx, field)
+	case "relationships":
+		return ec.fieldContext_Dataset_relationships(ctx, field)
+	case "sources":
+		return ec.fieldContext_Dataset_sources(ctx, field)
+	case "license":
+		return ec.fieldContext_Dataset_license(ctx, field)
+	case "citation":
+		return ec.fieldContext_Dataset_citation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
+}
+
 func (ec *executionContext) childFields_DeclaredCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "regions":
@@ -3464,6 +4125,26 @@ func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Fund", field.Name)
 }
 
+func (ec *executionContext) childFields_FundingGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "call":
+		return ec.fieldContext_FundingGroup_call(ctx, field)
+	case "region":
+		return ec.fieldContext_FundingGroup_region(ctx, field)
+	case "year":
+		return ec.fieldContext_FundingGroup_year(ctx, field)
+	case "projects":
+		return ec.fieldContext_FundingGroup_projects(ctx, field)
+	case "projectsWithBudget":
+		return ec.fieldContext_FundingGroup_projectsWithBudget(ctx, field)
+	case "budgetEUR":
+		return ec.fieldContext_FundingGroup_budgetEUR(ctx, field)
+	case "organizations":
+		return ec.fieldContext_FundingGroup_organizations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundingGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "lat":
@@ -3534,6 +4215,16 @@ func (ec *executionContext) childFields_Involvement(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Involvement", field.Name)
 }
 
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
 func (ec *executionContext) childFields_LineageLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -3592,6 +4283,12 @@ func (ec *executionContext) childFields_NetworkNode(ctx context.Context, field g
 		return ec.fieldContext_NetworkNode_projects(ctx, field)
 	case "betweenness":
 		return ec.fieldContext_NetworkNode_betweenness(ctx, field)
+	case "weightedDegree":
+		return ec.fieldContext_NetworkNode_weightedDegree(ctx, field)
+	case "closeness":
+		return ec.fieldContext_NetworkNode_closeness(ctx, field)
+	case "community":
+		return ec.fieldContext_NetworkNode_community(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkNode", field.Name)
 }
@@ -3692,6 +4389,12 @@ func (ec *executionContext) childFields_PartnershipNetwork(ctx context.Context, 
 		return ec.fieldContext_PartnershipNetwork_nodes(ctx, field)
 	case "edges":
 		return ec.fieldContext_PartnershipNetwork_edges(ctx, field)
+	case "communities":
+		return ec.fieldContext_PartnershipNetwork_communities(ctx, field)
+	case "modularity":
+		return ec.fieldContext_PartnershipNetwork_modularity(ctx, field)
+	case "algorithm":
+		return ec.fieldContext_PartnershipNetwork_algorithm(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnershipNetwork", field.Name)
 }
@@ -3902,8 +4605,28 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_sources(ctx, field)
 	case "aliases":
 		return ec.fieldContext_Region_aliases(ctx, field)
+	case "summary":
+		return ec.fieldContext_Region_summary(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Region", field.Name)
+}
+
+func (ec *executionContext) childFields_RegionCallSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "call":
+		return ec.fieldContext_RegionCallSummary_call(ctx, field)
+	case "projects":
+		return ec.fieldContext_RegionCallSummary_projects(ctx, field)
+	case "budgetEUR":
+		return ec.fieldContext_RegionCallSummary_budgetEUR(ctx, field)
+	case "projectsWithBudget":
+		return ec.fieldContext_RegionCallSummary_projectsWithBudget(ctx, field)
+	case "partners":
+		return ec.fieldContext_RegionCallSummary_partners(ctx, field)
+	case "partnersByKind":
+		return ec.fieldContext_RegionCallSummary_partnersByKind(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegionCallSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_RoleCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4108,6 +4831,96 @@ func (ec *executionContext) field_Query_call_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_continuity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fromCallIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromCallIds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "toCallIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["toCallIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "regionIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["regionIds"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_egoNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "of",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["of"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "callIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["callIds"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_funding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]kg.FundingDimension, error) {
+			return ec.unmarshalNFundingDimension2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "callIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["callIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "regionIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["regionIds"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_lineage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4229,14 +5042,38 @@ func (ec *executionContext) field_Query_partnershipNetwork_args(ctx context.Cont
 		return nil, err
 	}
 	args["regionIds"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "minConfidence",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]kg.OrgKind, error) {
+			return ec.unmarshalOOrganizationKind2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "minConfidence",
 		func(ctx context.Context, v any) (*kg.Confidence, error) {
 			return ec.unmarshalOConfidence2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["minConfidence"] = arg2
+	args["minConfidence"] = arg5
 	return args, nil
 }
 
@@ -4344,6 +5181,20 @@ func (ec *executionContext) field_Query_region_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_regionsGeoJSON_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "callIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["callIds"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4389,6 +5240,20 @@ func (ec *executionContext) field_Region_organizations_args(ctx context.Context,
 }
 
 func (ec *executionContext) field_Region_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "callIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["callIds"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Region_summary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "callIds",
@@ -6621,6 +7486,570 @@ func (ec *executionContext) fieldContext_CallRegion_sources(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Community_id(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Community_size(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Community().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Community_members(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Community().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Community",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContinuingPartner_organization(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContinuingPartner_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContinuingPartner().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
+			return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContinuingPartner_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContinuingPartner",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContinuingPartner_rolesBefore(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContinuingPartner_rolesBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RolesBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContinuingPartner_rolesBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContinuingPartner", field, false, false, "Role")
+}
+
+func (ec *executionContext) _ContinuingPartner_rolesAfter(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContinuingPartner_rolesAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RolesAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContinuingPartner_rolesAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContinuingPartner", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Continuity_region(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Continuity().Region(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_earlier(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_earlier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Continuity().Earlier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_earlier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_later(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_later(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Continuity().Later(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_later(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_persisting(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_persisting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Persisting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ContinuingPartner) graphql.Marshaler {
+			return ec.marshalNContinuingPartner2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartnerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_persisting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContinuingPartner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_joined(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_joined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Continuity().Joined(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_left(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_left(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Continuity().Left(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_retention(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_retention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retention, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_retention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Continuity_links(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.LineageLink) graphql.Marshaler {
+			return ec.marshalNLineageLink2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LineageLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_version(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dataset_updatedOn(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_updatedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_updatedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Dataset_records(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Dataset_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Dataset_sources(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Dataset_license(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_license(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.License, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_license(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dataset_citation(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_citation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "String")
+}
+
 func (ec *executionContext) _DeclaredCounts_regions(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7257,6 +8686,185 @@ func (ec *executionContext) _Fund_aliases(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Fund_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fund", field, false, false, "String")
+}
+
+func (ec *executionContext) _FundingGroup_call(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_call(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FundingGroup().Call(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
+			return ec.marshalOCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundingGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Call(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundingGroup_region(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FundingGroup().Region(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundingGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundingGroup_year(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FundingGroup_projects(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_projects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Projects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FundingGroup_projectsWithBudget(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_projectsWithBudget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectsWithBudget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_projectsWithBudget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FundingGroup_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_budgetEUR(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BudgetEUR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_budgetEUR(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FundingGroup_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organizations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, "Int")
 }
 
 func (ec *executionContext) _GeoPoint_lat(ctx context.Context, field graphql.CollectedField, obj *kg.GeoPoint) (ret graphql.Marshaler) {
@@ -7905,6 +9513,52 @@ func (ec *executionContext) fieldContext_Involvement_sources(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *kg.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.OrgKind) graphql.Marshaler {
+			return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "OrganizationKind")
+}
+
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *kg.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _LineageLink_from(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8394,6 +10048,75 @@ func (ec *executionContext) _NetworkNode_betweenness(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_NetworkNode_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkNode_weightedDegree(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_weightedDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightedDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_weightedDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkNode_closeness(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_closeness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closeness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_closeness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkNode_community(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
@@ -9178,6 +10901,84 @@ func (ec *executionContext) fieldContext_PartnershipNetwork_edges(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipNetwork_communities(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipNetwork_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Community) graphql.Marshaler {
+			return ec.marshalNCommunity2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipNetwork_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Community(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipNetwork_modularity(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipNetwork_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipNetwork_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipNetwork", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PartnershipNetwork_algorithm(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipNetwork_algorithm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Algorithm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipNetwork_algorithm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipNetwork", field, false, false, "String")
 }
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *kg.Path) (ret graphql.Marshaler) {
@@ -11267,7 +13068,7 @@ func (ec *executionContext) _Query_partnershipNetwork(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PartnershipNetwork(ctx, fc.Args["callIds"].([]string), fc.Args["regionIds"].([]string), fc.Args["minConfidence"].(*kg.Confidence))
+			return ec.Resolvers.Query().PartnershipNetwork(ctx, fc.Args["callIds"].([]string), fc.Args["regionIds"].([]string), fc.Args["kinds"].([]kg.OrgKind), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["minConfidence"].(*kg.Confidence))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Network) graphql.Marshaler {
@@ -11417,6 +13218,214 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Stats(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_funding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_funding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Funding(ctx, fc.Args["groupBy"].([]kg.FundingDimension), fc.Args["callIds"].([]string), fc.Args["regionIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.FundingGroup) graphql.Marshaler {
+			return ec.marshalNFundingGroup2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_funding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundingGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_funding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_regionsGeoJSON(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_regionsGeoJSON(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RegionsGeoJSON(ctx, fc.Args["callIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.JSON) graphql.Marshaler {
+			return ec.marshalNJSON2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐJSON(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_regionsGeoJSON(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type JSON does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_regionsGeoJSON_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Dataset(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.DatasetInfo) graphql.Marshaler {
+			return ec.marshalNDataset2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDatasetInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_egoNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EgoNetwork(ctx, fc.Args["of"].(string), fc.Args["depth"].(*int), fc.Args["callIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Network) graphql.Marshaler {
+			return ec.marshalNPartnershipNetwork2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipNetwork(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_egoNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_continuity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_continuity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Continuity(ctx, fc.Args["fromCallIds"].([]string), fc.Args["toCallIds"].([]string), fc.Args["regionIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Continuity) graphql.Marshaler {
+			return ec.marshalNContinuity2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_continuity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Continuity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_continuity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12229,6 +14238,206 @@ func (ec *executionContext) _Region_aliases(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Region_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
+}
+
+func (ec *executionContext) _Region_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Region().Summary(ctx, obj, fc.Args["callIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.RegionCallSummary) graphql.Marshaler {
+			return ec.marshalNRegionCallSummary2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Region_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Region",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegionCallSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Region_summary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionCallSummary_call(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_call(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RegionCallSummary().Call(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
+			return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionCallSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Call(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionCallSummary_projects(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_projects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Projects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RegionCallSummary_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_budgetEUR(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BudgetEUR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_budgetEUR(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RegionCallSummary_projectsWithBudget(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_projectsWithBudget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectsWithBudget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_projectsWithBudget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RegionCallSummary_partners(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_partners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partners, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_partners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RegionCallSummary_partnersByKind(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_partnersByKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartnersByKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_partnersByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionCallSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RoleCount_role(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
@@ -14518,6 +16727,231 @@ func (ec *executionContext) _CallRegion(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var communityImplementors = []string{"Community"}
+
+func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *kg.Community) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Community")
+		case "id":
+			out.Values[i] = ec._Community_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Community_size(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Community_members(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var continuingPartnerImplementors = []string{"ContinuingPartner"}
+
+func (ec *executionContext) _ContinuingPartner(ctx context.Context, sel ast.SelectionSet, obj *kg.ContinuingPartner) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, continuingPartnerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContinuingPartner")
+		case "organization":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContinuingPartner_organization(ctx, field, obj)
+				})
+		case "rolesBefore":
+			out.Values[i] = ec._ContinuingPartner_rolesBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rolesAfter":
+			out.Values[i] = ec._ContinuingPartner_rolesAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var continuityImplementors = []string{"Continuity"}
+
+func (ec *executionContext) _Continuity(ctx context.Context, sel ast.SelectionSet, obj *kg.Continuity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, continuityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Continuity")
+		case "region":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Continuity_region(ctx, field, obj)
+				})
+		case "earlier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Continuity_earlier(ctx, field, obj)
+				})
+		case "later":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Continuity_later(ctx, field, obj)
+				})
+		case "persisting":
+			out.Values[i] = ec._Continuity_persisting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "joined":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Continuity_joined(ctx, field, obj)
+				})
+		case "left":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Continuity_left(ctx, field, obj)
+				})
+		case "retention":
+			out.Values[i] = ec._Continuity_retention(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "links":
+			out.Values[i] = ec._Continuity_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetImplementors = []string{"Dataset"}
+
+func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *kg.DatasetInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dataset")
+		case "version":
+			out.Values[i] = ec._Dataset_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedOn":
+			out.Values[i] = ec._Dataset_updatedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._Dataset_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._Dataset_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Dataset_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "license":
+			out.Values[i] = ec._Dataset_license(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citation":
+			out.Values[i] = ec._Dataset_citation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var declaredCountsImplementors = []string{"DeclaredCounts"}
 
 func (ec *executionContext) _DeclaredCounts(ctx context.Context, sel ast.SelectionSet, obj *kg.Counts) graphql.Marshaler {
@@ -14738,6 +17172,71 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "aliases":
 			out.Values[i] = ec._Fund_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fundingGroupImplementors = []string{"FundingGroup"}
+
+func (ec *executionContext) _FundingGroup(ctx context.Context, sel ast.SelectionSet, obj *kg.FundingGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fundingGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FundingGroup")
+		case "call":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FundingGroup_call(ctx, field, obj)
+				})
+		case "region":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FundingGroup_region(ctx, field, obj)
+				})
+		case "year":
+			out.Values[i] = ec._FundingGroup_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projects":
+			out.Values[i] = ec._FundingGroup_projects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectsWithBudget":
+			out.Values[i] = ec._FundingGroup_projectsWithBudget(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "budgetEUR":
+			out.Values[i] = ec._FundingGroup_budgetEUR(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizations":
+			out.Values[i] = ec._FundingGroup_organizations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -14994,6 +17493,44 @@ func (ec *executionContext) _Involvement(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var kindCountImplementors = []string{"KindCount"}
+
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *kg.KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindCount")
+		case "kind":
+			out.Values[i] = ec._KindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var lineageLinkImplementors = []string{"LineageLink"}
 
 func (ec *executionContext) _LineageLink(ctx context.Context, sel ast.SelectionSet, obj *kg.LineageLink) graphql.Marshaler {
@@ -15188,6 +17725,21 @@ func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionS
 			}
 		case "betweenness":
 			out.Values[i] = ec._NetworkNode_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weightedDegree":
+			out.Values[i] = ec._NetworkNode_weightedDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closeness":
+			out.Values[i] = ec._NetworkNode_closeness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "community":
+			out.Values[i] = ec._NetworkNode_community(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -15536,6 +18088,21 @@ func (ec *executionContext) _PartnershipNetwork(ctx context.Context, sel ast.Sel
 			}
 		case "edges":
 			out.Values[i] = ec._PartnershipNetwork_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "communities":
+			out.Values[i] = ec._PartnershipNetwork_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modularity":
+			out.Values[i] = ec._PartnershipNetwork_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "algorithm":
+			out.Values[i] = ec._PartnershipNetwork_algorithm(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16171,6 +18738,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stats(ctx, field)
 				})
+		case "funding":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_funding(ctx, field)
+				})
+		case "regionsGeoJSON":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_regionsGeoJSON(ctx, field)
+				})
+		case "dataset":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dataset(ctx, field)
+				})
+		case "egoNetwork":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_egoNetwork(ctx, field)
+				})
+		case "continuity":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_continuity(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -16346,6 +18943,71 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "aliases":
 			out.Values[i] = ec._Region_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Region_summary(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var regionCallSummaryImplementors = []string{"RegionCallSummary"}
+
+func (ec *executionContext) _RegionCallSummary(ctx context.Context, sel ast.SelectionSet, obj *kg.RegionCallSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, regionCallSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegionCallSummary")
+		case "call":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RegionCallSummary_call(ctx, field, obj)
+				})
+		case "projects":
+			out.Values[i] = ec._RegionCallSummary_projects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "budgetEUR":
+			out.Values[i] = ec._RegionCallSummary_budgetEUR(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectsWithBudget":
+			out.Values[i] = ec._RegionCallSummary_projectsWithBudget(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partners":
+			out.Values[i] = ec._RegionCallSummary_partners(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partnersByKind":
+			out.Values[i] = ec._RegionCallSummary_partnersByKind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -17068,6 +19730,26 @@ func (ec *executionContext) marshalNCallRegion2ᚖgithubᚗcomᚋfamigraphᚋfam
 	return ec._CallRegion(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCommunity2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunity(ctx context.Context, sel ast.SelectionSet, v kg.Community) graphql.Marshaler {
+	return ec._Community(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCommunity2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Community) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunity2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx context.Context, v any) (kg.Confidence, error) {
 	var res kg.Confidence
 	err := res.UnmarshalGQL(v)
@@ -17076,6 +19758,58 @@ func (ec *executionContext) unmarshalNConfidence2githubᚗcomᚋfamigraphᚋfami
 
 func (ec *executionContext) marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx context.Context, sel ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNContinuingPartner2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartner(ctx context.Context, sel ast.SelectionSet, v kg.ContinuingPartner) graphql.Marshaler {
+	return ec._ContinuingPartner(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContinuingPartner2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartnerᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ContinuingPartner) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContinuingPartner2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartner(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContinuity2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuityᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Continuity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContinuity2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContinuity2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuity(ctx context.Context, sel ast.SelectionSet, v *kg.Continuity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Continuity!")
+		return graphql.Null
+	}
+	return ec._Continuity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDatasetInfo(ctx context.Context, sel ast.SelectionSet, v *kg.DatasetInfo) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Dataset!")
+		return graphql.Null
+	}
+	return ec._Dataset(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx context.Context, v any) (kg.Date, error) {
@@ -17178,6 +19912,75 @@ func (ec *executionContext) marshalNFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraph
 		return graphql.Null
 	}
 	return ec._Fund(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFundingDimension2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimension(ctx context.Context, v any) (kg.FundingDimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.FundingDimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFundingDimension2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimension(ctx context.Context, sel ast.SelectionSet, v kg.FundingDimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FundingDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNFundingDimension2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimensionᚄ(ctx context.Context, v any) ([]kg.FundingDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.FundingDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFundingDimension2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFundingDimension2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.FundingDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFundingDimension2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFundingGroup2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.FundingGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFundingGroup2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFundingGroup2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingGroup(ctx context.Context, sel ast.SelectionSet, v *kg.FundingGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FundingGroup!")
+		return graphql.Null
+	}
+	return ec._FundingGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNGeoPoint2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐGeoPoint(ctx context.Context, sel ast.SelectionSet, v kg.GeoPoint) graphql.Marshaler {
@@ -17311,6 +20114,60 @@ func (ec *executionContext) marshalNInvolvement2ᚖgithubᚗcomᚋfamigraphᚋfa
 		return graphql.Null
 	}
 	return ec._Involvement(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNJSON2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐJSON(ctx context.Context, v any) (kg.JSON, error) {
+	var res kg.JSON
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJSON2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐJSON(ctx context.Context, sel ast.SelectionSet, v kg.JSON) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JSON!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNKindCount2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCount(ctx context.Context, sel ast.SelectionSet, v kg.KindCount) graphql.Marshaler {
+	return ec._KindCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKindCount2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.KindCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindCount2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLineageLink2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLink(ctx context.Context, sel ast.SelectionSet, v kg.LineageLink) graphql.Marshaler {
+	return ec._LineageLink(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLineageLink2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.LineageLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLineageLink2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNLineageLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.LineageLink) graphql.Marshaler {
@@ -17747,6 +20604,30 @@ func (ec *executionContext) marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigra
 	return ec._Region(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRegionCallSummary2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.RegionCallSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRegionCallSummary2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRegionCallSummary2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummary(ctx context.Context, sel ast.SelectionSet, v *kg.RegionCallSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegionCallSummary!")
+		return graphql.Null
+	}
+	return ec._RegionCallSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx context.Context, v any) (kg.Role, error) {
 	var res kg.Role
 	err := res.UnmarshalGQL(v)
@@ -17755,6 +20636,36 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋfamigraphᚋfamigraph�
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx context.Context, sel ast.SelectionSet, v kg.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx context.Context, v any) ([]kg.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRoleCount2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐRoleCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RoleCount) graphql.Marshaler {

@@ -529,12 +529,12 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, kin
 }
 
 // PartnershipNetwork is the resolver for the partnershipNetwork field.
-func (r *queryResolver) PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string, minConfidence *kg.Confidence) (*kg.Network, error) {
-	f := kg.NetworkFilter{CallIDs: callIds, RegionIDs: regionIds}
+func (r *queryResolver) PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date, minConfidence *kg.Confidence) (*kg.Network, error) {
+	f := kg.NetworkFilter{CallIDs: callIds, RegionIDs: regionIds, Kinds: kinds, From: from, To: to}
 	if minConfidence != nil {
 		f.MinConfidence = *minConfidence
 	}
-	return r.Service.Network(ctx, f, selects(ctx, "nodes", "betweenness"))
+	return r.Service.Network(ctx, f, networkMetrics(ctx))
 }
 
 // Paths is the resolver for the paths field.

@@ -52,6 +52,14 @@ shared across copies, and validates what it wrote. For benchmarks and load tests
 the module version and VCS revision Go recorded), the dataset version (a content hash of
 every record and relationship, as the API's dataset { version } reports it) and the counts
 of records by kind and of relationships, for the embedded seed or --seed DIR.`},
+	{"export", "[--what graph|network] [--format graphml|gexf|csv|json] [--table nodes|edges] [filters] [--out PATH]",
+		"write the graph or the co-participation network as GraphML, GEXF, CSV or JSON",
+		`Writes the whole knowledge graph (--what graph, the default) or the co-participation
+network with its metrics (--what network) as GraphML (the default), GEXF, CSV (one table:
+--table nodes or edges) or JSON, to standard output or to --out PATH. The network takes
+partnershipNetwork's filters (lists comma-separated). The data is the seed embedded in the
+binary (or --seed DIR), or Neo4j's when NEO4J_URI is set. Every file names the dataset
+version. GET /export/... on a running server serves the same files.`},
 }
 
 func findCommand(name string) (command, bool) {

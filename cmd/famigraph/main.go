@@ -9,6 +9,7 @@
 //	famigraph seed     [--seed DIR]                          load the seed files into Neo4j
 //	famigraph gen --scale N --out DIR                        write a synthetic seed for benchmarks
 //	famigraph version  [--seed DIR]                          print the binary's and the dataset's versions
+//	famigraph export   [--what graph|network] [--format F]   write the graph or the network as a file
 //
 // The seed is the one embedded in the binary unless --seed DIR or
 // FAMIGRAPH_SEED names a directory.
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return cmdGen(rest, stdout, stderr, getenv)
 	case "version":
 		return cmdVersion(rest, stdout, stderr, getenv)
+	case "export":
+		return cmdExport(ctx, rest, stdout, stderr, getenv)
 	case "help":
 		if len(rest) > 0 {
 			if _, ok := findCommand(rest[0]); !ok {

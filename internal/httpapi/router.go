@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/rs/cors"
 
+	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/reqlog"
 )
 
@@ -54,6 +55,9 @@ type Config struct {
 	ResponseCacheBytes int64
 	// CacheEvent, if set, is told of every cache lookup.
 	CacheEvent func(hit bool)
+	// Exports, if set, serves the exports of its data at GET /export/...,
+	// under the same timeout and per-client rate limit as GraphQL requests.
+	Exports *kg.Service
 	// MaxInFlight bounds the GraphQL requests executed at once (answers
 	// from the response cache are not counted); a request beyond it is
 	// answered at once with 503, Retry-After and the code OVERLOADED. Zero
@@ -126,11 +130,17 @@ func NewRouter(cfg Config) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent, newAdmission(cfg.MaxInFlight)))
+	rateLimited := func(h http.Handler) http.Handler { return h }
 	if cfg.RateLimit.Rate > 0 {
-		gql = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)(gql)
+		rateLimited = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)
 	}
+	gql = rateLimited(gql)
 	r.Method(http.MethodGet, "/graphql", gql)
 	r.Method(http.MethodPost, "/graphql", gql)
+	if cfg.Exports != nil {
+		exports := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(exportHandler(cfg.Exports)))
+		r.Method(http.MethodGet, "/export/*", exports)
+	}
 	if cfg.Playground {
 		r.Method(http.MethodGet, "/", playground.Handler("famigraph", "/graphql"))
 	}

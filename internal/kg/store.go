@@ -135,11 +135,18 @@ type SearchQuery struct {
 	Kinds []Kind
 }
 
-// NetworkFilter selects the projects whose participations form a
-// co-participation network.
+// NetworkFilter selects the participations that form a co-participation
+// network. Empty fields do not filter.
 type NetworkFilter struct {
 	CallIDs   []string
-	RegionIDs []string
+	RegionIDs []string  // the project's region
+	Kinds     []OrgKind // keep only bodies of these kinds
+	// From and To keep only the projects active at some time in [From, To].
+	// A project's period is its own start and end dates where known, else
+	// its call's; an end of the period that neither states does not exclude
+	// the project.
+	From *Date
+	To   *Date
 	// MinConfidence keeps the projects and the participations whose
 	// confidence is at least this level; "" does not filter.
 	MinConfidence Confidence
@@ -199,6 +206,9 @@ type Store interface {
 	Lineage(ctx context.Context, q LineageQuery) ([]LineageLink, error)
 	// Stats counts nodes and relationships.
 	Stats(ctx context.Context) (Stats, error)
+	// Dataset returns the whole graph, nodes in id order and edges in key
+	// order (Dataset.Sort), for exports and the dataset's version.
+	Dataset(ctx context.Context) (*Dataset, error)
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 }

@@ -28,6 +28,7 @@ type Store struct {
 	adj      map[string][]adjacent // undirected, by neighbour id then relation
 	search   *index
 	stats    kg.Stats
+	ds       *kg.Dataset // sorted
 }
 
 var _ kg.Store = (*Store)(nil)
@@ -50,7 +51,9 @@ func New(ds *kg.Dataset) *Store {
 		edges:   map[kg.EdgeQuery]map[string][]*kg.Edge{},
 		adj:     map[string][]adjacent{},
 		stats:   kg.Stats{Nodes: len(ds.Nodes), Edges: len(ds.Edges)},
+		ds:      &kg.Dataset{Nodes: slices.Clone(ds.Nodes), Edges: slices.Clone(ds.Edges)},
 	}
+	s.ds.Sort()
 	for _, n := range ds.Nodes {
 		s.nodes[n.NodeID()] = n
 		if r := kg.RecordOf(n); r != nil {
@@ -160,6 +163,9 @@ func (s *Store) Funds(ctx context.Context) ([]*kg.Fund, error) { return s.funds,
 // Stats implements kg.Store.
 func (s *Store) Stats(ctx context.Context) (kg.Stats, error) { return s.stats, ctx.Err() }
 
+// Dataset implements kg.Store: always the same dataset.
+func (s *Store) Dataset(ctx context.Context) (*kg.Dataset, error) { return s.ds, ctx.Err() }
+
 // Ping implements kg.Store: an embedded store is always ready.
 func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
 
@@ -255,11 +261,13 @@ func (s *Store) Participations(ctx context.Context, f kg.NetworkFilter) ([]*kg.E
 	var out []*kg.Edge
 	for _, p := range s.projects {
 		if len(f.CallIDs) > 0 && !slices.Contains(f.CallIDs, p.CallID) ||
-			len(f.RegionIDs) > 0 && !slices.Contains(f.RegionIDs, p.RegionID) || !atLeast(p.Confidence, f.MinConfidence) {
+			len(f.RegionIDs) > 0 && !slices.Contains(f.RegionIDs, p.RegionID) ||
+			!atLeast(p.Confidence, f.MinConfidence) || !s.activeIn(p, f.From, f.To) {
 			continue
 		}
 		for _, e := range s.edges[kg.ProjectParticipants][p.ID] {
-			if b, ok := s.nodes[e.From].(*kg.Body); ok && b.Group.Complete() || !atLeast(e.Confidence, f.MinConfidence) {
+			if b, ok := s.nodes[e.From].(*kg.Body); ok && b.Group.Complete() || !atLeast(e.Confidence, f.MinConfidence) ||
+				len(f.Kinds) > 0 && !slices.Contains(f.Kinds, s.nodes[e.From].(kg.Org).OrgKind()) {
 				continue
 			}
 			out = append(out, e)
@@ -267,6 +275,30 @@ func (s *Store) Participations(ctx context.Context, f kg.NetworkFilter) ([]*kg.E
 	}
 	slices.SortStableFunc(out, func(a, b *kg.Edge) int { return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.From, b.From)) })
 	return out, ctx.Err()
+}
+
+// activeIn reports whether the project's period (its own dates, else its
+// call's) overlaps [from, to]; an end neither states does not exclude it.
+func (s *Store) activeIn(p *kg.Project, from, to *kg.Date) bool {
+	if from == nil && to == nil {
+		return true
+	}
+	start, end := p.StartDate, p.EndDate
+	if c, ok := s.nodes[p.CallID].(*kg.Call); ok {
+		if start == nil {
+			start = c.StartDate
+		}
+		if end == nil {
+			end = c.EndDate
+		}
+	}
+	if from != nil && end != nil && *end < *from {
+		return false
+	}
+	if to != nil && start != nil && *start > *to {
+		return false
+	}
+	return true
 }
 
 func byAdoption(a, b *kg.Call) int {

@@ -256,9 +256,31 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 			items = append(items, nodeMap(x, nil))
 		}
 		return []record{{"total": int64(pg.Total), "hasNext": pg.HasNext, "items": items}}, nil
+	case name == "dataset.nodes":
+		ds, _ := ref.Dataset(ctx)
+		var out []record
+		for _, n := range ds.Nodes {
+			out = append(out, record{"node": nodeMap(n, nil)})
+		}
+		return out, nil
+	case name == "dataset.relationships":
+		ds, _ := ref.Dataset(ctx)
+		var out []record
+		for _, e := range ds.Edges {
+			out = append(out, record{"type": string(e.Type), "edge": edgeMap(e)})
+		}
+		slices.Reverse(out) // the adapter must not rely on the order
+		return out, nil
 	case name == "participations":
-		es, _ := ref.Participations(ctx, kg.NetworkFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"]),
-			MinConfidence: minConfidence(p["confidences"])})
+		nf := kg.NetworkFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"]), Kinds: typed[kg.OrgKind](p["kinds"]),
+			MinConfidence: minConfidence(p["confidences"])}
+		for k, d := range map[string]**kg.Date{"activeFrom": &nf.From, "activeTo": &nf.To} {
+			if v := p[k].(string); v != "" {
+				date := kg.Date(v)
+				*d = &date
+			}
+		}
+		es, _ := ref.Participations(ctx, nf)
 		var out []record
 		for _, e := range es {
 			out = append(out, record{"edge": edgeMap(e)})

@@ -84,6 +84,8 @@ func ExampleParams() map[string]any {
 		"of":              "call:example",
 		"maxDepth":        int64(5),
 		"timeoutSeconds":  int64(300),
+		"activeFrom":      "2018-01-01",
+		"activeTo":        "",
 	}
 }
 
@@ -272,6 +274,22 @@ WITH size(matches) AS total, [m IN matches WHERE m.id > $after] AS rest
 RETURN total, size(rest) > $first AS hasNext,
        [m IN rest[..$first] | `+projection("m", kg.KindProject)+`] AS items`)
 
+	// The whole graph, for exports and the dataset's version: every record,
+	// and every relationship between records with all the properties any
+	// type stores (a type's absent ones read as null).
+	stDatasetNodes = stmt("dataset.nodes", `
+MATCH (n:Entity)
+RETURN `+projection("n", allKinds...)+` AS node
+ORDER BY n.id`)
+
+	stDatasetRelationships = stmt("dataset.relationships", `
+MATCH (a:Entity)-[r]->(b:Entity)
+RETURN type(r) AS type, `+allEdgesProjection()+` AS edge
+ORDER BY type, a.id, b.id`)
+
+	// A project's period is its own dates, else its call's; an end that
+	// neither states does not exclude it. activeFrom and activeTo are ''
+	// when not asked.
 	// A complete group (every member identified) is left out: its members
 	// take part by name (see kg.Group.Complete).
 	stParticipations = stmt("participations", `
@@ -280,6 +298,12 @@ WHERE NOT coalesce(a.groupKnownMembers >= a.groupDeclaredSize, false)
   AND (size($confidences) = 0 OR (b.confidence IN $confidences AND r.confidence IN $confidences))
   AND (size($callIds) = 0 OR EXISTS { (b)-[:FUNDED_UNDER]->(c:Call) WHERE c.id IN $callIds })
   AND (size($regionIds) = 0 OR EXISTS { (b)-[:LOCATED_IN]->(g:Region) WHERE g.id IN $regionIds })
+  AND (size($kinds) = 0 OR a.kind IN $kinds)
+WITH a, r, b,
+     coalesce(b.startDate, head([(b)-[:FUNDED_UNDER]->(c:Call) | c.startDate])) AS startsOn,
+     coalesce(b.endDate, head([(b)-[:FUNDED_UNDER]->(c:Call) | c.endDate])) AS endsOn
+WHERE ($activeFrom = '' OR endsOn IS NULL OR endsOn >= date($activeFrom))
+  AND ($activeTo = '' OR startsOn IS NULL OR startsOn <= date($activeTo))
 RETURN `+edgeProjection(kg.RelParticipatesIn)+` AS edge
 ORDER BY b.id, a.id`)
 
@@ -356,6 +380,17 @@ var lineageTypes = string(kg.RelCapitalisesOn) + "|" + string(kg.RelContinues)
 const searchIndex = "entity_search"
 
 // edgeProjection returns a map of the relationship r from a to b.
+// allEdgesProjection is edgeProjection for a relationship of any type.
+func allEdgesProjection() string {
+	items := []string{"fromId: a.id", "toId: b.id", ".confidence", ".sources"}
+	for _, t := range kg.RelTypes {
+		for _, p := range relProps[t] {
+			items = appendUnique(items, "."+p)
+		}
+	}
+	return "r {" + strings.Join(items, ", ") + "}"
+}
+
 func edgeProjection(t kg.RelType) string {
 	items := []string{"fromId: a.id", "toId: b.id", ".confidence", ".sources"}
 	for _, p := range relProps[t] {

@@ -37,6 +37,8 @@ func New(store kg.Store, cfg Config) http.Handler {
 		httpCfg.CacheEvent = m.CacheEvent
 		httpCfg.Middleware = append(httpCfg.Middleware, m.Middleware)
 	}
-	httpCfg.GraphQL = graph.NewHandler(&kg.Service{Store: store}, gqlCfg)
+	svc := &kg.Service{Store: store}
+	httpCfg.GraphQL = graph.NewHandler(svc, gqlCfg)
+	httpCfg.Exports = svc
 	return httpapi.NewRouter(httpCfg)
 }
