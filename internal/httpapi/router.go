@@ -10,12 +10,12 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/rs/cors"
 
 	"github.com/famigraph/famigraph/internal/reqlog"
+	"github.com/famigraph/famigraph/internal/webui"
 )
 
 // Config wires the router. GraphQL and Ready are required.
@@ -30,8 +30,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// Timeout bounds each request; the deadline reaches the store.
 	Timeout time.Duration
-	// Playground serves GraphiQL at /.
+	// Playground serves GraphiQL at /, from the binary.
 	Playground bool
+	// Explorer serves the explorer (map and network) at /explore.
+	Explorer bool
 	// TrustedProxies is the number of reverse proxies in front of the
 	// server that append to X-Forwarded-For: the client address is the entry
 	// that many places from the right. Zero takes the connection's address
@@ -126,8 +128,17 @@ func NewRouter(cfg Config) http.Handler {
 	}
 	r.Method(http.MethodGet, "/graphql", gql)
 	r.Method(http.MethodPost, "/graphql", gql)
-	if cfg.Playground {
-		r.Method(http.MethodGet, "/", playground.Handler("famigraph", "/graphql"))
+	if cfg.Playground || cfg.Explorer {
+		site := webui.New()
+		ui := middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "application/json", "font/ttf")
+		r.With(ui).Method(http.MethodGet, "/assets/*", site.Assets())
+		if cfg.Playground {
+			r.With(ui).Method(http.MethodGet, "/", site.Page(webui.GraphiQLPage))
+		}
+		if cfg.Explorer {
+			r.With(ui).Method(http.MethodGet, "/explore", site.Page(webui.ExplorerPage))
+			r.Method(http.MethodGet, "/explore/", http.RedirectHandler("/explore", http.StatusMovedPermanently))
+		}
 	}
 	if cfg.Metrics != nil {
 		r.Method(http.MethodGet, "/metrics", cfg.Metrics)
