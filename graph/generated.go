@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	Call() CallResolver
 	Fact() FactResolver
 	Fund() FundResolver
+	FundingGroup() FundingGroupResolver
 	Initiative() InitiativeResolver
 	Involvement() InvolvementResolver
 	LineageLink() LineageLinkResolver
@@ -49,6 +50,7 @@ type ResolverRoot interface {
 	ProjectAction() ProjectActionResolver
 	Query() QueryResolver
 	Region() RegionResolver
+	RegionCallSummary() RegionCallSummaryResolver
 	SearchHit() SearchHitResolver
 	Source() SourceResolver
 }
@@ -139,6 +141,16 @@ type ComplexityRoot struct {
 		Title             func(childComplexity int) int
 	}
 
+	Dataset struct {
+		Citation      func(childComplexity int) int
+		License       func(childComplexity int) int
+		Records       func(childComplexity int) int
+		Relationships func(childComplexity int) int
+		Sources       func(childComplexity int) int
+		UpdatedOn     func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
 	DeclaredCounts struct {
 		ANCIChapters func(childComplexity int) int
 		LocalBodies  func(childComplexity int) int
@@ -175,6 +187,16 @@ type ComplexityRoot struct {
 		Sources    func(childComplexity int) int
 	}
 
+	FundingGroup struct {
+		BudgetEUR          func(childComplexity int) int
+		Call               func(childComplexity int) int
+		Organizations      func(childComplexity int) int
+		Projects           func(childComplexity int) int
+		ProjectsWithBudget func(childComplexity int) int
+		Region             func(childComplexity int) int
+		Year               func(childComplexity int) int
+	}
+
 	GeoPoint struct {
 		Lat func(childComplexity int) int
 		Lon func(childComplexity int) int
@@ -198,6 +220,11 @@ type ComplexityRoot struct {
 		Relation     func(childComplexity int) int
 		Sources      func(childComplexity int) int
 		Target       func(childComplexity int) int
+	}
+
+	KindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
 	}
 
 	LineageLink struct {
@@ -332,6 +359,8 @@ type ComplexityRoot struct {
 	Query struct {
 		Call               func(childComplexity int, id string) int
 		Calls              func(childComplexity int) int
+		Dataset            func(childComplexity int) int
+		Funding            func(childComplexity int, groupBy []kg.FundingDimension, callIds []string, regionIds []string) int
 		Funds              func(childComplexity int) int
 		Lineage            func(childComplexity int, of string, direction *kg.Direction, maxDepth *int) int
 		Node               func(childComplexity int, id string) int
@@ -344,6 +373,7 @@ type ComplexityRoot struct {
 		Projects           func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
 		Region             func(childComplexity int, nutsCode string) int
 		Regions            func(childComplexity int) int
+		RegionsGeoJSON     func(childComplexity int, callIds []string) int
 		Search             func(childComplexity int, text string, first *int, kinds []model.NodeKind) int
 		Stats              func(childComplexity int) int
 	}
@@ -370,6 +400,16 @@ type ComplexityRoot struct {
 		Region            func(childComplexity int) int
 		Sources           func(childComplexity int) int
 		SpecialStatute    func(childComplexity int) int
+		Summary           func(childComplexity int, callIds []string) int
+	}
+
+	RegionCallSummary struct {
+		BudgetEUR          func(childComplexity int) int
+		Call               func(childComplexity int) int
+		Partners           func(childComplexity int) int
+		PartnersByKind     func(childComplexity int) int
+		Projects           func(childComplexity int) int
+		ProjectsWithBudget func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -444,6 +484,10 @@ type FactResolver interface {
 type FundResolver interface {
 	Objectives(ctx context.Context, obj *kg.Fund) ([]*kg.Objective, error)
 	Calls(ctx context.Context, obj *kg.Fund) ([]*kg.Call, error)
+}
+type FundingGroupResolver interface {
+	Call(ctx context.Context, obj *kg.FundingGroup) (*kg.Call, error)
+	Region(ctx context.Context, obj *kg.FundingGroup) (*kg.Region, error)
 }
 type InitiativeResolver interface {
 	Description(ctx context.Context, obj *kg.Initiative) (*string, error)
@@ -526,6 +570,9 @@ type QueryResolver interface {
 	Paths(ctx context.Context, from string, to string, maxLength *int, relations []string, first *int) ([]*kg.Path, error)
 	Lineage(ctx context.Context, of string, direction *kg.Direction, maxDepth *int) ([]*kg.LineageLink, error)
 	Stats(ctx context.Context) (*kg.Stats, error)
+	Funding(ctx context.Context, groupBy []kg.FundingDimension, callIds []string, regionIds []string) ([]*kg.FundingGroup, error)
+	RegionsGeoJSON(ctx context.Context, callIds []string) (kg.JSON, error)
+	Dataset(ctx context.Context) (*kg.DatasetInfo, error)
 }
 type RegionResolver interface {
 	Region(ctx context.Context, obj *kg.Region) (*kg.Region, error)
@@ -540,6 +587,11 @@ type RegionResolver interface {
 	Organizations(ctx context.Context, obj *kg.Region, kind *kg.OrgKind) ([]kg.Org, error)
 	Places(ctx context.Context, obj *kg.Region) ([]*kg.Place, error)
 	Initiatives(ctx context.Context, obj *kg.Region) ([]*kg.Initiative, error)
+
+	Summary(ctx context.Context, obj *kg.Region, callIds []string) ([]*kg.RegionCallSummary, error)
+}
+type RegionCallSummaryResolver interface {
+	Call(ctx context.Context, obj *kg.RegionCallSummary) (*kg.Call, error)
 }
 type SearchHitResolver interface {
 	Node(ctx context.Context, obj *kg.SearchHit) (kg.Node, error)
@@ -979,6 +1031,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Call.Title(childComplexity), true
 
+	case "Dataset.citation":
+		if e.ComplexityRoot.Dataset.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Citation(childComplexity), true
+	case "Dataset.license":
+		if e.ComplexityRoot.Dataset.License == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.License(childComplexity), true
+	case "Dataset.records":
+		if e.ComplexityRoot.Dataset.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Records(childComplexity), true
+	case "Dataset.relationships":
+		if e.ComplexityRoot.Dataset.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Relationships(childComplexity), true
+	case "Dataset.sources":
+		if e.ComplexityRoot.Dataset.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Sources(childComplexity), true
+	case "Dataset.updatedOn":
+		if e.ComplexityRoot.Dataset.UpdatedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.UpdatedOn(childComplexity), true
+	case "Dataset.version":
+		if e.ComplexityRoot.Dataset.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Version(childComplexity), true
+
 	case "DeclaredCounts.anciChapters":
 		if e.ComplexityRoot.DeclaredCounts.ANCIChapters == nil {
 			break
@@ -1127,6 +1222,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Fund.Sources(childComplexity), true
 
+	case "FundingGroup.budgetEUR":
+		if e.ComplexityRoot.FundingGroup.BudgetEUR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.BudgetEUR(childComplexity), true
+	case "FundingGroup.call":
+		if e.ComplexityRoot.FundingGroup.Call == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.Call(childComplexity), true
+	case "FundingGroup.organizations":
+		if e.ComplexityRoot.FundingGroup.Organizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.Organizations(childComplexity), true
+	case "FundingGroup.projects":
+		if e.ComplexityRoot.FundingGroup.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.Projects(childComplexity), true
+	case "FundingGroup.projectsWithBudget":
+		if e.ComplexityRoot.FundingGroup.ProjectsWithBudget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.ProjectsWithBudget(childComplexity), true
+	case "FundingGroup.region":
+		if e.ComplexityRoot.FundingGroup.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.Region(childComplexity), true
+	case "FundingGroup.year":
+		if e.ComplexityRoot.FundingGroup.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundingGroup.Year(childComplexity), true
+
 	case "GeoPoint.lat":
 		if e.ComplexityRoot.GeoPoint.Lat == nil {
 			break
@@ -1225,6 +1363,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Involvement.Target(childComplexity), true
+
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
 
 	case "LineageLink.depth":
 		if e.ComplexityRoot.LineageLink.Depth == nil {
@@ -1762,6 +1913,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Calls(childComplexity), true
+	case "Query.dataset":
+		if e.ComplexityRoot.Query.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Dataset(childComplexity), true
+	case "Query.funding":
+		if e.ComplexityRoot.Query.Funding == nil {
+			break
+		}
+
+		args, err := ec.field_Query_funding_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Funding(childComplexity, args["groupBy"].([]kg.FundingDimension), args["callIds"].([]string), args["regionIds"].([]string)), true
 	case "Query.funds":
 		if e.ComplexityRoot.Query.Funds == nil {
 			break
@@ -1885,6 +2053,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Regions(childComplexity), true
+	case "Query.regionsGeoJSON":
+		if e.ComplexityRoot.Query.RegionsGeoJSON == nil {
+			break
+		}
+
+		args, err := ec.field_Query_regionsGeoJSON_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RegionsGeoJSON(childComplexity, args["callIds"].([]string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2039,6 +2218,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.SpecialStatute(childComplexity), true
+	case "Region.summary":
+		if e.ComplexityRoot.Region.Summary == nil {
+			break
+		}
+
+		args, err := ec.field_Region_summary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Region.Summary(childComplexity, args["callIds"].([]string)), true
+
+	case "RegionCallSummary.budgetEUR":
+		if e.ComplexityRoot.RegionCallSummary.BudgetEUR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.BudgetEUR(childComplexity), true
+	case "RegionCallSummary.call":
+		if e.ComplexityRoot.RegionCallSummary.Call == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.Call(childComplexity), true
+	case "RegionCallSummary.partners":
+		if e.ComplexityRoot.RegionCallSummary.Partners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.Partners(childComplexity), true
+	case "RegionCallSummary.partnersByKind":
+		if e.ComplexityRoot.RegionCallSummary.PartnersByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.PartnersByKind(childComplexity), true
+	case "RegionCallSummary.projects":
+		if e.ComplexityRoot.RegionCallSummary.Projects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.Projects(childComplexity), true
+	case "RegionCallSummary.projectsWithBudget":
+		if e.ComplexityRoot.RegionCallSummary.ProjectsWithBudget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionCallSummary.ProjectsWithBudget(childComplexity), true
 
 	case "SearchHit.node":
 		if e.ComplexityRoot.SearchHit.Node == nil {
@@ -2700,6 +2927,102 @@ type ProjectEdge {
   node: Project!
 }
 `, BuiltIn: false},
+	{Name: "../analytics.graphqls", Input: `# Analytics for researchers, evaluators and map front-ends: everything in
+# ../shared/contract/analytics.graphqls, with the same names and meanings,
+# plus a few fields it allows (marked "famigraph:").
+
+extend type Query {
+  """Counts and budget totals of projects, one group per combination of the
+  dimensions asked that has projects, ordered by those dimensions (calls
+  oldest first, regions by NUTS code, years ascending with unknown years
+  last). callIds and regionIds select the projects (all when absent). A
+  project whose budget is unknown counts in projects, not in
+  projectsWithBudget, and adds nothing to budgetEUR: never a zero budget."""
+  funding(groupBy: [FundingDimension!]!, callIds: [ID!], regionIds: [ID!]): [FundingGroup!]!
+
+  """The regions and autonomous provinces as a GeoJSON FeatureCollection
+  (RFC 7946): one feature each (the two autonomous provinces are two), with
+  id, name, kind, nutsCode, istatCode and, per call of callIds (all calls when
+  absent, oldest first, in properties.calls), the number of projects,
+  partners and the budget in its properties, as well as their totals. The
+  geometries are Points at the regions' centroids: famigraph ships no openly
+  licensed boundaries (the collection's "geometry" member says so). budgetEUR
+  sums the known budgets and is null when none is known. The same document
+  is served at GET /geo/regions.geojson."""
+  regionsGeoJSON(callIds: [ID!]): JSON!
+}
+
+"Any JSON value."
+scalar JSON
+
+enum FundingDimension { CALL REGION YEAR }
+
+type FundingGroup {
+  "Set when grouped by CALL."
+  call: Call
+  "Set when grouped by REGION."
+  region: Region
+  "The projects' start year, when grouped by YEAR; null for projects whose start date is unknown."
+  year: Int
+  projects: Int!
+  "How many of the projects have a known budget; budgetEUR sums theirs."
+  projectsWithBudget: Int!
+  budgetEUR: Float!
+  "Distinct bodies taking part in the projects, in any role."
+  organizations: Int!
+}
+
+extend type Region {
+  """Per-call figures for a map: projects, partners by kind, budget. One entry
+  per call of callIds (every call when absent), oldest first, with zeros where
+  the region has no project under the call."""
+  summary(callIds: [ID!]): [RegionCallSummary!]!
+}
+
+type RegionCallSummary {
+  call: Call!
+  projects: Int!
+  "The sum of the known budgets of the projects; see projectsWithBudget."
+  budgetEUR: Float!
+  "famigraph: how many of the projects have a known budget."
+  projectsWithBudget: Int!
+  "Distinct bodies taking part in the region's projects under the call, in any role."
+  partners: Int!
+  "The same, by kind, in the order of OrganizationKind; kinds with none are left out."
+  partnersByKind: [KindCount!]!
+}
+
+type KindCount {
+  kind: OrganizationKind!
+  count: Int!
+}
+
+extend type Query {
+  "The dataset being served: what to cite."
+  dataset: Dataset!
+}
+
+type Dataset {
+  """A content hash of the data served: the same data gives the same version,
+  whatever the store (16 hex digits of a SHA-256 over every record and
+  relationship with their provenance)."""
+  version: String!
+  """The date of the latest change to the data. The data records no date of
+  curation: this is the latest date of an event it records (a call's adoption
+  or start, an amendment, a project's start)."""
+  updatedOn: Date!
+  "Number of records."
+  records: Int!
+  "Number of relationships."
+  relationships: Int!
+  "Distinct sources cited."
+  sources: Int!
+  "The licence of the data, as the repository states it."
+  license: String!
+  "A ready citation naming famigraph, the version and the date."
+  citation: String!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2837,6 +3160,26 @@ func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Call", field.Name)
 }
 
+func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_Dataset_version(ctx, field)
+	case "updatedOn":
+		return ec.fieldContext_Dataset_updatedOn(ctx, field)
+	case "records":
+		return ec.fieldContext_Dataset_records(ctx, field)
+	case "relationships":
+		return ec.fieldContext_Dataset_relationships(ctx, field)
+	case "sources":
+		return ec.fieldContext_Dataset_sources(ctx, field)
+	case "license":
+		return ec.fieldContext_Dataset_license(ctx, field)
+	case "citation":
+		return ec.fieldContext_Dataset_citation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
+}
+
 func (ec *executionContext) childFields_DeclaredCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "regions":
@@ -2909,6 +3252,26 @@ func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Fund", field.Name)
 }
 
+func (ec *executionContext) childFields_FundingGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "call":
+		return ec.fieldContext_FundingGroup_call(ctx, field)
+	case "region":
+		return ec.fieldContext_FundingGroup_region(ctx, field)
+	case "year":
+		return ec.fieldContext_FundingGroup_year(ctx, field)
+	case "projects":
+		return ec.fieldContext_FundingGroup_projects(ctx, field)
+	case "projectsWithBudget":
+		return ec.fieldContext_FundingGroup_projectsWithBudget(ctx, field)
+	case "budgetEUR":
+		return ec.fieldContext_FundingGroup_budgetEUR(ctx, field)
+	case "organizations":
+		return ec.fieldContext_FundingGroup_organizations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundingGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "lat":
@@ -2957,6 +3320,16 @@ func (ec *executionContext) childFields_Involvement(ctx context.Context, field g
 		return ec.fieldContext_Involvement_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Involvement", field.Name)
+}
+
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
 }
 
 func (ec *executionContext) childFields_LineageLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3261,8 +3634,28 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_discrepancies(ctx, field)
 	case "sources":
 		return ec.fieldContext_Region_sources(ctx, field)
+	case "summary":
+		return ec.fieldContext_Region_summary(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Region", field.Name)
+}
+
+func (ec *executionContext) childFields_RegionCallSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "call":
+		return ec.fieldContext_RegionCallSummary_call(ctx, field)
+	case "projects":
+		return ec.fieldContext_RegionCallSummary_projects(ctx, field)
+	case "budgetEUR":
+		return ec.fieldContext_RegionCallSummary_budgetEUR(ctx, field)
+	case "projectsWithBudget":
+		return ec.fieldContext_RegionCallSummary_projectsWithBudget(ctx, field)
+	case "partners":
+		return ec.fieldContext_RegionCallSummary_partners(ctx, field)
+	case "partnersByKind":
+		return ec.fieldContext_RegionCallSummary_partnersByKind(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegionCallSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3448,6 +3841,36 @@ func (ec *executionContext) field_Query_call_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_funding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]kg.FundingDimension, error) {
+			return ec.unmarshalNFundingDimension2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "callIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["callIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "regionIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["regionIds"] = arg2
 	return args, nil
 }
 
@@ -3679,6 +4102,20 @@ func (ec *executionContext) field_Query_region_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_regionsGeoJSON_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "callIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["callIds"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3724,6 +4161,20 @@ func (ec *executionContext) field_Region_organizations_args(ctx context.Context,
 }
 
 func (ec *executionContext) field_Region_projects_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "callIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["callIds"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Region_summary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "callIds",
@@ -5617,6 +6068,167 @@ func (ec *executionContext) fieldContext_Call_sources(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Dataset_version(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_updatedOn(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_updatedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_updatedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_records(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_sources(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_license(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_license(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.License, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_license(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_citation(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_citation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _DeclaredCounts_regions(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6232,6 +6844,185 @@ func (ec *executionContext) fieldContext_Fund_sources(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _FundingGroup_call(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_call(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FundingGroup().Call(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
+			return ec.marshalOCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundingGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Call(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundingGroup_region(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FundingGroup().Region(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundingGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundingGroup_year(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _FundingGroup_projects(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_projects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Projects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _FundingGroup_projectsWithBudget(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_projectsWithBudget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectsWithBudget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_projectsWithBudget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _FundingGroup_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_budgetEUR(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BudgetEUR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_budgetEUR(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _FundingGroup_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundingGroup_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organizations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundingGroup_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _GeoPoint_lat(ctx context.Context, field graphql.CollectedField, obj *kg.GeoPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6670,6 +7461,52 @@ func (ec *executionContext) fieldContext_Involvement_sources(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *kg.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.OrgKind) graphql.Marshaler {
+			return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, errors.New("field of type OrganizationKind does not have child fields"))
+}
+
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *kg.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _LineageLink_from(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
@@ -9647,6 +10484,126 @@ func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_funding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_funding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Funding(ctx, fc.Args["groupBy"].([]kg.FundingDimension), fc.Args["callIds"].([]string), fc.Args["regionIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.FundingGroup) graphql.Marshaler {
+			return ec.marshalNFundingGroup2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_funding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundingGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_funding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_regionsGeoJSON(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_regionsGeoJSON(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RegionsGeoJSON(ctx, fc.Args["callIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.JSON) graphql.Marshaler {
+			return ec.marshalNJSON2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐJSON(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_regionsGeoJSON(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type JSON does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_regionsGeoJSON_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Dataset(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.DatasetInfo) graphql.Marshaler {
+			return ec.marshalNDataset2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDatasetInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10333,6 +11290,206 @@ func (ec *executionContext) fieldContext_Region_sources(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Region_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Region().Summary(ctx, obj, fc.Args["callIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.RegionCallSummary) graphql.Marshaler {
+			return ec.marshalNRegionCallSummary2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Region_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Region",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegionCallSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Region_summary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionCallSummary_call(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_call(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RegionCallSummary().Call(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
+			return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionCallSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Call(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionCallSummary_projects(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_projects(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Projects, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RegionCallSummary_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_budgetEUR(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BudgetEUR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_budgetEUR(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _RegionCallSummary_projectsWithBudget(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_projectsWithBudget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectsWithBudget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_projectsWithBudget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RegionCallSummary_partners(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_partners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partners, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_partners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RegionCallSummary_partnersByKind(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionCallSummary_partnersByKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartnersByKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionCallSummary_partnersByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionCallSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13241,6 +14398,74 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var datasetImplementors = []string{"Dataset"}
+
+func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *kg.DatasetInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dataset")
+		case "version":
+			out.Values[i] = ec._Dataset_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedOn":
+			out.Values[i] = ec._Dataset_updatedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._Dataset_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._Dataset_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._Dataset_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "license":
+			out.Values[i] = ec._Dataset_license(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citation":
+			out.Values[i] = ec._Dataset_citation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var declaredCountsImplementors = []string{"DeclaredCounts"}
 
 func (ec *executionContext) _DeclaredCounts(ctx context.Context, sel ast.SelectionSet, obj *kg.Counts) graphql.Marshaler {
@@ -13625,6 +14850,140 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var fundingGroupImplementors = []string{"FundingGroup"}
+
+func (ec *executionContext) _FundingGroup(ctx context.Context, sel ast.SelectionSet, obj *kg.FundingGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fundingGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FundingGroup")
+		case "call":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._FundingGroup_call(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "region":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._FundingGroup_region(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "year":
+			out.Values[i] = ec._FundingGroup_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projects":
+			out.Values[i] = ec._FundingGroup_projects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectsWithBudget":
+			out.Values[i] = ec._FundingGroup_projectsWithBudget(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "budgetEUR":
+			out.Values[i] = ec._FundingGroup_budgetEUR(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organizations":
+			out.Values[i] = ec._FundingGroup_organizations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var geoPointImplementors = []string{"GeoPoint"}
 
 func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet, obj *kg.GeoPoint) graphql.Marshaler {
@@ -13980,6 +15339,49 @@ func (ec *executionContext) _Involvement(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = ec._Involvement_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var kindCountImplementors = []string{"KindCount"}
+
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *kg.KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindCount")
+		case "kind":
+			out.Values[i] = ec._KindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16411,6 +17813,72 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "funding":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_funding(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "regionsGeoJSON":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_regionsGeoJSON(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "dataset":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_dataset(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -16890,6 +18358,140 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "sources":
 			out.Values[i] = ec._Region_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Region_summary(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var regionCallSummaryImplementors = []string{"RegionCallSummary"}
+
+func (ec *executionContext) _RegionCallSummary(ctx context.Context, sel ast.SelectionSet, obj *kg.RegionCallSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, regionCallSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegionCallSummary")
+		case "call":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RegionCallSummary_call(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "projects":
+			out.Values[i] = ec._RegionCallSummary_projects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "budgetEUR":
+			out.Values[i] = ec._RegionCallSummary_budgetEUR(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "projectsWithBudget":
+			out.Values[i] = ec._RegionCallSummary_projectsWithBudget(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partners":
+			out.Values[i] = ec._RegionCallSummary_partners(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partnersByKind":
+			out.Values[i] = ec._RegionCallSummary_partnersByKind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -17793,6 +19395,16 @@ func (ec *executionContext) marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigr
 	return v
 }
 
+func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDatasetInfo(ctx context.Context, sel ast.SelectionSet, v *kg.DatasetInfo) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Dataset(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx context.Context, v any) (kg.Date, error) {
 	var res kg.Date
 	err := res.UnmarshalGQL(v)
@@ -17897,6 +19509,79 @@ func (ec *executionContext) marshalNFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraph
 		return graphql.Null
 	}
 	return ec._Fund(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFundingDimension2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimension(ctx context.Context, v any) (kg.FundingDimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := kg.FundingDimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFundingDimension2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimension(ctx context.Context, sel ast.SelectionSet, v kg.FundingDimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNFundingDimension2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimensionᚄ(ctx context.Context, v any) ([]kg.FundingDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.FundingDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFundingDimension2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFundingDimension2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.FundingDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFundingDimension2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFundingGroup2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.FundingGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFundingGroup2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFundingGroup2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingGroup(ctx context.Context, sel ast.SelectionSet, v *kg.FundingGroup) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FundingGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNGeoPoint2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐGeoPoint(ctx context.Context, sel ast.SelectionSet, v kg.GeoPoint) graphql.Marshaler {
@@ -18014,6 +19699,42 @@ func (ec *executionContext) marshalNInvolvement2ᚖgithubᚗcomᚋfamigraphᚋfa
 		return graphql.Null
 	}
 	return ec._Involvement(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNJSON2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐJSON(ctx context.Context, v any) (kg.JSON, error) {
+	var res kg.JSON
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJSON2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐJSON(ctx context.Context, sel ast.SelectionSet, v kg.JSON) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNKindCount2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCount(ctx context.Context, sel ast.SelectionSet, v kg.KindCount) graphql.Marshaler {
+	return ec._KindCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKindCount2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.KindCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindCount2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNLineageLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.LineageLink) graphql.Marshaler {
@@ -18436,6 +20157,32 @@ func (ec *executionContext) marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigra
 		return graphql.Null
 	}
 	return ec._Region(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRegionCallSummary2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.RegionCallSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRegionCallSummary2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRegionCallSummary2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummary(ctx context.Context, sel ast.SelectionSet, v *kg.RegionCallSummary) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RegionCallSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx context.Context, v any) (kg.Role, error) {

@@ -15,6 +15,7 @@ type Loaders struct {
 	nodes   *dataloadgen.Loader[string, kg.Node]
 	related map[kg.NodeQuery]*dataloadgen.Loader[string, []kg.Node]
 	edges   map[kg.EdgeQuery]*dataloadgen.Loader[string, []*kg.Edge]
+	memo    *memo
 }
 
 // LoaderConfig tunes batching. Wait is how long a loader collects keys
@@ -37,6 +38,7 @@ func NewLoaders(store kg.Store, cfg LoaderConfig) *Loaders {
 		nodes:   dataloadgen.NewLoader(batch(store.Nodes), opts...),
 		related: make(map[kg.NodeQuery]*dataloadgen.Loader[string, []kg.Node], len(kg.NodeQueries)),
 		edges:   make(map[kg.EdgeQuery]*dataloadgen.Loader[string, []*kg.Edge], len(kg.EdgeQueries)),
+		memo:    &memo{results: map[string]*memoResult{}},
 	}
 	for _, q := range kg.NodeQueries {
 		l.related[q] = dataloadgen.NewLoader(batch(func(ctx context.Context, ids []string) ([][]kg.Node, error) {

@@ -113,6 +113,10 @@ var prefetchSpecs = map[string]prefetchSpec{
 	"NetworkNode.organization": {refs: refsOf(func(n *kg.NetworkNode) []string { return one(n.OrgID) })},
 	"NetworkEdge.projects":     {refs: refsOf(func(e *kg.NetworkEdge) []string { return e.ProjectIDs })},
 
+	"FundingGroup.call":      {refs: refsOf(func(g *kg.FundingGroup) []string { return one(g.CallID) })},
+	"FundingGroup.region":    {refs: refsOf(func(g *kg.FundingGroup) []string { return one(g.RegionID) })},
+	"RegionCallSummary.call": {refs: refsOf(func(s *kg.RegionCallSummary) []string { return one(s.CallID) })},
+
 	"PartnershipNetwork.nodes": {pass: func(p any) []any { return addrs(p.(*kg.Network).Nodes) }},
 	"PartnershipNetwork.edges": {pass: func(p any) []any { return addrs(p.(*kg.Network).Edges) }},
 	"OrganizationConnection.nodes": {pass: func(p any) []any {

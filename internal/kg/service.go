@@ -3,6 +3,7 @@ package kg
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -10,6 +11,8 @@ import (
 // and holds the semantics both stores share, so that adapters only fetch.
 type Service struct {
 	Store Store
+
+	described atomic.Pointer[described] // the last dataset described, see Dataset
 }
 
 // NodeOf returns the record with the id, which must be of one of the kinds

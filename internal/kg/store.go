@@ -179,6 +179,9 @@ type Store interface {
 	Lineage(ctx context.Context, q LineageQuery) ([]LineageLink, error)
 	// Stats counts nodes and relationships.
 	Stats(ctx context.Context) (Stats, error)
+	// Dataset returns the whole graph, nodes in id order and edges in key
+	// order (Dataset.Sort), for exports and the dataset's version.
+	Dataset(ctx context.Context) (*Dataset, error)
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
 }

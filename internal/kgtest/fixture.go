@@ -16,6 +16,7 @@ import (
 
 // runFixture checks known answers on the fixture dataset.
 func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
+	t.Run("Analytics", func(t *testing.T) { runAnalyticsFixture(t, s, ds) })
 	t.Run("NodesRoundTrip", func(t *testing.T) { checkNodesRoundTrip(t, s, ds) })
 	t.Run("Nodes", func(t *testing.T) {
 		got, err := s.Nodes(ctx(t), []string{"project:p-new", "project:missing", "region:alpha", "project:p-new"})

@@ -171,6 +171,7 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			same(t, fmt.Sprintf("Participations(%+v)", f), want, got)
 		}
 	})
+	t.Run("Analytics", func(t *testing.T) { runAnalyticsParity(t, s, ref, callIDs, regionIDs) })
 	t.Run("Search", func(t *testing.T) {
 		words := map[string]bool{}
 		for _, n := range ds.Nodes {

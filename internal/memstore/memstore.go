@@ -27,6 +27,7 @@ type Store struct {
 	adj      map[string][]adjacent // undirected, by neighbour id then relation
 	search   *index
 	stats    kg.Stats
+	ds       *kg.Dataset // sorted
 }
 
 var _ kg.Store = (*Store)(nil)
@@ -48,7 +49,9 @@ func New(ds *kg.Dataset) *Store {
 		edges:   map[kg.EdgeQuery]map[string][]*kg.Edge{},
 		adj:     map[string][]adjacent{},
 		stats:   kg.Stats{Nodes: len(ds.Nodes), Edges: len(ds.Edges)},
+		ds:      &kg.Dataset{Nodes: slices.Clone(ds.Nodes), Edges: slices.Clone(ds.Edges)},
 	}
+	s.ds.Sort()
 	for _, n := range ds.Nodes {
 		s.nodes[n.NodeID()] = n
 		switch n := n.(type) {
@@ -148,6 +151,9 @@ func (s *Store) Funds(ctx context.Context) ([]*kg.Fund, error) { return s.funds,
 
 // Stats implements kg.Store.
 func (s *Store) Stats(ctx context.Context) (kg.Stats, error) { return s.stats, ctx.Err() }
+
+// Dataset implements kg.Store: always the same dataset.
+func (s *Store) Dataset(ctx context.Context) (*kg.Dataset, error) { return s.ds, ctx.Err() }
 
 // Ping implements kg.Store: an embedded store is always ready.
 func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }

@@ -85,3 +85,8 @@ func (s *store) Stats(ctx context.Context) (out kg.Stats, err error) {
 	defer func(start time.Time) { s.m.observe("Stats", start, err) }(time.Now())
 	return s.Store.Stats(ctx)
 }
+
+func (s *store) Dataset(ctx context.Context) (out *kg.Dataset, err error) {
+	defer func(start time.Time) { s.m.observe("Dataset", start, err) }(time.Now())
+	return s.Store.Dataset(ctx)
+}

@@ -226,6 +226,21 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 			items = append(items, nodeMap(x, nil))
 		}
 		return []record{{"total": int64(pg.Total), "hasNext": pg.HasNext, "items": items}}, nil
+	case name == "dataset.nodes":
+		ds, _ := ref.Dataset(ctx)
+		var out []record
+		for _, n := range ds.Nodes {
+			out = append(out, record{"node": nodeMap(n, nil)})
+		}
+		return out, nil
+	case name == "dataset.relationships":
+		ds, _ := ref.Dataset(ctx)
+		var out []record
+		for _, e := range ds.Edges {
+			out = append(out, record{"type": string(e.Type), "edge": edgeMap(e)})
+		}
+		slices.Reverse(out) // the adapter must not rely on the order
+		return out, nil
 	case name == "participations":
 		es, _ := ref.Participations(ctx, kg.NetworkFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"])})
 		var out []record

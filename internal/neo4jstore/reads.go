@@ -309,6 +309,42 @@ func (s *Store) Projects(ctx context.Context, f kg.ProjectFilter, p kg.Page) (*k
 	return out, nil
 }
 
+// Dataset implements kg.Store: it reads the whole graph back, so that its
+// version is that of the data actually stored.
+func (s *Store) Dataset(ctx context.Context) (*kg.Dataset, error) {
+	const op = "load dataset"
+	recs, err := s.read(ctx, op, stDatasetNodes, nil)
+	if err != nil {
+		return nil, err
+	}
+	ds := &kg.Dataset{Nodes: make([]kg.Node, 0, len(recs))}
+	for _, r := range recs {
+		n, err := decodeNode(r["node"])
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		ds.Nodes = append(ds.Nodes, n)
+	}
+	recs, err = s.read(ctx, op, stDatasetRelationships, nil)
+	if err != nil {
+		return nil, err
+	}
+	ds.Edges = make([]*kg.Edge, 0, len(recs))
+	for _, r := range recs {
+		t, _, err := value[string](r, "type")
+		if err != nil || !slices.Contains(kg.RelTypes, kg.RelType(t)) {
+			return nil, internalf(op, "relationship of unknown type %q", t)
+		}
+		e, err := decodeEdge(kg.RelType(t), r["edge"])
+		if err != nil {
+			return nil, internalf(op, "%v", err)
+		}
+		ds.Edges = append(ds.Edges, e)
+	}
+	ds.Sort()
+	return ds, nil
+}
+
 // Participations implements kg.Store.
 func (s *Store) Participations(ctx context.Context, f kg.NetworkFilter) ([]*kg.Edge, error) {
 	const op = "load participations"

@@ -258,6 +258,19 @@ WITH size(matches) AS total, [m IN matches WHERE m.id > $after] AS rest
 RETURN total, size(rest) > $first AS hasNext,
        [m IN rest[..$first] | `+projection("m", kg.KindProject)+`] AS items`)
 
+	// The whole graph, for exports and the dataset's version: every record,
+	// and every relationship between records with all the properties any
+	// type stores (a type's absent ones read as null).
+	stDatasetNodes = stmt("dataset.nodes", `
+MATCH (n:Entity)
+RETURN `+projection("n", allKinds...)+` AS node
+ORDER BY n.id`)
+
+	stDatasetRelationships = stmt("dataset.relationships", `
+MATCH (a:Entity)-[r]->(b:Entity)
+RETURN type(r) AS type, `+allEdgesProjection()+` AS edge
+ORDER BY type, a.id, b.id`)
+
 	stParticipations = stmt("participations", `
 MATCH (a:Organization)-[r:PARTICIPATES_IN]->(b:Project)
 WHERE (size($callIds) = 0 OR EXISTS { (b)-[:FUNDED_UNDER]->(c:Call) WHERE c.id IN $callIds })
@@ -328,6 +341,17 @@ var lineageTypes = string(kg.RelCapitalisesOn) + "|" + string(kg.RelContinues)
 const searchIndex = "entity_search"
 
 // edgeProjection returns a map of the relationship r from a to b.
+// allEdgesProjection is edgeProjection for a relationship of any type.
+func allEdgesProjection() string {
+	items := []string{"fromId: a.id", "toId: b.id", ".confidence", ".sources"}
+	for _, t := range kg.RelTypes {
+		for _, p := range relProps[t] {
+			items = appendUnique(items, "."+p)
+		}
+	}
+	return "r {" + strings.Join(items, ", ") + "}"
+}
+
 func edgeProjection(t kg.RelType) string {
 	items := []string{"fromId: a.id", "toId: b.id", ".confidence", ".sources"}
 	for _, p := range relProps[t] {

@@ -201,6 +201,8 @@ func TestStatementsCoverCode(t *testing.T) {
 	must(err)
 	_, err = s.Participations(ctx, kg.NetworkFilter{})
 	must(err)
+	_, err = s.Dataset(ctx)
+	must(err)
 	_, err = s.Search(ctx, kg.SearchQuery{Text: "piano", First: 1})
 	must(err)
 	_, err = s.Paths(ctx, kg.PathQuery{From: "org:ats-due", To: "org:uni-tre", MaxLength: 4, First: 1})

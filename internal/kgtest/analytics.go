@@ -1,0 +1,221 @@
+package kgtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/famigraph/famigraph/internal/kg"
+)
+
+// runAnalyticsFixture checks the analytics the service computes from the
+// store's answers, with figures worked out by hand from the fixture.
+func runAnalyticsFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
+	svc := &kg.Service{Store: s}
+	t.Run("Dataset", func(t *testing.T) {
+		info, err := svc.Dataset(ctx(t))
+		must(t, err)
+		// The fixture's latest dated event is the amendment of 2020-12-14.
+		if info.Version != kg.DatasetVersion(ds) || len(info.Version) != 16 || info.Records != len(ds.Nodes) ||
+			info.Relationships != len(ds.Edges) || info.Sources != 2 || info.UpdatedOn != "2020-12-14" ||
+			info.License != kg.DatasetLicense || !strings.Contains(info.Citation, info.Version) ||
+			!strings.Contains(info.Citation, "famigraph (2020)") {
+			t.Errorf("Dataset = %+v, want version %s of %d records and %d relationships", info, kg.DatasetVersion(ds), len(ds.Nodes), len(ds.Edges))
+		}
+		again, err := svc.Dataset(ctx(t))
+		must(t, err)
+		if *again != *info {
+			t.Errorf("Dataset changed between two calls: %+v, then %+v", info, again)
+		}
+	})
+	year := func(y int) *int { return &y }
+	t.Run("Funding", func(t *testing.T) {
+		for _, c := range []struct {
+			by        []kg.FundingDimension
+			callIDs   []string
+			regionIDs []string
+			want      []kg.FundingGroup
+		}{
+			{nil, nil, nil, []kg.FundingGroup{{Projects: 3, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 5}}},
+			{[]kg.FundingDimension{kg.ByCall}, nil, nil, []kg.FundingGroup{
+				{CallID: "call:old", Projects: 1, Organizations: 2},
+				{CallID: "call:new", Projects: 2, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 5},
+			}},
+			{[]kg.FundingDimension{kg.ByRegion, kg.ByYear}, nil, nil, []kg.FundingGroup{
+				{RegionID: "region:alpha", Year: year(2018), Projects: 1, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 3},
+				{RegionID: "region:alpha", Projects: 1, Organizations: 2},
+				{RegionID: "region:beta", Projects: 1, Organizations: 3},
+			}},
+			{[]kg.FundingDimension{kg.ByYear, kg.ByCall}, []string{"call:new"}, nil, []kg.FundingGroup{
+				{CallID: "call:new", Year: year(2018), Projects: 1, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 3},
+				{CallID: "call:new", Projects: 1, Organizations: 3},
+			}},
+			{[]kg.FundingDimension{kg.ByCall}, nil, []string{"region:beta"}, []kg.FundingGroup{
+				{CallID: "call:new", Projects: 1, Organizations: 3},
+			}},
+			{[]kg.FundingDimension{kg.ByCall}, []string{"call:missing"}, nil, nil},
+		} {
+			got, err := svc.Funding(ctx(t), c.by, c.callIDs, c.regionIDs)
+			must(t, err)
+			if d := cmp.Diff(c.want, got, cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("Funding(%v, %v, %v) (-want +got):\n%s", c.by, c.callIDs, c.regionIDs, d)
+			}
+		}
+		for _, by := range [][]kg.FundingDimension{{"MONTH"}, {kg.ByCall, kg.ByCall}} {
+			if _, err := svc.Funding(ctx(t), by, nil, nil); kg.ErrorCode(err) != kg.EINVALID {
+				t.Errorf("Funding(%v) error = %v, want invalid", by, err)
+			}
+		}
+		if _, err := svc.Funding(ctx(t), nil, []string{"region:alpha"}, nil); kg.ErrorCode(err) != kg.EINVALID {
+			t.Errorf("Funding with a region id in callIds: error = %v, want invalid", err)
+		}
+	})
+	t.Run("RegionSummaries", func(t *testing.T) {
+		got, err := svc.RegionSummaries(ctx(t), nil)
+		must(t, err)
+		want := map[string][]kg.RegionCallSummary{
+			"region:alpha": {
+				{RegionID: "region:alpha", CallID: "call:old", Projects: 1, Partners: 2,
+					PartnersByKind: []kg.KindCount{{Kind: kg.OrgRegion, Count: 1}, {Kind: kg.OrgMunicipality, Count: 1}}},
+				{RegionID: "region:alpha", CallID: "call:new", Projects: 1, ProjectsWithBudget: 1, BudgetEUR: 2574000, Partners: 3,
+					PartnersByKind: []kg.KindCount{{Kind: kg.OrgRegion, Count: 1}, {Kind: kg.OrgATS, Count: 1}, {Kind: kg.OrgMunicipality, Count: 1}}},
+			},
+			"region:beta": {
+				{RegionID: "region:beta", CallID: "call:old"},
+				{RegionID: "region:beta", CallID: "call:new", Projects: 1, Partners: 3,
+					PartnersByKind: []kg.KindCount{{Kind: kg.OrgAutonomousProvince, Count: 1}, {Kind: kg.OrgMunicipality, Count: 1}, {Kind: kg.OrgUniversity, Count: 1}}},
+			},
+		}
+		if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+			t.Errorf("RegionSummaries (-want +got):\n%s", d)
+		}
+		got, err = svc.RegionSummaries(ctx(t), []string{"call:new"})
+		must(t, err)
+		if len(got["region:beta"]) != 1 || got["region:beta"][0].CallID != "call:new" {
+			t.Errorf("RegionSummaries(call:new)[beta] = %+v", got["region:beta"])
+		}
+	})
+	t.Run("RegionsGeoJSON", func(t *testing.T) {
+		doc, err := svc.RegionsGeoJSON(ctx(t), nil)
+		must(t, err)
+		var fc struct {
+			Type     string
+			Geometry string
+			CallIDs  []string
+			Features []struct {
+				Type     string
+				ID       string
+				Geometry struct {
+					Type        string
+					Coordinates []float64
+				}
+				Properties struct {
+					ID, Name, Kind, NUTSCode, ISTATCode string
+					ISTATProvinceCode                   *string
+					Projects, Partners                  int
+					BudgetEUR                           *float64
+					Calls                               []struct {
+						ID                 string
+						Projects, Partners int
+						ProjectsWithBudget int
+						BudgetEUR          *float64
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal(doc, &fc); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, doc)
+		}
+		if fc.Type != "FeatureCollection" || len(fc.Features) != 2 || fc.Geometry == "" ||
+			fmt.Sprint(fc.CallIDs) != "[call:old call:new]" {
+			t.Fatalf("collection = %+v", fc)
+		}
+		a, b := fc.Features[0], fc.Features[1]
+		if a.ID != "region:alpha" || a.Type != "Feature" || a.Geometry.Type != "Point" ||
+			fmt.Sprint(a.Geometry.Coordinates) != "[7.5 45]" || a.Properties.ISTATProvinceCode != nil ||
+			a.Properties.Projects != 2 || a.Properties.Partners != 3 || a.Properties.BudgetEUR == nil ||
+			*a.Properties.BudgetEUR != 2574000 || len(a.Properties.Calls) != 2 ||
+			a.Properties.Calls[0].ID != "call:old" || a.Properties.Calls[0].BudgetEUR != nil ||
+			a.Properties.Calls[1].ProjectsWithBudget != 1 {
+			t.Errorf("alpha = %+v", a)
+		}
+		if b.ID != "region:beta" || b.Properties.Kind != "AUTONOMOUS_PROVINCE" || b.Properties.ISTATProvinceCode == nil ||
+			*b.Properties.ISTATProvinceCode != "022" || fmt.Sprint(b.Geometry.Coordinates) != "[11 46]" ||
+			b.Properties.BudgetEUR != nil || b.Properties.Partners != 3 || b.Properties.Calls[0].Projects != 0 {
+			t.Errorf("beta = %+v", b)
+		}
+		doc, err = svc.RegionsGeoJSON(ctx(t), []string{"call:old"})
+		must(t, err)
+		if err := json.Unmarshal(doc, &fc); err != nil {
+			t.Fatal(err)
+		}
+		if fc.Features[0].Properties.Projects != 1 || len(fc.Features[0].Properties.Calls) != 1 || fc.Features[1].Properties.Projects != 0 {
+			t.Errorf("callIds [call:old]: %s", doc)
+		}
+	})
+}
+
+// runAnalyticsParity requires the service to give the same analytics over s
+// as over the embedded store ref, both holding the same dataset.
+func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []string) {
+	got, want := &kg.Service{Store: s}, &kg.Service{Store: ref}
+	same := func(t *testing.T, what string, w, g any) {
+		t.Helper()
+		if d := cmp.Diff(w, g, cmpopts.EquateEmpty()); d != "" {
+			t.Errorf("%s differs (-embedded +store):\n%s", what, d)
+		}
+	}
+	t.Run("Funding", func(t *testing.T) {
+		for _, by := range [][]kg.FundingDimension{nil, {kg.ByCall}, {kg.ByRegion}, {kg.ByYear}, {kg.ByCall, kg.ByRegion, kg.ByYear}, {kg.ByYear, kg.ByRegion}} {
+			for _, f := range [][2][]string{{nil, nil}, {callIDs[:1], nil}, {nil, regionIDs[:2]}} {
+				w, err := want.Funding(ctx(t), by, f[0], f[1])
+				must(t, err)
+				g, err := got.Funding(ctx(t), by, f[0], f[1])
+				must(t, err)
+				same(t, fmt.Sprintf("Funding(%v, %v, %v)", by, f[0], f[1]), w, g)
+			}
+		}
+	})
+	t.Run("RegionSummaries", func(t *testing.T) {
+		for _, calls := range [][]string{nil, callIDs[:1]} {
+			w, err := want.RegionSummaries(ctx(t), calls)
+			must(t, err)
+			g, err := got.RegionSummaries(ctx(t), calls)
+			must(t, err)
+			same(t, fmt.Sprintf("RegionSummaries(%v)", calls), w, g)
+		}
+	})
+	t.Run("Dataset", func(t *testing.T) {
+		w, err := ref.Dataset(ctx(t))
+		must(t, err)
+		g, err := s.Dataset(ctx(t))
+		must(t, err)
+		if len(w.Nodes) != len(g.Nodes) || len(w.Edges) != len(g.Edges) {
+			t.Fatalf("Dataset: %d records and %d relationships, want %d and %d", len(g.Nodes), len(g.Edges), len(w.Nodes), len(w.Edges))
+		}
+		for i := range w.Nodes {
+			same(t, "Dataset node "+w.Nodes[i].NodeID(), w.Nodes[i], g.Nodes[i])
+		}
+		for i := range w.Edges {
+			same(t, "Dataset edge "+w.Edges[i].Key(), w.Edges[i], g.Edges[i])
+		}
+		wi, err := want.Dataset(ctx(t))
+		must(t, err)
+		gi, err := got.Dataset(ctx(t))
+		must(t, err)
+		same(t, "Dataset description", wi, gi)
+	})
+	t.Run("RegionsGeoJSON", func(t *testing.T) {
+		for _, calls := range [][]string{nil, callIDs[:1]} {
+			w, err := want.RegionsGeoJSON(ctx(t), calls)
+			must(t, err)
+			g, err := got.RegionsGeoJSON(ctx(t), calls)
+			must(t, err)
+			same(t, fmt.Sprintf("RegionsGeoJSON(%v)", calls), string(w), string(g))
+		}
+	})
+}
