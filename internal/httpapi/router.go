@@ -42,6 +42,10 @@ type Config struct {
 	TrustedProxies int
 	// RateLimit bounds GraphQL requests per client; zero disables it.
 	RateLimit RateLimit
+	// RegionsGeoJSON, if set, serves GET /geo/regions.geojson: the regions
+	// as GeoJSON for the calls asked (all when none), the same document as
+	// the GraphQL field regionsGeoJSON.
+	RegionsGeoJSON func(ctx context.Context, callIDs []string) ([]byte, error)
 	// Metrics, if set, is served at /metrics.
 	Metrics http.Handler
 	// Middleware wraps every request after the request id and logger are set
@@ -122,12 +126,18 @@ func NewRouter(cfg Config) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent))
+	// One rate limit per client over every data endpoint.
+	rateLimited := func(h http.Handler) http.Handler { return h }
 	if cfg.RateLimit.Rate > 0 {
-		gql = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)(gql)
+		rateLimited = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)
 	}
+	gql := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent)))
 	r.Method(http.MethodGet, "/graphql", gql)
 	r.Method(http.MethodPost, "/graphql", gql)
+	if cfg.RegionsGeoJSON != nil {
+		geo := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(regionsGeoJSON(cfg.RegionsGeoJSON)))
+		r.With(middleware.Compress(5, GeoJSONMediaType, "application/json")).Method(http.MethodGet, "/geo/regions.geojson", geo)
+	}
 	if cfg.Playground || cfg.Explorer {
 		site := webui.New()
 		ui := middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "application/json", "font/ttf")

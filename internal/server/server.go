@@ -4,6 +4,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/famigraph/famigraph/graph"
@@ -37,6 +38,10 @@ func New(store kg.Store, cfg Config) http.Handler {
 		httpCfg.CacheEvent = m.CacheEvent
 		httpCfg.Middleware = append(httpCfg.Middleware, m.Middleware)
 	}
-	httpCfg.GraphQL = graph.NewHandler(&kg.Service{Store: store}, gqlCfg)
+	svc := &kg.Service{Store: store}
+	httpCfg.GraphQL = graph.NewHandler(svc, gqlCfg)
+	httpCfg.RegionsGeoJSON = func(ctx context.Context, callIDs []string) ([]byte, error) {
+		return svc.RegionsGeoJSON(ctx, callIDs)
+	}
 	return httpapi.NewRouter(httpCfg)
 }
