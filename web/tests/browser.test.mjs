@@ -128,6 +128,19 @@ test('/explore loads, with 21 map areas named after the regions', async () => {
     assert.equal(await a.getAttribute('tabindex'), '0');
     assert.ok((await a.getAttribute('aria-label')).startsWith(`${r.name}:`), `${r.id} is named`);
   }
+  // Coloured by Region.summary for the chosen call and measure.
+  const callId = await page.locator('#map-call').inputValue();
+  const { regions: sums } = await api('query($c: [ID!]) { regions { id summary(callIds: $c) { projects partners } } }', { c: [callId] });
+  for (const measure of ['projects', 'partners']) {
+    await page.locator('#map-measure').selectOption(measure);
+    for (const r of sums) {
+      const want = String(r.summary[0]?.[measure] ?? 0);
+      assert.equal(await page.locator(`[data-region-id="${r.id}"]`).getAttribute('data-value'), want, `${measure} of ${r.id}`);
+    }
+  }
+  assert.ok(sums.some((r) => r.summary.length > 0), 'some region has projects under the call');
+  const fills = await areas.evaluateAll((els) => new Set(els.map((e) => e.getAttribute('fill'))).size);
+  assert.ok(fills >= 2, 'the areas are coloured by their values');
   assertLocalOnly();
   assert.deepEqual(consoleErrors, []);
   await page.close();
@@ -184,6 +197,16 @@ test('the network view draws nodes; filters and node details work', async () => 
     return false;
   }));
   assert.ok(painted, 'the network canvas is not blank');
+  // Clicking a drawn node opens its record (Cytoscape keeps its instance on the container).
+  const node = await page.evaluate(() => {
+    const cy = document.getElementById('network-canvas')._cyreg.cy;
+    const n = cy.nodes().max((x) => x.renderedWidth()).ele;
+    const p = n.renderedPosition();
+    const box = cy.container().getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y, name: n.data('label') };
+  });
+  await page.mouse.click(node.x, node.y);
+  await page.locator('#panel h2', { hasText: node.name }).waitFor();
   await page.screenshot({ path: join(artifacts, 'explore-network-laptop.png') });
 
   await page.locator('#net-kind').selectOption('UNIVERSITY');

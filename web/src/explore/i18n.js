@@ -69,6 +69,8 @@ const dict = {
     networkNote: 'Seleziona un nodo per la sua scheda.',
     dataFrom: 'Dati: famigraph, ogni fatto con la sua fonte.',
     areaLabel: (name, value) => `${name}: ${value}`,
+    budgetUnknown: 'budget non indicato dalle fonti',
+    budgetsKnown: (k, n) => `budget noto per ${k} progetti su ${n}`,
   },
   en: {
     title: 'famigraph · explorer',
@@ -137,6 +139,8 @@ const dict = {
     networkNote: 'Select a node for its record.',
     dataFrom: 'Data: famigraph, every fact with its source.',
     areaLabel: (name, value) => `${name}: ${value}`,
+    budgetUnknown: 'budget not stated by the sources',
+    budgetsKnown: (k, n) => `budget known for ${k} of ${n} projects`,
   },
 };
 

@@ -14,8 +14,9 @@ const BOOT = `query Boot {
   regions { id name nutsCode }
 }`;
 
+// Map figures: Region.summary, per region and call.
 const FIGURES = `query Figures {
-  regions { id projects { call { id } budgetEUR participants { organization { id } } } }
+  regions { id summary { call { id } projects projectsWithBudget budgetEUR partners } }
 }`;
 
 const SEARCH = `query Search($text: String!) {
@@ -143,31 +144,27 @@ async function loadNetwork() {
   }
 }
 
-// Map figures per region and call, from the regions' projects.
+// figures indexes the regions' summaries by region and call.
 function figures(regions) {
-  const out = new Map();
-  for (const r of regions) {
-    const byCall = new Map();
-    for (const p of r.projects) {
-      const f = byCall.get(p.call.id) || { projects: 0, budget: 0, partners: new Set() };
-      f.projects += 1;
-      f.budget += p.budgetEUR || 0;
-      p.participants.forEach((pa) => f.partners.add(pa.organization.id));
-      byCall.set(p.call.id, f);
-    }
-    out.set(r.id, byCall);
-  }
-  return out;
+  return new Map(regions.map((r) => [r.id, new Map(r.summary.map((f) => [f.call.id, f]))]));
 }
 
 function paintMap() {
   if (!state.figures) return;
   const values = new Map();
+  const notes = new Map();
   for (const [rid, byCall] of state.figures) {
     const f = byCall.get(state.callId);
-    values.set(rid, !f ? 0 : state.measure === 'partners' ? f.partners.size : state.measure === 'budget' ? f.budget : f.projects);
+    if (!f) values.set(rid, 0);
+    else if (state.measure === 'partners') values.set(rid, f.partners);
+    else if (state.measure === 'projects') values.set(rid, f.projects);
+    else if (f.projectsWithBudget === 0) values.set(rid, null); // projects, none with a stated budget
+    else {
+      values.set(rid, f.budgetEUR);
+      if (f.projectsWithBudget < f.projects) notes.set(rid, t('budgetsKnown', f.projectsWithBudget, f.projects));
+    }
   }
-  mapView.setValues(state.measure, values);
+  mapView.setValues(state.measure, values, notes);
 }
 
 // Search: results as buttons that open the record.

@@ -7,6 +7,8 @@ import { t, fmtNumber, fmtEUR } from './i18n.js';
 // ColorBrewer "Blues" (5 classes); zero has its own light grey.
 const SCALE = ['#c6dbef', '#9ecae1', '#6baed6', '#3182bd', '#08519c'];
 const ZERO = '#eeeeee';
+// Projects whose budget no source states.
+const UNKNOWN = '#d8c8a8';
 
 /** MapView draws the map into el and calls onSelect(regionId) on click or Enter. */
 export class MapView {
@@ -15,6 +17,7 @@ export class MapView {
     this.onSelect = onSelect;
     this.names = new Map();
     this.values = new Map();
+    this.notes = new Map();
     this.measure = 'projects';
     this.paths = new Map();
     this.build();
@@ -51,9 +54,10 @@ export class MapView {
   }
 
   /** setValues colours the areas: values maps region id to a number. */
-  setValues(measure, values) {
+  setValues(measure, values, notes = new Map()) {
     this.measure = measure;
     this.values = values;
+    this.notes = notes;
     this.paint();
   }
 
@@ -68,7 +72,7 @@ export class MapView {
 
   /** classes returns a class index per value (-1 for none) and the legend's steps. */
   classes() {
-    const vals = [...this.values.values()].filter((v) => v > 0);
+    const vals = [...this.values.values()].filter((v) => v !== null && v > 0);
     const distinct = [...new Set(vals)].sort((a, b) => a - b);
     if (distinct.length <= SCALE.length) {
       // Few values: one class each, spread over the scale.
@@ -92,11 +96,13 @@ export class MapView {
     const { of, steps } = this.classes();
     const measureLabel = t(this.measure).toLowerCase();
     for (const [id, { p, tip }] of this.paths) {
-      const v = this.values.get(id) ?? 0;
-      const c = of(v);
-      p.setAttribute('fill', c < 0 ? ZERO : SCALE[c]);
-      p.setAttribute('data-value', String(v));
-      const label = t('areaLabel', this.names.get(id) || id, this.measure === 'budget' ? this.format(v) : `${this.format(v)} ${measureLabel}`);
+      const v = this.values.has(id) ? this.values.get(id) : 0;
+      const c = v === null ? -1 : of(v);
+      p.setAttribute('fill', v === null ? UNKNOWN : c < 0 ? ZERO : SCALE[c]);
+      p.setAttribute('data-value', v === null ? '' : String(v));
+      let text = v === null ? t('budgetUnknown') : this.measure === 'budget' ? this.format(v) : `${this.format(v)} ${measureLabel}`;
+      if (this.notes.has(id)) text += ` (${this.notes.get(id)})`;
+      const label = t('areaLabel', this.names.get(id) || id, text);
       p.setAttribute('aria-label', label);
       tip.textContent = label;
     }
@@ -106,6 +112,7 @@ export class MapView {
       h('span', { class: 'legend-title', text: `${t('legend')}: ${t(this.measure)}` }),
       h('ul', {},
         h('li', {}, h('span', { class: 'swatch', 'data-color': ZERO, 'aria-hidden': 'true' }), t('noData')),
+        [...this.values.values()].includes(null) ? h('li', {}, h('span', { class: 'swatch', 'data-color': UNKNOWN, 'aria-hidden': 'true' }), t('budgetUnknown')) : null,
         steps.map((s) => h('li', {}, h('span', { class: 'swatch', 'data-color': s.col, 'aria-hidden': 'true' }), s.text))));
     // Swatch colours through CSSOM, which the page's CSP allows.
     this.legend.querySelectorAll('.swatch').forEach((s) => { s.style.background = s.dataset.color; });
