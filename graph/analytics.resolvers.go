@@ -12,6 +12,46 @@ import (
 	"github.com/famigraph/famigraph/internal/kg"
 )
 
+// Size is the resolver for the size field.
+func (r *communityResolver) Size(ctx context.Context, obj *kg.Community) (int, error) {
+	return len(obj.MemberIDs), nil
+}
+
+// Members is the resolver for the members field.
+func (r *communityResolver) Members(ctx context.Context, obj *kg.Community) ([]kg.Org, error) {
+	return nodesAs[kg.Org](ctx, obj.MemberIDs)
+}
+
+// Organization is the resolver for the organization field.
+func (r *continuingPartnerResolver) Organization(ctx context.Context, obj *kg.ContinuingPartner) (kg.Org, error) {
+	return nodeAs[kg.Org](ctx, obj.OrgID)
+}
+
+// Region is the resolver for the region field.
+func (r *continuityResolver) Region(ctx context.Context, obj *kg.Continuity) (*kg.Region, error) {
+	return nodeAs[*kg.Region](ctx, obj.RegionID)
+}
+
+// Earlier is the resolver for the earlier field.
+func (r *continuityResolver) Earlier(ctx context.Context, obj *kg.Continuity) ([]*kg.Project, error) {
+	return nodesAs[*kg.Project](ctx, obj.EarlierIDs)
+}
+
+// Later is the resolver for the later field.
+func (r *continuityResolver) Later(ctx context.Context, obj *kg.Continuity) ([]*kg.Project, error) {
+	return nodesAs[*kg.Project](ctx, obj.LaterIDs)
+}
+
+// Joined is the resolver for the joined field.
+func (r *continuityResolver) Joined(ctx context.Context, obj *kg.Continuity) ([]kg.Org, error) {
+	return nodesAs[kg.Org](ctx, obj.JoinedIDs)
+}
+
+// Left is the resolver for the left field.
+func (r *continuityResolver) Left(ctx context.Context, obj *kg.Continuity) ([]kg.Org, error) {
+	return nodesAs[kg.Org](ctx, obj.LeftIDs)
+}
+
 // Call is the resolver for the call field.
 func (r *fundingGroupResolver) Call(ctx context.Context, obj *kg.FundingGroup) (*kg.Call, error) {
 	return optionalAs[*kg.Call](ctx, obj.CallID)
@@ -36,6 +76,17 @@ func (r *queryResolver) RegionsGeoJSON(ctx context.Context, callIds []string) (k
 // Dataset is the resolver for the dataset field.
 func (r *queryResolver) Dataset(ctx context.Context) (*kg.DatasetInfo, error) {
 	return r.Service.Dataset(ctx)
+}
+
+// EgoNetwork is the resolver for the egoNetwork field.
+func (r *queryResolver) EgoNetwork(ctx context.Context, of string, depth *int, callIds []string) (*kg.Network, error) {
+	return r.Service.EgoNetwork(ctx, of, deref(depth, kg.DefaultEgoDepth), callIds, networkMetrics(ctx))
+}
+
+// Continuity is the resolver for the continuity field.
+func (r *queryResolver) Continuity(ctx context.Context, fromCallIds []string, toCallIds []string, regionIds []string) ([]*kg.Continuity, error) {
+	cs, err := r.Service.Continuity(ctx, fromCallIds, toCallIds, regionIds)
+	return ptrs(cs), err
 }
 
 // Summary is the resolver for the summary field.
@@ -63,6 +114,17 @@ func (r *regionCallSummaryResolver) Call(ctx context.Context, obj *kg.RegionCall
 	return nodeAs[*kg.Call](ctx, obj.CallID)
 }
 
+// Community returns CommunityResolver implementation.
+func (r *Resolver) Community() CommunityResolver { return &communityResolver{r} }
+
+// ContinuingPartner returns ContinuingPartnerResolver implementation.
+func (r *Resolver) ContinuingPartner() ContinuingPartnerResolver {
+	return &continuingPartnerResolver{r}
+}
+
+// Continuity returns ContinuityResolver implementation.
+func (r *Resolver) Continuity() ContinuityResolver { return &continuityResolver{r} }
+
 // FundingGroup returns FundingGroupResolver implementation.
 func (r *Resolver) FundingGroup() FundingGroupResolver { return &fundingGroupResolver{r} }
 
@@ -72,6 +134,9 @@ func (r *Resolver) RegionCallSummary() RegionCallSummaryResolver {
 }
 
 type (
+	communityResolver         struct{ *Resolver }
+	continuingPartnerResolver struct{ *Resolver }
+	continuityResolver        struct{ *Resolver }
 	fundingGroupResolver      struct{ *Resolver }
 	regionCallSummaryResolver struct{ *Resolver }
 )

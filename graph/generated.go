@@ -34,6 +34,9 @@ type ResolverRoot interface {
 	AmendmentAdherence() AmendmentAdherenceResolver
 	Body() BodyResolver
 	Call() CallResolver
+	Community() CommunityResolver
+	ContinuingPartner() ContinuingPartnerResolver
+	Continuity() ContinuityResolver
 	Fact() FactResolver
 	Fund() FundResolver
 	FundingGroup() FundingGroupResolver
@@ -141,6 +144,29 @@ type ComplexityRoot struct {
 		Title             func(childComplexity int) int
 	}
 
+	Community struct {
+		ID      func(childComplexity int) int
+		Members func(childComplexity int) int
+		Size    func(childComplexity int) int
+	}
+
+	ContinuingPartner struct {
+		Organization func(childComplexity int) int
+		RolesAfter   func(childComplexity int) int
+		RolesBefore  func(childComplexity int) int
+	}
+
+	Continuity struct {
+		Earlier    func(childComplexity int) int
+		Joined     func(childComplexity int) int
+		Later      func(childComplexity int) int
+		Left       func(childComplexity int) int
+		Links      func(childComplexity int) int
+		Persisting func(childComplexity int) int
+		Region     func(childComplexity int) int
+		Retention  func(childComplexity int) int
+	}
+
 	Dataset struct {
 		Citation      func(childComplexity int) int
 		License       func(childComplexity int) int
@@ -243,10 +269,13 @@ type ComplexityRoot struct {
 	}
 
 	NetworkNode struct {
-		Betweenness  func(childComplexity int) int
-		Degree       func(childComplexity int) int
-		Organization func(childComplexity int) int
-		Projects     func(childComplexity int) int
+		Betweenness    func(childComplexity int) int
+		Closeness      func(childComplexity int) int
+		Community      func(childComplexity int) int
+		Degree         func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		Projects       func(childComplexity int) int
+		WeightedDegree func(childComplexity int) int
 	}
 
 	Objective struct {
@@ -288,8 +317,11 @@ type ComplexityRoot struct {
 	}
 
 	PartnershipNetwork struct {
-		Edges func(childComplexity int) int
-		Nodes func(childComplexity int) int
+		Algorithm   func(childComplexity int) int
+		Communities func(childComplexity int) int
+		Edges       func(childComplexity int) int
+		Modularity  func(childComplexity int) int
+		Nodes       func(childComplexity int) int
 	}
 
 	Path struct {
@@ -359,7 +391,9 @@ type ComplexityRoot struct {
 	Query struct {
 		Call               func(childComplexity int, id string) int
 		Calls              func(childComplexity int) int
+		Continuity         func(childComplexity int, fromCallIds []string, toCallIds []string, regionIds []string) int
 		Dataset            func(childComplexity int) int
+		EgoNetwork         func(childComplexity int, of string, depth *int, callIds []string) int
 		Funding            func(childComplexity int, groupBy []kg.FundingDimension, callIds []string, regionIds []string) int
 		Funds              func(childComplexity int) int
 		Lineage            func(childComplexity int, of string, direction *kg.Direction, maxDepth *int) int
@@ -367,7 +401,7 @@ type ComplexityRoot struct {
 		Nodes              func(childComplexity int, ids []string) int
 		Organization       func(childComplexity int, id string) int
 		Organizations      func(childComplexity int, filter *model.OrganizationFilter, first *int, after *string) int
-		PartnershipNetwork func(childComplexity int, callIds []string, regionIds []string) int
+		PartnershipNetwork func(childComplexity int, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date) int
 		Paths              func(childComplexity int, from string, to string, maxLength *int, relations []string, first *int) int
 		Project            func(childComplexity int, id string) int
 		Projects           func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
@@ -477,6 +511,21 @@ type CallResolver interface {
 	CapitalisesOn(ctx context.Context, obj *kg.Call) ([]*kg.Call, error)
 	CapitalisedBy(ctx context.Context, obj *kg.Call) ([]*kg.Call, error)
 }
+type CommunityResolver interface {
+	Size(ctx context.Context, obj *kg.Community) (int, error)
+	Members(ctx context.Context, obj *kg.Community) ([]kg.Org, error)
+}
+type ContinuingPartnerResolver interface {
+	Organization(ctx context.Context, obj *kg.ContinuingPartner) (kg.Org, error)
+}
+type ContinuityResolver interface {
+	Region(ctx context.Context, obj *kg.Continuity) (*kg.Region, error)
+	Earlier(ctx context.Context, obj *kg.Continuity) ([]*kg.Project, error)
+	Later(ctx context.Context, obj *kg.Continuity) ([]*kg.Project, error)
+
+	Joined(ctx context.Context, obj *kg.Continuity) ([]kg.Org, error)
+	Left(ctx context.Context, obj *kg.Continuity) ([]kg.Org, error)
+}
 type FactResolver interface {
 	Entity(ctx context.Context, obj *kg.Fact) (kg.Node, error)
 	Note(ctx context.Context, obj *kg.Fact) (*string, error)
@@ -566,13 +615,15 @@ type QueryResolver interface {
 	Organization(ctx context.Context, id string) (kg.Org, error)
 	Organizations(ctx context.Context, filter *model.OrganizationFilter, first *int, after *string) (*model.OrganizationConnection, error)
 	Search(ctx context.Context, text string, first *int, kinds []model.NodeKind) ([]*kg.SearchHit, error)
-	PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string) (*kg.Network, error)
+	PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date) (*kg.Network, error)
 	Paths(ctx context.Context, from string, to string, maxLength *int, relations []string, first *int) ([]*kg.Path, error)
 	Lineage(ctx context.Context, of string, direction *kg.Direction, maxDepth *int) ([]*kg.LineageLink, error)
 	Stats(ctx context.Context) (*kg.Stats, error)
 	Funding(ctx context.Context, groupBy []kg.FundingDimension, callIds []string, regionIds []string) ([]*kg.FundingGroup, error)
 	RegionsGeoJSON(ctx context.Context, callIds []string) (kg.JSON, error)
 	Dataset(ctx context.Context) (*kg.DatasetInfo, error)
+	EgoNetwork(ctx context.Context, of string, depth *int, callIds []string) (*kg.Network, error)
+	Continuity(ctx context.Context, fromCallIds []string, toCallIds []string, regionIds []string) ([]*kg.Continuity, error)
 }
 type RegionResolver interface {
 	Region(ctx context.Context, obj *kg.Region) (*kg.Region, error)
@@ -1031,6 +1082,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Call.Title(childComplexity), true
 
+	case "Community.id":
+		if e.ComplexityRoot.Community.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.ID(childComplexity), true
+	case "Community.members":
+		if e.ComplexityRoot.Community.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Members(childComplexity), true
+	case "Community.size":
+		if e.ComplexityRoot.Community.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Size(childComplexity), true
+
+	case "ContinuingPartner.organization":
+		if e.ComplexityRoot.ContinuingPartner.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContinuingPartner.Organization(childComplexity), true
+	case "ContinuingPartner.rolesAfter":
+		if e.ComplexityRoot.ContinuingPartner.RolesAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContinuingPartner.RolesAfter(childComplexity), true
+	case "ContinuingPartner.rolesBefore":
+		if e.ComplexityRoot.ContinuingPartner.RolesBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContinuingPartner.RolesBefore(childComplexity), true
+
+	case "Continuity.earlier":
+		if e.ComplexityRoot.Continuity.Earlier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Earlier(childComplexity), true
+	case "Continuity.joined":
+		if e.ComplexityRoot.Continuity.Joined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Joined(childComplexity), true
+	case "Continuity.later":
+		if e.ComplexityRoot.Continuity.Later == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Later(childComplexity), true
+	case "Continuity.left":
+		if e.ComplexityRoot.Continuity.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Left(childComplexity), true
+	case "Continuity.links":
+		if e.ComplexityRoot.Continuity.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Links(childComplexity), true
+	case "Continuity.persisting":
+		if e.ComplexityRoot.Continuity.Persisting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Persisting(childComplexity), true
+	case "Continuity.region":
+		if e.ComplexityRoot.Continuity.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Region(childComplexity), true
+	case "Continuity.retention":
+		if e.ComplexityRoot.Continuity.Retention == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Retention(childComplexity), true
+
 	case "Dataset.citation":
 		if e.ComplexityRoot.Dataset.Citation == nil {
 			break
@@ -1439,6 +1577,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkNode.Betweenness(childComplexity), true
+	case "NetworkNode.closeness":
+		if e.ComplexityRoot.NetworkNode.Closeness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Closeness(childComplexity), true
+	case "NetworkNode.community":
+		if e.ComplexityRoot.NetworkNode.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.Community(childComplexity), true
 	case "NetworkNode.degree":
 		if e.ComplexityRoot.NetworkNode.Degree == nil {
 			break
@@ -1457,6 +1607,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkNode.Projects(childComplexity), true
+	case "NetworkNode.weightedDegree":
+		if e.ComplexityRoot.NetworkNode.WeightedDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkNode.WeightedDegree(childComplexity), true
 
 	case "Objective.budgetEUR":
 		if e.ComplexityRoot.Objective.BudgetEUR == nil {
@@ -1601,12 +1757,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Participation.Sources(childComplexity), true
 
+	case "PartnershipNetwork.algorithm":
+		if e.ComplexityRoot.PartnershipNetwork.Algorithm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipNetwork.Algorithm(childComplexity), true
+	case "PartnershipNetwork.communities":
+		if e.ComplexityRoot.PartnershipNetwork.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipNetwork.Communities(childComplexity), true
 	case "PartnershipNetwork.edges":
 		if e.ComplexityRoot.PartnershipNetwork.Edges == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PartnershipNetwork.Edges(childComplexity), true
+	case "PartnershipNetwork.modularity":
+		if e.ComplexityRoot.PartnershipNetwork.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnershipNetwork.Modularity(childComplexity), true
 	case "PartnershipNetwork.nodes":
 		if e.ComplexityRoot.PartnershipNetwork.Nodes == nil {
 			break
@@ -1913,12 +2087,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Calls(childComplexity), true
+	case "Query.continuity":
+		if e.ComplexityRoot.Query.Continuity == nil {
+			break
+		}
+
+		args, err := ec.field_Query_continuity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Continuity(childComplexity, args["fromCallIds"].([]string), args["toCallIds"].([]string), args["regionIds"].([]string)), true
 	case "Query.dataset":
 		if e.ComplexityRoot.Query.Dataset == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Dataset(childComplexity), true
+	case "Query.egoNetwork":
+		if e.ComplexityRoot.Query.EgoNetwork == nil {
+			break
+		}
+
+		args, err := ec.field_Query_egoNetwork_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EgoNetwork(childComplexity, args["of"].(string), args["depth"].(*int), args["callIds"].([]string)), true
 	case "Query.funding":
 		if e.ComplexityRoot.Query.Funding == nil {
 			break
@@ -2002,7 +2198,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PartnershipNetwork(childComplexity, args["callIds"].([]string), args["regionIds"].([]string)), true
+		return e.ComplexityRoot.Query.PartnershipNetwork(childComplexity, args["callIds"].([]string), args["regionIds"].([]string), args["kinds"].([]kg.OrgKind), args["from"].(*kg.Date), args["to"].(*kg.Date)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -2462,10 +2658,14 @@ type Query {
 
   """The co-participation network: organizations linked when they take part in
   the same project. callIds and regionIds select the projects (by call, by the
-  project's region). Networks of more than 20,000 links are refused (filter
-  them); betweenness is computed only when asked for, for networks of at most
-  2,000 organizations."""
-  partnershipNetwork(callIds: [ID!], regionIds: [ID!]): PartnershipNetwork!
+  project's region); kinds keeps only organizations of those kinds; from and
+  to keep only projects active at some time in [from, to] (a project's period
+  is its own start and end dates where known, else its call's; an end that
+  neither states does not exclude it). Every metric is computed on the
+  network as filtered. Networks of more than 20,000 links are refused (filter
+  them); betweenness and closeness are computed only when asked for, for
+  networks of at most 2,000 organizations; communities only when asked for."""
+  partnershipNetwork(callIds: [ID!], regionIds: [ID!], kinds: [OrganizationKind!], from: Date, to: Date): PartnershipNetwork!
 
   """Shortest paths between two nodes, each step naming the relation it follows.
   Directions are ignored; maxLength is at most 6. relations restricts the
@@ -3022,6 +3222,76 @@ type Dataset {
   "A ready citation naming famigraph, the version and the date."
   citation: String!
 }
+
+extend type Query {
+  """The network around one organization: the bodies within depth
+  co-participation hops of it (depth 1 to 3), with the links among them and
+  the same metrics as partnershipNetwork, computed on that subgraph. callIds
+  selects the projects (all when absent). Empty when the organization takes
+  part in none of them; NOT_FOUND when it does not exist."""
+  egoNetwork(of: ID!, depth: Int = 1, callIds: [ID!]): PartnershipNetwork!
+
+  """Partner continuity between funding periods, one entry per region that has
+  projects under both sets of calls (or per region of regionIds), by NUTS
+  code: which bodies taking part, in any role, in the region's projects under
+  fromCallIds also take part in its projects under toCallIds, which joined
+  and which left. A call may not be in both lists."""
+  continuity(fromCallIds: [ID!]!, toCallIds: [ID!]!, regionIds: [ID!]): [Continuity!]!
+}
+
+extend type PartnershipNetwork {
+  "The communities of the network, largest first (then by their first member's id)."
+  communities: [Community!]!
+  "Modularity of that partition of the network, weighted by the links' weights (0 for a network without links)."
+  modularity: Float!
+  "The community-detection algorithm and its parameters, e.g. \"louvain resolution=1 seed=1\"; the same request gives the same partition."
+  algorithm: String!
+}
+
+extend type NetworkNode {
+  "Sum of the weights of its links."
+  weightedDegree: Int!
+  """Closeness centrality in [0, 1], defined for disconnected networks
+  (Wasserman-Faust): (r/(n-1)) * (r/d) where r organizations are reachable
+  from it at a total distance of d links, among the n of the network; 0 when
+  it reaches none. Computed only when asked for, as betweenness."""
+  closeness: Float!
+  "The id of its community in PartnershipNetwork.communities."
+  community: Int!
+}
+
+type Community {
+  "Its index in PartnershipNetwork.communities, from 0."
+  id: Int!
+  size: Int!
+  "In id order."
+  members: [Organization!]!
+}
+
+type Continuity {
+  region: Region!
+  "The region's projects under fromCallIds."
+  earlier: [Project!]!
+  "The region's projects under toCallIds."
+  later: [Project!]!
+  "Bodies taking part in both, with their roles before and after, in id order."
+  persisting: [ContinuingPartner!]!
+  "Bodies taking part only in the later projects, in id order."
+  joined: [Organization!]!
+  "Bodies taking part only in the earlier projects, in id order."
+  left: [Organization!]!
+  "persisting divided by the bodies of the earlier projects; null when there were none."
+  retention: Float
+  "Capitalisation links that the sources state from the later projects to the earlier ones, with their sources."
+  links: [LineageLink!]!
+}
+
+type ContinuingPartner {
+  organization: Organization!
+  "Lead first."
+  rolesBefore: [Role!]!
+  rolesAfter: [Role!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3158,6 +3428,52 @@ func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.
 		return ec.fieldContext_Call_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Call", field.Name)
+}
+
+func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Community_id(ctx, field)
+	case "size":
+		return ec.fieldContext_Community_size(ctx, field)
+	case "members":
+		return ec.fieldContext_Community_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
+}
+
+func (ec *executionContext) childFields_ContinuingPartner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_ContinuingPartner_organization(ctx, field)
+	case "rolesBefore":
+		return ec.fieldContext_ContinuingPartner_rolesBefore(ctx, field)
+	case "rolesAfter":
+		return ec.fieldContext_ContinuingPartner_rolesAfter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContinuingPartner", field.Name)
+}
+
+func (ec *executionContext) childFields_Continuity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "region":
+		return ec.fieldContext_Continuity_region(ctx, field)
+	case "earlier":
+		return ec.fieldContext_Continuity_earlier(ctx, field)
+	case "later":
+		return ec.fieldContext_Continuity_later(ctx, field)
+	case "persisting":
+		return ec.fieldContext_Continuity_persisting(ctx, field)
+	case "joined":
+		return ec.fieldContext_Continuity_joined(ctx, field)
+	case "left":
+		return ec.fieldContext_Continuity_left(ctx, field)
+	case "retention":
+		return ec.fieldContext_Continuity_retention(ctx, field)
+	case "links":
+		return ec.fieldContext_Continuity_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Continuity", field.Name)
 }
 
 func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3372,6 +3688,12 @@ func (ec *executionContext) childFields_NetworkNode(ctx context.Context, field g
 		return ec.fieldContext_NetworkNode_projects(ctx, field)
 	case "betweenness":
 		return ec.fieldContext_NetworkNode_betweenness(ctx, field)
+	case "weightedDegree":
+		return ec.fieldContext_NetworkNode_weightedDegree(ctx, field)
+	case "closeness":
+		return ec.fieldContext_NetworkNode_closeness(ctx, field)
+	case "community":
+		return ec.fieldContext_NetworkNode_community(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkNode", field.Name)
 }
@@ -3458,6 +3780,12 @@ func (ec *executionContext) childFields_PartnershipNetwork(ctx context.Context, 
 		return ec.fieldContext_PartnershipNetwork_nodes(ctx, field)
 	case "edges":
 		return ec.fieldContext_PartnershipNetwork_edges(ctx, field)
+	case "communities":
+		return ec.fieldContext_PartnershipNetwork_communities(ctx, field)
+	case "modularity":
+		return ec.fieldContext_PartnershipNetwork_modularity(ctx, field)
+	case "algorithm":
+		return ec.fieldContext_PartnershipNetwork_algorithm(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnershipNetwork", field.Name)
 }
@@ -3844,6 +4172,66 @@ func (ec *executionContext) field_Query_call_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_continuity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fromCallIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fromCallIds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "toCallIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["toCallIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "regionIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["regionIds"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_egoNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "of",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["of"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "callIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["callIds"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_funding_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3995,6 +4383,30 @@ func (ec *executionContext) field_Query_partnershipNetwork_args(ctx context.Cont
 		return nil, err
 	}
 	args["regionIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]kg.OrgKind, error) {
+			return ec.unmarshalOOrganizationKind2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*kg.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg4
 	return args, nil
 }
 
@@ -6068,6 +6480,409 @@ func (ec *executionContext) fieldContext_Call_sources(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Community_id(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Community_size(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Community().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Community_members(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Community().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Community",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContinuingPartner_organization(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContinuingPartner_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ContinuingPartner().Organization(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
+			return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContinuingPartner_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ContinuingPartner",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ContinuingPartner_rolesBefore(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContinuingPartner_rolesBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RolesBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContinuingPartner_rolesBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContinuingPartner", field, false, false, errors.New("field of type Role does not have child fields"))
+}
+
+func (ec *executionContext) _ContinuingPartner_rolesAfter(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContinuingPartner_rolesAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RolesAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContinuingPartner_rolesAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContinuingPartner", field, false, false, errors.New("field of type Role does not have child fields"))
+}
+
+func (ec *executionContext) _Continuity_region(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Continuity().Region(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_earlier(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_earlier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Continuity().Earlier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_earlier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_later(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_later(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Continuity().Later(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
+			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_later(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_persisting(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_persisting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Persisting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.ContinuingPartner) graphql.Marshaler {
+			return ec.marshalNContinuingPartner2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartnerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_persisting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ContinuingPartner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_joined(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_joined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Continuity().Joined(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_left(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_left(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Continuity().Left(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_retention(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_retention(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Retention, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_retention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _Continuity_links(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.LineageLink) graphql.Marshaler {
+			return ec.marshalNLineageLink2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LineageLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Dataset_version(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7853,6 +8668,75 @@ func (ec *executionContext) fieldContext_NetworkNode_betweenness(_ context.Conte
 	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _NetworkNode_weightedDegree(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_weightedDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightedDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_weightedDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkNode_closeness(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_closeness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closeness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_closeness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkNode_community(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkNode_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkNode_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8534,6 +9418,84 @@ func (ec *executionContext) fieldContext_PartnershipNetwork_edges(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipNetwork_communities(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipNetwork_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Community) graphql.Marshaler {
+			return ec.marshalNCommunity2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipNetwork_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnershipNetwork",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Community(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnershipNetwork_modularity(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipNetwork_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipNetwork_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipNetwork", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _PartnershipNetwork_algorithm(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnershipNetwork_algorithm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Algorithm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnershipNetwork_algorithm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnershipNetwork", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *kg.Path) (ret graphql.Marshaler) {
@@ -10330,7 +11292,7 @@ func (ec *executionContext) _Query_partnershipNetwork(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PartnershipNetwork(ctx, fc.Args["callIds"].([]string), fc.Args["regionIds"].([]string))
+			return ec.Resolvers.Query().PartnershipNetwork(ctx, fc.Args["callIds"].([]string), fc.Args["regionIds"].([]string), fc.Args["kinds"].([]kg.OrgKind), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Network) graphql.Marshaler {
@@ -10600,6 +11562,94 @@ func (ec *executionContext) fieldContext_Query_dataset(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Dataset(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_egoNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EgoNetwork(ctx, fc.Args["of"].(string), fc.Args["depth"].(*int), fc.Args["callIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Network) graphql.Marshaler {
+			return ec.marshalNPartnershipNetwork2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnershipNetwork(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_egoNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_continuity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_continuity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Continuity(ctx, fc.Args["fromCallIds"].([]string), fc.Args["toCallIds"].([]string), fc.Args["regionIds"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Continuity) graphql.Marshaler {
+			return ec.marshalNContinuity2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_continuity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Continuity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_continuity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14398,6 +15448,439 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var communityImplementors = []string{"Community"}
+
+func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *kg.Community) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Community")
+		case "id":
+			out.Values[i] = ec._Community_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Community_size(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "members":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Community_members(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var continuingPartnerImplementors = []string{"ContinuingPartner"}
+
+func (ec *executionContext) _ContinuingPartner(ctx context.Context, sel ast.SelectionSet, obj *kg.ContinuingPartner) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, continuingPartnerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ContinuingPartner")
+		case "organization":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ContinuingPartner_organization(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rolesBefore":
+			out.Values[i] = ec._ContinuingPartner_rolesBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rolesAfter":
+			out.Values[i] = ec._ContinuingPartner_rolesAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var continuityImplementors = []string{"Continuity"}
+
+func (ec *executionContext) _Continuity(ctx context.Context, sel ast.SelectionSet, obj *kg.Continuity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, continuityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Continuity")
+		case "region":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Continuity_region(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "earlier":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Continuity_earlier(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "later":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Continuity_later(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "persisting":
+			out.Values[i] = ec._Continuity_persisting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "joined":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Continuity_joined(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "left":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Continuity_left(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "retention":
+			out.Values[i] = ec._Continuity_retention(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "links":
+			out.Values[i] = ec._Continuity_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var datasetImplementors = []string{"Dataset"}
 
 func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *kg.DatasetInfo) graphql.Marshaler {
@@ -15712,6 +17195,21 @@ func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "weightedDegree":
+			out.Values[i] = ec._NetworkNode_weightedDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closeness":
+			out.Values[i] = ec._NetworkNode_closeness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "community":
+			out.Values[i] = ec._NetworkNode_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16164,6 +17662,21 @@ func (ec *executionContext) _PartnershipNetwork(ctx context.Context, sel ast.Sel
 			}
 		case "edges":
 			out.Values[i] = ec._PartnershipNetwork_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "communities":
+			out.Values[i] = ec._PartnershipNetwork_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modularity":
+			out.Values[i] = ec._PartnershipNetwork_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "algorithm":
+			out.Values[i] = ec._PartnershipNetwork_algorithm(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17879,6 +19392,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "egoNetwork":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_egoNetwork(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "continuity":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_continuity(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -19385,6 +20942,26 @@ func (ec *executionContext) marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraph
 	return ec._Call(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCommunity2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunity(ctx context.Context, sel ast.SelectionSet, v kg.Community) graphql.Marshaler {
+	return ec._Community(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCommunity2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Community) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunity2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx context.Context, v any) (kg.Confidence, error) {
 	var res kg.Confidence
 	err := res.UnmarshalGQL(v)
@@ -19393,6 +20970,52 @@ func (ec *executionContext) unmarshalNConfidence2githubᚗcomᚋfamigraphᚋfami
 
 func (ec *executionContext) marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx context.Context, sel ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNContinuingPartner2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartner(ctx context.Context, sel ast.SelectionSet, v kg.ContinuingPartner) graphql.Marshaler {
+	return ec._ContinuingPartner(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNContinuingPartner2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartnerᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ContinuingPartner) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContinuingPartner2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartner(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContinuity2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuityᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Continuity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNContinuity2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNContinuity2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuity(ctx context.Context, sel ast.SelectionSet, v *kg.Continuity) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Continuity(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDatasetInfo(ctx context.Context, sel ast.SelectionSet, v *kg.DatasetInfo) graphql.Marshaler {
@@ -19726,6 +21349,26 @@ func (ec *executionContext) marshalNKindCount2ᚕgithubᚗcomᚋfamigraphᚋfami
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKindCount2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLineageLink2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLink(ctx context.Context, sel ast.SelectionSet, v kg.LineageLink) graphql.Marshaler {
+	return ec._LineageLink(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLineageLink2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.LineageLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLineageLink2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLink(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -20193,6 +21836,36 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋfamigraphᚋfamigraph�
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx context.Context, sel ast.SelectionSet, v kg.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx context.Context, v any) ([]kg.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kg.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.SearchHit) graphql.Marshaler {

@@ -78,6 +78,12 @@ var listSizes = map[string]int{
 	"Region.calls": 5, "Region.projects": 10, "Region.organizations": 30,
 	"Call.projects": 25, "Call.regions": 21, "Amendment.adherents": 21,
 	"Project.participants": 20, "Path.nodes": 7, "Path.relations": 7,
+	// Analytics: groups of call × region × year, a summary per call, a
+	// continuity entry per region; communities are a fraction of the nodes.
+	"Query.funding": 100, "Query.continuity": 21, "Region.summary": 5, "RegionCallSummary.partnersByKind": 13,
+	"PartnershipNetwork.communities": 50, "Community.members": 20,
+	"Continuity.earlier": 5, "Continuity.later": 5, "Continuity.persisting": 30, "Continuity.joined": 30,
+	"Continuity.left": 30, "Continuity.links": 5, "ContinuingPartner.rolesBefore": 3, "ContinuingPartner.rolesAfter": 3,
 	// A connection multiplies by its first argument already.
 	"OrganizationConnection.edges": 1, "OrganizationConnection.nodes": 1,
 	"ProjectConnection.edges": 1, "ProjectConnection.nodes": 1,

@@ -117,6 +117,17 @@ var prefetchSpecs = map[string]prefetchSpec{
 	"FundingGroup.region":    {refs: refsOf(func(g *kg.FundingGroup) []string { return one(g.RegionID) })},
 	"RegionCallSummary.call": {refs: refsOf(func(s *kg.RegionCallSummary) []string { return one(s.CallID) })},
 
+	"Community.members":              {refs: refsOf(func(c *kg.Community) []string { return c.MemberIDs })},
+	"Continuity.region":              {refs: refsOf(func(c *kg.Continuity) []string { return one(c.RegionID) })},
+	"Continuity.earlier":             {refs: refsOf(func(c *kg.Continuity) []string { return c.EarlierIDs })},
+	"Continuity.later":               {refs: refsOf(func(c *kg.Continuity) []string { return c.LaterIDs })},
+	"Continuity.joined":              {refs: refsOf(func(c *kg.Continuity) []string { return c.JoinedIDs })},
+	"Continuity.left":                {refs: refsOf(func(c *kg.Continuity) []string { return c.LeftIDs })},
+	"Continuity.persisting":          {pass: func(p any) []any { return addrs(p.(*kg.Continuity).Persisting) }},
+	"Continuity.links":               {pass: func(p any) []any { return addrs(p.(*kg.Continuity).Links) }},
+	"ContinuingPartner.organization": {refs: refsOf(func(c *kg.ContinuingPartner) []string { return one(c.OrgID) })},
+	"PartnershipNetwork.communities": {pass: func(p any) []any { return addrs(p.(*kg.Network).Communities) }},
+
 	"PartnershipNetwork.nodes": {pass: func(p any) []any { return addrs(p.(*kg.Network).Nodes) }},
 	"PartnershipNetwork.edges": {pass: func(p any) []any { return addrs(p.(*kg.Network).Edges) }},
 	"OrganizationConnection.nodes": {pass: func(p any) []any {

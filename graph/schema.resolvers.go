@@ -500,8 +500,8 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, kin
 }
 
 // PartnershipNetwork is the resolver for the partnershipNetwork field.
-func (r *queryResolver) PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string) (*kg.Network, error) {
-	return r.Service.Network(ctx, kg.NetworkFilter{CallIDs: callIds, RegionIDs: regionIds}, selects(ctx, "nodes", "betweenness"))
+func (r *queryResolver) PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date) (*kg.Network, error) {
+	return r.Service.Network(ctx, kg.NetworkFilter{CallIDs: callIds, RegionIDs: regionIds, Kinds: kinds, From: from, To: to}, networkMetrics(ctx))
 }
 
 // Paths is the resolver for the paths field.

@@ -8,6 +8,7 @@
 //	famigraph migrate                                        create Neo4j's constraints and indexes
 //	famigraph seed     [--seed DIR]                          load the seed files into Neo4j
 //	famigraph gen --scale N --out DIR                        write a synthetic seed for benchmarks
+//	famigraph export [--what graph|network] [--format F]     write the graph or the network as a file
 package main
 
 import (
@@ -37,6 +38,7 @@ Commands:
   migrate    create the Neo4j constraints and indexes (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE)
   seed       validate the seed files and load them into Neo4j (runs migrate first)
   gen        write a synthetic seed N times the real one, for benchmarks (--scale N --out DIR)
+  export     write the graph or the co-participation network as GraphML, GEXF, CSV or JSON
 
 Run 'famigraph <command> -h' for the flags of a command.
 `
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return cmdSeed(ctx, rest, stdout, stderr, getenv)
 	case "gen":
 		return cmdGen(rest, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, rest, stdout, stderr, getenv)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -61,6 +61,10 @@ const MapQuery = `{
 // scale 11 (1 681 organizations at scale 10, 2 014 at 12) and refused
 // beyond, where "network-all-nobc" is what a client may ask, up to
 // kg.MaxNetworkEdges links (8 698 at scale 10; refused at scale 100, 87 268).
+// "network-communities" adds closeness and Louvain communities to one
+// call's network, "network-all-communities" communities to the whole one;
+// "continuity" compares IMPACT and PRIMA with 1/2023 in every region,
+// "funding" groups every project by call and region.
 func Queries(suffix string) []Query {
 	id := func(s string) string { return s + suffix }
 	return []Query{
@@ -99,6 +103,31 @@ func Queries(suffix string) []Query {
   partnershipNetwork {
     nodes { organization { id name kind } degree }
     edges { source target weight projects { id title } }
+  }
+}`},
+		{"network-communities", fmt.Sprintf(`{
+  partnershipNetwork(callIds: [%q]) {
+    nodes { organization { id name kind } degree weightedDegree closeness community }
+    communities { id size members { id } } modularity algorithm
+  }
+}`, id("call:impact"))},
+		{"network-all-communities", `{
+  partnershipNetwork {
+    nodes { organization { id } weightedDegree community }
+    communities { id size } modularity
+  }
+}`},
+		{"continuity", fmt.Sprintf(`{
+  continuity(fromCallIds: [%q, %q], toCallIds: [%q]) {
+    region { id name } earlier { id } later { id }
+    persisting { organization { id name } rolesBefore rolesAfter }
+    joined { id } left { id } retention
+    links { from { id } to { id } relation sources { title quote } }
+  }
+}`, id("call:impact"), id("call:prima"), id("call:avviso-1-2023"))},
+		{"funding", `{
+  funding(groupBy: [CALL, REGION]) {
+    call { id } region { id } projects projectsWithBudget budgetEUR organizations
   }
 }`},
 	}
@@ -300,6 +329,12 @@ func (c *Counting) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error)
 func (c *Counting) Lineage(ctx context.Context, q kg.LineageQuery) ([]kg.LineageLink, error) {
 	c.n.Add(1)
 	return c.Store.Lineage(ctx, q)
+}
+
+// Dataset implements kg.Store.
+func (c *Counting) Dataset(ctx context.Context) (*kg.Dataset, error) {
+	c.n.Add(1)
+	return c.Store.Dataset(ctx)
 }
 
 // Stats implements kg.Store.

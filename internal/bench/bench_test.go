@@ -18,6 +18,7 @@ import (
 
 	"github.com/famigraph/famigraph/graph"
 	"github.com/famigraph/famigraph/internal/bench"
+	"github.com/famigraph/famigraph/internal/export"
 	"github.com/famigraph/famigraph/internal/gen"
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
@@ -340,4 +341,52 @@ func startToReady(b *testing.B, dir, cache string, wantHit bool) {
 	client.CloseIdleConnections()
 	srv.Shutdown(context.Background())
 	b.StartTimer()
+}
+
+// BenchmarkExport writes the whole graph and the whole network (with
+// communities; betweenness and closeness up to kg.MaxBetweennessNodes) in
+// GraphML and as a CSV edge table, as GET /export/... does, from the
+// embedded store.
+func BenchmarkExport(b *testing.B) {
+	for _, scale := range scales(b) {
+		ds, _ := dataset(b, scale)
+		svc := &kg.Service{Store: memstore.New(ds)}
+		for _, r := range []export.Request{
+			{What: export.WhatGraph, Format: export.FormatGraphML},
+			{What: export.WhatGraph, Format: export.FormatCSV, Table: export.TableEdges},
+			{What: export.WhatNetwork, Format: export.FormatGraphML},
+		} {
+			name := fmt.Sprintf("scale=%d/%s.%s", scale, r.What, r.Format)
+			if r.Table != "" {
+				name += "-" + r.Table
+			}
+			b.Run(name, func(b *testing.B) {
+				var w countingWriter
+				if err := export.Write(b.Context(), svc, &w, r); kg.ErrorCode(err) == kg.EINVALID {
+					b.Skipf("refused at scale %d: %v", scale, err)
+				} else if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				w = 0
+				n := 0
+				for b.Loop() {
+					if err := export.Write(b.Context(), svc, &w, r); err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+				b.ReportMetric(float64(w)/float64(n), "bytes/file")
+				b.ReportMetric(float64(len(ds.Nodes)+len(ds.Edges)), "items")
+			})
+		}
+	}
+}
+
+// countingWriter counts the bytes written to it.
+type countingWriter int
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }

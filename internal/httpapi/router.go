@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/rs/cors"
 
+	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/reqlog"
 	"github.com/famigraph/famigraph/internal/webui"
 )
@@ -60,6 +61,9 @@ type Config struct {
 	ResponseCacheBytes int64
 	// CacheEvent, if set, is told of every cache lookup.
 	CacheEvent func(hit bool)
+	// Exports, if set, serves the exports of its data at GET /export/...,
+	// under the same timeout and per-client rate limit as GraphQL requests.
+	Exports *kg.Service
 }
 
 // Defaults for Config.
@@ -127,13 +131,18 @@ func NewRouter(cfg Config) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	// One rate limit per client over every data endpoint.
+	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent))
 	rateLimited := func(h http.Handler) http.Handler { return h }
 	if cfg.RateLimit.Rate > 0 {
 		rateLimited = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)
 	}
-	gql := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent)))
+	gql = rateLimited(gql)
 	r.Method(http.MethodGet, "/graphql", gql)
 	r.Method(http.MethodPost, "/graphql", gql)
+	if cfg.Exports != nil {
+		exports := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(exportHandler(cfg.Exports)))
+		r.Method(http.MethodGet, "/export/*", exports)
+	}
 	if cfg.RegionsGeoJSON != nil {
 		geo := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(regionsGeoJSON(cfg.RegionsGeoJSON)))
 		r.With(middleware.Compress(5, GeoJSONMediaType, "application/json")).Method(http.MethodGet, "/geo/regions.geojson", geo)

@@ -23,7 +23,7 @@ func TestBuildNetwork(t *testing.T) {
 	parts := participations(2, func(p int) []string {
 		return [][]string{{"org:a", "org:b"}, {"org:b", "org:c"}}[p]
 	})
-	n, err := kg.BuildNetwork(parts, true)
+	n, err := kg.BuildNetwork(parts, kg.NetworkMetrics{Betweenness: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestBuildNetwork(t *testing.T) {
 		n.Nodes[1].Betweenness != 0 || len(n.Edges) != 2 || n.Edges[0].Source != "org:a" || n.Edges[0].Target != "org:b" {
 		t.Errorf("network = %+v", n)
 	}
-	if n, _ := kg.BuildNetwork(parts, false); n.Nodes[0].Betweenness != 0 {
+	if n, _ := kg.BuildNetwork(parts, kg.NetworkMetrics{}); n.Nodes[0].Betweenness != 0 {
 		t.Errorf("betweenness computed though not asked: %+v", n.Nodes[0])
 	}
 }
@@ -40,10 +40,10 @@ func TestBuildNetworkBounds(t *testing.T) {
 	chain := participations(kg.MaxBetweennessNodes, func(p int) []string {
 		return []string{fmt.Sprintf("org:o%05d", p), fmt.Sprintf("org:o%05d", p+1)}
 	})
-	if _, err := kg.BuildNetwork(chain, false); err != nil {
+	if _, err := kg.BuildNetwork(chain, kg.NetworkMetrics{}); err != nil {
 		t.Errorf("a large network without betweenness: %v", err)
 	}
-	if _, err := kg.BuildNetwork(chain, true); kg.ErrorCode(err) != kg.EINVALID {
+	if _, err := kg.BuildNetwork(chain, kg.NetworkMetrics{Betweenness: true}); kg.ErrorCode(err) != kg.EINVALID {
 		t.Errorf("betweenness of %d organizations: err %v, want a BAD_INPUT error", kg.MaxBetweennessNodes+1, err)
 	}
 	crowd := participations(1, func(int) []string {
@@ -53,7 +53,7 @@ func TestBuildNetworkBounds(t *testing.T) {
 		}
 		return orgs
 	})
-	if _, err := kg.BuildNetwork(crowd, false); kg.ErrorCode(err) != kg.EINVALID {
+	if _, err := kg.BuildNetwork(crowd, kg.NetworkMetrics{}); kg.ErrorCode(err) != kg.EINVALID {
 		t.Errorf("a network of 244,650 links: err %v, want a BAD_INPUT error", err)
 	}
 }

@@ -135,20 +135,110 @@ func (s *Service) Lineage(ctx context.Context, q LineageQuery) ([]LineageLink, e
 	return s.Store.Lineage(ctx, q)
 }
 
-// Network builds the co-participation network of the projects that match,
-// with the betweenness of its nodes if asked (it costs more).
-func (s *Service) Network(ctx context.Context, f NetworkFilter, betweenness bool) (*Network, error) {
-	if err := checkIDs("callIds", f.CallIDs, KindCall); err != nil {
-		return nil, err
-	}
-	if err := checkIDs("regionIds", f.RegionIDs, KindRegion); err != nil {
+// Network builds the co-participation network of the participations that
+// match, with the metrics asked for.
+func (s *Service) Network(ctx context.Context, f NetworkFilter, m NetworkMetrics) (*Network, error) {
+	if err := checkNetworkFilter(f); err != nil {
 		return nil, err
 	}
 	parts, err := s.Store.Participations(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	return BuildNetwork(parts, betweenness)
+	return BuildNetwork(parts, m)
+}
+
+func checkNetworkFilter(f NetworkFilter) error {
+	if err := checkIDs("callIds", f.CallIDs, KindCall); err != nil {
+		return err
+	}
+	if err := checkIDs("regionIds", f.RegionIDs, KindRegion); err != nil {
+		return err
+	}
+	if len(f.Kinds) > MaxFilterValues {
+		return Errorf(EINVALID, "kinds has more than %d values", MaxFilterValues)
+	}
+	for _, k := range f.Kinds {
+		if !k.Valid() {
+			return Errorf(EINVALID, "unknown organization kind %q", clip(string(k)))
+		}
+	}
+	for _, d := range []*Date{f.From, f.To} {
+		if d != nil {
+			if _, err := ParseDate(string(*d)); err != nil {
+				return Errorf(EINVALID, "%v", err)
+			}
+		}
+	}
+	if f.From != nil && f.To != nil && *f.To < *f.From {
+		return Errorf(EINVALID, "to (%s) is before from (%s)", *f.To, *f.From)
+	}
+	return nil
+}
+
+// Bounds of EgoNetwork.
+const (
+	DefaultEgoDepth = 1
+	MaxEgoDepth     = 3
+)
+
+// EgoNetwork builds the network of the bodies within depth co-participation
+// hops of the body `of` in the projects of callIDs (all when empty), with
+// the links among them and the metrics asked for, computed on that
+// subgraph. It is empty when the body takes part in none of the projects.
+func (s *Service) EgoNetwork(ctx context.Context, of string, depth int, callIDs []string, m NetworkMetrics) (*Network, error) {
+	if depth < 1 || depth > MaxEgoDepth {
+		return nil, Errorf(EINVALID, "depth must be between 1 and %d", MaxEgoDepth)
+	}
+	if err := checkIDs("callIds", callIDs, KindCall); err != nil {
+		return nil, err
+	}
+	if _, err := s.mustExist(ctx, of, KindOrg, KindRegion); err != nil {
+		return nil, err
+	}
+	parts, err := s.Store.Participations(ctx, NetworkFilter{CallIDs: callIDs})
+	if err != nil {
+		return nil, err
+	}
+	projectsOf := map[string][]string{}
+	membersOf := map[string][]string{}
+	for _, e := range parts {
+		projectsOf[e.From] = append(projectsOf[e.From], e.To)
+		membersOf[e.To] = append(membersOf[e.To], e.From)
+	}
+	// Breadth first over the bipartite graph: one co-participation hop is a
+	// body, a project, a body.
+	ball := map[string]bool{}
+	if len(projectsOf[of]) > 0 {
+		ball[of] = true
+	}
+	frontier := []string{of}
+	seenProject := map[string]bool{}
+	for hop := 0; hop < depth && len(frontier) > 0; hop++ {
+		var next []string
+		for _, o := range frontier {
+			for _, p := range projectsOf[o] {
+				if seenProject[p] {
+					continue
+				}
+				seenProject[p] = true
+				for _, b := range membersOf[p] {
+					if !ball[b] {
+						ball[b] = true
+						next = append(next, b)
+					}
+				}
+			}
+		}
+		frontier = next
+	}
+	kept := make([]*Edge, 0, len(parts))
+	for _, e := range parts {
+		if ball[e.From] {
+			kept = append(kept, e)
+		}
+	}
+	return BuildNetwork(kept, m)
 }
 
 // Organizations returns one page of matching bodies and regions.

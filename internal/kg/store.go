@@ -120,11 +120,18 @@ type SearchQuery struct {
 	Kinds []Kind
 }
 
-// NetworkFilter selects the projects whose participations form a
-// co-participation network.
+// NetworkFilter selects the participations that form a co-participation
+// network. Empty fields do not filter.
 type NetworkFilter struct {
 	CallIDs   []string
-	RegionIDs []string
+	RegionIDs []string  // the project's region
+	Kinds     []OrgKind // keep only bodies of these kinds
+	// From and To keep only the projects active at some time in [From, To].
+	// A project's period is its own start and end dates where known, else
+	// its call's; an end of the period that neither states does not exclude
+	// the project.
+	From *Date
+	To   *Date
 }
 
 // PathQuery asks for the shortest paths between two records, ignoring the

@@ -1,6 +1,7 @@
 package kgtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/famigraph/famigraph/internal/export"
 	"github.com/famigraph/famigraph/internal/kg"
 )
 
@@ -99,6 +101,95 @@ func runAnalyticsFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			t.Errorf("RegionSummaries(call:new)[beta] = %+v", got["region:beta"])
 		}
 	})
+	t.Run("Continuity", func(t *testing.T) {
+		got, err := svc.Continuity(ctx(t), []string{"call:old"}, []string{"call:new"}, nil)
+		must(t, err)
+		one := 1.0
+		want := []kg.Continuity{{RegionID: "region:alpha", EarlierIDs: []string{"project:p-old"}, LaterIDs: []string{"project:p-new"},
+			Persisting: []kg.ContinuingPartner{
+				{OrgID: "org:comune-uno", RolesBefore: []kg.Role{kg.RolePartner}, RolesAfter: []kg.Role{kg.RolePartner}},
+				{OrgID: "region:alpha", RolesBefore: []kg.Role{kg.RoleLead}, RolesAfter: []kg.Role{kg.RoleLead}},
+			},
+			JoinedIDs: []string{"org:ats-due"}, Retention: &one,
+			Links: []kg.LineageLink{{From: "project:p-new", To: "project:p-old", Relation: kg.RelCapitalisesOn, Depth: 1}},
+		}}
+		if d := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(kg.LineageLink{}, "Sources")); d != "" {
+			t.Errorf("Continuity(old -> new) (-want +got):\n%s", d)
+		}
+		if len(got) == 1 && (len(got[0].Links) != 1 || len(got[0].Links[0].Sources) != 1 || got[0].Links[0].Sources[0].Quote != "valorizzare le esperienze del piano vecchio") {
+			t.Errorf("links carry no source: %+v", got[0].Links)
+		}
+		// Asked for beta, which has no earlier project: no retention.
+		got, err = svc.Continuity(ctx(t), []string{"call:old"}, []string{"call:new"}, []string{"region:beta"})
+		must(t, err)
+		if len(got) != 1 || got[0].RegionID != "region:beta" || got[0].Retention != nil || len(got[0].EarlierIDs) != 0 ||
+			fmt.Sprint(got[0].JoinedIDs) != "[org:comune-uno org:uni-tre region:beta]" || len(got[0].Links) != 0 {
+			t.Errorf("Continuity for beta = %+v", got)
+		}
+		for _, c := range [][2][]string{{nil, {"call:new"}}, {{"call:new"}, {"call:new"}}, {{"region:alpha"}, {"call:new"}}} {
+			if _, err := svc.Continuity(ctx(t), c[0], c[1], nil); kg.ErrorCode(err) != kg.EINVALID {
+				t.Errorf("Continuity(%v, %v): error %v, want invalid", c[0], c[1], err)
+			}
+		}
+	})
+	t.Run("Network", func(t *testing.T) {
+		all := kg.NetworkMetrics{Betweenness: true, Closeness: true, Communities: true}
+		n, err := svc.Network(ctx(t), kg.NetworkFilter{Kinds: []kg.OrgKind{kg.OrgMunicipality, kg.OrgRegion, kg.OrgAutonomousProvince}}, all)
+		must(t, err)
+		// uno-alpha share p-old and p-new; uno-beta share p-beta.
+		if len(n.Nodes) != 3 || len(n.Edges) != 2 || n.Edges[0].Weight != 2 || n.Nodes[0].OrgID != "org:comune-uno" ||
+			n.Nodes[0].WeightedDegree != 3 || n.Nodes[0].Betweenness != 1 || n.Nodes[0].Closeness != 1 ||
+			n.Nodes[1].Closeness != 0.666667 || len(n.Communities) == 0 || n.Algorithm == "" {
+			t.Errorf("network of municipalities and regions = %+v", n)
+		}
+		from := kg.Date("2019-01-01")
+		to := kg.Date("2019-12-31")
+		n, err = svc.Network(ctx(t), kg.NetworkFilter{From: &from, To: &to}, all)
+		must(t, err)
+		// call:old has no dates and p-old none: unknown ends do not
+		// exclude it; p-new started 2018-10-01 and call:new ends 2023-06-30.
+		if len(n.Nodes) != 5 {
+			t.Errorf("network active in 2019: %d nodes, want 5: %+v", len(n.Nodes), n.Nodes)
+		}
+		before := kg.Date("2018-09-30")
+		n, err = svc.Network(ctx(t), kg.NetworkFilter{To: &before, CallIDs: []string{"call:new"}}, all)
+		must(t, err)
+		// p-new starts after; p-beta has no dates of its own: call:new's start (2018-03-01) keeps it.
+		if len(n.Nodes) != 3 || len(n.Edges) != 3 {
+			t.Errorf("call:new's network before 2018-09-30 = %+v", n)
+		}
+		for _, f := range []kg.NetworkFilter{{Kinds: []kg.OrgKind{"SPACESHIP"}}, {From: &to, To: &from}} {
+			if _, err := svc.Network(ctx(t), f, all); kg.ErrorCode(err) != kg.EINVALID {
+				t.Errorf("Network(%+v): error %v, want invalid", f, err)
+			}
+		}
+	})
+	t.Run("EgoNetwork", func(t *testing.T) {
+		all := kg.NetworkMetrics{Betweenness: true, Closeness: true, Communities: true}
+		n, err := svc.EgoNetwork(ctx(t), "org:ats-due", 1, nil, all)
+		must(t, err)
+		// ats-due is only in p-new, with alpha and uno; the link alpha-uno
+		// is among them.
+		if len(n.Nodes) != 3 || len(n.Edges) != 3 || len(n.Communities) != 1 {
+			t.Errorf("ego network of ats-due, depth 1 = %+v", n)
+		}
+		n, err = svc.EgoNetwork(ctx(t), "org:ats-due", 2, nil, all)
+		must(t, err)
+		if len(n.Nodes) != 5 {
+			t.Errorf("ego network of ats-due, depth 2: %d nodes, want 5", len(n.Nodes))
+		}
+		n, err = svc.EgoNetwork(ctx(t), "org:ministero", 1, nil, all)
+		must(t, err)
+		if len(n.Nodes) != 0 {
+			t.Errorf("ego network of a body in no project = %+v", n)
+		}
+		if _, err := svc.EgoNetwork(ctx(t), "org:nobody", 1, nil, all); kg.ErrorCode(err) != kg.ENOTFOUND {
+			t.Errorf("ego network of a missing body: error %v, want not found", err)
+		}
+		if _, err := svc.EgoNetwork(ctx(t), "org:ats-due", 4, nil, all); kg.ErrorCode(err) != kg.EINVALID {
+			t.Errorf("depth 4: error %v, want invalid", err)
+		}
+	})
 	t.Run("RegionsGeoJSON", func(t *testing.T) {
 		doc, err := svc.RegionsGeoJSON(ctx(t), nil)
 		must(t, err)
@@ -171,7 +262,7 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 	}
 	t.Run("Funding", func(t *testing.T) {
 		for _, by := range [][]kg.FundingDimension{nil, {kg.ByCall}, {kg.ByRegion}, {kg.ByYear}, {kg.ByCall, kg.ByRegion, kg.ByYear}, {kg.ByYear, kg.ByRegion}} {
-			for _, f := range [][2][]string{{nil, nil}, {callIDs[:1], nil}, {nil, regionIDs[:2]}} {
+			for _, f := range [][2][]string{{nil, nil}, {upTo(callIDs, 1), nil}, {nil, upTo(regionIDs, 2)}} {
 				w, err := want.Funding(ctx(t), by, f[0], f[1])
 				must(t, err)
 				g, err := got.Funding(ctx(t), by, f[0], f[1])
@@ -181,12 +272,58 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 		}
 	})
 	t.Run("RegionSummaries", func(t *testing.T) {
-		for _, calls := range [][]string{nil, callIDs[:1]} {
+		for _, calls := range [][]string{nil, upTo(callIDs, 1)} {
 			w, err := want.RegionSummaries(ctx(t), calls)
 			must(t, err)
 			g, err := got.RegionSummaries(ctx(t), calls)
 			must(t, err)
 			same(t, fmt.Sprintf("RegionSummaries(%v)", calls), w, g)
+		}
+	})
+	t.Run("Network", func(t *testing.T) {
+		all := kg.NetworkMetrics{Betweenness: true, Closeness: true, Communities: true}
+		from, to := kg.Date("2019-01-01"), kg.Date("2020-12-31")
+		filters := []kg.NetworkFilter{{}, {Kinds: []kg.OrgKind{kg.OrgMunicipality, kg.OrgThirdSector}}, {From: &from}, {To: &to},
+			{From: &from, To: &to, RegionIDs: upTo(regionIDs, 3)}}
+		for _, c := range callIDs {
+			filters = append(filters, kg.NetworkFilter{CallIDs: []string{c}})
+		}
+		for _, f := range filters {
+			w, err := want.Network(ctx(t), f, all)
+			must(t, err)
+			g, err := got.Network(ctx(t), f, all)
+			must(t, err)
+			same(t, fmt.Sprintf("Network(%+v)", f), w, g)
+		}
+		wn, err := want.Network(ctx(t), kg.NetworkFilter{}, kg.NetworkMetrics{})
+		must(t, err)
+		for i, node := range wn.Nodes {
+			if i%7 != 0 {
+				continue
+			}
+			for depth := 1; depth <= kg.MaxEgoDepth; depth++ {
+				w, err := want.EgoNetwork(ctx(t), node.OrgID, depth, nil, all)
+				must(t, err)
+				g, err := got.EgoNetwork(ctx(t), node.OrgID, depth, nil, all)
+				must(t, err)
+				same(t, fmt.Sprintf("EgoNetwork(%s, %d)", node.OrgID, depth), w, g)
+			}
+		}
+	})
+	t.Run("Continuity", func(t *testing.T) {
+		for i := range callIDs {
+			for j := range callIDs {
+				if i == j {
+					continue
+				}
+				for _, regions := range [][]string{nil, upTo(regionIDs, 4)} {
+					w, err := want.Continuity(ctx(t), callIDs[:i+1][i:], callIDs[j:j+1], regions)
+					must(t, err)
+					g, err := got.Continuity(ctx(t), callIDs[:i+1][i:], callIDs[j:j+1], regions)
+					must(t, err)
+					same(t, fmt.Sprintf("Continuity(%s, %s, %v)", callIDs[i], callIDs[j], regions), w, g)
+				}
+			}
 		}
 	})
 	t.Run("Dataset", func(t *testing.T) {
@@ -209,8 +346,23 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 		must(t, err)
 		same(t, "Dataset description", wi, gi)
 	})
+	t.Run("Exports", func(t *testing.T) {
+		for _, r := range []export.Request{
+			{What: export.WhatGraph, Format: export.FormatGraphML},
+			{What: export.WhatGraph, Format: export.FormatCSV, Table: export.TableEdges},
+			{What: export.WhatNetwork, Format: export.FormatGEXF},
+			{What: export.WhatNetwork, Format: export.FormatJSON, Filter: kg.NetworkFilter{CallIDs: upTo(callIDs, 2)}},
+		} {
+			var w, g bytes.Buffer
+			must(t, export.Write(ctx(t), want, &w, r))
+			must(t, export.Write(ctx(t), got, &g, r))
+			if !bytes.Equal(w.Bytes(), g.Bytes()) {
+				same(t, fmt.Sprintf("export %+v", r), w.String(), g.String())
+			}
+		}
+	})
 	t.Run("RegionsGeoJSON", func(t *testing.T) {
-		for _, calls := range [][]string{nil, callIDs[:1]} {
+		for _, calls := range [][]string{nil, upTo(callIDs, 1)} {
 			w, err := want.RegionsGeoJSON(ctx(t), calls)
 			must(t, err)
 			g, err := got.RegionsGeoJSON(ctx(t), calls)
@@ -219,3 +371,6 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 		}
 	})
 }
+
+// upTo returns the first n ids, or all when there are fewer.
+func upTo(ids []string, n int) []string { return ids[:min(n, len(ids))] }

@@ -235,13 +235,43 @@ func (s *Store) Participations(ctx context.Context, f kg.NetworkFilter) ([]*kg.E
 	var out []*kg.Edge
 	for _, p := range s.projects {
 		if len(f.CallIDs) > 0 && !slices.Contains(f.CallIDs, p.CallID) ||
-			len(f.RegionIDs) > 0 && !slices.Contains(f.RegionIDs, p.RegionID) {
+			len(f.RegionIDs) > 0 && !slices.Contains(f.RegionIDs, p.RegionID) ||
+			!s.activeIn(p, f.From, f.To) {
 			continue
 		}
-		out = append(out, s.edges[kg.ProjectParticipants][p.ID]...)
+		for _, e := range s.edges[kg.ProjectParticipants][p.ID] {
+			if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, s.nodes[e.From].(kg.Org).OrgKind()) {
+				continue
+			}
+			out = append(out, e)
+		}
 	}
 	slices.SortStableFunc(out, func(a, b *kg.Edge) int { return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.From, b.From)) })
 	return out, ctx.Err()
+}
+
+// activeIn reports whether the project's period (its own dates, else its
+// call's) overlaps [from, to]; an end neither states does not exclude it.
+func (s *Store) activeIn(p *kg.Project, from, to *kg.Date) bool {
+	if from == nil && to == nil {
+		return true
+	}
+	start, end := p.StartDate, p.EndDate
+	if c, ok := s.nodes[p.CallID].(*kg.Call); ok {
+		if start == nil {
+			start = c.StartDate
+		}
+		if end == nil {
+			end = c.EndDate
+		}
+	}
+	if from != nil && end != nil && *end < *from {
+		return false
+	}
+	if to != nil && start != nil && *start > *to {
+		return false
+	}
+	return true
 }
 
 func byAdoption(a, b *kg.Call) int {

@@ -242,7 +242,14 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		slices.Reverse(out) // the adapter must not rely on the order
 		return out, nil
 	case name == "participations":
-		es, _ := ref.Participations(ctx, kg.NetworkFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"])})
+		nf := kg.NetworkFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"]), Kinds: typed[kg.OrgKind](p["kinds"])}
+		for k, d := range map[string]**kg.Date{"activeFrom": &nf.From, "activeTo": &nf.To} {
+			if v := p[k].(string); v != "" {
+				date := kg.Date(v)
+				*d = &date
+			}
+		}
+		es, _ := ref.Participations(ctx, nf)
 		var out []record
 		for _, e := range es {
 			out = append(out, record{"edge": edgeMap(e)})

@@ -250,6 +250,15 @@ func page(op string, recs []record) (items []kg.Node, total int, hasNext bool, e
 	return items, *t, hasNext, nil
 }
 
+// dateParam is a date as the statements take it: the empty string when
+// absent.
+func dateParam(d *kg.Date) string {
+	if d == nil {
+		return ""
+	}
+	return string(*d)
+}
+
 func stringsParam[T ~string](vs []T) []any {
 	out := make([]any, len(vs))
 	for i, v := range vs {
@@ -349,7 +358,8 @@ func (s *Store) Dataset(ctx context.Context) (*kg.Dataset, error) {
 func (s *Store) Participations(ctx context.Context, f kg.NetworkFilter) ([]*kg.Edge, error) {
 	const op = "load participations"
 	recs, err := s.read(ctx, op, stParticipations, map[string]any{
-		"callIds": stringsParam(f.CallIDs), "regionIds": stringsParam(f.RegionIDs),
+		"callIds": stringsParam(f.CallIDs), "regionIds": stringsParam(f.RegionIDs), "kinds": stringsParam(f.Kinds),
+		"activeFrom": dateParam(f.From), "activeTo": dateParam(f.To),
 	})
 	if err != nil {
 		return nil, err

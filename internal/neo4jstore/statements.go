@@ -83,6 +83,8 @@ func ExampleParams() map[string]any {
 		"of":              "call:example",
 		"maxDepth":        int64(5),
 		"timeoutSeconds":  int64(300),
+		"activeFrom":      "2018-01-01",
+		"activeTo":        "",
 	}
 }
 
@@ -271,10 +273,19 @@ MATCH (a:Entity)-[r]->(b:Entity)
 RETURN type(r) AS type, `+allEdgesProjection()+` AS edge
 ORDER BY type, a.id, b.id`)
 
+	// A project's period is its own dates, else its call's; an end that
+	// neither states does not exclude it. activeFrom and activeTo are ''
+	// when not asked.
 	stParticipations = stmt("participations", `
 MATCH (a:Organization)-[r:PARTICIPATES_IN]->(b:Project)
 WHERE (size($callIds) = 0 OR EXISTS { (b)-[:FUNDED_UNDER]->(c:Call) WHERE c.id IN $callIds })
   AND (size($regionIds) = 0 OR EXISTS { (b)-[:LOCATED_IN]->(g:Region) WHERE g.id IN $regionIds })
+  AND (size($kinds) = 0 OR a.kind IN $kinds)
+WITH a, r, b,
+     coalesce(b.startDate, head([(b)-[:FUNDED_UNDER]->(c:Call) | c.startDate])) AS startsOn,
+     coalesce(b.endDate, head([(b)-[:FUNDED_UNDER]->(c:Call) | c.endDate])) AS endsOn
+WHERE ($activeFrom = '' OR endsOn IS NULL OR endsOn >= date($activeFrom))
+  AND ($activeTo = '' OR startsOn IS NULL OR startsOn <= date($activeTo))
 RETURN `+edgeProjection(kg.RelParticipatesIn)+` AS edge
 ORDER BY b.id, a.id`)
 

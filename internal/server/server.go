@@ -40,6 +40,7 @@ func New(store kg.Store, cfg Config) http.Handler {
 	}
 	svc := &kg.Service{Store: store}
 	httpCfg.GraphQL = graph.NewHandler(svc, gqlCfg)
+	httpCfg.Exports = svc
 	httpCfg.RegionsGeoJSON = func(ctx context.Context, callIDs []string) ([]byte, error) {
 		return svc.RegionsGeoJSON(ctx, callIDs)
 	}
