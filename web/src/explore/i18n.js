@@ -70,6 +70,10 @@ const dict = {
     dataFrom: 'Dati: famigraph, ogni fatto con la sua fonte.',
     areaLabel: (name, value) => `${name}: ${value}`,
     budgetUnknown: 'budget non indicato dalle fonti',
+    communityItem: (i, n) => `comunità ${i} (${n} enti)`,
+    otherCommunities: (k, n) => `altre ${k} comunità (${n} enti)`,
+    communityShort: (i) => `comunità ${i}`,
+    modularity: 'modularità',
     budgetsKnown: (k, n) => `budget noto per ${k} progetti su ${n}`,
   },
   en: {
@@ -140,6 +144,10 @@ const dict = {
     dataFrom: 'Data: famigraph, every fact with its source.',
     areaLabel: (name, value) => `${name}: ${value}`,
     budgetUnknown: 'budget not stated by the sources',
+    communityItem: (i, n) => `community ${i} (${n} organizations)`,
+    otherCommunities: (k, n) => `${k} other communities (${n} organizations)`,
+    communityShort: (i) => `community ${i}`,
+    modularity: 'modularity',
     budgetsKnown: (k, n) => `budget known for ${k} of ${n} projects`,
   },
 };

@@ -81,6 +81,7 @@ const viewMap = h('section', { id: 'view-map', role: 'tabpanel', 'aria-labelledb
 const netCall = h('select', { id: 'net-call', onchange: () => loadNetwork() });
 const netRegion = h('select', { id: 'net-region', onchange: () => loadNetwork() });
 const netKind = h('select', { id: 'net-kind', onchange: () => loadNetwork() });
+const netColour = h('select', { id: 'net-colour', onchange: (e) => network.setColourBy(e.target.value) });
 const netCanvas = h('div', { class: 'cy', id: 'network-canvas', role: 'img' });
 const netSummary = h('p', { class: 'net-summary', 'aria-live': 'polite' });
 const netLegend = h('div', { class: 'legend' });
@@ -89,7 +90,8 @@ const viewNet = h('section', { id: 'view-network', role: 'tabpanel', 'aria-label
   h('div', { class: 'controls' },
     h('div', { class: 'field' }, L(h('label', { for: 'net-call' }), (el) => { el.textContent = t('call'); }), netCall),
     h('div', { class: 'field' }, L(h('label', { for: 'net-region' }), (el) => { el.textContent = t('region'); }), netRegion),
-    h('div', { class: 'field' }, L(h('label', { for: 'net-kind' }), (el) => { el.textContent = t('kind'); }), netKind)),
+    h('div', { class: 'field' }, L(h('label', { for: 'net-kind' }), (el) => { el.textContent = t('kind'); }), netKind),
+    h('div', { class: 'field' }, L(h('label', { for: 'net-colour' }), (el) => { el.textContent = t('colourBy'); }), netColour)),
   netSummary,
   L(h('p', { class: 'muted note' }), (el) => { el.textContent = t('networkNote'); }),
   netCanvas, netLegend, netList);
@@ -133,6 +135,7 @@ function fillSelects() {
   options(netCall, [['', t('allCalls')], ...state.calls.map((c) => [c.id, c.name])], netCall.value || state.callId);
   options(netRegion, [['', t('allRegions')], ...state.regions.map((r) => [r.id, r.name])], netRegion.value);
   options(netKind, [['', t('allKinds')], ...KINDS.map((k) => [k, kindLabel(k)])], netKind.value);
+  options(netColour, [['community', t('community')], ['kind', t('kind')]], netColour.value || 'community');
 }
 
 async function loadNetwork() {
