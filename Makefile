@@ -73,5 +73,7 @@ check-web: web ## fail if the committed build of the browser pages is not what w
 
 BROWSER_BIN ?= $(CURDIR)/tmp/famigraph-browser
 test-web: ## browser tests of / and /explore in Chromium (/usr/bin/chromium, playwright-core); screenshots in $$CI_ARTIFACTS or /tmp/famigraph-artifacts
+	@mkdir -p $(dir $(BROWSER_BIN))
 	$(GO) build -o $(BROWSER_BIN) ./cmd/famigraph
+	cd web && { test -d node_modules || npm ci --no-audit --no-fund --loglevel=error; }
 	cd web && FAMIGRAPH_BIN=$(BROWSER_BIN) npm test
