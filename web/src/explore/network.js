@@ -107,11 +107,25 @@ export class NetworkView {
         { selector: 'edge', style: { width: 'mapData(weight, 1, 5, 0.6, 4)', 'line-color': '#9aa4ad', opacity: 0.55, 'curve-style': 'haystack' } },
         { selector: 'edge.near', style: { 'line-color': '#1a1a1a', opacity: 0.9 } },
       ],
-      layout: { name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 60, numIter: 1500, fit: true, padding: 40 },
+      layout: { name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 60, numIter: 1500, fit: false },
     });
-    // Label the best-connected bodies; the rest on selection.
+    // Label the best-connected bodies (the rest on selection), then fit
+    // the drawing, labels included, to the frame, and again whenever the
+    // frame changes size (the panel opening beside it, a rotated phone).
     const hubs = [...nodes].sort((a, b) => b.degree - a.degree).slice(0, 5).map((n) => n.organization.id);
     hubs.forEach((id) => this.cy.getElementById(id).addClass('hub'));
+    this.cy.fit(undefined, 24);
+    if (!this.resizer && typeof ResizeObserver !== 'undefined') {
+      let last = '';
+      this.resizer = new ResizeObserver(([entry]) => {
+        const size = `${Math.round(entry.contentRect.width)}x${Math.round(entry.contentRect.height)}`;
+        if (size === last || !this.cy || entry.contentRect.width === 0) return;
+        last = size;
+        this.cy.resize();
+        this.cy.fit(undefined, 24);
+      });
+      this.resizer.observe(this.canvasEl);
+    }
     this.cy.on('tap', 'node', (e) => this.select(e.target.id(), true));
   }
 

@@ -185,7 +185,7 @@ export class Panel {
   body(n) {
     return [
       dl([
-        [t('kind'), n.typeLabel ? `${kindLabel(n.kind)} (${n.typeLabel})` : kindLabel(n.kind)],
+        [t('kind'), n.typeLabel ? `${kindLabel(n.kind)} · ${n.typeLabel}` : kindLabel(n.kind)],
         [t('regionOf'), n.home ? this.link(n.home.id, n.home.name) : null],
         [t('website'), n.website ? h('a', { href: n.website, rel: 'noopener noreferrer', text: n.website }) : null],
         [t('confidence'), confidenceLabel(n.confidence)],
