@@ -300,6 +300,7 @@ test('phone layout: map, panel and network fit the width', async () => {
   const page2 = await newPage(PHONE);
   await page2.goto(`${base}/`);
   await page2.locator('.graphiql-container').waitFor();
+  await page2.getByText('Map front-ends (from the README)').first().waitFor();
   await page2.screenshot({ path: join(artifacts, 'graphiql-phone.png') });
   assertLocalOnly();
   assert.deepEqual(consoleErrors, []);
