@@ -111,6 +111,16 @@ func TestAnalyticsRegionsGeoJSON(t *testing.T) {
 	if err := json.Unmarshal(out.RegionsGeoJSON, &fc); err != nil {
 		t.Fatalf("regionsGeoJSON is not a GeoJSON object: %v", err)
 	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(out.RegionsGeoJSON, &top); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := top["geometry"]; ok {
+		t.Error(`a FeatureCollection must not have a "geometry" member (RFC 7946, 7.1)`)
+	}
+	if _, ok := top["properties"]; ok {
+		t.Error(`a FeatureCollection must not have a "properties" member (RFC 7946, 7.1)`)
+	}
 	if fc.Type != "FeatureCollection" || len(fc.Features) != 21 || len(out.Regions) != 21 {
 		t.Fatalf("%d features for %d regions", len(fc.Features), len(out.Regions))
 	}

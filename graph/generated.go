@@ -3146,7 +3146,8 @@ extend type Query {
   absent, oldest first, in properties.calls), the number of projects,
   partners and the budget in its properties, as well as their totals. The
   geometries are Points at the regions' centroids: famigraph ships no openly
-  licensed boundaries (the collection's "geometry" member says so). budgetEUR
+  licensed boundaries (the collection's "geometryNote" member says so, and each
+  feature's properties.point is "centroid"). budgetEUR
   sums the known budgets and is null when none is known. The same document
   is served at GET /geo/regions.geojson."""
   regionsGeoJSON(callIds: [ID!]): JSON!

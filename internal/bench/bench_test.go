@@ -370,12 +370,14 @@ func BenchmarkExport(b *testing.B) {
 				b.ReportAllocs()
 				w = 0
 				n := 0
+				cpu := bench.CPUTime()
 				for b.Loop() {
 					if err := export.Write(b.Context(), svc, &w, r); err != nil {
 						b.Fatal(err)
 					}
 					n++
 				}
+				b.ReportMetric(float64(bench.CPUTime()-cpu)/float64(n), "cpu-ns/op")
 				b.ReportMetric(float64(w)/float64(n), "bytes/file")
 				b.ReportMetric(float64(len(ds.Nodes)+len(ds.Edges)), "items")
 			})

@@ -124,7 +124,20 @@ func (s *Service) continuityOf(ctx context.Context, sc *projectScope, regionID s
 	if len(earlier) == 0 {
 		return c, nil
 	}
-	for _, p := range later {
+	// One batched lookup finds the later projects that build on an earlier
+	// one; only those need their links, with sources.
+	laterIDs := make([]string, len(later))
+	for i, p := range later {
+		laterIDs[i] = p.ID
+	}
+	bases, err := s.Store.Related(ctx, ProjectCapitalisesOn, laterIDs)
+	if err != nil {
+		return c, err
+	}
+	for i, p := range later {
+		if !slices.ContainsFunc(bases[i], func(n Node) bool { return earlierSet[n.NodeID()] }) {
+			continue
+		}
 		links, err := s.Store.Lineage(ctx, LineageQuery{Of: p.ID, Direction: Backward, MaxDepth: 1})
 		if err != nil {
 			return c, err

@@ -39,9 +39,10 @@ type (
 	geoCollection struct {
 		Type     string       `json:"type"`
 		Features []geoFeature `json:"features"`
-		// Foreign members (RFC 7946 §6.1) describing the document.
-		Geometry string   `json:"geometry"`
-		CallIDs  []string `json:"callIds"`
+		// Foreign members (RFC 7946 §6.1) describing the document; a
+		// FeatureCollection may not have a "geometry" member (§7.1).
+		GeometryNote string   `json:"geometryNote"`
+		CallIDs      []string `json:"callIds"`
 	}
 	geoFeature struct {
 		Type       string        `json:"type"`
@@ -60,7 +61,7 @@ type (
 		NUTSCode           string    `json:"nutsCode"`
 		ISTATCode          string    `json:"istatCode"`
 		ISTATProvinceCode  *string   `json:"istatProvinceCode"`
-		Geometry           string    `json:"geometry"`
+		Point              string    `json:"point"`
 		Projects           int       `json:"projects"`
 		Partners           int       `json:"partners"`
 		ProjectsWithBudget int       `json:"projectsWithBudget"`
@@ -80,7 +81,8 @@ type (
 
 // RegionsGeoJSON returns the regions and autonomous provinces as an RFC 7946
 // FeatureCollection: one feature each, a Point at its centroid, and in its
-// properties its id, name, kind, NUTS and ISTAT codes, its totals over the
+// properties its id, name, kind, NUTS and ISTAT codes, what its point is
+// ("centroid"), its totals over the
 // calls of callIDs (every call when empty) and, in calls, its figures per
 // call, oldest call first. Partners are distinct bodies taking part in any
 // role; budgetEUR sums the known budgets and is null when no project has
@@ -98,7 +100,7 @@ func (s *Service) RegionsGeoJSON(ctx context.Context, callIDs []string) (JSON, e
 	for _, c := range sc.calls {
 		calls[c.ID] = c
 	}
-	doc := geoCollection{Type: "FeatureCollection", Features: []geoFeature{}, Geometry: GeoJSONGeometryNote,
+	doc := geoCollection{Type: "FeatureCollection", Features: []geoFeature{}, GeometryNote: GeoJSONGeometryNote,
 		CallIDs: []string{}}
 	for _, c := range sc.calls {
 		if len(callIDs) == 0 || slices.Contains(callIDs, c.ID) {
@@ -107,7 +109,7 @@ func (s *Service) RegionsGeoJSON(ctx context.Context, callIDs []string) (JSON, e
 	}
 	for _, r := range sc.regions {
 		props := geoProperties{ID: r.ID, Name: r.Name, Kind: r.Kind, NUTSCode: r.NUTSCode, ISTATCode: r.ISTATCode,
-			Geometry: "centroid", Calls: []geoCall{}}
+			Point: "centroid", Calls: []geoCall{}}
 		if r.ISTATProvinceCode != "" {
 			code := r.ISTATProvinceCode
 			props.ISTATProvinceCode = &code

@@ -2,6 +2,7 @@ package kg
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -98,6 +99,13 @@ var CommunityAlgorithm = fmt.Sprintf("louvain resolution=%d seed=%d (gonum commu
 // edges, which must be ordered by project id, then body id, and the metrics
 // asked for.
 func BuildNetwork(parts []*Edge, m NetworkMetrics) (*Network, error) {
+	return BuildNetworkContext(context.Background(), parts, m)
+}
+
+// BuildNetworkContext is BuildNetwork that gives up when ctx is done: it
+// checks between the stages and, for closeness, between source nodes
+// (gonum's betweenness runs to its end once started).
+func BuildNetworkContext(ctx context.Context, parts []*Edge, m NetworkMetrics) (*Network, error) {
 	byProject := map[string][]string{}
 	var projects []string
 	projectsOf := map[string]int{}
@@ -156,13 +164,22 @@ func BuildNetwork(parts []*Edge, m NetworkMetrics) (*Network, error) {
 		weighted[k.b] += w
 		g.SetWeightedEdge(simple.WeightedEdge{F: simple.Node(index[k.a]), T: simple.Node(index[k.b]), W: float64(w)})
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var bc map[int64]float64
 	if m.Betweenness {
 		bc = network.Betweenness(g)
 	}
 	var cl []float64
 	if m.Closeness {
-		cl = closeness(g, len(ids))
+		var err error
+		if cl, err = closeness(ctx, g, len(ids)); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	community := make([]int, len(ids))
 	if m.Communities {
@@ -231,14 +248,17 @@ func (n *Network) detectCommunities(g *simple.WeightedUndirectedGraph, ids []str
 
 // closeness returns the Wasserman-Faust closeness of the nodes 0..count-1
 // of g, by breadth-first search from each (hop distances).
-func closeness(g graph.Undirected, count int) []float64 {
+func closeness(ctx context.Context, g graph.Undirected, count int) ([]float64, error) {
 	out := make([]float64, count)
 	if count < 2 {
-		return out
+		return out, nil
 	}
 	dist := make([]int, count)
 	queue := make([]int64, 0, count)
 	for s := 0; s < count; s++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		for i := range dist {
 			dist[i] = -1
 		}
@@ -264,7 +284,7 @@ func closeness(g graph.Undirected, count int) []float64 {
 			out[s] = (r / float64(total)) * (r / float64(count-1))
 		}
 	}
-	return out
+	return out, nil
 }
 
 // round6 rounds to six decimals, so that results do not depend on the order

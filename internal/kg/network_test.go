@@ -1,6 +1,7 @@
 package kg_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -55,5 +56,19 @@ func TestBuildNetworkBounds(t *testing.T) {
 	})
 	if _, err := kg.BuildNetwork(crowd, kg.NetworkMetrics{}); kg.ErrorCode(err) != kg.EINVALID {
 		t.Errorf("a network of 244,650 links: err %v, want a BAD_INPUT error", err)
+	}
+}
+
+func TestBuildNetworkGivesUp(t *testing.T) {
+	chain := participations(50, func(p int) []string {
+		return []string{fmt.Sprintf("org:o%05d", p), fmt.Sprintf("org:o%05d", p+1)}
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := kg.BuildNetworkContext(ctx, chain, kg.NetworkMetrics{Closeness: true}); kg.ErrorCode(err) != kg.EUNAVAILABLE {
+		t.Errorf("cancelled: error %v, want the cancellation", err)
+	}
+	if _, err := kg.BuildNetworkContext(t.Context(), chain, kg.NetworkMetrics{Closeness: true, Communities: true}); err != nil {
+		t.Errorf("not cancelled: %v", err)
 	}
 }

@@ -145,7 +145,7 @@ func (s *Service) Network(ctx context.Context, f NetworkFilter, m NetworkMetrics
 	if err != nil {
 		return nil, err
 	}
-	return BuildNetwork(parts, m)
+	return BuildNetworkContext(ctx, parts, m)
 }
 
 func checkNetworkFilter(f NetworkFilter) error {
@@ -238,7 +238,7 @@ func (s *Service) EgoNetwork(ctx context.Context, of string, depth int, callIDs 
 			kept = append(kept, e)
 		}
 	}
-	return BuildNetwork(kept, m)
+	return BuildNetworkContext(ctx, kept, m)
 }
 
 // Organizations returns one page of matching bodies and regions.
