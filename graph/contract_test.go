@@ -126,8 +126,8 @@ func TestContractMapQuery(t *testing.T) {
 			}
 		}
 	}
-	if projects != 46 || participants < 200 {
-		t.Errorf("%d projects with %d participations, want 46 projects and at least 200 participations", projects, participants)
+	if projects != 47 || participants < 200 {
+		t.Errorf("%d projects with %d participations, want 47 projects and at least 200 participations", projects, participants)
 	}
 }
 
@@ -213,7 +213,7 @@ func TestContractCalls(t *testing.T) {
 	}
 
 	// IMPACT (seed document 004).
-	if impact.Code != "1/2018" || impact.Name != "IMPACT" || f(impact.BudgetEUR) != 25807320.08 ||
+	if impact.Code != "1/2018" || impact.Name != "IMPACT" || f(impact.BudgetEUR) != 26344000 ||
 		s(impact.AdoptedOn) != "2018-03-01" || s(impact.StartDate) != "2018-03-01" || s(impact.EndDate) != "2023-06-30" ||
 		n(impact.Declared["projects"]) != 20 || n(impact.Declared["schools"]) != 61 ||
 		n(impact.Declared["localBodies"]) != 62 || n(impact.Declared["anciChapters"]) != 6 || len(impact.Actions) != 4 {
@@ -230,10 +230,10 @@ func TestContractCalls(t *testing.T) {
 	var typo, altBudget bool
 	for _, d := range impact.Discrepancies {
 		typo = typo || d.Field == "startDate" && d.Recorded == "2018-03-01" && strings.Contains(d.Stated, "2008")
-		altBudget = altBudget || d.Field == "budgetEUR" && d.Stated == "26.344 milioni di euro"
+		altBudget = altBudget || d.Field == "budgetEUR" && d.Recorded == "26344000" && strings.HasPrefix(d.Stated, "25.807.320,08")
 	}
 	if !typo || !altBudget {
-		t.Errorf("IMPACT discrepancies = %+v, want the 2008 typo and the 26.344 M figure", impact.Discrepancies)
+		t.Errorf("IMPACT discrepancies = %+v, want the 2008 typo and the project page's 25,807,320.08", impact.Discrepancies)
 	}
 	var fromDoc bool
 	for _, src := range impact.Sources {
@@ -354,10 +354,12 @@ func TestContractMarchePlan(t *testing.T) {
 	for _, pt := range p.Participants {
 		kinds[pt.Role+" "+pt.Organization.Kind]++
 	}
-	// Regione Marche capofila; 4 provincial ATS aggregations; the 3 ATS of
-	// Ancona (one record) and ATS 19; Comune di Porto Recanati; Università
-	// di Urbino, the one university a source names.
-	want := map[string]int{"LEAD REGION": 1, "PARTNER ATS_AGGREGATION": 4, "PARTNER ATS": 2, "PARTNER MUNICIPALITY": 1, "PARTNER UNIVERSITY": 1}
+	// Regione Marche capofila; the 4 provincial ATS aggregations and their
+	// group; the 3 ATS of Ancona (a group) and ATS 19; Comune di Porto
+	// Recanati; the 4 universities and their group; three groups of
+	// adherents (SAI local bodies, Prefetture, third sector).
+	want := map[string]int{"LEAD REGION": 1, "PARTNER ATS_AGGREGATION": 5, "PARTNER ATS": 2, "PARTNER MUNICIPALITY": 1, "PARTNER UNIVERSITY": 5,
+		"ADHERENT SAI_LOCAL_BODY": 1, "ADHERENT PREFECTURE": 1, "ADHERENT THIRD_SECTOR": 1}
 	for k, v := range want {
 		if kinds[k] != v {
 			t.Errorf("participants by role and kind = %v, want %v", kinds, want)
@@ -595,7 +597,7 @@ func TestPagination(t *testing.T) {
 		}
 		after = *o.PageInfo.EndCursor
 	}
-	if strings.Join(walked, " ") != strings.Join(refIDs(all.Organizations.Nodes), " ") || len(walked) != 191 {
-		t.Errorf("walked %d organizations, want the %d of one page of 500 (191 = 170 bodies + 21 regions)", len(walked), len(all.Organizations.Nodes))
+	if strings.Join(walked, " ") != strings.Join(refIDs(all.Organizations.Nodes), " ") || len(walked) != 223 {
+		t.Errorf("walked %d organizations, want the %d of one page of 500 (223 = 202 bodies + 21 regions)", len(walked), len(all.Organizations.Nodes))
 	}
 }

@@ -34,21 +34,26 @@ type ResolverRoot interface {
 	AmendmentAdherence() AmendmentAdherenceResolver
 	Body() BodyResolver
 	Call() CallResolver
+	CallRegion() CallRegionResolver
 	Community() CommunityResolver
 	ContinuingPartner() ContinuingPartnerResolver
 	Continuity() ContinuityResolver
 	Fact() FactResolver
 	Fund() FundResolver
 	FundingGroup() FundingGroupResolver
+	GroupMembership() GroupMembershipResolver
 	Initiative() InitiativeResolver
 	Involvement() InvolvementResolver
 	LineageLink() LineageLinkResolver
 	NetworkEdge() NetworkEdgeResolver
+	NetworkMembership() NetworkMembershipResolver
 	NetworkNode() NetworkNodeResolver
 	Objective() ObjectiveResolver
+	OrganizationGroup() OrganizationGroupResolver
 	Participation() ParticipationResolver
 	Path() PathResolver
 	Place() PlaceResolver
+	PlaceLink() PlaceLinkResolver
 	Project() ProjectResolver
 	ProjectAction() ProjectActionResolver
 	Query() QueryResolver
@@ -98,15 +103,20 @@ type ComplexityRoot struct {
 	}
 
 	Body struct {
+		Aliases        func(childComplexity int) int
 		Confidence     func(childComplexity int) int
 		Discrepancies  func(childComplexity int) int
 		Facts          func(childComplexity int) int
+		Group          func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Involvements   func(childComplexity int) int
 		IssuedCalls    func(childComplexity int) int
 		Kind           func(childComplexity int) int
+		MemberOf       func(childComplexity int) int
 		Name           func(childComplexity int) int
+		Networks       func(childComplexity int) int
 		Participations func(childComplexity int) int
+		PlaceLinks     func(childComplexity int) int
 		Places         func(childComplexity int) int
 		Region         func(childComplexity int) int
 		Sources        func(childComplexity int) int
@@ -117,6 +127,7 @@ type ComplexityRoot struct {
 	Call struct {
 		Actions           func(childComplexity int) int
 		AdoptedOn         func(childComplexity int) int
+		Aliases           func(childComplexity int) int
 		Amendments        func(childComplexity int) int
 		AwardedEUR        func(childComplexity int) int
 		BudgetEUR         func(childComplexity int) int
@@ -137,11 +148,19 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 		Objectives        func(childComplexity int) int
 		Projects          func(childComplexity int) int
+		RegionLinks       func(childComplexity int) int
 		Regions           func(childComplexity int) int
 		Registration      func(childComplexity int) int
 		Sources           func(childComplexity int) int
 		StartDate         func(childComplexity int) int
 		Title             func(childComplexity int) int
+	}
+
+	CallRegion struct {
+		Call       func(childComplexity int) int
+		Confidence func(childComplexity int) int
+		Region     func(childComplexity int) int
+		Sources    func(childComplexity int) int
 	}
 
 	Community struct {
@@ -203,6 +222,7 @@ type ComplexityRoot struct {
 	}
 
 	Fund struct {
+		Aliases    func(childComplexity int) int
 		Calls      func(childComplexity int) int
 		Confidence func(childComplexity int) int
 		Facts      func(childComplexity int) int
@@ -228,13 +248,23 @@ type ComplexityRoot struct {
 		Lon func(childComplexity int) int
 	}
 
+	GroupMembership struct {
+		Confidence func(childComplexity int) int
+		Group      func(childComplexity int) int
+		Member     func(childComplexity int) int
+		Sources    func(childComplexity int) int
+	}
+
 	Initiative struct {
+		Aliases      func(childComplexity int) int
 		Confidence   func(childComplexity int) int
 		Description  func(childComplexity int) int
 		Facts        func(childComplexity int) int
 		Fund         func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Involvements func(childComplexity int) int
+		PlaceLinks   func(childComplexity int) int
+		Places       func(childComplexity int) int
 		Region       func(childComplexity int) int
 		Sources      func(childComplexity int) int
 		Title        func(childComplexity int) int
@@ -266,6 +296,15 @@ type ComplexityRoot struct {
 		Source   func(childComplexity int) int
 		Target   func(childComplexity int) int
 		Weight   func(childComplexity int) int
+	}
+
+	NetworkMembership struct {
+		Confidence func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Network    func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Sources    func(childComplexity int) int
 	}
 
 	NetworkNode struct {
@@ -302,6 +341,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	OrganizationGroup struct {
+		Complete            func(childComplexity int) int
+		DeclaredSize        func(childComplexity int) int
+		Members             func(childComplexity int) int
+		UnidentifiedMembers func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
@@ -331,43 +377,56 @@ type ComplexityRoot struct {
 	}
 
 	Place struct {
+		Aliases       func(childComplexity int) int
 		Confidence    func(childComplexity int) int
 		Description   func(childComplexity int) int
 		Facts         func(childComplexity int) int
 		ID            func(childComplexity int) int
+		Initiatives   func(childComplexity int) int
 		Municipality  func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Organizations func(childComplexity int) int
 		Projects      func(childComplexity int) int
 		Region        func(childComplexity int) int
 		Sources       func(childComplexity int) int
+		WorkerLinks   func(childComplexity int) int
+	}
+
+	PlaceLink struct {
+		Confidence func(childComplexity int) int
+		Place      func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Worker     func(childComplexity int) int
 	}
 
 	Project struct {
-		Acronym       func(childComplexity int) int
-		ActionDetails func(childComplexity int) int
-		Actions       func(childComplexity int) int
-		BudgetEUR     func(childComplexity int) int
-		Call          func(childComplexity int) int
-		CapitalisedBy func(childComplexity int) int
-		CapitalisesOn func(childComplexity int) int
-		Code          func(childComplexity int) int
-		Confidence    func(childComplexity int) int
-		Cup           func(childComplexity int) int
-		Description   func(childComplexity int) int
-		Discrepancies func(childComplexity int) int
-		EndDate       func(childComplexity int) int
-		Facts         func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Involvements  func(childComplexity int) int
-		Lead          func(childComplexity int) int
-		Participants  func(childComplexity int) int
-		Places        func(childComplexity int) int
-		Region        func(childComplexity int) int
-		Sources       func(childComplexity int) int
-		StartDate     func(childComplexity int) int
-		Title         func(childComplexity int) int
-		Website       func(childComplexity int) int
+		Acronym           func(childComplexity int) int
+		ActionDetails     func(childComplexity int) int
+		Actions           func(childComplexity int) int
+		Aliases           func(childComplexity int) int
+		BudgetEUR         func(childComplexity int) int
+		Call              func(childComplexity int) int
+		CapitalisedBy     func(childComplexity int) int
+		CapitalisesOn     func(childComplexity int) int
+		Code              func(childComplexity int) int
+		Confidence        func(childComplexity int) int
+		Cup               func(childComplexity int) int
+		Description       func(childComplexity int) int
+		Discrepancies     func(childComplexity int) int
+		EndDate           func(childComplexity int) int
+		Facts             func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Involvements      func(childComplexity int) int
+		Lead              func(childComplexity int) int
+		ParticipantCounts func(childComplexity int) int
+		Participants      func(childComplexity int) int
+		PlaceLinks        func(childComplexity int) int
+		Places            func(childComplexity int) int
+		Region            func(childComplexity int) int
+		Sources           func(childComplexity int) int
+		StartDate         func(childComplexity int) int
+		Title             func(childComplexity int) int
+		Website           func(childComplexity int) int
 	}
 
 	ProjectAction struct {
@@ -401,7 +460,7 @@ type ComplexityRoot struct {
 		Nodes              func(childComplexity int, ids []string) int
 		Organization       func(childComplexity int, id string) int
 		Organizations      func(childComplexity int, filter *model.OrganizationFilter, first *int, after *string) int
-		PartnershipNetwork func(childComplexity int, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date) int
+		PartnershipNetwork func(childComplexity int, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date, minConfidence *kg.Confidence) int
 		Paths              func(childComplexity int, from string, to string, maxLength *int, relations []string, first *int) int
 		Project            func(childComplexity int, id string) int
 		Projects           func(childComplexity int, filter *model.ProjectFilter, first *int, after *string) int
@@ -413,6 +472,8 @@ type ComplexityRoot struct {
 	}
 
 	Region struct {
+		Aliases           func(childComplexity int) int
+		CallLinks         func(childComplexity int) int
 		Calls             func(childComplexity int) int
 		Capital           func(childComplexity int) int
 		Centroid          func(childComplexity int) int
@@ -425,10 +486,12 @@ type ComplexityRoot struct {
 		Involvements      func(childComplexity int) int
 		IstatProvinceCode func(childComplexity int) int
 		Kind              func(childComplexity int) int
+		MemberOf          func(childComplexity int) int
 		NUTSCode          func(childComplexity int) int
 		Name              func(childComplexity int) int
 		Organizations     func(childComplexity int, kind *kg.OrgKind) int
 		Participations    func(childComplexity int) int
+		PlaceLinks        func(childComplexity int) int
 		Places            func(childComplexity int) int
 		Projects          func(childComplexity int, callIds []string) int
 		Region            func(childComplexity int) int
@@ -444,6 +507,14 @@ type ComplexityRoot struct {
 		PartnersByKind     func(childComplexity int) int
 		Projects           func(childComplexity int) int
 		ProjectsWithBudget func(childComplexity int) int
+	}
+
+	RoleCount struct {
+		Count  func(childComplexity int) int
+		Exact  func(childComplexity int) int
+		Groups func(childComplexity int) int
+		Named  func(childComplexity int) int
+		Role   func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -494,6 +565,9 @@ type BodyResolver interface {
 	Involvements(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error)
 	Places(ctx context.Context, obj *kg.Body) ([]*kg.Place, error)
 	IssuedCalls(ctx context.Context, obj *kg.Body) ([]*kg.Call, error)
+	Group(ctx context.Context, obj *kg.Body) (*model.OrganizationGroup, error)
+	MemberOf(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error)
+	PlaceLinks(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error)
 }
 type CallResolver interface {
 	Description(ctx context.Context, obj *kg.Call) (*string, error)
@@ -507,9 +581,14 @@ type CallResolver interface {
 	Actions(ctx context.Context, obj *kg.Call) ([]*kg.Action, error)
 	Projects(ctx context.Context, obj *kg.Call) ([]*kg.Project, error)
 	Regions(ctx context.Context, obj *kg.Call) ([]*kg.Region, error)
+	RegionLinks(ctx context.Context, obj *kg.Call) ([]*kg.Edge, error)
 	Amendments(ctx context.Context, obj *kg.Call) ([]*kg.Amendment, error)
 	CapitalisesOn(ctx context.Context, obj *kg.Call) ([]*kg.Call, error)
 	CapitalisedBy(ctx context.Context, obj *kg.Call) ([]*kg.Call, error)
+}
+type CallRegionResolver interface {
+	Region(ctx context.Context, obj *kg.Edge) (*kg.Region, error)
+	Call(ctx context.Context, obj *kg.Edge) (*kg.Call, error)
 }
 type CommunityResolver interface {
 	Size(ctx context.Context, obj *kg.Community) (int, error)
@@ -538,11 +617,17 @@ type FundingGroupResolver interface {
 	Call(ctx context.Context, obj *kg.FundingGroup) (*kg.Call, error)
 	Region(ctx context.Context, obj *kg.FundingGroup) (*kg.Region, error)
 }
+type GroupMembershipResolver interface {
+	Member(ctx context.Context, obj *kg.Edge) (kg.Org, error)
+	Group(ctx context.Context, obj *kg.Edge) (*kg.Body, error)
+}
 type InitiativeResolver interface {
 	Description(ctx context.Context, obj *kg.Initiative) (*string, error)
 	Region(ctx context.Context, obj *kg.Initiative) (*kg.Region, error)
 	Fund(ctx context.Context, obj *kg.Initiative) (*kg.Fund, error)
 	Involvements(ctx context.Context, obj *kg.Initiative) ([]*kg.Edge, error)
+	Places(ctx context.Context, obj *kg.Initiative) ([]*kg.Place, error)
+	PlaceLinks(ctx context.Context, obj *kg.Initiative) ([]*kg.Edge, error)
 }
 type InvolvementResolver interface {
 	Organization(ctx context.Context, obj *kg.Edge) (kg.Org, error)
@@ -556,11 +641,21 @@ type LineageLinkResolver interface {
 type NetworkEdgeResolver interface {
 	Projects(ctx context.Context, obj *kg.NetworkEdge) ([]*kg.Project, error)
 }
+type NetworkMembershipResolver interface {
+	Kind(ctx context.Context, obj *kg.NetworkMembership) (kg.OrgKind, error)
+	Note(ctx context.Context, obj *kg.NetworkMembership) (*string, error)
+}
 type NetworkNodeResolver interface {
 	Organization(ctx context.Context, obj *kg.NetworkNode) (kg.Org, error)
 }
 type ObjectiveResolver interface {
 	Fund(ctx context.Context, obj *kg.Objective) (*kg.Fund, error)
+}
+type OrganizationGroupResolver interface {
+	DeclaredSize(ctx context.Context, obj *model.OrganizationGroup) (*int, error)
+	Members(ctx context.Context, obj *model.OrganizationGroup) ([]*kg.Edge, error)
+	UnidentifiedMembers(ctx context.Context, obj *model.OrganizationGroup) (*int, error)
+	Complete(ctx context.Context, obj *model.OrganizationGroup) (bool, error)
 }
 type ParticipationResolver interface {
 	Organization(ctx context.Context, obj *kg.Edge) (kg.Org, error)
@@ -579,6 +674,12 @@ type PlaceResolver interface {
 	Municipality(ctx context.Context, obj *kg.Place) (kg.Org, error)
 	Organizations(ctx context.Context, obj *kg.Place) ([]kg.Org, error)
 	Projects(ctx context.Context, obj *kg.Place) ([]*kg.Project, error)
+	Initiatives(ctx context.Context, obj *kg.Place) ([]*kg.Initiative, error)
+	WorkerLinks(ctx context.Context, obj *kg.Place) ([]*kg.Edge, error)
+}
+type PlaceLinkResolver interface {
+	Place(ctx context.Context, obj *kg.Edge) (*kg.Place, error)
+	Worker(ctx context.Context, obj *kg.Edge) (kg.Node, error)
 }
 type ProjectResolver interface {
 	Acronym(ctx context.Context, obj *kg.Project) (*string, error)
@@ -597,6 +698,8 @@ type ProjectResolver interface {
 	CapitalisesOn(ctx context.Context, obj *kg.Project) ([]*kg.Project, error)
 	CapitalisedBy(ctx context.Context, obj *kg.Project) ([]*kg.Project, error)
 	Places(ctx context.Context, obj *kg.Project) ([]*kg.Place, error)
+	PlaceLinks(ctx context.Context, obj *kg.Project) ([]*kg.Edge, error)
+	ParticipantCounts(ctx context.Context, obj *kg.Project) ([]*model.RoleCount, error)
 }
 type ProjectActionResolver interface {
 	Action(ctx context.Context, obj *kg.Edge) (*kg.Action, error)
@@ -615,7 +718,7 @@ type QueryResolver interface {
 	Organization(ctx context.Context, id string) (kg.Org, error)
 	Organizations(ctx context.Context, filter *model.OrganizationFilter, first *int, after *string) (*model.OrganizationConnection, error)
 	Search(ctx context.Context, text string, first *int, kinds []model.NodeKind) ([]*kg.SearchHit, error)
-	PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date) (*kg.Network, error)
+	PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date, minConfidence *kg.Confidence) (*kg.Network, error)
 	Paths(ctx context.Context, from string, to string, maxLength *int, relations []string, first *int) ([]*kg.Path, error)
 	Lineage(ctx context.Context, of string, direction *kg.Direction, maxDepth *int) ([]*kg.LineageLink, error)
 	Stats(ctx context.Context) (*kg.Stats, error)
@@ -638,6 +741,9 @@ type RegionResolver interface {
 	Organizations(ctx context.Context, obj *kg.Region, kind *kg.OrgKind) ([]kg.Org, error)
 	Places(ctx context.Context, obj *kg.Region) ([]*kg.Place, error)
 	Initiatives(ctx context.Context, obj *kg.Region) ([]*kg.Initiative, error)
+	CallLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
+	MemberOf(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
+	PlaceLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error)
 
 	Summary(ctx context.Context, obj *kg.Region, callIds []string) ([]*kg.RegionCallSummary, error)
 }
@@ -834,6 +940,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AmendmentAdherence.Sources(childComplexity), true
 
+	case "Body.aliases":
+		if e.ComplexityRoot.Body.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Aliases(childComplexity), true
 	case "Body.confidence":
 		if e.ComplexityRoot.Body.Confidence == nil {
 			break
@@ -852,6 +964,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Facts(childComplexity), true
+	case "Body.group":
+		if e.ComplexityRoot.Body.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Group(childComplexity), true
 	case "Body.id":
 		if e.ComplexityRoot.Body.ID == nil {
 			break
@@ -876,18 +994,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Body.Kind(childComplexity), true
+	case "Body.memberOf":
+		if e.ComplexityRoot.Body.MemberOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.MemberOf(childComplexity), true
 	case "Body.name":
 		if e.ComplexityRoot.Body.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Body.Name(childComplexity), true
+	case "Body.networks":
+		if e.ComplexityRoot.Body.Networks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.Networks(childComplexity), true
 	case "Body.participations":
 		if e.ComplexityRoot.Body.Participations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Body.Participations(childComplexity), true
+	case "Body.placeLinks":
+		if e.ComplexityRoot.Body.PlaceLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Body.PlaceLinks(childComplexity), true
 	case "Body.places":
 		if e.ComplexityRoot.Body.Places == nil {
 			break
@@ -931,6 +1067,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Call.AdoptedOn(childComplexity), true
+	case "Call.aliases":
+		if e.ComplexityRoot.Call.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.Aliases(childComplexity), true
 	case "Call.amendments":
 		if e.ComplexityRoot.Call.Amendments == nil {
 			break
@@ -1051,6 +1193,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Call.Projects(childComplexity), true
+	case "Call.regionLinks":
+		if e.ComplexityRoot.Call.RegionLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.RegionLinks(childComplexity), true
 	case "Call.regions":
 		if e.ComplexityRoot.Call.Regions == nil {
 			break
@@ -1081,6 +1229,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Call.Title(childComplexity), true
+
+	case "CallRegion.call":
+		if e.ComplexityRoot.CallRegion.Call == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallRegion.Call(childComplexity), true
+	case "CallRegion.confidence":
+		if e.ComplexityRoot.CallRegion.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallRegion.Confidence(childComplexity), true
+	case "CallRegion.region":
+		if e.ComplexityRoot.CallRegion.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallRegion.Region(childComplexity), true
+	case "CallRegion.sources":
+		if e.ComplexityRoot.CallRegion.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallRegion.Sources(childComplexity), true
 
 	case "Community.id":
 		if e.ComplexityRoot.Community.ID == nil {
@@ -1311,6 +1484,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Fact.Value(childComplexity), true
 
+	case "Fund.aliases":
+		if e.ComplexityRoot.Fund.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fund.Aliases(childComplexity), true
 	case "Fund.calls":
 		if e.ComplexityRoot.Fund.Calls == nil {
 			break
@@ -1416,6 +1595,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GeoPoint.Lon(childComplexity), true
 
+	case "GroupMembership.confidence":
+		if e.ComplexityRoot.GroupMembership.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMembership.Confidence(childComplexity), true
+	case "GroupMembership.group":
+		if e.ComplexityRoot.GroupMembership.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMembership.Group(childComplexity), true
+	case "GroupMembership.member":
+		if e.ComplexityRoot.GroupMembership.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMembership.Member(childComplexity), true
+	case "GroupMembership.sources":
+		if e.ComplexityRoot.GroupMembership.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMembership.Sources(childComplexity), true
+
+	case "Initiative.aliases":
+		if e.ComplexityRoot.Initiative.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.Aliases(childComplexity), true
 	case "Initiative.confidence":
 		if e.ComplexityRoot.Initiative.Confidence == nil {
 			break
@@ -1452,6 +1662,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.Involvements(childComplexity), true
+	case "Initiative.placeLinks":
+		if e.ComplexityRoot.Initiative.PlaceLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.PlaceLinks(childComplexity), true
+	case "Initiative.places":
+		if e.ComplexityRoot.Initiative.Places == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.Places(childComplexity), true
 	case "Initiative.region":
 		if e.ComplexityRoot.Initiative.Region == nil {
 			break
@@ -1570,6 +1792,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkEdge.Weight(childComplexity), true
+
+	case "NetworkMembership.confidence":
+		if e.ComplexityRoot.NetworkMembership.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkMembership.Confidence(childComplexity), true
+	case "NetworkMembership.kind":
+		if e.ComplexityRoot.NetworkMembership.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkMembership.Kind(childComplexity), true
+	case "NetworkMembership.name":
+		if e.ComplexityRoot.NetworkMembership.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkMembership.Name(childComplexity), true
+	case "NetworkMembership.network":
+		if e.ComplexityRoot.NetworkMembership.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkMembership.Network(childComplexity), true
+	case "NetworkMembership.note":
+		if e.ComplexityRoot.NetworkMembership.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkMembership.Note(childComplexity), true
+	case "NetworkMembership.sources":
+		if e.ComplexityRoot.NetworkMembership.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkMembership.Sources(childComplexity), true
 
 	case "NetworkNode.betweenness":
 		if e.ComplexityRoot.NetworkNode.Betweenness == nil {
@@ -1707,6 +1966,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrganizationEdge.Node(childComplexity), true
 
+	case "OrganizationGroup.complete":
+		if e.ComplexityRoot.OrganizationGroup.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationGroup.Complete(childComplexity), true
+	case "OrganizationGroup.declaredSize":
+		if e.ComplexityRoot.OrganizationGroup.DeclaredSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationGroup.DeclaredSize(childComplexity), true
+	case "OrganizationGroup.members":
+		if e.ComplexityRoot.OrganizationGroup.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationGroup.Members(childComplexity), true
+	case "OrganizationGroup.unidentifiedMembers":
+		if e.ComplexityRoot.OrganizationGroup.UnidentifiedMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationGroup.UnidentifiedMembers(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1807,6 +2091,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Path.Relations(childComplexity), true
 
+	case "Place.aliases":
+		if e.ComplexityRoot.Place.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Aliases(childComplexity), true
 	case "Place.confidence":
 		if e.ComplexityRoot.Place.Confidence == nil {
 			break
@@ -1831,6 +2121,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.ID(childComplexity), true
+	case "Place.initiatives":
+		if e.ComplexityRoot.Place.Initiatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Initiatives(childComplexity), true
 	case "Place.municipality":
 		if e.ComplexityRoot.Place.Municipality == nil {
 			break
@@ -1867,6 +2163,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Sources(childComplexity), true
+	case "Place.workerLinks":
+		if e.ComplexityRoot.Place.WorkerLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.WorkerLinks(childComplexity), true
+
+	case "PlaceLink.confidence":
+		if e.ComplexityRoot.PlaceLink.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceLink.Confidence(childComplexity), true
+	case "PlaceLink.place":
+		if e.ComplexityRoot.PlaceLink.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceLink.Place(childComplexity), true
+	case "PlaceLink.sources":
+		if e.ComplexityRoot.PlaceLink.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceLink.Sources(childComplexity), true
+	case "PlaceLink.worker":
+		if e.ComplexityRoot.PlaceLink.Worker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlaceLink.Worker(childComplexity), true
 
 	case "Project.acronym":
 		if e.ComplexityRoot.Project.Acronym == nil {
@@ -1886,6 +2213,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Actions(childComplexity), true
+	case "Project.aliases":
+		if e.ComplexityRoot.Project.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.Aliases(childComplexity), true
 	case "Project.budgetEUR":
 		if e.ComplexityRoot.Project.BudgetEUR == nil {
 			break
@@ -1970,12 +2303,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Lead(childComplexity), true
+	case "Project.participantCounts":
+		if e.ComplexityRoot.Project.ParticipantCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.ParticipantCounts(childComplexity), true
 	case "Project.participants":
 		if e.ComplexityRoot.Project.Participants == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Project.Participants(childComplexity), true
+	case "Project.placeLinks":
+		if e.ComplexityRoot.Project.PlaceLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.PlaceLinks(childComplexity), true
 	case "Project.places":
 		if e.ComplexityRoot.Project.Places == nil {
 			break
@@ -2198,7 +2543,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PartnershipNetwork(childComplexity, args["callIds"].([]string), args["regionIds"].([]string), args["kinds"].([]kg.OrgKind), args["from"].(*kg.Date), args["to"].(*kg.Date)), true
+		return e.ComplexityRoot.Query.PartnershipNetwork(childComplexity, args["callIds"].([]string), args["regionIds"].([]string), args["kinds"].([]kg.OrgKind), args["from"].(*kg.Date), args["to"].(*kg.Date), args["minConfidence"].(*kg.Confidence)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -2278,6 +2623,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Stats(childComplexity), true
 
+	case "Region.aliases":
+		if e.ComplexityRoot.Region.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.Aliases(childComplexity), true
+	case "Region.callLinks":
+		if e.ComplexityRoot.Region.CallLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.CallLinks(childComplexity), true
 	case "Region.calls":
 		if e.ComplexityRoot.Region.Calls == nil {
 			break
@@ -2350,6 +2707,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Kind(childComplexity), true
+	case "Region.memberOf":
+		if e.ComplexityRoot.Region.MemberOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.MemberOf(childComplexity), true
 	case "Region.nutsCode":
 		if e.ComplexityRoot.Region.NUTSCode == nil {
 			break
@@ -2379,6 +2742,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Participations(childComplexity), true
+	case "Region.placeLinks":
+		if e.ComplexityRoot.Region.PlaceLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.PlaceLinks(childComplexity), true
 	case "Region.places":
 		if e.ComplexityRoot.Region.Places == nil {
 			break
@@ -2462,6 +2831,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegionCallSummary.ProjectsWithBudget(childComplexity), true
+
+	case "RoleCount.count":
+		if e.ComplexityRoot.RoleCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleCount.Count(childComplexity), true
+	case "RoleCount.exact":
+		if e.ComplexityRoot.RoleCount.Exact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleCount.Exact(childComplexity), true
+	case "RoleCount.groups":
+		if e.ComplexityRoot.RoleCount.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleCount.Groups(childComplexity), true
+	case "RoleCount.named":
+		if e.ComplexityRoot.RoleCount.Named == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleCount.Named(childComplexity), true
+	case "RoleCount.role":
+		if e.ComplexityRoot.RoleCount.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleCount.Role(childComplexity), true
 
 	case "SearchHit.node":
 		if e.ComplexityRoot.SearchHit.Node == nil {
@@ -2627,9 +3027,9 @@ interface Node {
 }
 
 type Query {
-  "The record with this id, or null."
+  "The record with this id or alias (see aliases), or null. A record found by alias keeps its canonical id."
   node(id: ID!): Node
-  "The records with these ids (at most 100), null where there is none, in the order asked."
+  "The records with these ids or aliases (at most 100), null where there is none, in the order asked."
   nodes(ids: [ID!]!): [Node]!
 
   "The 19 regions and 2 autonomous provinces, ordered by nutsCode."
@@ -2661,11 +3061,14 @@ type Query {
   project's region); kinds keeps only organizations of those kinds; from and
   to keep only projects active at some time in [from, to] (a project's period
   is its own start and end dates where known, else its call's; an end that
-  neither states does not exclude it). Every metric is computed on the
-  network as filtered. Networks of more than 20,000 links are refused (filter
-  them); betweenness and closeness are computed only when asked for, for
-  networks of at most 2,000 organizations; communities only when asked for."""
-  partnershipNetwork(callIds: [ID!], regionIds: [ID!], kinds: [OrganizationKind!], from: Date, to: Date): PartnershipNetwork!
+  neither states does not exclude it). minConfidence keeps the projects and
+  participations of at least that confidence. A group whose members are all
+  identified is left out (its members take part by name); any other group is
+  one node. Every metric is computed on the network as filtered. Networks of
+  more than 20,000 links are refused (filter them); betweenness and closeness
+  are computed only when asked for, for networks of at most 2,000
+  organizations; communities only when asked for."""
+  partnershipNetwork(callIds: [ID!], regionIds: [ID!], kinds: [OrganizationKind!], from: Date, to: Date, minConfidence: Confidence): PartnershipNetwork!
 
   """Shortest paths between two nodes, each step naming the relation it follows.
   Directions are ignored; maxLength is at most 6. relations restricts the
@@ -2793,10 +3196,18 @@ type Region implements Node & Organization {
   places: [Place!]!
   "FAMI projects outside the four calls, kept for context."
   initiatives: [Initiative!]!
+  "The calls this region took part in, each with the sources that say so (calls gives the same calls without them)."
+  callLinks: [CallRegion!]!
+  "Groups this region is a member of."
+  memberOf: [GroupMembership!]!
+  "The places the region works at, each with the sources that say so (places gives the same without them)."
+  placeLinks: [PlaceLink!]!
   confidence: Confidence!
   facts: [Fact!]!
   discrepancies: [Discrepancy!]!
   sources: [Source!]!
+  "Other ids the record's sources use for it (e.g. the shared fact set's org:comune_ancona); node(id:) and nodes(ids:) accept them."
+  aliases: [String!]!
 }
 
 "Any organization other than a region or autonomous province."
@@ -2813,9 +3224,77 @@ type Body implements Node & Organization {
   places: [Place!]!
   "Calls this body issued (the ministry's directorate)."
   issuedCalls: [Call!]!
+  """Set when the record stands for a group of bodies that a source names
+  without listing them all, e.g. "3 ATS della provincia di Ancona"."""
+  group: OrganizationGroup
+  "Groups this body is a member of."
+  memberOf: [GroupMembership!]!
+  "The places the body works at, each with the sources that say so (places gives the same without them)."
+  placeLinks: [PlaceLink!]!
+  """Networks the body belongs to besides its kind, e.g. a municipality in the
+  SAI network (formerly SPRAR, then SIPROIMI). organizations(filter: {kinds:
+  [SAI_LOCAL_BODY]}) finds the members of SAI whatever their kind."""
+  networks: [NetworkMembership!]!
   confidence: Confidence!
   facts: [Fact!]!
   discrepancies: [Discrepancy!]!
+  sources: [Source!]!
+  "Other ids the record's sources use for it (e.g. the shared fact set's org:comune_ancona); node(id:) and nodes(ids:) accept them."
+  aliases: [String!]!
+}
+
+"""A record that stands for several bodies a source names as a group ("le 4
+Università marchigiane", "Prefetture"). What is known and what is not: the
+declared size, the members some source identifies, and how many remain
+unidentified. A complete group's members take part by name and stand for it
+in counts and networks; an incomplete group stands for its unidentified
+members."""
+type OrganizationGroup {
+  "How many bodies the source says the group has; null when it gives no number."
+  declaredSize: Int
+  "The members some source identifies, each with its sources, by id."
+  members: [GroupMembership!]!
+  "Declared members no source identifies; null when the size is not declared."
+  unidentifiedMembers: Int
+  "Every declared member is identified."
+  complete: Boolean!
+}
+
+"A body's membership of a group, with the sources that identify it."
+type GroupMembership {
+  member: Organization!
+  group: Body!
+  confidence: Confidence!
+  sources: [Source!]!
+}
+
+"A body's membership of a network such as SAI, beside its own kind."
+type NetworkMembership {
+  "The network: SAI (Sistema di Accoglienza e Integrazione, SPRAR until 2018, SIPROIMI until 2020)."
+  network: String!
+  "The network's name as the sources use it, e.g. SPRAR."
+  name: String!
+  "The kind the network's members have, e.g. SAI_LOCAL_BODY."
+  kind: OrganizationKind!
+  note: String
+  confidence: Confidence!
+  sources: [Source!]!
+}
+
+"""That a body, project or initiative works at a place, with the sources that
+say so. worker is an Organization, a Project or an Initiative."""
+type PlaceLink {
+  place: Place!
+  worker: Node!
+  confidence: Confidence!
+  sources: [Source!]!
+}
+
+"A region's part in a call, with the sources that say so."
+type CallRegion {
+  region: Region!
+  call: Call!
+  confidence: Confidence!
   sources: [Source!]!
 }
 
@@ -2855,6 +3334,8 @@ type Call implements Node {
   projects: [Project!]!
   "Regions and autonomous provinces that took part in the call."
   regions: [Region!]!
+  "The same, each with the sources that say so, by region id."
+  regionLinks: [CallRegion!]!
   amendments: [Amendment!]!
   "Earlier calls whose results this call capitalises on."
   capitalisesOn: [Call!]!
@@ -2864,6 +3345,8 @@ type Call implements Node {
   facts: [Fact!]!
   discrepancies: [Discrepancy!]!
   sources: [Source!]!
+  "Other ids the record's sources use for it (e.g. the shared fact set's org:comune_ancona); node(id:) and nodes(ids:) accept them."
+  aliases: [String!]!
 }
 
 type DeclaredCounts {
@@ -2883,6 +3366,8 @@ type Fund implements Node {
   confidence: Confidence!
   facts: [Fact!]!
   sources: [Source!]!
+  "Other ids the record's sources use for it (e.g. the shared fact set's org:comune_ancona); node(id:) and nodes(ids:) accept them."
+  aliases: [String!]!
 }
 
 "A specific or national objective of a fund, e.g. OS2 Migrazione legale e Integrazione."
@@ -2967,10 +3452,33 @@ type Project implements Node {
   "Later projects that capitalise on this one."
   capitalisedBy: [Project!]!
   places: [Place!]!
+  "The same, each with the sources that say so, by place id."
+  placeLinks: [PlaceLink!]!
+  """How many bodies take part in each role (roles nobody has are left out),
+  each body once and each group by its declared size."""
+  participantCounts: [RoleCount!]!
+  """The weakest of the claims the project rests on: its call, its region and
+  its lead (sources gives each claim's own confidence)."""
   confidence: Confidence!
   facts: [Fact!]!
   discrepancies: [Discrepancy!]!
   sources: [Source!]!
+  "Other ids the record's sources use for it (e.g. the shared fact set's org:comune_ancona); node(id:) and nodes(ids:) accept them."
+  aliases: [String!]!
+}
+
+"How many bodies take part in a project in one role."
+type RoleCount {
+  role: Role!
+  """Bodies named individually, plus, for each group, its declared members
+  that do not take part by name. A lower bound when exact is false."""
+  count: Int!
+  "Bodies named individually (groups not included)."
+  named: Int!
+  "Groups taking part in the role."
+  groups: Int!
+  "False when a group whose size no source declares takes part: count is then a lower bound."
+  exact: Boolean!
 }
 
 type Participation {
@@ -3011,9 +3519,15 @@ type Place implements Node {
   municipality: Organization
   organizations: [Organization!]!
   projects: [Project!]!
+  "FAMI projects outside the four calls working at the place."
+  initiatives: [Initiative!]!
+  "The bodies, projects and initiatives working at the place, each with the sources that say so, by id."
+  workerLinks: [PlaceLink!]!
   confidence: Confidence!
   facts: [Fact!]!
   sources: [Source!]!
+  "Other ids the record's sources use for it (e.g. the shared fact set's org:comune_ancona); node(id:) and nodes(ids:) accept them."
+  aliases: [String!]!
 }
 
 "A FAMI-funded project outside the four regional-plan calls, kept for context."
@@ -3024,9 +3538,15 @@ type Initiative implements Node {
   region: Region!
   fund: Fund
   involvements: [Involvement!]!
+  "Places the initiative works at."
+  places: [Place!]!
+  "The same, each with the sources that say so, by place id."
+  placeLinks: [PlaceLink!]!
   confidence: Confidence!
   facts: [Fact!]!
   sources: [Source!]!
+  "Other ids the record's sources use for it (e.g. the shared fact set's org:comune_ancona); node(id:) and nodes(ids:) accept them."
+  aliases: [String!]!
 }
 
 type SearchHit {
@@ -3095,6 +3615,8 @@ input ProjectFilter {
   organizationIds: [ID!]
   "With organizationIds: takes part in one of these roles."
   roles: [Role!]
+  "The project's confidence (the weakest of its call, region and lead attributions) is at least this."
+  minConfidence: Confidence
 }
 
 type PageInfo {
@@ -3371,6 +3893,50 @@ func (ec *executionContext) childFields_AmendmentAdherence(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type AmendmentAdherence", field.Name)
 }
 
+func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Body_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Body_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_Body_kind(ctx, field)
+	case "region":
+		return ec.fieldContext_Body_region(ctx, field)
+	case "typeLabel":
+		return ec.fieldContext_Body_typeLabel(ctx, field)
+	case "website":
+		return ec.fieldContext_Body_website(ctx, field)
+	case "participations":
+		return ec.fieldContext_Body_participations(ctx, field)
+	case "involvements":
+		return ec.fieldContext_Body_involvements(ctx, field)
+	case "places":
+		return ec.fieldContext_Body_places(ctx, field)
+	case "issuedCalls":
+		return ec.fieldContext_Body_issuedCalls(ctx, field)
+	case "group":
+		return ec.fieldContext_Body_group(ctx, field)
+	case "memberOf":
+		return ec.fieldContext_Body_memberOf(ctx, field)
+	case "placeLinks":
+		return ec.fieldContext_Body_placeLinks(ctx, field)
+	case "networks":
+		return ec.fieldContext_Body_networks(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Body_confidence(ctx, field)
+	case "facts":
+		return ec.fieldContext_Body_facts(ctx, field)
+	case "discrepancies":
+		return ec.fieldContext_Body_discrepancies(ctx, field)
+	case "sources":
+		return ec.fieldContext_Body_sources(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Body_aliases(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Body", field.Name)
+}
+
 func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3413,6 +3979,8 @@ func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.
 		return ec.fieldContext_Call_projects(ctx, field)
 	case "regions":
 		return ec.fieldContext_Call_regions(ctx, field)
+	case "regionLinks":
+		return ec.fieldContext_Call_regionLinks(ctx, field)
 	case "amendments":
 		return ec.fieldContext_Call_amendments(ctx, field)
 	case "capitalisesOn":
@@ -3427,8 +3995,24 @@ func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.
 		return ec.fieldContext_Call_discrepancies(ctx, field)
 	case "sources":
 		return ec.fieldContext_Call_sources(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Call_aliases(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Call", field.Name)
+}
+
+func (ec *executionContext) childFields_CallRegion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "region":
+		return ec.fieldContext_CallRegion_region(ctx, field)
+	case "call":
+		return ec.fieldContext_CallRegion_call(ctx, field)
+	case "confidence":
+		return ec.fieldContext_CallRegion_confidence(ctx, field)
+	case "sources":
+		return ec.fieldContext_CallRegion_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallRegion", field.Name)
 }
 
 func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3565,6 +4149,8 @@ func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.
 		return ec.fieldContext_Fund_facts(ctx, field)
 	case "sources":
 		return ec.fieldContext_Fund_sources(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Fund_aliases(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Fund", field.Name)
 }
@@ -3599,6 +4185,20 @@ func (ec *executionContext) childFields_GeoPoint(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type GeoPoint", field.Name)
 }
 
+func (ec *executionContext) childFields_GroupMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_GroupMembership_member(ctx, field)
+	case "group":
+		return ec.fieldContext_GroupMembership_group(ctx, field)
+	case "confidence":
+		return ec.fieldContext_GroupMembership_confidence(ctx, field)
+	case "sources":
+		return ec.fieldContext_GroupMembership_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupMembership", field.Name)
+}
+
 func (ec *executionContext) childFields_Initiative(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3613,12 +4213,18 @@ func (ec *executionContext) childFields_Initiative(ctx context.Context, field gr
 		return ec.fieldContext_Initiative_fund(ctx, field)
 	case "involvements":
 		return ec.fieldContext_Initiative_involvements(ctx, field)
+	case "places":
+		return ec.fieldContext_Initiative_places(ctx, field)
+	case "placeLinks":
+		return ec.fieldContext_Initiative_placeLinks(ctx, field)
 	case "confidence":
 		return ec.fieldContext_Initiative_confidence(ctx, field)
 	case "facts":
 		return ec.fieldContext_Initiative_facts(ctx, field)
 	case "sources":
 		return ec.fieldContext_Initiative_sources(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Initiative_aliases(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Initiative", field.Name)
 }
@@ -3677,6 +4283,24 @@ func (ec *executionContext) childFields_NetworkEdge(ctx context.Context, field g
 		return ec.fieldContext_NetworkEdge_projects(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "network":
+		return ec.fieldContext_NetworkMembership_network(ctx, field)
+	case "name":
+		return ec.fieldContext_NetworkMembership_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_NetworkMembership_kind(ctx, field)
+	case "note":
+		return ec.fieldContext_NetworkMembership_note(ctx, field)
+	case "confidence":
+		return ec.fieldContext_NetworkMembership_confidence(ctx, field)
+	case "sources":
+		return ec.fieldContext_NetworkMembership_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkMembership", field.Name)
 }
 
 func (ec *executionContext) childFields_NetworkNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3745,6 +4369,20 @@ func (ec *executionContext) childFields_OrganizationEdge(ctx context.Context, fi
 		return ec.fieldContext_OrganizationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrganizationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganizationGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "declaredSize":
+		return ec.fieldContext_OrganizationGroup_declaredSize(ctx, field)
+	case "members":
+		return ec.fieldContext_OrganizationGroup_members(ctx, field)
+	case "unidentifiedMembers":
+		return ec.fieldContext_OrganizationGroup_unidentifiedMembers(ctx, field)
+	case "complete":
+		return ec.fieldContext_OrganizationGroup_complete(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3819,14 +4457,34 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_organizations(ctx, field)
 	case "projects":
 		return ec.fieldContext_Place_projects(ctx, field)
+	case "initiatives":
+		return ec.fieldContext_Place_initiatives(ctx, field)
+	case "workerLinks":
+		return ec.fieldContext_Place_workerLinks(ctx, field)
 	case "confidence":
 		return ec.fieldContext_Place_confidence(ctx, field)
 	case "facts":
 		return ec.fieldContext_Place_facts(ctx, field)
 	case "sources":
 		return ec.fieldContext_Place_sources(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Place_aliases(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Place", field.Name)
+}
+
+func (ec *executionContext) childFields_PlaceLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "place":
+		return ec.fieldContext_PlaceLink_place(ctx, field)
+	case "worker":
+		return ec.fieldContext_PlaceLink_worker(ctx, field)
+	case "confidence":
+		return ec.fieldContext_PlaceLink_confidence(ctx, field)
+	case "sources":
+		return ec.fieldContext_PlaceLink_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlaceLink", field.Name)
 }
 
 func (ec *executionContext) childFields_Project(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3871,6 +4529,10 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_capitalisedBy(ctx, field)
 	case "places":
 		return ec.fieldContext_Project_places(ctx, field)
+	case "placeLinks":
+		return ec.fieldContext_Project_placeLinks(ctx, field)
+	case "participantCounts":
+		return ec.fieldContext_Project_participantCounts(ctx, field)
 	case "confidence":
 		return ec.fieldContext_Project_confidence(ctx, field)
 	case "facts":
@@ -3879,6 +4541,8 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_discrepancies(ctx, field)
 	case "sources":
 		return ec.fieldContext_Project_sources(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Project_aliases(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Project", field.Name)
 }
@@ -3955,6 +4619,12 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_places(ctx, field)
 	case "initiatives":
 		return ec.fieldContext_Region_initiatives(ctx, field)
+	case "callLinks":
+		return ec.fieldContext_Region_callLinks(ctx, field)
+	case "memberOf":
+		return ec.fieldContext_Region_memberOf(ctx, field)
+	case "placeLinks":
+		return ec.fieldContext_Region_placeLinks(ctx, field)
 	case "confidence":
 		return ec.fieldContext_Region_confidence(ctx, field)
 	case "facts":
@@ -3963,6 +4633,8 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_discrepancies(ctx, field)
 	case "sources":
 		return ec.fieldContext_Region_sources(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Region_aliases(ctx, field)
 	case "summary":
 		return ec.fieldContext_Region_summary(ctx, field)
 	}
@@ -3985,6 +4657,22 @@ func (ec *executionContext) childFields_RegionCallSummary(ctx context.Context, f
 		return ec.fieldContext_RegionCallSummary_partnersByKind(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegionCallSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_RoleCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_RoleCount_role(ctx, field)
+	case "count":
+		return ec.fieldContext_RoleCount_count(ctx, field)
+	case "named":
+		return ec.fieldContext_RoleCount_named(ctx, field)
+	case "groups":
+		return ec.fieldContext_RoleCount_groups(ctx, field)
+	case "exact":
+		return ec.fieldContext_RoleCount_exact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoleCount", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4408,6 +5096,14 @@ func (ec *executionContext) field_Query_partnershipNetwork_args(ctx context.Cont
 		return nil, err
 	}
 	args["to"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "minConfidence",
+		func(ctx context.Context, v any) (*kg.Confidence, error) {
+			return ec.unmarshalOConfidence2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minConfidence"] = arg5
 	return args, nil
 }
 
@@ -5624,6 +6320,134 @@ func (ec *executionContext) fieldContext_Body_issuedCalls(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Body_group(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Body().Group(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationGroup) graphql.Marshaler {
+			return ec.marshalOOrganizationGroup2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐOrganizationGroup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Body_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_memberOf(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_memberOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Body().MemberOf(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_memberOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_placeLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Body().PlaceLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Body_networks(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_networks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Networks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.NetworkMembership) graphql.Marshaler {
+			return ec.marshalNNetworkMembership2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkMembershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_networks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Body",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Body_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5741,6 +6565,29 @@ func (ec *executionContext) fieldContext_Body_sources(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Body_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Body_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Body_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Body", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Call_id(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
@@ -6266,6 +7113,38 @@ func (ec *executionContext) fieldContext_Call_regions(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Call_regionLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_regionLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Call().RegionLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNCallRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_regionLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Call",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallRegion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Call_amendments(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6471,6 +7350,148 @@ func (ec *executionContext) _Call_sources(ctx context.Context, field graphql.Col
 func (ec *executionContext) fieldContext_Call_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Call",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Call_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Call_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Call_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Call", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CallRegion_region(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallRegion_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CallRegion().Region(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
+			return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallRegion_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallRegion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallRegion_call(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallRegion_call(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CallRegion().Call(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
+			return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallRegion_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallRegion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Call(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallRegion_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallRegion_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallRegion_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallRegion", field, false, false, errors.New("field of type Confidence does not have child fields"))
+}
+
+func (ec *executionContext) _CallRegion_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallRegion_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallRegion_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallRegion",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -7660,6 +8681,29 @@ func (ec *executionContext) fieldContext_Fund_sources(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Fund_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fund", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _FundingGroup_call(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7885,6 +8929,125 @@ func (ec *executionContext) fieldContext_GeoPoint_lon(_ context.Context, field g
 	return graphql.NewScalarFieldContext("GeoPoint", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
+func (ec *executionContext) _GroupMembership_member(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupMembership_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroupMembership().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
+			return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupMembership_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupMembership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupMembership_group(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupMembership_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GroupMembership().Group(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Body) graphql.Marshaler {
+			return ec.marshalNBody2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐBody(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupMembership_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupMembership",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GroupMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupMembership_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupMembership_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GroupMembership", field, false, false, errors.New("field of type Confidence does not have child fields"))
+}
+
+func (ec *executionContext) _GroupMembership_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GroupMembership_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GroupMembership_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GroupMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8050,6 +9213,70 @@ func (ec *executionContext) fieldContext_Initiative_involvements(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Initiative_places(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_places(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Initiative().Places(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Place) graphql.Marshaler {
+			return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Place(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Initiative_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_placeLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Initiative().PlaceLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Initiative_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8135,6 +9362,29 @@ func (ec *executionContext) fieldContext_Initiative_sources(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Initiative_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Initiative", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Involvement_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
@@ -8563,6 +9813,153 @@ func (ec *executionContext) fieldContext_NetworkEdge_projects(_ context.Context,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Project(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkMembership_network(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkMembership_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Network, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkMembership_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkMembership", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkMembership_name(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkMembership_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkMembership_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkMembership", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkMembership_kind(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkMembership_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkMembership().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.OrgKind) graphql.Marshaler {
+			return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkMembership_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkMembership", field, true, true, errors.New("field of type OrganizationKind does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkMembership_note(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkMembership_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkMembership().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkMembership_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkMembership", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkMembership_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkMembership_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkMembership", field, false, false, errors.New("field of type Confidence does not have child fields"))
+}
+
+func (ec *executionContext) _NetworkMembership_sources(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkMembership_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkMembership_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9144,6 +10541,107 @@ func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationGroup_declaredSize(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationGroup_declaredSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrganizationGroup().DeclaredSize(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationGroup_declaredSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _OrganizationGroup_members(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationGroup_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrganizationGroup().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationGroup_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationGroup_unidentifiedMembers(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationGroup_unidentifiedMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrganizationGroup().UnidentifiedMembers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationGroup_unidentifiedMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _OrganizationGroup_complete(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationGroup_complete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrganizationGroup().Complete(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationGroup_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -9774,6 +11272,70 @@ func (ec *executionContext) fieldContext_Place_projects(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Place_initiatives(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_initiatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Place().Initiatives(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Initiative) graphql.Marshaler {
+			return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐInitiativeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_initiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Initiative(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_workerLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_workerLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Place().WorkerLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_workerLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Place_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9851,6 +11413,148 @@ func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.Co
 func (ec *executionContext) fieldContext_Place_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Place",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Place", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PlaceLink_place(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceLink_place(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlaceLink().Place(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.Place) graphql.Marshaler {
+			return ec.marshalNPlace2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceLink_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Place(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaceLink_worker(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceLink_worker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlaceLink().Worker(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceLink_worker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlaceLink_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceLink_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceLink_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlaceLink", field, false, false, errors.New("field of type Confidence does not have child fields"))
+}
+
+func (ec *executionContext) _PlaceLink_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlaceLink_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlaceLink_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlaceLink",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -10411,6 +12115,70 @@ func (ec *executionContext) fieldContext_Project_places(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Project_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_placeLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Project().PlaceLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Project_participantCounts(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_participantCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Project().ParticipantCounts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RoleCount) graphql.Marshaler {
+			return ec.marshalNRoleCount2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐRoleCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_participantCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Project",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Project_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10528,6 +12296,29 @@ func (ec *executionContext) fieldContext_Project_sources(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Project_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Project_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Project_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Project", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _ProjectAction_action(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
@@ -11293,7 +13084,7 @@ func (ec *executionContext) _Query_partnershipNetwork(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PartnershipNetwork(ctx, fc.Args["callIds"].([]string), fc.Args["regionIds"].([]string), fc.Args["kinds"].([]kg.OrgKind), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date))
+			return ec.Resolvers.Query().PartnershipNetwork(ctx, fc.Args["callIds"].([]string), fc.Args["regionIds"].([]string), fc.Args["kinds"].([]kg.OrgKind), fc.Args["from"].(*kg.Date), fc.Args["to"].(*kg.Date), fc.Args["minConfidence"].(*kg.Confidence))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *kg.Network) graphql.Marshaler {
@@ -12227,6 +14018,102 @@ func (ec *executionContext) fieldContext_Region_initiatives(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Region_callLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_callLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Region().CallLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNCallRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Region_callLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Region",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallRegion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Region_memberOf(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_memberOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Region().MemberOf(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Region_memberOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Region",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GroupMembership(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Region_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_placeLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Region().PlaceLinks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Region_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Region",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlaceLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Region_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12344,6 +14231,29 @@ func (ec *executionContext) fieldContext_Region_sources(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Region_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Region_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Region", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Region_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
@@ -12544,6 +14454,121 @@ func (ec *executionContext) fieldContext_RegionCallSummary_partnersByKind(_ cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RoleCount_role(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleCount_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kg.Role) graphql.Marshaler {
+			return ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleCount_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleCount", field, false, false, errors.New("field of type Role does not have child fields"))
+}
+
+func (ec *executionContext) _RoleCount_count(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RoleCount_named(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleCount_named(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Named, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleCount_named(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RoleCount_groups(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleCount_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleCount_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RoleCount_exact(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleCount_exact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RoleCount_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleCount", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *kg.SearchHit) (ret graphql.Marshaler) {
@@ -13952,7 +15977,7 @@ func (ec *executionContext) unmarshalInputProjectFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"callIds", "regionIds", "organizationIds", "roles"}
+	fieldsInOrder := [...]string{"callIds", "regionIds", "organizationIds", "roles", "minConfidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13987,6 +16012,13 @@ func (ec *executionContext) unmarshalInputProjectFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Roles = data
+		case "minConfidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minConfidence"))
+			data, err := ec.unmarshalOConfidence2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinConfidence = data
 		}
 	}
 	return it, nil
@@ -14844,6 +16876,125 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "group":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_group(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "memberOf":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_memberOf(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "placeLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Body_placeLinks(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "networks":
+			out.Values[i] = ec._Body_networks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "confidence":
 			out.Values[i] = ec._Body_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14861,6 +17012,11 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "sources":
 			out.Values[i] = ec._Body_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Body_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -15294,6 +17450,44 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "regionLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Call_regionLinks(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "amendments":
 			field := field
 
@@ -15425,6 +17619,130 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "sources":
 			out.Values[i] = ec._Call_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Call_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var callRegionImplementors = []string{"CallRegion"}
+
+func (ec *executionContext) _CallRegion(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callRegionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallRegion")
+		case "region":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallRegion_region(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "call":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CallRegion_call(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "confidence":
+			out.Values[i] = ec._CallRegion_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._CallRegion_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -16313,6 +18631,11 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aliases":
+			out.Values[i] = ec._Fund_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16511,6 +18834,125 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var groupMembershipImplementors = []string{"GroupMembership"}
+
+func (ec *executionContext) _GroupMembership(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, groupMembershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GroupMembership")
+		case "member":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._GroupMembership_member(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "group":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._GroupMembership_group(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "confidence":
+			out.Values[i] = ec._GroupMembership_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._GroupMembership_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var initiativeImplementors = []string{"Initiative", "Node"}
 
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *kg.Initiative) graphql.Marshaler {
@@ -16685,6 +19127,82 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "places":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Initiative_places(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "placeLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Initiative_placeLinks(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "confidence":
 			out.Values[i] = ec._Initiative_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16697,6 +19215,11 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 			}
 		case "sources":
 			out.Values[i] = ec._Initiative_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Initiative_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -17131,6 +19654,135 @@ func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var networkMembershipImplementors = []string{"NetworkMembership"}
+
+func (ec *executionContext) _NetworkMembership(ctx context.Context, sel ast.SelectionSet, obj *kg.NetworkMembership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkMembershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkMembership")
+		case "network":
+			out.Values[i] = ec._NetworkMembership_network(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._NetworkMembership_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkMembership_kind(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "note":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._NetworkMembership_note(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "confidence":
+			out.Values[i] = ec._NetworkMembership_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._NetworkMembership_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var networkNodeImplementors = []string{"NetworkNode"}
 
 func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionSet, obj *kg.NetworkNode) graphql.Marshaler {
@@ -17418,6 +20070,191 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var organizationGroupImplementors = []string{"OrganizationGroup"}
+
+func (ec *executionContext) _OrganizationGroup(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationGroup")
+		case "declaredSize":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._OrganizationGroup_declaredSize(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "members":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._OrganizationGroup_members(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "unidentifiedMembers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._OrganizationGroup_unidentifiedMembers(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "complete":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._OrganizationGroup_complete(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18061,6 +20898,82 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "initiatives":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Place_initiatives(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "workerLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Place_workerLinks(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "confidence":
 			out.Values[i] = ec._Place_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18073,6 +20986,130 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "sources":
 			out.Values[i] = ec._Place_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Place_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var placeLinkImplementors = []string{"PlaceLink"}
+
+func (ec *executionContext) _PlaceLink(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, placeLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlaceLink")
+		case "place":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PlaceLink_place(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "worker":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PlaceLink_worker(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "confidence":
+			out.Values[i] = ec._PlaceLink_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._PlaceLink_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -18704,6 +21741,82 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "placeLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Project_placeLinks(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "participantCounts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Project_participantCounts(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "confidence":
 			out.Values[i] = ec._Project_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18721,6 +21834,11 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "sources":
 			out.Values[i] = ec._Project_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Project_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -19899,6 +23017,120 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "callLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Region_callLinks(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "memberOf":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Region_memberOf(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "placeLinks":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Region_placeLinks(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "confidence":
 			out.Values[i] = ec._Region_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19916,6 +23148,11 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "sources":
 			out.Values[i] = ec._Region_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Region_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -20052,6 +23289,64 @@ func (ec *executionContext) _RegionCallSummary(ctx context.Context, sel ast.Sele
 			out.Values[i] = ec._RegionCallSummary_partnersByKind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var roleCountImplementors = []string{"RoleCount"}
+
+func (ec *executionContext) _RoleCount(ctx context.Context, sel ast.SelectionSet, obj *model.RoleCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, roleCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoleCount")
+		case "role":
+			out.Values[i] = ec._RoleCount_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._RoleCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "named":
+			out.Values[i] = ec._RoleCount_named(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._RoleCount_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exact":
+			out.Values[i] = ec._RoleCount_exact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20901,6 +24196,16 @@ func (ec *executionContext) marshalNAmendmentAdherence2ᚖgithubᚗcomᚋfamigra
 	return ec._AmendmentAdherence(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBody2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐBody(ctx context.Context, sel ast.SelectionSet, v *kg.Body) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Body(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20941,6 +24246,32 @@ func (ec *executionContext) marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraph
 		return graphql.Null
 	}
 	return ec._Call(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCallRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCallRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx context.Context, sel ast.SelectionSet, v *kg.Edge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CallRegion(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCommunity2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunity(ctx context.Context, sel ast.SelectionSet, v kg.Community) graphql.Marshaler {
@@ -21212,6 +24543,32 @@ func (ec *executionContext) marshalNGeoPoint2githubᚗcomᚋfamigraphᚋfamigrap
 	return ec._GeoPoint(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGroupMembership2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGroupMembership2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx context.Context, sel ast.SelectionSet, v *kg.Edge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GroupMembership(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21416,6 +24773,26 @@ func (ec *executionContext) marshalNNetworkEdge2ᚕgithubᚗcomᚋfamigraphᚋfa
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkEdge2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkMembership2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkMembership(ctx context.Context, sel ast.SelectionSet, v kg.NetworkMembership) graphql.Marshaler {
+	return ec._NetworkMembership(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNetworkMembership2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.NetworkMembership) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkMembership2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkMembership(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21689,6 +25066,32 @@ func (ec *executionContext) marshalNPlace2ᚖgithubᚗcomᚋfamigraphᚋfamigrap
 	return ec._Place(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlaceLink2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlaceLink2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx context.Context, sel ast.SelectionSet, v *kg.Edge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PlaceLink(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21867,6 +25270,32 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraph
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNRoleCount2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐRoleCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RoleCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRoleCount2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐRoleCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRoleCount2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐRoleCount(ctx context.Context, sel ast.SelectionSet, v *model.RoleCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RoleCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.SearchHit) graphql.Marshaler {
@@ -22147,6 +25576,22 @@ func (ec *executionContext) marshalOCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraph
 	return ec._Call(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOConfidence2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx context.Context, v any) (*kg.Confidence, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kg.Confidence)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConfidence2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx context.Context, sel ast.SelectionSet, v *kg.Confidence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx context.Context, v any) (*kg.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -22312,6 +25757,13 @@ func (ec *executionContext) unmarshalOOrganizationFilter2ᚖgithubᚗcomᚋfamig
 	}
 	res, err := ec.unmarshalInputOrganizationFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrganizationGroup2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐOrganizationGroup(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationGroup) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._OrganizationGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOOrganizationKind2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKindᚄ(ctx context.Context, v any) ([]kg.OrgKind, error) {

@@ -60,6 +60,32 @@ var prefetchSpecs = map[string]prefetchSpec{
 	"Body.involvements":   {edges: kg.OrgInvolvements},
 	"Body.places":         {related: kg.OrgPlaces},
 	"Body.issuedCalls":    {related: kg.IssuerCalls},
+	"Body.memberOf":       {edges: kg.OrgGroups},
+	"Body.group": {pass: func(p any) []any {
+		if b := p.(*kg.Body); b.Group != nil {
+			return []any{&model.OrganizationGroup{Body: b}}
+		}
+		return nil
+	}},
+	"Body.networks":             {pass: func(p any) []any { return addrs(p.(*kg.Body).Networks) }},
+	"OrganizationGroup.members": {edges: kg.GroupMembers},
+	"GroupMembership.member":    {refs: refsOf(edgeFrom)},
+	"GroupMembership.group":     {refs: refsOf(edgeTo)},
+	"Region.callLinks":          {edges: kg.RegionCallLinks},
+	"Region.memberOf":           {edges: kg.OrgGroups},
+	"Call.regionLinks":          {edges: kg.CallRegionLinks},
+	"CallRegion.region":         {refs: refsOf(edgeFrom)},
+	"CallRegion.call":           {refs: refsOf(edgeTo)},
+	"Project.participantCounts": {edges: kg.ProjectParticipants},
+	"Project.placeLinks":        {edges: kg.WorkerPlaceLinks},
+	"Body.placeLinks":           {edges: kg.WorkerPlaceLinks},
+	"Region.placeLinks":         {edges: kg.WorkerPlaceLinks},
+	"Place.workerLinks":         {edges: kg.PlaceWorkerLinks},
+	"Place.initiatives":         {related: kg.PlaceInitiatives},
+	"Initiative.places":         {related: kg.InitiativePlaces},
+	"Initiative.placeLinks":     {edges: kg.WorkerPlaceLinks},
+	"PlaceLink.place":           {refs: refsOf(edgeTo)},
+	"PlaceLink.worker":          {refs: refsOf(edgeFrom)},
 
 	"Call.fund":          {refs: refsOf(func(c *kg.Call) []string { return one(c.FundID) })},
 	"Call.issuer":        {refs: refsOf(func(c *kg.Call) []string { return one(c.IssuerID) })},

@@ -84,6 +84,24 @@ func (r *bodyResolver) IssuedCalls(ctx context.Context, obj *kg.Body) ([]*kg.Cal
 	return related[*kg.Call](ctx, kg.IssuerCalls, obj.ID)
 }
 
+// Group is the resolver for the group field.
+func (r *bodyResolver) Group(ctx context.Context, obj *kg.Body) (*model.OrganizationGroup, error) {
+	if obj.Group == nil {
+		return nil, nil
+	}
+	return &model.OrganizationGroup{Body: obj}, nil
+}
+
+// MemberOf is the resolver for the memberOf field.
+func (r *bodyResolver) MemberOf(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error) {
+	return edges(ctx, kg.OrgGroups, obj.ID)
+}
+
+// PlaceLinks is the resolver for the placeLinks field.
+func (r *bodyResolver) PlaceLinks(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error) {
+	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
+}
+
 // Description is the resolver for the description field.
 func (r *callResolver) Description(ctx context.Context, obj *kg.Call) (*string, error) {
 	return opt(obj.Description), nil
@@ -129,6 +147,11 @@ func (r *callResolver) Regions(ctx context.Context, obj *kg.Call) ([]*kg.Region,
 	return related[*kg.Region](ctx, kg.CallRegions, obj.ID)
 }
 
+// RegionLinks is the resolver for the regionLinks field.
+func (r *callResolver) RegionLinks(ctx context.Context, obj *kg.Call) ([]*kg.Edge, error) {
+	return edges(ctx, kg.CallRegionLinks, obj.ID)
+}
+
 // Amendments is the resolver for the amendments field.
 func (r *callResolver) Amendments(ctx context.Context, obj *kg.Call) ([]*kg.Amendment, error) {
 	return related[*kg.Amendment](ctx, kg.CallAmendments, obj.ID)
@@ -142,6 +165,16 @@ func (r *callResolver) CapitalisesOn(ctx context.Context, obj *kg.Call) ([]*kg.C
 // CapitalisedBy is the resolver for the capitalisedBy field.
 func (r *callResolver) CapitalisedBy(ctx context.Context, obj *kg.Call) ([]*kg.Call, error) {
 	return related[*kg.Call](ctx, kg.CallCapitalisedBy, obj.ID)
+}
+
+// Region is the resolver for the region field.
+func (r *callRegionResolver) Region(ctx context.Context, obj *kg.Edge) (*kg.Region, error) {
+	return nodeAs[*kg.Region](ctx, obj.From)
+}
+
+// Call is the resolver for the call field.
+func (r *callRegionResolver) Call(ctx context.Context, obj *kg.Edge) (*kg.Call, error) {
+	return nodeAs[*kg.Call](ctx, obj.To)
 }
 
 // Entity is the resolver for the entity field.
@@ -167,6 +200,16 @@ func (r *fundResolver) Calls(ctx context.Context, obj *kg.Fund) ([]*kg.Call, err
 	return related[*kg.Call](ctx, kg.FundCalls, obj.ID)
 }
 
+// Member is the resolver for the member field.
+func (r *groupMembershipResolver) Member(ctx context.Context, obj *kg.Edge) (kg.Org, error) {
+	return org(ctx, obj.From)
+}
+
+// Group is the resolver for the group field.
+func (r *groupMembershipResolver) Group(ctx context.Context, obj *kg.Edge) (*kg.Body, error) {
+	return nodeAs[*kg.Body](ctx, obj.To)
+}
+
 // Description is the resolver for the description field.
 func (r *initiativeResolver) Description(ctx context.Context, obj *kg.Initiative) (*string, error) {
 	return opt(obj.Description), nil
@@ -185,6 +228,16 @@ func (r *initiativeResolver) Fund(ctx context.Context, obj *kg.Initiative) (*kg.
 // Involvements is the resolver for the involvements field.
 func (r *initiativeResolver) Involvements(ctx context.Context, obj *kg.Initiative) ([]*kg.Edge, error) {
 	return edges(ctx, kg.ProjectInvolvements, obj.ID)
+}
+
+// Places is the resolver for the places field.
+func (r *initiativeResolver) Places(ctx context.Context, obj *kg.Initiative) ([]*kg.Place, error) {
+	return related[*kg.Place](ctx, kg.InitiativePlaces, obj.ID)
+}
+
+// PlaceLinks is the resolver for the placeLinks field.
+func (r *initiativeResolver) PlaceLinks(ctx context.Context, obj *kg.Initiative) ([]*kg.Edge, error) {
+	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
 }
 
 // Organization is the resolver for the organization field.
@@ -225,6 +278,16 @@ func (r *networkEdgeResolver) Projects(ctx context.Context, obj *kg.NetworkEdge)
 	return out, nil
 }
 
+// Kind is the resolver for the kind field.
+func (r *networkMembershipResolver) Kind(ctx context.Context, obj *kg.NetworkMembership) (kg.OrgKind, error) {
+	return kg.NetworkKinds[obj.Network], nil
+}
+
+// Note is the resolver for the note field.
+func (r *networkMembershipResolver) Note(ctx context.Context, obj *kg.NetworkMembership) (*string, error) {
+	return opt(obj.Note), nil
+}
+
 // Organization is the resolver for the organization field.
 func (r *networkNodeResolver) Organization(ctx context.Context, obj *kg.NetworkNode) (kg.Org, error) {
 	return nodeAs[kg.Org](ctx, obj.OrgID)
@@ -233,6 +296,29 @@ func (r *networkNodeResolver) Organization(ctx context.Context, obj *kg.NetworkN
 // Fund is the resolver for the fund field.
 func (r *objectiveResolver) Fund(ctx context.Context, obj *kg.Objective) (*kg.Fund, error) {
 	return nodeAs[*kg.Fund](ctx, obj.FundID)
+}
+
+// DeclaredSize is the resolver for the declaredSize field.
+func (r *organizationGroupResolver) DeclaredSize(ctx context.Context, obj *model.OrganizationGroup) (*int, error) {
+	return obj.Body.Group.DeclaredSize, nil
+}
+
+// Members is the resolver for the members field.
+func (r *organizationGroupResolver) Members(ctx context.Context, obj *model.OrganizationGroup) ([]*kg.Edge, error) {
+	return edges(ctx, kg.GroupMembers, obj.Body.ID)
+}
+
+// UnidentifiedMembers is the resolver for the unidentifiedMembers field.
+func (r *organizationGroupResolver) UnidentifiedMembers(ctx context.Context, obj *model.OrganizationGroup) (*int, error) {
+	if n := obj.Body.Group.Unidentified(); n >= 0 {
+		return &n, nil
+	}
+	return nil, nil
+}
+
+// Complete is the resolver for the complete field.
+func (r *organizationGroupResolver) Complete(ctx context.Context, obj *model.OrganizationGroup) (bool, error) {
+	return obj.Body.Group.Complete(), nil
 }
 
 // Organization is the resolver for the organization field.
@@ -300,6 +386,26 @@ func (r *placeResolver) Organizations(ctx context.Context, obj *kg.Place) ([]kg.
 // Projects is the resolver for the projects field.
 func (r *placeResolver) Projects(ctx context.Context, obj *kg.Place) ([]*kg.Project, error) {
 	return related[*kg.Project](ctx, kg.PlaceProjects, obj.ID)
+}
+
+// Initiatives is the resolver for the initiatives field.
+func (r *placeResolver) Initiatives(ctx context.Context, obj *kg.Place) ([]*kg.Initiative, error) {
+	return related[*kg.Initiative](ctx, kg.PlaceInitiatives, obj.ID)
+}
+
+// WorkerLinks is the resolver for the workerLinks field.
+func (r *placeResolver) WorkerLinks(ctx context.Context, obj *kg.Place) ([]*kg.Edge, error) {
+	return edges(ctx, kg.PlaceWorkerLinks, obj.ID)
+}
+
+// Place is the resolver for the place field.
+func (r *placeLinkResolver) Place(ctx context.Context, obj *kg.Edge) (*kg.Place, error) {
+	return nodeAs[*kg.Place](ctx, obj.To)
+}
+
+// Worker is the resolver for the worker field.
+func (r *placeLinkResolver) Worker(ctx context.Context, obj *kg.Edge) (kg.Node, error) {
+	return nodeAs[kg.Node](ctx, obj.From)
 }
 
 // Acronym is the resolver for the acronym field.
@@ -377,6 +483,16 @@ func (r *projectResolver) Places(ctx context.Context, obj *kg.Project) ([]*kg.Pl
 	return related[*kg.Place](ctx, kg.ProjectPlaces, obj.ID)
 }
 
+// PlaceLinks is the resolver for the placeLinks field.
+func (r *projectResolver) PlaceLinks(ctx context.Context, obj *kg.Project) ([]*kg.Edge, error) {
+	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
+}
+
+// ParticipantCounts is the resolver for the participantCounts field.
+func (r *projectResolver) ParticipantCounts(ctx context.Context, obj *kg.Project) ([]*model.RoleCount, error) {
+	return participantCounts(ctx, obj.ID)
+}
+
 // Action is the resolver for the action field.
 func (r *projectActionResolver) Action(ctx context.Context, obj *kg.Edge) (*kg.Action, error) {
 	return nodeAs[*kg.Action](ctx, obj.To)
@@ -398,7 +514,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]kg.Node, err
 		return nil, kg.Errorf(kg.EINVALID, "nodes takes at most %d ids", maxNodesPerRequest)
 	}
 	for _, id := range ids {
-		if _, _, err := kg.ParseID(id); err != nil {
+		if err := kg.ParseRef(id); err != nil {
 			return nil, err
 		}
 	}
@@ -441,6 +557,9 @@ func (r *queryResolver) Projects(ctx context.Context, filter *model.ProjectFilte
 	if filter != nil {
 		f = kg.ProjectFilter{CallIDs: filter.CallIds, RegionIDs: filter.RegionIds,
 			OrganizationIDs: filter.OrganizationIds, Roles: filter.Roles}
+		if filter.MinConfidence != nil {
+			f.MinConfidence = *filter.MinConfidence
+		}
 	}
 	p, err := page(first, after)
 	if err != nil {
@@ -500,8 +619,12 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, kin
 }
 
 // PartnershipNetwork is the resolver for the partnershipNetwork field.
-func (r *queryResolver) PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date) (*kg.Network, error) {
-	return r.Service.Network(ctx, kg.NetworkFilter{CallIDs: callIds, RegionIDs: regionIds, Kinds: kinds, From: from, To: to}, networkMetrics(ctx))
+func (r *queryResolver) PartnershipNetwork(ctx context.Context, callIds []string, regionIds []string, kinds []kg.OrgKind, from *kg.Date, to *kg.Date, minConfidence *kg.Confidence) (*kg.Network, error) {
+	f := kg.NetworkFilter{CallIDs: callIds, RegionIDs: regionIds, Kinds: kinds, From: from, To: to}
+	if minConfidence != nil {
+		f.MinConfidence = *minConfidence
+	}
+	return r.Service.Network(ctx, f, networkMetrics(ctx))
 }
 
 // Paths is the resolver for the paths field.
@@ -597,6 +720,21 @@ func (r *regionResolver) Initiatives(ctx context.Context, obj *kg.Region) ([]*kg
 	return related[*kg.Initiative](ctx, kg.RegionInitiatives, obj.ID)
 }
 
+// CallLinks is the resolver for the callLinks field.
+func (r *regionResolver) CallLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error) {
+	return edges(ctx, kg.RegionCallLinks, obj.ID)
+}
+
+// MemberOf is the resolver for the memberOf field.
+func (r *regionResolver) MemberOf(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error) {
+	return edges(ctx, kg.OrgGroups, obj.ID)
+}
+
+// PlaceLinks is the resolver for the placeLinks field.
+func (r *regionResolver) PlaceLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error) {
+	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
+}
+
 // Node is the resolver for the node field.
 func (r *searchHitResolver) Node(ctx context.Context, obj *kg.SearchHit) (kg.Node, error) {
 	return nodeAs[kg.Node](ctx, obj.ID)
@@ -644,11 +782,17 @@ func (r *Resolver) Body() BodyResolver { return &bodyResolver{r} }
 // Call returns CallResolver implementation.
 func (r *Resolver) Call() CallResolver { return &callResolver{r} }
 
+// CallRegion returns CallRegionResolver implementation.
+func (r *Resolver) CallRegion() CallRegionResolver { return &callRegionResolver{r} }
+
 // Fact returns FactResolver implementation.
 func (r *Resolver) Fact() FactResolver { return &factResolver{r} }
 
 // Fund returns FundResolver implementation.
 func (r *Resolver) Fund() FundResolver { return &fundResolver{r} }
+
+// GroupMembership returns GroupMembershipResolver implementation.
+func (r *Resolver) GroupMembership() GroupMembershipResolver { return &groupMembershipResolver{r} }
 
 // Initiative returns InitiativeResolver implementation.
 func (r *Resolver) Initiative() InitiativeResolver { return &initiativeResolver{r} }
@@ -662,11 +806,21 @@ func (r *Resolver) LineageLink() LineageLinkResolver { return &lineageLinkResolv
 // NetworkEdge returns NetworkEdgeResolver implementation.
 func (r *Resolver) NetworkEdge() NetworkEdgeResolver { return &networkEdgeResolver{r} }
 
+// NetworkMembership returns NetworkMembershipResolver implementation.
+func (r *Resolver) NetworkMembership() NetworkMembershipResolver {
+	return &networkMembershipResolver{r}
+}
+
 // NetworkNode returns NetworkNodeResolver implementation.
 func (r *Resolver) NetworkNode() NetworkNodeResolver { return &networkNodeResolver{r} }
 
 // Objective returns ObjectiveResolver implementation.
 func (r *Resolver) Objective() ObjectiveResolver { return &objectiveResolver{r} }
+
+// OrganizationGroup returns OrganizationGroupResolver implementation.
+func (r *Resolver) OrganizationGroup() OrganizationGroupResolver {
+	return &organizationGroupResolver{r}
+}
 
 // Participation returns ParticipationResolver implementation.
 func (r *Resolver) Participation() ParticipationResolver { return &participationResolver{r} }
@@ -676,6 +830,9 @@ func (r *Resolver) Path() PathResolver { return &pathResolver{r} }
 
 // Place returns PlaceResolver implementation.
 func (r *Resolver) Place() PlaceResolver { return &placeResolver{r} }
+
+// PlaceLink returns PlaceLinkResolver implementation.
+func (r *Resolver) PlaceLink() PlaceLinkResolver { return &placeLinkResolver{r} }
 
 // Project returns ProjectResolver implementation.
 func (r *Resolver) Project() ProjectResolver { return &projectResolver{r} }
@@ -701,17 +858,22 @@ type (
 	amendmentAdherenceResolver struct{ *Resolver }
 	bodyResolver               struct{ *Resolver }
 	callResolver               struct{ *Resolver }
+	callRegionResolver         struct{ *Resolver }
 	factResolver               struct{ *Resolver }
 	fundResolver               struct{ *Resolver }
+	groupMembershipResolver    struct{ *Resolver }
 	initiativeResolver         struct{ *Resolver }
 	involvementResolver        struct{ *Resolver }
 	lineageLinkResolver        struct{ *Resolver }
 	networkEdgeResolver        struct{ *Resolver }
+	networkMembershipResolver  struct{ *Resolver }
 	networkNodeResolver        struct{ *Resolver }
 	objectiveResolver          struct{ *Resolver }
+	organizationGroupResolver  struct{ *Resolver }
 	participationResolver      struct{ *Resolver }
 	pathResolver               struct{ *Resolver }
 	placeResolver              struct{ *Resolver }
+	placeLinkResolver          struct{ *Resolver }
 	projectResolver            struct{ *Resolver }
 	projectActionResolver      struct{ *Resolver }
 	queryResolver              struct{ *Resolver }

@@ -15,8 +15,8 @@ func TestGenCommand(t *testing.T) {
 	if code := cmdGen([]string{"--scale", "2", "--rand-seed", "3", "--out", out, "--seed", seedDir}, &stdout, &stderr); code != 0 {
 		t.Fatalf("gen: exit %d\n%s", code, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "560 records") {
-		t.Errorf("gen output %q, want 560 records", stdout.String())
+	if !strings.Contains(stdout.String(), "638 records") {
+		t.Errorf("gen output %q, want 638 records", stdout.String())
 	}
 	first, _ := os.ReadFile(filepath.Join(out, "projects.yaml"))
 	stdout.Reset()

@@ -133,7 +133,7 @@ func TestValidateCommand(t *testing.T) {
 	if code := run(context.Background(), []string{"validate", "--seed", filepath.Join("..", "..", "seed")}, &stdout, &stderr, noenv); code != 0 {
 		t.Fatalf("validate the real seed: exit %d\n%s", code, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "ok, 280 records") {
+	if !strings.Contains(stdout.String(), "ok, 319 records") {
 		t.Errorf("stdout = %q", stdout.String())
 	}
 
@@ -155,7 +155,7 @@ func TestValidateCommand(t *testing.T) {
 	if code := run(context.Background(), []string{"validate", "--seed", dir}, &stdout, &stderr, noenv); code != 1 {
 		t.Errorf("validate a broken seed: exit %d, want 1", code)
 	}
-	want := dir + "/projects.yaml:90: region: unknown reference region:gamma\n" + dir + ": 1 problem(s); nothing loaded\n"
+	want := dir + "/projects.yaml:97: region: unknown reference region:gamma\n" + dir + ": 1 problem(s); nothing loaded\n"
 	if stderr.String() != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), want)
 	}

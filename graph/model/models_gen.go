@@ -58,9 +58,25 @@ type ProjectFilter struct {
 	OrganizationIds []string `json:"organizationIds,omitempty"`
 	// With organizationIds: takes part in one of these roles.
 	Roles []kg.Role `json:"roles,omitempty"`
+	// The project's confidence (the weakest of its call, region and lead attributions) is at least this.
+	MinConfidence *kg.Confidence `json:"minConfidence,omitempty"`
 }
 
 type Query struct {
+}
+
+// How many bodies take part in a project in one role.
+type RoleCount struct {
+	Role kg.Role `json:"role"`
+	// Bodies named individually, plus, for each group, its declared members
+	//   that do not take part by name. A lower bound when exact is false.
+	Count int `json:"count"`
+	// Bodies named individually (groups not included).
+	Named int `json:"named"`
+	// Groups taking part in the role.
+	Groups int `json:"groups"`
+	// False when a group whose size no source declares takes part: count is then a lower bound.
+	Exact bool `json:"exact"`
 }
 
 // The kind of a record: the prefix of its id.

@@ -241,6 +241,9 @@ func (g *generator) cites(cs []seed.CitationDoc) []seed.CitationDoc {
 
 func (g *generator) provenance(p seed.Provenance) seed.Provenance {
 	out := seed.Provenance{Sources: g.cites(p.Sources)}
+	for _, a := range p.Aliases {
+		out.Aliases = append(out.Aliases, g.id(a))
+	}
 	for _, f := range p.Facts {
 		v := f.Value
 		switch f.Type {
@@ -331,8 +334,22 @@ func nuts(n int) string {
 }
 
 func (g *generator) org(o seed.OrgDoc) seed.OrgDoc {
-	return seed.OrgDoc{ID: g.id(o.ID), Name: g.name(o.Name), Kind: o.Kind, Region: g.id(o.Region),
+	out := seed.OrgDoc{ID: g.id(o.ID), Name: g.name(o.Name), Kind: o.Kind, Region: g.id(o.Region),
 		TypeLabel: o.TypeLabel, Website: g.url(o.Website), Provenance: g.provenance(o.Provenance)}
+	if o.Group != nil {
+		// Members stay in their copy. The declared size is left out: a
+		// group's members may be shared with other copies in projects, so
+		// a synthetic group is never complete (see kg.Group.Complete).
+		out.Group = &seed.GroupDoc{}
+		for _, m := range o.Group.Members {
+			out.Group.Members = append(out.Group.Members, seed.MemberDoc{Org: g.id(m.Org), Sources: g.cites(m.Sources)})
+		}
+	}
+	for _, n := range o.Networks {
+		out.Networks = append(out.Networks, seed.NetworkDoc{Network: n.Network, Name: n.Name,
+			Note: text(n.Note, maxTextLen), Sources: g.cites(n.Sources)})
+	}
+	return out
 }
 
 func (g *generator) project(p seed.ProjectDoc) seed.ProjectDoc {
@@ -371,6 +388,9 @@ func (g *generator) place(p seed.PlaceDoc) seed.PlaceDoc {
 	}
 	for _, w := range p.Projects {
 		out.Projects = append(out.Projects, seed.WorkerDoc{ID: g.id(w.ID), Sources: g.cites(w.Sources)})
+	}
+	for _, w := range p.Initiatives {
+		out.Initiatives = append(out.Initiatives, seed.WorkerDoc{ID: g.id(w.ID), Sources: g.cites(w.Sources)})
 	}
 	return out
 }

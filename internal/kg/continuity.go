@@ -56,7 +56,12 @@ func (s *Service) Continuity(ctx context.Context, fromCallIDs, toCallIDs, region
 	if err != nil {
 		return nil, err
 	}
-	var out []Continuity
+	type periods struct {
+		region         string
+		earlier, later []*Project
+	}
+	var compared []periods
+	var laterIDs []string
 	for _, r := range sc.regions {
 		var earlier, later []*Project
 		for _, p := range sc.byRegion[r.ID] {
@@ -70,7 +75,28 @@ func (s *Service) Continuity(ctx context.Context, fromCallIDs, toCallIDs, region
 		if len(regionIDs) > 0 && !slices.Contains(regionIDs, r.ID) || len(regionIDs) == 0 && (len(earlier) == 0 || len(later) == 0) {
 			continue
 		}
-		c, err := s.continuityOf(ctx, sc, r.ID, earlier, later)
+		compared = append(compared, periods{r.ID, earlier, later})
+		if len(earlier) > 0 {
+			for _, p := range later {
+				laterIDs = append(laterIDs, p.ID)
+			}
+		}
+	}
+	// One batched lookup finds the later projects that build on others;
+	// only those need their links read, with sources.
+	bases := map[string][]Node{}
+	if len(laterIDs) > 0 {
+		res, err := s.Store.Related(ctx, ProjectCapitalisesOn, laterIDs)
+		if err != nil {
+			return nil, err
+		}
+		for i, id := range laterIDs {
+			bases[id] = res[i]
+		}
+	}
+	var out []Continuity
+	for _, p := range compared {
+		c, err := s.continuityOf(ctx, sc, p.region, p.earlier, p.later, bases)
 		if err != nil {
 			return nil, err
 		}
@@ -79,7 +105,7 @@ func (s *Service) Continuity(ctx context.Context, fromCallIDs, toCallIDs, region
 	return out, nil
 }
 
-func (s *Service) continuityOf(ctx context.Context, sc *projectScope, regionID string, earlier, later []*Project) (Continuity, error) {
+func (s *Service) continuityOf(ctx context.Context, sc *projectScope, regionID string, earlier, later []*Project, bases map[string][]Node) (Continuity, error) {
 	c := Continuity{RegionID: regionID, EarlierIDs: []string{}, LaterIDs: []string{}, Persisting: []ContinuingPartner{},
 		JoinedIDs: []string{}, LeftIDs: []string{}, Links: []LineageLink{}}
 	roles := func(ps []*Project) map[string][]Role {
@@ -124,18 +150,8 @@ func (s *Service) continuityOf(ctx context.Context, sc *projectScope, regionID s
 	if len(earlier) == 0 {
 		return c, nil
 	}
-	// One batched lookup finds the later projects that build on an earlier
-	// one; only those need their links, with sources.
-	laterIDs := make([]string, len(later))
-	for i, p := range later {
-		laterIDs[i] = p.ID
-	}
-	bases, err := s.Store.Related(ctx, ProjectCapitalisesOn, laterIDs)
-	if err != nil {
-		return c, err
-	}
-	for i, p := range later {
-		if !slices.ContainsFunc(bases[i], func(n Node) bool { return earlierSet[n.NodeID()] }) {
+	for _, p := range later {
+		if !slices.ContainsFunc(bases[p.ID], func(n Node) bool { return earlierSet[n.NodeID()] }) {
 			continue
 		}
 		links, err := s.Store.Lineage(ctx, LineageQuery{Of: p.ID, Direction: Backward, MaxDepth: 1})

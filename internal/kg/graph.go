@@ -26,14 +26,15 @@ const (
 	RelTakesPartIn    RelType = "TAKES_PART_IN"   // Region -> Call
 	RelCapitalisesOn  RelType = "CAPITALISES_ON"  // Call -> Call, Project -> Project
 	RelContinues      RelType = "CONTINUES"       // Call -> Call, Project -> Project
-	RelWorksAt        RelType = "WORKS_AT"        // Org|Project -> Place
+	RelWorksAt        RelType = "WORKS_AT"        // Org|Project|Initiative -> Place
 	RelInMunicipality RelType = "IN_MUNICIPALITY" // Place -> Body (a municipality)
+	RelMemberOf       RelType = "MEMBER_OF"       // Org -> Body (a group)
 )
 
 // RelTypes lists every relationship type.
 var RelTypes = []RelType{RelParticipatesIn, RelInvolvedIn, RelFundedUnder, RelLocatedIn, RelFundedBy,
 	RelPartOf, RelUnderObjective, RelIssuedBy, RelHasAction, RelImplements, RelAmendedBy, RelAdheresTo,
-	RelTakesPartIn, RelCapitalisesOn, RelContinues, RelWorksAt, RelInMunicipality}
+	RelTakesPartIn, RelCapitalisesOn, RelContinues, RelWorksAt, RelInMunicipality, RelMemberOf}
 
 // LineageRels are the relationships lineage follows.
 var LineageRels = []RelType{RelCapitalisesOn, RelContinues}
@@ -114,6 +115,21 @@ type Dataset struct {
 func (d *Dataset) Sort() {
 	slices.SortFunc(d.Nodes, func(a, b Node) int { return cmp.Compare(a.NodeID(), b.NodeID()) })
 	slices.SortFunc(d.Edges, func(a, b *Edge) int { return cmp.Compare(a.Key(), b.Key()) })
+}
+
+// MinConfidence returns the weakest of the confidences given, or Low if
+// none is given.
+func MinConfidence(cs ...Confidence) Confidence {
+	if len(cs) == 0 {
+		return Low
+	}
+	worst := cs[0]
+	for _, c := range cs[1:] {
+		if c.Rank() < worst.Rank() {
+			worst = c
+		}
+	}
+	return worst
 }
 
 // MaxConfidence returns the strongest confidence among citations, or Low if

@@ -49,6 +49,34 @@ func ParseID(id string) (Kind, string, error) {
 	return Kind(k), slug, nil
 }
 
+// ParseRef checks a reference to a record that may be an alias: either an
+// id (see ParseID) or "<kind>:<name>", the name of lower-case ASCII letters
+// and digits in groups separated by single hyphens or underscores, as the
+// ids of the shared fact set are ("org:comune_ancona").
+func ParseRef(ref string) error {
+	_, _, err := ParseID(ref)
+	if err == nil || CheckAlias(ref) == nil {
+		return nil
+	}
+	return err
+}
+
+// CheckAlias checks the form of an alias: "<kind>:<name>", name as ParseRef
+// says.
+func CheckAlias(a string) error {
+	if len(a) > MaxIDLength {
+		return Errorf(EINVALID, "alias is longer than %d characters", MaxIDLength)
+	}
+	k, name, ok := strings.Cut(a, ":")
+	if !ok || !knownKind(Kind(k)) {
+		return Errorf(EINVALID, "alias %q is not of the form <kind>:<name>", clip(a))
+	}
+	if err := checkSlug(strings.ReplaceAll(name, "_", "-")); err != nil || strings.Contains(name, "_-") || strings.Contains(name, "-_") {
+		return Errorf(EINVALID, "alias %q: the name must be lower-case letters and digits separated by single hyphens or underscores", clip(a))
+	}
+	return nil
+}
+
 // ParseIDOf parses id and checks that it names a record of one of the kinds.
 func ParseIDOf(id string, kinds ...Kind) error {
 	k, _, err := ParseID(id)

@@ -19,6 +19,18 @@ const (
 	Low    Confidence = "LOW"    // plausible but weakly supported
 )
 
+// AtLeast returns the levels at least as strong as c, strongest first; every
+// level if c is not one.
+func (c Confidence) AtLeast() []Confidence {
+	var out []Confidence
+	for _, l := range []Confidence{High, Medium, Low} {
+		if l.Rank() >= c.Rank() {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // Rank orders confidences: High > Medium > Low > unknown.
 func (c Confidence) Rank() int {
 	switch c {
@@ -183,15 +195,36 @@ type Discrepancy struct {
 
 // Record holds what every node has: its id and its provenance.
 type Record struct {
-	ID            string
-	Confidence    Confidence // the strongest confidence among Sources
+	ID string
+	// Confidence is that of the weakest claim the record rests on: for a
+	// project, the weakest of its call, region and lead attributions (each
+	// the strongest citation of that claim); for an initiative, of its
+	// region, fund and lead; for any other record, the strongest confidence
+	// among Sources.
+	Confidence    Confidence
 	Sources       []Citation
 	Facts         []Fact
 	Discrepancies []Discrepancy
+	// Aliases are other ids the record's sources use for it (e.g. the
+	// shared fact set's "org:comune_ancona"), sorted. A lookup by alias
+	// returns the record, which keeps its canonical ID.
+	Aliases []string
 }
 
 // NodeID returns the record's id.
 func (r *Record) NodeID() string { return r.ID }
+
+// NodeRecord returns the record's provenance and aliases.
+func (r *Record) NodeRecord() *Record { return r }
+
+// RecordOf returns the Record of any record of the graph, nil for a node
+// that has none.
+func RecordOf(n Node) *Record {
+	if r, ok := n.(interface{ NodeRecord() *Record }); ok {
+		return r.NodeRecord()
+	}
+	return nil
+}
 
 // Node is any record of the graph.
 type Node interface {
@@ -246,6 +279,74 @@ type Body struct {
 	// "terzo settore (cooperativa sociale)".
 	TypeLabel string
 	Website   string
+	// Group is set when the record stands for a group of bodies that a
+	// source names without listing them ("3 ATS della provincia di
+	// Ancona"); its members are the MEMBER_OF relationships into it.
+	Group *Group
+	// Networks are the networks the body belongs to besides its kind (a
+	// municipality can be a SAI local body), each with its sources.
+	Networks []NetworkMembership
+}
+
+// Group describes a record that stands for several bodies.
+type Group struct {
+	// DeclaredSize is how many bodies the source says the group has; nil
+	// when it gives no number ("Prefetture").
+	DeclaredSize *int
+	// KnownMembers is how many of them some source identifies (the
+	// MEMBER_OF relationships into the group).
+	KnownMembers int
+}
+
+// Complete reports whether every member of the group is identified: its
+// members then stand for it in counts and networks.
+func (g *Group) Complete() bool {
+	return g != nil && g.DeclaredSize != nil && g.KnownMembers >= *g.DeclaredSize
+}
+
+// Unidentified is how many declared members no source identifies, or -1
+// when the group's size is not declared.
+func (g *Group) Unidentified() int {
+	if g.DeclaredSize == nil {
+		return -1
+	}
+	return max(*g.DeclaredSize-g.KnownMembers, 0)
+}
+
+// Networks of bodies a record can belong to besides its kind.
+const (
+	// NetworkSAI is the Sistema di Accoglienza e Integrazione: SPRAR until
+	// 2018, then SIPROIMI, then SAI (2020). Its members are the
+	// SAI_LOCAL_BODY kind.
+	NetworkSAI = "SAI"
+)
+
+// NetworkKinds gives the organization kind each network's members have, so
+// that filtering by that kind finds them whatever their own kind.
+var NetworkKinds = map[string]OrgKind{NetworkSAI: OrgSAILocalBody}
+
+// NetworkMembership is a body's membership of a network such as SAI.
+type NetworkMembership struct {
+	Network string // NetworkSAI
+	// Name is the network's name as the sources use it (e.g. "SPRAR").
+	Name       string
+	Note       string
+	Confidence Confidence
+	Sources    []Citation
+}
+
+// HasKind reports whether the body is of kind k or belongs to a network
+// whose members have kind k.
+func (b *Body) HasKind(k OrgKind) bool {
+	if b.Kind == k {
+		return true
+	}
+	for _, m := range b.Networks {
+		if NetworkKinds[m.Network] == k {
+			return true
+		}
+	}
+	return false
 }
 
 // OrgName implements Org.

@@ -16,11 +16,11 @@ type Service struct {
 }
 
 // NodeOf returns the record with the id, which must be of one of the kinds
-// (any kind if none is given), or nil if there is none.
+// (any kind, or an alias, if none is given), or nil if there is none.
 func (s *Service) NodeOf(ctx context.Context, id string, kinds ...Kind) (Node, error) {
 	var err error
 	if len(kinds) == 0 {
-		_, _, err = ParseID(id)
+		err = ParseRef(id)
 	} else {
 		err = ParseIDOf(id, kinds...)
 	}
@@ -110,10 +110,12 @@ func (s *Service) Paths(ctx context.Context, q PathQuery) ([]Path, error) {
 			return nil, Errorf(EINVALID, "unknown relation %q", clip(string(r)))
 		}
 	}
-	for _, id := range []string{q.From, q.To} {
-		if _, err := s.mustExist(ctx, id); err != nil {
+	for _, id := range []*string{&q.From, &q.To} {
+		n, err := s.mustExist(ctx, *id)
+		if err != nil {
 			return nil, err
 		}
+		*id = n.NodeID() // an alias names the record by its canonical id
 	}
 	if q.From == q.To {
 		return []Path{{Nodes: []string{q.From}}}, nil
@@ -139,6 +141,9 @@ func (s *Service) Lineage(ctx context.Context, q LineageQuery) ([]LineageLink, e
 // match, with the metrics asked for.
 func (s *Service) Network(ctx context.Context, f NetworkFilter, m NetworkMetrics) (*Network, error) {
 	if err := checkNetworkFilter(f); err != nil {
+		return nil, err
+	}
+	if err := checkConfidence(f.MinConfidence); err != nil {
 		return nil, err
 	}
 	parts, err := s.Store.Participations(ctx, f)
@@ -271,6 +276,9 @@ func (s *Service) Projects(ctx context.Context, f ProjectFilter, p Page) (*Proje
 	if err := checkRoles(f.Roles); err != nil {
 		return nil, err
 	}
+	if err := checkConfidence(f.MinConfidence); err != nil {
+		return nil, err
+	}
 	if len(f.Roles) > 0 && len(f.OrganizationIDs) == 0 {
 		return nil, Errorf(EINVALID, "roles filters the participation of organizationIds, which is missing")
 	}
@@ -295,6 +303,13 @@ func checkPage(p Page, kinds ...Kind) error {
 		if err := ParseIDOf(p.After, kinds...); err != nil {
 			return Errorf(EINVALID, "after is not a cursor of this list")
 		}
+	}
+	return nil
+}
+
+func checkConfidence(c Confidence) error {
+	if c != "" && !c.Valid() {
+		return Errorf(EINVALID, "unknown confidence %q", clip(string(c)))
 	}
 	return nil
 }

@@ -31,13 +31,16 @@ const (
 	PlaceProjects        NodeQuery = "PlaceProjects"        // projects working at the place, by id
 	PlaceOrganizations   NodeQuery = "PlaceOrganizations"   // bodies working at the place, by id
 	IssuerCalls          NodeQuery = "IssuerCalls"          // calls issued by the body, by adoption date then id
+	PlaceInitiatives     NodeQuery = "PlaceInitiatives"     // initiatives working at the place, by id
+	InitiativePlaces     NodeQuery = "InitiativePlaces"     // places the initiative works at, by id
 )
 
 // NodeQueries lists every NodeQuery an adapter must implement.
 var NodeQueries = []NodeQuery{CallProjects, CallActions, CallRegions, CallAmendments, CallObjectives,
 	CallCapitalisesOn, CallCapitalisedBy, FundCalls, FundObjectives, RegionCalls, RegionBodies,
 	RegionProjects, RegionPlaces, RegionInitiatives, ProjectActions, ProjectCapitalisesOn,
-	ProjectCapitalisedBy, ProjectPlaces, OrgPlaces, PlaceProjects, PlaceOrganizations, IssuerCalls}
+	ProjectCapitalisedBy, ProjectPlaces, OrgPlaces, PlaceProjects, PlaceOrganizations, IssuerCalls,
+	PlaceInitiatives, InitiativePlaces}
 
 // EdgeQuery names a batched lookup of the relationships of a record, for
 // relationships that carry properties of their own.
@@ -51,11 +54,18 @@ const (
 	ProjectInvolvements  EdgeQuery = "ProjectInvolvements"  // INVOLVED_IN into the project or initiative, by relation then body id
 	AmendmentAdherents   EdgeQuery = "AmendmentAdherents"   // ADHERES_TO into the amendment, by region id
 	ProjectActionDetails EdgeQuery = "ProjectActionDetails" // IMPLEMENTS from the project, by action id
+	CallRegionLinks      EdgeQuery = "CallRegionLinks"      // TAKES_PART_IN into the call, by region id
+	RegionCallLinks      EdgeQuery = "RegionCallLinks"      // TAKES_PART_IN from the region, by call id
+	GroupMembers         EdgeQuery = "GroupMembers"         // MEMBER_OF into the group, by member id
+	OrgGroups            EdgeQuery = "OrgGroups"            // MEMBER_OF from the body, by group id
+	WorkerPlaceLinks     EdgeQuery = "WorkerPlaceLinks"     // WORKS_AT from the body, project or initiative, by place id
+	PlaceWorkerLinks     EdgeQuery = "PlaceWorkerLinks"     // WORKS_AT into the place, by worker id
 )
 
 // EdgeQueries lists every EdgeQuery an adapter must implement.
 var EdgeQueries = []EdgeQuery{OrgParticipations, ProjectParticipants, OrgInvolvements,
-	ProjectInvolvements, AmendmentAdherents, ProjectActionDetails}
+	ProjectInvolvements, AmendmentAdherents, ProjectActionDetails, CallRegionLinks, RegionCallLinks,
+	GroupMembers, OrgGroups, WorkerPlaceLinks, PlaceWorkerLinks}
 
 // Limits on what one request may ask of a store.
 const (
@@ -83,6 +93,8 @@ type Page struct {
 
 // OrganizationFilter selects bodies and regions. Empty fields do not filter.
 type OrganizationFilter struct {
+	// Kinds matches a body's kind or the kind of the members of a network
+	// it belongs to (SAI_LOCAL_BODY finds a municipality in the SAI network).
 	Kinds     []OrgKind
 	RegionIDs []string // the body's region (a region's is itself)
 	CallIDs   []string // took part in a project funded under one of these calls
@@ -95,6 +107,9 @@ type ProjectFilter struct {
 	RegionIDs       []string
 	OrganizationIDs []string // one of these bodies takes part
 	Roles           []Role   // with OrganizationIDs: takes part in one of these roles
+	// MinConfidence keeps the projects whose confidence is at least this
+	// level; "" does not filter.
+	MinConfidence Confidence
 }
 
 // OrgPage is one page of organizations in id order.
@@ -132,6 +147,9 @@ type NetworkFilter struct {
 	// the project.
 	From *Date
 	To   *Date
+	// MinConfidence keeps the projects and the participations whose
+	// confidence is at least this level; "" does not filter.
+	MinConfidence Confidence
 }
 
 // PathQuery asks for the shortest paths between two records, ignoring the
@@ -157,7 +175,8 @@ type LineageQuery struct {
 // A missing record is a nil entry, never an error. Returned records and
 // slices may be shared with other callers: treat them as read-only.
 type Store interface {
-	// Nodes returns the records with the given ids.
+	// Nodes returns the records with the given ids or aliases (see
+	// Record.Aliases); a record found by alias keeps its canonical id.
 	Nodes(ctx context.Context, ids []string) ([]Node, error)
 	// Related runs a traversal from each id.
 	Related(ctx context.Context, q NodeQuery, ids []string) ([][]Node, error)
@@ -178,7 +197,8 @@ type Store interface {
 	// Search returns the best matches first; ties in id order.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 	// Participations returns the PARTICIPATES_IN edges of the projects that
-	// match, by project id then body id.
+	// match, by project id then body id. A complete group (every member
+	// identified, see Group.Complete) is left out: its members stand for it.
 	Participations(ctx context.Context, f NetworkFilter) ([]*Edge, error)
 	// Paths returns the shortest paths in the order of their node ids.
 	Paths(ctx context.Context, q PathQuery) ([]Path, error)

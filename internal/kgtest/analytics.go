@@ -42,18 +42,18 @@ func runAnalyticsFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			regionIDs []string
 			want      []kg.FundingGroup
 		}{
-			{nil, nil, nil, []kg.FundingGroup{{Projects: 3, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 5}}},
+			{nil, nil, nil, []kg.FundingGroup{{Projects: 3, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 6}}},
 			{[]kg.FundingDimension{kg.ByCall}, nil, nil, []kg.FundingGroup{
 				{CallID: "call:old", Projects: 1, Organizations: 2},
-				{CallID: "call:new", Projects: 2, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 5},
+				{CallID: "call:new", Projects: 2, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 6},
 			}},
 			{[]kg.FundingDimension{kg.ByRegion, kg.ByYear}, nil, nil, []kg.FundingGroup{
-				{RegionID: "region:alpha", Year: year(2018), Projects: 1, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 3},
+				{RegionID: "region:alpha", Year: year(2018), Projects: 1, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 4},
 				{RegionID: "region:alpha", Projects: 1, Organizations: 2},
 				{RegionID: "region:beta", Projects: 1, Organizations: 3},
 			}},
 			{[]kg.FundingDimension{kg.ByYear, kg.ByCall}, []string{"call:new"}, nil, []kg.FundingGroup{
-				{CallID: "call:new", Year: year(2018), Projects: 1, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 3},
+				{CallID: "call:new", Year: year(2018), Projects: 1, ProjectsWithBudget: 1, BudgetEUR: 2574000, Organizations: 4},
 				{CallID: "call:new", Projects: 1, Organizations: 3},
 			}},
 			{[]kg.FundingDimension{kg.ByCall}, nil, []string{"region:beta"}, []kg.FundingGroup{
@@ -83,8 +83,8 @@ func runAnalyticsFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			"region:alpha": {
 				{RegionID: "region:alpha", CallID: "call:old", Projects: 1, Partners: 2,
 					PartnersByKind: []kg.KindCount{{Kind: kg.OrgRegion, Count: 1}, {Kind: kg.OrgMunicipality, Count: 1}}},
-				{RegionID: "region:alpha", CallID: "call:new", Projects: 1, ProjectsWithBudget: 1, BudgetEUR: 2574000, Partners: 3,
-					PartnersByKind: []kg.KindCount{{Kind: kg.OrgRegion, Count: 1}, {Kind: kg.OrgATS, Count: 1}, {Kind: kg.OrgMunicipality, Count: 1}}},
+				{RegionID: "region:alpha", CallID: "call:new", Projects: 1, ProjectsWithBudget: 1, BudgetEUR: 2574000, Partners: 4,
+					PartnersByKind: []kg.KindCount{{Kind: kg.OrgRegion, Count: 1}, {Kind: kg.OrgATS, Count: 1}, {Kind: kg.OrgMunicipality, Count: 1}, {Kind: kg.OrgPrefecture, Count: 1}}},
 			},
 			"region:beta": {
 				{RegionID: "region:beta", CallID: "call:old"},
@@ -110,7 +110,7 @@ func runAnalyticsFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 				{OrgID: "org:comune-uno", RolesBefore: []kg.Role{kg.RolePartner}, RolesAfter: []kg.Role{kg.RolePartner}},
 				{OrgID: "region:alpha", RolesBefore: []kg.Role{kg.RoleLead}, RolesAfter: []kg.Role{kg.RoleLead}},
 			},
-			JoinedIDs: []string{"org:ats-due"}, Retention: &one,
+			JoinedIDs: []string{"org:ats-due", "org:x-prefetture"}, Retention: &one,
 			Links: []kg.LineageLink{{From: "project:p-new", To: "project:p-old", Relation: kg.RelCapitalisesOn, Depth: 1}},
 		}}
 		if d := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(kg.LineageLink{}, "Sources")); d != "" {
@@ -148,8 +148,8 @@ func runAnalyticsFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		must(t, err)
 		// call:old has no dates and p-old none: unknown ends do not
 		// exclude it; p-new started 2018-10-01 and call:new ends 2023-06-30.
-		if len(n.Nodes) != 5 {
-			t.Errorf("network active in 2019: %d nodes, want 5: %+v", len(n.Nodes), n.Nodes)
+		if len(n.Nodes) != 6 {
+			t.Errorf("network active in 2019: %d nodes, want 6: %+v", len(n.Nodes), n.Nodes)
 		}
 		before := kg.Date("2018-09-30")
 		n, err = svc.Network(ctx(t), kg.NetworkFilter{To: &before, CallIDs: []string{"call:new"}}, all)
@@ -168,15 +168,15 @@ func runAnalyticsFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		all := kg.NetworkMetrics{Betweenness: true, Closeness: true, Communities: true}
 		n, err := svc.EgoNetwork(ctx(t), "org:ats-due", 1, nil, all)
 		must(t, err)
-		// ats-due is only in p-new, with alpha and uno; the link alpha-uno
-		// is among them.
-		if len(n.Nodes) != 3 || len(n.Edges) != 3 || len(n.Communities) != 1 {
+		// ats-due is only in p-new, with alpha, uno and the prefectures'
+		// group; the links among them are in.
+		if len(n.Nodes) != 4 || len(n.Edges) != 6 || len(n.Communities) != 1 {
 			t.Errorf("ego network of ats-due, depth 1 = %+v", n)
 		}
 		n, err = svc.EgoNetwork(ctx(t), "org:ats-due", 2, nil, all)
 		must(t, err)
-		if len(n.Nodes) != 5 {
-			t.Errorf("ego network of ats-due, depth 2: %d nodes, want 5", len(n.Nodes))
+		if len(n.Nodes) != 6 {
+			t.Errorf("ego network of ats-due, depth 2: %d nodes, want 6", len(n.Nodes))
 		}
 		n, err = svc.EgoNetwork(ctx(t), "org:ministero", 1, nil, all)
 		must(t, err)
@@ -228,7 +228,7 @@ func runAnalyticsFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		a, b := fc.Features[0], fc.Features[1]
 		if a.ID != "region:alpha" || a.Type != "Feature" || a.Geometry.Type != "Point" ||
 			fmt.Sprint(a.Geometry.Coordinates) != "[7.5 45]" || a.Properties.ISTATProvinceCode != nil ||
-			a.Properties.Projects != 2 || a.Properties.Partners != 3 || a.Properties.BudgetEUR == nil ||
+			a.Properties.Projects != 2 || a.Properties.Partners != 4 || a.Properties.BudgetEUR == nil ||
 			*a.Properties.BudgetEUR != 2574000 || len(a.Properties.Calls) != 2 ||
 			a.Properties.Calls[0].ID != "call:old" || a.Properties.Calls[0].BudgetEUR != nil ||
 			a.Properties.Calls[1].ProjectsWithBudget != 1 {

@@ -37,6 +37,41 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			t.Errorf("Nodes(nil) = %v, want empty", got)
 		}
 	})
+	t.Run("Aliases", func(t *testing.T) {
+		got, err := s.Nodes(ctx(t), []string{"org:comune_uno", "project:p_new", "org:comune-uno", "org:uno", "org:comune_due", "project:p-new"})
+		must(t, err)
+		want := []string{"org:comune-uno", "project:p-new", "org:comune-uno", "org:comune-uno", "", "project:p-new"}
+		if d := cmp.Diff(want, ids(got)); d != "" {
+			t.Errorf("Nodes by alias (-want +got):\n%s", d)
+		}
+		if b, ok := got[0].(*kg.Body); !ok || !slices.Equal(b.Aliases, []string{"org:comune_uno", "org:uno"}) {
+			t.Errorf("org:comune-uno aliases = %+v", got[0])
+		}
+	})
+	t.Run("GroupsAndNetworks", func(t *testing.T) {
+		got, err := s.Nodes(ctx(t), []string{"org:y-enti", "org:x-prefetture", "org:comune-uno", "org:uni-tre"})
+		must(t, err)
+		y, x, c, u := got[0].(*kg.Body), got[1].(*kg.Body), got[2].(*kg.Body), got[3].(*kg.Body)
+		if y.Group == nil || y.Group.DeclaredSize == nil || *y.Group.DeclaredSize != 2 || y.Group.KnownMembers != 2 || !y.Group.Complete() {
+			t.Errorf("org:y-enti group = %+v", y.Group)
+		}
+		if x.Group == nil || x.Group.DeclaredSize != nil || x.Group.KnownMembers != 0 || x.Group.Complete() || x.Group.Unidentified() != -1 {
+			t.Errorf("org:x-prefetture group = %+v", x.Group)
+		}
+		if u.Group != nil || len(u.Networks) != 0 {
+			t.Errorf("org:uni-tre = %+v, want no group, no network", u)
+		}
+		if len(c.Networks) != 1 || c.Networks[0].Network != kg.NetworkSAI || c.Networks[0].Name != "SPRAR" ||
+			c.Networks[0].Confidence != kg.High || len(c.Networks[0].Sources) != 1 || !c.HasKind(kg.OrgSAILocalBody) {
+			t.Errorf("org:comune-uno networks = %+v", c.Networks)
+		}
+		ps, err := s.Nodes(ctx(t), []string{"project:p-old", "project:p-new"})
+		must(t, err)
+		// p-old rests on a MEDIUM call attribution: the weakest claim wins.
+		if ps[0].(*kg.Project).Confidence != kg.Medium || ps[1].(*kg.Project).Confidence != kg.High {
+			t.Errorf("project confidences = %s, %s; want MEDIUM, HIGH", ps[0].(*kg.Project).Confidence, ps[1].(*kg.Project).Confidence)
+		}
+	})
 	t.Run("Regions", func(t *testing.T) {
 		rs, err := s.Regions(ctx(t))
 		must(t, err)
@@ -103,6 +138,8 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			{kg.PlaceProjects, "place:casa", []string{"project:p-new"}},
 			{kg.PlaceOrganizations, "place:casa", []string{"org:comune-uno"}},
 			{kg.IssuerCalls, "org:ministero", []string{"call:new"}},
+			{kg.PlaceInitiatives, "place:casa", []string{"initiative:altro"}},
+			{kg.InitiativePlaces, "initiative:altro", []string{"place:casa"}},
 		} {
 			got, err := s.Related(ctx(t), c.q, []string{"region:missing", c.id, c.id})
 			must(t, err)
@@ -121,9 +158,10 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			want []string
 		}{
 			{kg.ProjectParticipants, "project:p-new", []string{
-				"region:alpha LEAD Servizio politiche sociali HIGH", "org:comune-uno PARTNER HIGH", "org:ats-due ADHERENT HIGH"}},
+				"region:alpha LEAD Servizio politiche sociali HIGH", "org:comune-uno PARTNER HIGH", "org:ats-due ADHERENT HIGH",
+				"org:x-prefetture ADHERENT HIGH"}},
 			{kg.ProjectParticipants, "project:p-beta", []string{
-				"region:beta LEAD HIGH", "org:comune-uno PARTNER LOW", "org:uni-tre PARTNER HIGH"}},
+				"region:beta LEAD HIGH", "org:comune-uno PARTNER LOW", "org:uni-tre PARTNER HIGH", "org:y-enti PARTNER HIGH"}},
 			{kg.OrgParticipations, "org:comune-uno", []string{
 				"project:p-beta PARTNER LOW", "project:p-new PARTNER HIGH", "project:p-old PARTNER HIGH"}},
 			{kg.OrgInvolvements, "org:uni-tre", []string{"initiative:altro LEAD HIGH", "project:p-new COLLABORATOR HIGH"}},
@@ -132,6 +170,15 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			{kg.AmendmentAdherents, "amendment:new-2020", []string{"region:alpha extension budgetIncrease HIGH"}},
 			{kg.ProjectActionDetails, "project:p-old", []string{"action:old-01 laboratori HIGH"}},
 			{kg.ProjectActionDetails, "project:missing", nil},
+			{kg.CallRegionLinks, "call:new", []string{"region:alpha HIGH", "region:beta HIGH"}},
+			{kg.CallRegionLinks, "call:old", []string{"region:alpha MEDIUM"}},
+			{kg.RegionCallLinks, "region:alpha", []string{"call:new HIGH", "call:old MEDIUM"}},
+			{kg.GroupMembers, "org:y-enti", []string{"org:comune-uno HIGH", "org:uni-tre MEDIUM"}},
+			{kg.GroupMembers, "org:x-prefetture", nil},
+			{kg.OrgGroups, "org:uni-tre", []string{"org:y-enti MEDIUM"}},
+			{kg.WorkerPlaceLinks, "project:p-new", []string{"place:casa HIGH"}},
+			{kg.PlaceWorkerLinks, "place:casa", []string{"initiative:altro MEDIUM", "org:comune-uno HIGH", "project:p-new HIGH"}},
+			{kg.WorkerPlaceLinks, "initiative:altro", []string{"place:casa MEDIUM"}},
 		} {
 			got, err := s.Edges(ctx(t), c.q, []string{c.id, "org:missing"})
 			must(t, err)
@@ -149,7 +196,8 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		}
 	})
 	t.Run("Organizations", func(t *testing.T) {
-		all := []string{"org:ats-due", "org:comune-uno", "org:ministero", "org:uni-tre", "region:alpha", "region:beta"}
+		all := []string{"org:ats-due", "org:comune-uno", "org:ministero", "org:uni-tre", "org:x-prefetture", "org:y-enti",
+			"region:alpha", "region:beta"}
 		for _, c := range []struct {
 			name string
 			f    kg.OrganizationFilter
@@ -160,16 +208,20 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			{"all", kg.OrganizationFilter{}, kg.Page{First: 50}, all, false},
 			{"first page", kg.OrganizationFilter{}, kg.Page{First: 2}, all[:2], true},
 			{"middle page", kg.OrganizationFilter{}, kg.Page{First: 2, After: "org:comune-uno"}, all[2:4], true},
-			{"last page", kg.OrganizationFilter{}, kg.Page{First: 2, After: "org:uni-tre"}, all[4:], false},
-			{"exact last page", kg.OrganizationFilter{}, kg.Page{First: 6}, all, false},
+			{"last page", kg.OrganizationFilter{}, kg.Page{First: 2, After: "org:y-enti"}, all[6:], false},
+			{"exact last page", kg.OrganizationFilter{}, kg.Page{First: 8}, all, false},
 			{"after last", kg.OrganizationFilter{}, kg.Page{First: 2, After: "region:beta"}, nil, false},
 			{"after missing id", kg.OrganizationFilter{}, kg.Page{First: 1, After: "org:b"}, all[1:2], true},
 			{"first zero", kg.OrganizationFilter{}, kg.Page{First: 0}, nil, true},
 			{"kinds", kg.OrganizationFilter{Kinds: []kg.OrgKind{kg.OrgMunicipality, kg.OrgATS}}, kg.Page{First: 50}, all[:2], false},
 			{"region", kg.OrganizationFilter{RegionIDs: []string{"region:beta"}}, kg.Page{First: 50}, []string{"org:uni-tre", "region:beta"}, false},
 			{"call", kg.OrganizationFilter{CallIDs: []string{"call:old"}}, kg.Page{First: 50}, []string{"org:comune-uno", "region:alpha"}, false},
-			{"role", kg.OrganizationFilter{Roles: []kg.Role{kg.RoleAdherent}}, kg.Page{First: 50}, []string{"org:ats-due"}, false},
-			{"call and role", kg.OrganizationFilter{CallIDs: []string{"call:new"}, Roles: []kg.Role{kg.RolePartner}}, kg.Page{First: 50}, []string{"org:comune-uno", "org:uni-tre"}, false},
+			{"role", kg.OrganizationFilter{Roles: []kg.Role{kg.RoleAdherent}}, kg.Page{First: 50}, []string{"org:ats-due", "org:x-prefetture"}, false},
+			{"call and role", kg.OrganizationFilter{CallIDs: []string{"call:new"}, Roles: []kg.Role{kg.RolePartner}}, kg.Page{First: 50},
+				[]string{"org:comune-uno", "org:uni-tre", "org:y-enti"}, false},
+			{"network kind", kg.OrganizationFilter{Kinds: []kg.OrgKind{kg.OrgSAILocalBody}}, kg.Page{First: 50}, []string{"org:comune-uno"}, false},
+			{"network kind or own kind", kg.OrganizationFilter{Kinds: []kg.OrgKind{kg.OrgSAILocalBody, kg.OrgPrefecture}}, kg.Page{First: 50},
+				[]string{"org:comune-uno", "org:x-prefetture"}, false},
 			{"nothing", kg.OrganizationFilter{Kinds: []kg.OrgKind{kg.OrgSchool}}, kg.Page{First: 50}, nil, false},
 		} {
 			t.Run(c.name, func(t *testing.T) {
@@ -187,8 +239,8 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		}
 		page, err := s.Organizations(ctx(t), kg.OrganizationFilter{}, kg.Page{First: 1, After: "org:uni-tre"})
 		must(t, err)
-		if page.Total != 6 {
-			t.Errorf("Total = %d on a later page, want 6", page.Total)
+		if page.Total != 8 {
+			t.Errorf("Total = %d on a later page, want 8", page.Total)
 		}
 	})
 	t.Run("Projects", func(t *testing.T) {
@@ -210,6 +262,10 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			{"lead", kg.ProjectFilter{OrganizationIDs: []string{"org:comune-uno", "region:beta"}, Roles: []kg.Role{kg.RoleLead}}, kg.Page{First: 50},
 				[]string{"project:p-beta"}, false, 1},
 			{"unknown call", kg.ProjectFilter{CallIDs: []string{"call:missing"}}, kg.Page{First: 50}, nil, false, 0},
+			// p-old's call attribution is MEDIUM: so is the project.
+			{"min confidence", kg.ProjectFilter{MinConfidence: kg.High}, kg.Page{First: 50}, []string{"project:p-beta", "project:p-new"}, false, 2},
+			{"min confidence low", kg.ProjectFilter{MinConfidence: kg.Low, CallIDs: []string{"call:old"}}, kg.Page{First: 50},
+				[]string{"project:p-old"}, false, 1},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				page, err := s.Projects(ctx(t), c.f, c.p)
@@ -273,10 +329,15 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			f    kg.NetworkFilter
 			want []string
 		}{
+			// org:y-enti is a complete group: its members stand for it;
+			// org:x-prefetture, of unknown size, is one node.
 			{kg.NetworkFilter{}, []string{
 				"org:comune-uno>project:p-beta", "org:uni-tre>project:p-beta", "region:beta>project:p-beta",
-				"org:ats-due>project:p-new", "org:comune-uno>project:p-new", "region:alpha>project:p-new",
+				"org:ats-due>project:p-new", "org:comune-uno>project:p-new", "org:x-prefetture>project:p-new", "region:alpha>project:p-new",
 				"org:comune-uno>project:p-old", "region:alpha>project:p-old"}},
+			{kg.NetworkFilter{MinConfidence: kg.High}, []string{
+				"org:uni-tre>project:p-beta", "region:beta>project:p-beta",
+				"org:ats-due>project:p-new", "org:comune-uno>project:p-new", "org:x-prefetture>project:p-new", "region:alpha>project:p-new"}},
 			{kg.NetworkFilter{CallIDs: []string{"call:old"}}, []string{"org:comune-uno>project:p-old", "region:alpha>project:p-old"}},
 			{kg.NetworkFilter{RegionIDs: []string{"region:beta"}, CallIDs: []string{"call:new"}},
 				[]string{"org:comune-uno>project:p-beta", "org:uni-tre>project:p-beta", "region:beta>project:p-beta"}},
@@ -324,10 +385,11 @@ func runFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		got, err := s.Paths(ctx(t), kg.PathQuery{From: "org:comune-uno", To: "org:uni-tre", MaxLength: 2, First: 20})
 		must(t, err)
 		want := []string{
+			"org:comune-uno -MEMBER_OF- org:y-enti -MEMBER_OF- org:uni-tre",
 			"org:comune-uno -PARTICIPATES_IN- project:p-beta -PARTICIPATES_IN- org:uni-tre",
 			"org:comune-uno -PARTICIPATES_IN- project:p-new -INVOLVED_IN- org:uni-tre",
 		}
-		eq(t, "two paths in node order", want, pathStrings(got))
+		eq(t, "three paths in node order", want, pathStrings(got))
 	})
 	t.Run("Lineage", func(t *testing.T) {
 		for _, c := range []struct {

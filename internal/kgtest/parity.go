@@ -32,6 +32,20 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 	}
 
 	t.Run("Nodes", func(t *testing.T) { checkNodesRoundTrip(t, s, ds) })
+	t.Run("Aliases", func(t *testing.T) {
+		var aliases []string
+		for _, n := range ds.Nodes {
+			if r := kg.RecordOf(n); r != nil {
+				aliases = append(aliases, r.Aliases...)
+			}
+		}
+		aliases = append(aliases, "org:no_such_alias")
+		want, err := ref.Nodes(ctx(t), aliases)
+		must(t, err)
+		got, err := s.Nodes(ctx(t), aliases)
+		must(t, err)
+		same(t, "Nodes(aliases)", ids(want), ids(got))
+	})
 	t.Run("Related", func(t *testing.T) {
 		for _, q := range kg.NodeQueries {
 			want, err := ref.Related(ctx(t), q, allIDs)
@@ -100,7 +114,8 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 	}
 	t.Run("Organizations", func(t *testing.T) {
 		filters := []kg.OrganizationFilter{{}, {Kinds: []kg.OrgKind{kg.OrgMunicipality, kg.OrgSchool}},
-			{Roles: []kg.Role{kg.RoleLead}}, {Roles: []kg.Role{kg.RoleAdherent, kg.RolePartner}}}
+			{Roles: []kg.Role{kg.RoleLead}}, {Roles: []kg.Role{kg.RoleAdherent, kg.RolePartner}},
+			{Kinds: []kg.OrgKind{kg.OrgSAILocalBody}}, {Kinds: []kg.OrgKind{kg.OrgSAILocalBody, kg.OrgUniversity}}}
 		for _, c := range callIDs {
 			filters = append(filters, kg.OrganizationFilter{CallIDs: []string{c}},
 				kg.OrganizationFilter{CallIDs: []string{c}, Roles: []kg.Role{kg.RolePartner}})
@@ -126,9 +141,10 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		}
 	})
 	t.Run("Projects", func(t *testing.T) {
-		filters := []kg.ProjectFilter{{}}
+		filters := []kg.ProjectFilter{{}, {MinConfidence: kg.High}, {MinConfidence: kg.Medium}, {MinConfidence: kg.Low}}
 		for _, c := range callIDs {
-			filters = append(filters, kg.ProjectFilter{CallIDs: []string{c}})
+			filters = append(filters, kg.ProjectFilter{CallIDs: []string{c}},
+				kg.ProjectFilter{CallIDs: []string{c}, MinConfidence: kg.High})
 		}
 		for _, r := range regionIDs {
 			filters = append(filters, kg.ProjectFilter{RegionIDs: []string{r}},
@@ -157,9 +173,10 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		}
 	})
 	t.Run("Participations", func(t *testing.T) {
-		filters := []kg.NetworkFilter{{}}
+		filters := []kg.NetworkFilter{{}, {MinConfidence: kg.High}, {MinConfidence: kg.Medium}}
 		for _, c := range callIDs {
-			filters = append(filters, kg.NetworkFilter{CallIDs: []string{c}})
+			filters = append(filters, kg.NetworkFilter{CallIDs: []string{c}},
+				kg.NetworkFilter{CallIDs: []string{c}, MinConfidence: kg.High})
 			for _, r := range regionIDs {
 				filters = append(filters, kg.NetworkFilter{CallIDs: []string{c}, RegionIDs: []string{r}})
 			}

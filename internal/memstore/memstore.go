@@ -14,6 +14,7 @@ import (
 // Store is an immutable in-memory graph. It is safe for concurrent use.
 type Store struct {
 	nodes    map[string]kg.Node
+	aliases  map[string]kg.Node                   // alias -> record
 	out      map[kg.RelType]map[string][]*kg.Edge // by From
 	in       map[kg.RelType]map[string][]*kg.Edge // by To
 	regions  []*kg.Region                         // by NUTS code
@@ -42,6 +43,7 @@ type adjacent struct {
 func New(ds *kg.Dataset) *Store {
 	s := &Store{
 		nodes:   make(map[string]kg.Node, len(ds.Nodes)),
+		aliases: map[string]kg.Node{},
 		out:     map[kg.RelType]map[string][]*kg.Edge{},
 		in:      map[kg.RelType]map[string][]*kg.Edge{},
 		nuts:    map[string]*kg.Region{},
@@ -54,6 +56,11 @@ func New(ds *kg.Dataset) *Store {
 	s.ds.Sort()
 	for _, n := range ds.Nodes {
 		s.nodes[n.NodeID()] = n
+		if r := kg.RecordOf(n); r != nil {
+			for _, a := range r.Aliases {
+				s.aliases[a] = n
+			}
+		}
 		switch n := n.(type) {
 		case *kg.Region:
 			s.regions = append(s.regions, n)
@@ -100,7 +107,11 @@ func New(ds *kg.Dataset) *Store {
 func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 	out := make([]kg.Node, len(ids))
 	for i, id := range ids {
-		out[i] = s.nodes[id] // nil when missing
+		n, ok := s.nodes[id]
+		if !ok {
+			n = s.aliases[id] // nil when missing
+		}
+		out[i] = n
 	}
 	return out, ctx.Err()
 }
@@ -185,7 +196,7 @@ func page[T kg.Node](all []T, p kg.Page, match func(T) bool) (items []T, total i
 }
 
 func (s *Store) orgMatches(o kg.Org, f kg.OrganizationFilter) bool {
-	if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, o.OrgKind()) {
+	if len(f.Kinds) > 0 && !slices.ContainsFunc(f.Kinds, func(k kg.OrgKind) bool { return hasKind(o, k) }) {
 		return false
 	}
 	if len(f.RegionIDs) > 0 && !slices.Contains(f.RegionIDs, o.OrgRegionID()) {
@@ -212,7 +223,22 @@ func (s *Store) Projects(ctx context.Context, f kg.ProjectFilter, p kg.Page) (*k
 	return &kg.ProjectPage{Items: items, Total: total, HasNext: hasNext}, ctx.Err()
 }
 
+// hasKind reports whether o is of kind k, by its own kind or a network it
+// belongs to.
+func hasKind(o kg.Org, k kg.OrgKind) bool {
+	if b, ok := o.(*kg.Body); ok {
+		return b.HasKind(k)
+	}
+	return o.OrgKind() == k
+}
+
+// atLeast reports whether c is at least min; an empty min does not filter.
+func atLeast(c, min kg.Confidence) bool { return min == "" || c.Rank() >= min.Rank() }
+
 func (s *Store) projectMatches(p *kg.Project, f kg.ProjectFilter) bool {
+	if !atLeast(p.Confidence, f.MinConfidence) {
+		return false
+	}
 	if len(f.CallIDs) > 0 && !slices.Contains(f.CallIDs, p.CallID) {
 		return false
 	}
@@ -236,11 +262,12 @@ func (s *Store) Participations(ctx context.Context, f kg.NetworkFilter) ([]*kg.E
 	for _, p := range s.projects {
 		if len(f.CallIDs) > 0 && !slices.Contains(f.CallIDs, p.CallID) ||
 			len(f.RegionIDs) > 0 && !slices.Contains(f.RegionIDs, p.RegionID) ||
-			!s.activeIn(p, f.From, f.To) {
+			!atLeast(p.Confidence, f.MinConfidence) || !s.activeIn(p, f.From, f.To) {
 			continue
 		}
 		for _, e := range s.edges[kg.ProjectParticipants][p.ID] {
-			if len(f.Kinds) > 0 && !slices.Contains(f.Kinds, s.nodes[e.From].(kg.Org).OrgKind()) {
+			if b, ok := s.nodes[e.From].(*kg.Body); ok && b.Group.Complete() || !atLeast(e.Confidence, f.MinConfidence) ||
+				len(f.Kinds) > 0 && !slices.Contains(f.Kinds, s.nodes[e.From].(kg.Org).OrgKind()) {
 				continue
 			}
 			out = append(out, e)

@@ -54,6 +54,8 @@ var nodeQueries = map[kg.NodeQuery]traversal{
 	kg.PlaceProjects:        {[]kg.RelType{kg.RelWorksAt}, false, []kg.Kind{kg.KindProject}, byID},
 	kg.PlaceOrganizations:   {[]kg.RelType{kg.RelWorksAt}, false, []kg.Kind{kg.KindOrg, kg.KindRegion}, byID},
 	kg.IssuerCalls:          {[]kg.RelType{kg.RelIssuedBy}, false, []kg.Kind{kg.KindCall}, byCallDate},
+	kg.PlaceInitiatives:     {[]kg.RelType{kg.RelWorksAt}, false, []kg.Kind{kg.KindInitiative}, byID},
+	kg.InitiativePlaces:     {[]kg.RelType{kg.RelWorksAt}, true, []kg.Kind{kg.KindPlace}, byID},
 }
 
 // traverse precomputes a traversal from every record that has results.
@@ -105,6 +107,12 @@ var edgeQueries = map[kg.EdgeQuery]edgeLookup{
 	}},
 	kg.AmendmentAdherents:   {kg.RelAdheresTo, false, func(a, b *kg.Edge) int { return cmp.Compare(a.From, b.From) }},
 	kg.ProjectActionDetails: {kg.RelImplements, true, func(a, b *kg.Edge) int { return cmp.Compare(a.To, b.To) }},
+	kg.CallRegionLinks:      {kg.RelTakesPartIn, false, func(a, b *kg.Edge) int { return cmp.Compare(a.From, b.From) }},
+	kg.RegionCallLinks:      {kg.RelTakesPartIn, true, func(a, b *kg.Edge) int { return cmp.Compare(a.To, b.To) }},
+	kg.GroupMembers:         {kg.RelMemberOf, false, func(a, b *kg.Edge) int { return cmp.Compare(a.From, b.From) }},
+	kg.OrgGroups:            {kg.RelMemberOf, true, func(a, b *kg.Edge) int { return cmp.Compare(a.To, b.To) }},
+	kg.WorkerPlaceLinks:     {kg.RelWorksAt, true, func(a, b *kg.Edge) int { return cmp.Compare(a.To, b.To) }},
+	kg.PlaceWorkerLinks:     {kg.RelWorksAt, false, func(a, b *kg.Edge) int { return cmp.Compare(a.From, b.From) }},
 }
 
 func (s *Store) collectEdges(l edgeLookup) map[string][]*kg.Edge {

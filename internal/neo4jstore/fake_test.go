@@ -131,7 +131,17 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		var out []record
 		// Neo4j does not promise any order: answer backwards.
 		for i := len(ids) - 1; i >= 0; i-- {
-			if ns[i] != nil {
+			if ns[i] != nil && ns[i].NodeID() == ids[i] { // by id only: aliases are another statement
+				out = append(out, record{"id": ids[i], "node": nodeMap(ns[i], allKinds)})
+			}
+		}
+		return out, nil
+	case name == "nodesByAlias":
+		ids := strs(p["ids"])
+		ns, _ := ref.Nodes(ctx, ids)
+		var out []record
+		for i := range ids {
+			if ns[i] != nil && ns[i].NodeID() != ids[i] {
 				out = append(out, record{"id": ids[i], "node": nodeMap(ns[i], allKinds)})
 			}
 		}
@@ -216,7 +226,8 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		return []record{{"total": int64(pg.Total), "hasNext": pg.HasNext, "items": items}}, nil
 	case name == "projects":
 		pg, err := ref.Projects(ctx, kg.ProjectFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"]),
-			OrganizationIDs: strs(p["organizationIds"]), Roles: typed[kg.Role](p["roles"])},
+			OrganizationIDs: strs(p["organizationIds"]), Roles: typed[kg.Role](p["roles"]),
+			MinConfidence: minConfidence(p["confidences"])},
 			kg.Page{First: int(p["first"].(int64)), After: p["after"].(string)})
 		if err != nil {
 			return nil, err
@@ -242,7 +253,8 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		slices.Reverse(out) // the adapter must not rely on the order
 		return out, nil
 	case name == "participations":
-		nf := kg.NetworkFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"]), Kinds: typed[kg.OrgKind](p["kinds"])}
+		nf := kg.NetworkFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"]), Kinds: typed[kg.OrgKind](p["kinds"]),
+			MinConfidence: minConfidence(p["confidences"])}
 		for k, d := range map[string]**kg.Date{"activeFrom": &nf.From, "activeTo": &nf.To} {
 			if v := p[k].(string); v != "" {
 				date := kg.Date(v)
@@ -309,6 +321,18 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 	}
 	f.t.Errorf("fake: no answer for read statement %s", name)
 	return nil, fmt.Errorf("fake: no answer for %s", name)
+}
+
+// minConfidence reads back the confidences parameter: the weakest level
+// listed, "" when none is.
+func minConfidence(v any) kg.Confidence {
+	var min kg.Confidence
+	for _, c := range typed[kg.Confidence](v) {
+		if min == "" || c.Rank() < min.Rank() {
+			min = c
+		}
+	}
+	return min
 }
 
 func typed[T ~string](v any) []T {

@@ -39,6 +39,14 @@ type factJSON struct {
 	Sources []citationJSON `json:"sources,omitempty"`
 }
 
+type networkJSON struct {
+	Network    string         `json:"network"`
+	Name       string         `json:"name"`
+	Note       string         `json:"note,omitempty"`
+	Confidence string         `json:"confidence,omitempty"`
+	Sources    []citationJSON `json:"sources,omitempty"`
+}
+
 type discrepancyJSON struct {
 	Field    string         `json:"field"`
 	Recorded string         `json:"recorded"`
@@ -105,6 +113,18 @@ func (p props) date(k string, d *kg.Date) error {
 	return nil
 }
 
+// list stores a list of strings, as the driver reads it back ([]any).
+func (p props) list(k string, vs []string) {
+	if len(vs) == 0 {
+		return
+	}
+	l := make([]any, len(vs))
+	for i, v := range vs {
+		l[i] = v
+	}
+	p[k] = l
+}
+
 func (p props) json(k string, v any, empty bool) error {
 	if empty {
 		return nil
@@ -139,6 +159,7 @@ func encodeNode(n kg.Node) (*nodeRow, error) {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
 	p.str(propConfidence, string(rec.Confidence))
+	p.list(propAliases, rec.Aliases)
 	if err := p.json(propSources, citationsJSON(rec.Sources), len(rec.Sources) == 0); err != nil {
 		return nil, err
 	}
@@ -190,7 +211,21 @@ func encodeKind(p props, n kg.Node) (*kg.Record, error) {
 		p.str("kind", string(n.Kind))
 		p.str("typeLabel", n.TypeLabel)
 		p.str("website", n.Website)
-		return &n.Record, nil
+		if n.Group != nil {
+			p.int("groupDeclaredSize", n.Group.DeclaredSize)
+			p["groupKnownMembers"] = int64(n.Group.KnownMembers)
+		}
+		nets := make([]networkJSON, len(n.Networks))
+		var kinds []string
+		for i, m := range n.Networks {
+			nets[i] = networkJSON{Network: m.Network, Name: m.Name, Note: m.Note, Confidence: string(m.Confidence),
+				Sources: citationsJSON(m.Sources)}
+			if k := string(kg.NetworkKinds[m.Network]); k != "" && !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
+		p.list("networkKinds", kinds)
+		return &n.Record, p.json("networks", nets, len(nets) == 0)
 	case *kg.Fund:
 		p.str("name", n.Name)
 		p.str("period", n.Period)
@@ -480,6 +515,9 @@ func (d *decoder) citations(k string) []kg.Citation {
 
 func (d *decoder) record(id string) kg.Record {
 	r := kg.Record{ID: id, Confidence: kg.Confidence(d.str(propConfidence)), Sources: d.citations(propSources)}
+	if aliases := d.strings(propAliases); len(aliases) > 0 {
+		r.Aliases = aliases
+	}
 	var facts []factJSON
 	d.json(propFacts, &facts)
 	for _, f := range facts {
@@ -514,8 +552,18 @@ func decodeNode(raw any) (kg.Node, error) {
 			ISTATCode: d.str("istatCode"), ISTATProvinceCode: d.str("istatProvinceCode"), Capital: d.str("capital"),
 			SpecialStatute: d.boolean("specialStatute"), Centroid: d.point("centroid")}
 	case kg.KindOrg:
-		n = &kg.Body{Record: rec, Name: d.str("name"), Kind: kg.OrgKind(d.str("kind")), RegionID: d.ref("regionIds"),
+		b := &kg.Body{Record: rec, Name: d.str("name"), Kind: kg.OrgKind(d.str("kind")), RegionID: d.ref("regionIds"),
 			TypeLabel: d.str("typeLabel"), Website: d.str("website")}
+		if known := d.int("groupKnownMembers"); known != nil {
+			b.Group = &kg.Group{DeclaredSize: d.int("groupDeclaredSize"), KnownMembers: *known}
+		}
+		var nets []networkJSON
+		d.json("networks", &nets)
+		for _, m := range nets {
+			b.Networks = append(b.Networks, kg.NetworkMembership{Network: m.Network, Name: m.Name, Note: m.Note,
+				Confidence: kg.Confidence(m.Confidence), Sources: citationsOf(m.Sources)})
+		}
+		n = b
 	case kg.KindFund:
 		n = &kg.Fund{Record: rec, Name: d.str("name"), Period: d.str("period")}
 	case kg.KindObjective:

@@ -59,10 +59,11 @@ const (
 	propFacts         = "facts"
 	propDiscrepancies = "discrepancies"
 	propSearchText    = "searchText"
+	propAliases       = "aliases" // a list of strings
 )
 
 // commonProps are the properties of every record that reads return.
-var commonProps = []string{propID, propConfidence, propSources, propFacts, propDiscrepancies}
+var commonProps = []string{propID, propConfidence, propSources, propFacts, propDiscrepancies, propAliases}
 
 // kindProps are the scalar properties each kind of record stores, besides
 // commonProps. Dates are Neo4j DATE values, Region.centroid a WGS-84 POINT,
@@ -70,8 +71,9 @@ var commonProps = []string{propID, propConfidence, propSources, propFacts, propD
 // region and lead, and so on) are not properties: they are read from the
 // relationships that carry them.
 var kindProps = map[kg.Kind][]string{
-	kg.KindRegion:    {"name", "kind", "nutsCode", "istatCode", "istatProvinceCode", "capital", "specialStatute", "centroid"},
-	kg.KindOrg:       {"name", "kind", "typeLabel", "website"},
+	kg.KindRegion: {"name", "kind", "nutsCode", "istatCode", "istatProvinceCode", "capital", "specialStatute", "centroid"},
+	kg.KindOrg: {"name", "kind", "typeLabel", "website", "groupDeclaredSize", "groupKnownMembers", "networks",
+		"networkKinds"},
 	kg.KindFund:      {"name", "period"},
 	kg.KindObjective: {"code", "name", "budgetEUR", "sharePercent"},
 	kg.KindCall: {"code", "name", "title", "description", "budgetEUR", "awardedEUR", "adoptedOn", "decree",
@@ -113,8 +115,9 @@ var relEndpoints = map[kg.RelType][2][]kg.Kind{
 	kg.RelTakesPartIn:    {{kg.KindRegion}, {kg.KindCall}},
 	kg.RelCapitalisesOn:  {{kg.KindCall, kg.KindProject}, {kg.KindCall, kg.KindProject}},
 	kg.RelContinues:      {{kg.KindCall, kg.KindProject}, {kg.KindCall, kg.KindProject}},
-	kg.RelWorksAt:        {{kg.KindOrg, kg.KindRegion, kg.KindProject}, {kg.KindPlace}},
+	kg.RelWorksAt:        {{kg.KindOrg, kg.KindRegion, kg.KindProject, kg.KindInitiative}, {kg.KindPlace}},
 	kg.RelInMunicipality: {{kg.KindPlace}, {kg.KindOrg}},
+	kg.RelMemberOf:       {{kg.KindOrg, kg.KindRegion}, {kg.KindOrg}},
 }
 
 // relProps are the properties each relationship type stores besides
@@ -128,7 +131,7 @@ var relProps = map[kg.RelType][]string{
 
 // storageVersion is mixed into every record's hash: bump it when the way
 // records are stored changes, so that the next seed rewrites them all.
-const storageVersion = "famigraph-neo4j-1"
+const storageVersion = "famigraph-neo4j-2"
 
 // Schema describes the graph for the Cypher analyser: every label,
 // relationship type and property key the statements may use, and which

@@ -11,7 +11,8 @@ import (
 )
 
 // Every method sends at most one statement, whatever the number of ids, and
-// none when there is nothing to ask. Batched lookups send each distinct id
+// none when there is nothing to ask; Nodes sends a second one, for the ids
+// the first did not find, to look them up as aliases. Batched lookups send each distinct id
 // once and align the rows with the ids they were asked for.
 
 // distinct returns ids without repeats, as a parameter value.
@@ -65,10 +66,49 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 		}
 		byID[id] = n
 	}
+	var missing []string
+	for _, id := range ids {
+		if byID[id] == nil {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		recs, err := s.read(ctx, op, stNodesByAlias, map[string]any{"ids": distinct(missing)})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			alias, _, err := value[string](r, "id")
+			if err != nil {
+				return nil, internalf(op, "%v", err)
+			}
+			n, err := decodeNode(r["node"])
+			if err != nil {
+				return nil, internalf(op, "%v", err)
+			}
+			if prev := byID[alias]; prev != nil && prev.NodeID() != n.NodeID() {
+				return nil, internalf(op, "alias %s names both %s and %s", alias, prev.NodeID(), n.NodeID())
+			}
+			byID[alias] = n
+		}
+	}
 	for i, id := range ids {
 		out[i] = byID[id] // nil when missing
 	}
 	return out, nil
+}
+
+// confidencesParam lists the confidence levels at least min, or none (no
+// filter) when min is empty.
+func confidencesParam(min kg.Confidence) []any {
+	out := []any{}
+	if min == "" {
+		return out
+	}
+	for _, c := range min.AtLeast() {
+		out = append(out, string(c))
+	}
+	return out
 }
 
 // Related implements kg.Store.
@@ -298,7 +338,7 @@ func (s *Store) Projects(ctx context.Context, f kg.ProjectFilter, p kg.Page) (*k
 	recs, err := s.read(ctx, op, stProjects, map[string]any{
 		"callIds": stringsParam(f.CallIDs), "regionIds": stringsParam(f.RegionIDs),
 		"organizationIds": stringsParam(f.OrganizationIDs), "roles": stringsParam(f.Roles),
-		"after": p.After, "first": int64(p.First),
+		"confidences": confidencesParam(f.MinConfidence), "after": p.After, "first": int64(p.First),
 	})
 	if err != nil {
 		return nil, err
@@ -360,6 +400,7 @@ func (s *Store) Participations(ctx context.Context, f kg.NetworkFilter) ([]*kg.E
 	recs, err := s.read(ctx, op, stParticipations, map[string]any{
 		"callIds": stringsParam(f.CallIDs), "regionIds": stringsParam(f.RegionIDs), "kinds": stringsParam(f.Kinds),
 		"activeFrom": dateParam(f.From), "activeTo": dateParam(f.To),
+		"confidences": confidencesParam(f.MinConfidence),
 	})
 	if err != nil {
 		return nil, err

@@ -72,6 +72,7 @@ func ExampleParams() map[string]any {
 		"callIds":         []any{"call:example"},
 		"organizationIds": []any{"org:example"},
 		"roles":           []any{"LEAD"},
+		"confidences":     []any{"HIGH", "MEDIUM"},
 		"after":           "",
 		"first":           int64(50),
 		"query":           "piano*",
@@ -201,6 +202,14 @@ UNWIND $ids AS id
 MATCH (n:Entity {id: id})
 RETURN id, `+projection("n", allKinds...)+` AS node`)
 
+	// Aliases: one scan of the records that have aliases, for the ids the
+	// lookup by id did not find.
+	stNodesByAlias = stmt("nodesByAlias", `
+MATCH (n:Entity)
+WHERE n.aliases IS NOT NULL AND any(a IN n.aliases WHERE a IN $ids)
+UNWIND [a IN n.aliases WHERE a IN $ids] AS id
+RETURN id, `+projection("n", allKinds...)+` AS node`)
+
 	stRegions = stmt("regions", `
 MATCH (n:Region)
 RETURN `+projection("n", kg.KindRegion)+` AS node
@@ -230,7 +239,7 @@ RETURN COUNT { (n:Entity) } AS nodes, COUNT { (a:Entity)-[r]->(b:Entity) } AS re
 	// in regionIds selects it (only regions have region ids).
 	stOrganizations = stmt("organizations", `
 MATCH (n:Organization)
-WHERE (size($kinds) = 0 OR n.kind IN $kinds)
+WHERE (size($kinds) = 0 OR n.kind IN $kinds OR any(k IN coalesce(n.networkKinds, []) WHERE k IN $kinds))
   AND (size($regionIds) = 0
        OR n.id IN $regionIds
        OR EXISTS { (n)-[:LOCATED_IN]->(g:Region) WHERE g.id IN $regionIds })
@@ -248,7 +257,8 @@ RETURN total, size(rest) > $first AS hasNext,
 
 	stProjects = stmt("projects", `
 MATCH (n:Project)
-WHERE (size($callIds) = 0 OR EXISTS { (n)-[:FUNDED_UNDER]->(c:Call) WHERE c.id IN $callIds })
+WHERE (size($confidences) = 0 OR n.confidence IN $confidences)
+  AND (size($callIds) = 0 OR EXISTS { (n)-[:FUNDED_UNDER]->(c:Call) WHERE c.id IN $callIds })
   AND (size($regionIds) = 0 OR EXISTS { (n)-[:LOCATED_IN]->(g:Region) WHERE g.id IN $regionIds })
   AND (size($organizationIds) = 0 OR EXISTS {
          (o:Organization)-[e:PARTICIPATES_IN]->(n)
@@ -276,9 +286,13 @@ ORDER BY type, a.id, b.id`)
 	// A project's period is its own dates, else its call's; an end that
 	// neither states does not exclude it. activeFrom and activeTo are ''
 	// when not asked.
+	// A complete group (every member identified) is left out: its members
+	// take part by name (see kg.Group.Complete).
 	stParticipations = stmt("participations", `
 MATCH (a:Organization)-[r:PARTICIPATES_IN]->(b:Project)
-WHERE (size($callIds) = 0 OR EXISTS { (b)-[:FUNDED_UNDER]->(c:Call) WHERE c.id IN $callIds })
+WHERE NOT coalesce(a.groupKnownMembers >= a.groupDeclaredSize, false)
+  AND (size($confidences) = 0 OR (b.confidence IN $confidences AND r.confidence IN $confidences))
+  AND (size($callIds) = 0 OR EXISTS { (b)-[:FUNDED_UNDER]->(c:Call) WHERE c.id IN $callIds })
   AND (size($regionIds) = 0 OR EXISTS { (b)-[:LOCATED_IN]->(g:Region) WHERE g.id IN $regionIds })
   AND (size($kinds) = 0 OR a.kind IN $kinds)
 WITH a, r, b,
@@ -401,6 +415,8 @@ var relatedSpecs = []struct {
 	{kg.OrgPlaces, "(s)-[:WORKS_AT]->(n:Place)", []kg.Kind{kg.KindPlace}, byID},
 	{kg.PlaceProjects, "(s)<-[:WORKS_AT]-(n:Project)", []kg.Kind{kg.KindProject}, byID},
 	{kg.PlaceOrganizations, "(s)<-[:WORKS_AT]-(n:Organization)", orgKinds, byID},
+	{kg.PlaceInitiatives, "(s)<-[:WORKS_AT]-(n:Initiative)", []kg.Kind{kg.KindInitiative}, byID},
+	{kg.InitiativePlaces, "(s)-[:WORKS_AT]->(n:Place)", []kg.Kind{kg.KindPlace}, byID},
 	{kg.IssuerCalls, "(s)<-[:ISSUED_BY]-(n:Call)", []kg.Kind{kg.KindCall}, byAdoption},
 }
 
@@ -444,6 +460,12 @@ var edgeSpecs = []struct {
 	{kg.ProjectInvolvements, kg.RelInvolvedIn, false, "r.relation, a.id"},
 	{kg.AmendmentAdherents, kg.RelAdheresTo, false, "a.id"},
 	{kg.ProjectActionDetails, kg.RelImplements, true, "b.id"},
+	{kg.CallRegionLinks, kg.RelTakesPartIn, false, "a.id"},
+	{kg.RegionCallLinks, kg.RelTakesPartIn, true, "b.id"},
+	{kg.GroupMembers, kg.RelMemberOf, false, "a.id"},
+	{kg.OrgGroups, kg.RelMemberOf, true, "b.id"},
+	{kg.WorkerPlaceLinks, kg.RelWorksAt, true, "b.id"},
+	{kg.PlaceWorkerLinks, kg.RelWorksAt, false, "a.id"},
 }
 
 // stEdges holds the statement of each kg.EdgeQuery.

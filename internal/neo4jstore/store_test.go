@@ -177,7 +177,7 @@ func TestStatementsCoverCode(t *testing.T) {
 	}
 	must(s.Migrate(ctx))
 	must(s.Ping(ctx))
-	_, err := s.Nodes(ctx, []string{"call:new"})
+	_, err := s.Nodes(ctx, []string{"call:new", "org:comune_uno"}) // an id, then an alias
 	must(err)
 	for _, q := range kg.NodeQueries {
 		_, err := s.Related(ctx, q, []string{"call:new"})

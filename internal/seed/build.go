@@ -46,6 +46,8 @@ type builder struct {
 	edgeKeys   map[string]string // edge key -> file:path of its first definition
 	broken     bool              // some source did not decode: unused sources are not reported
 	unreadable map[kg.Kind]bool  // kinds whose file could not be read at all
+	aliases    map[string]string // alias -> file:line of its first definition
+	groups     map[string]*kg.Body
 }
 
 // fileKinds are the kinds of record each file defines.
@@ -64,7 +66,8 @@ var fileKinds = map[string][]kg.Kind{
 // problem it finds; the dataset is nil when there is any.
 func Build(files *Files, docs Docs) (*kg.Dataset, []Problem) {
 	b := &builder{docs: docs, ids: map[string]entry{}, sources: map[string]*SourceDoc{},
-		cited: map[string]bool{}, ds: &kg.Dataset{}, edgeKeys: map[string]string{}, unreadable: map[kg.Kind]bool{}}
+		cited: map[string]bool{}, ds: &kg.Dataset{}, edgeKeys: map[string]string{}, unreadable: map[kg.Kind]bool{},
+		aliases: map[string]string{}, groups: map[string]*kg.Body{}}
 	for _, name := range FileNames {
 		if _, read := docs[name]; !read {
 			for _, k := range fileKinds[name] {
@@ -111,6 +114,7 @@ func Build(files *Files, docs Docs) (*kg.Dataset, []Problem) {
 		}
 	}
 	b.deriveCallRegions()
+	b.checkGroups()
 	for i, s := range files.Sources {
 		if !b.broken && s.ID != "" && b.sources[s.ID] == &files.Sources[i] && !b.cited[s.ID] {
 			b.problem(SourcesFile, fmt.Sprintf("$[%d].id", i), "id", "source %s is never cited", s.ID)
@@ -371,6 +375,28 @@ func (b *builder) cites(l loc, cs []CitationDoc) []kg.Citation {
 // record converts the provenance common to every record.
 func (b *builder) record(l loc, id string, p *Provenance) kg.Record {
 	r := kg.Record{ID: id, Sources: b.cites(l.at("sources"), p.Sources)}
+	for i, a := range p.Aliases {
+		al := l.idx("aliases", i)
+		if err := kg.CheckAlias(a); err != nil {
+			b.fail(al, "%s", kg.ErrorMessage(err))
+			continue
+		}
+		if a == id {
+			b.fail(al, "%s is the record's own id", a)
+			continue
+		}
+		if e, ok := b.ids[a]; ok {
+			b.fail(al, "%s is the id of the record at %s:%d", a, e.file, b.docs.Line(e.file, e.path))
+			continue
+		}
+		if prev, dup := b.aliases[a]; dup {
+			b.fail(al, "alias %s is also given at %s", a, prev)
+			continue
+		}
+		b.aliases[a] = fmt.Sprintf("%s:%d", al.file, b.docs.Line(al.file, al.path))
+		r.Aliases = append(r.Aliases, a)
+	}
+	slices.Sort(r.Aliases)
 	for i, f := range p.Facts {
 		fl := l.idx("facts", i)
 		if !factKeyRe.MatchString(f.Key) {
@@ -540,7 +566,76 @@ func (b *builder) buildOrg(o *OrgDoc, path string) {
 		body.RegionID = o.Region
 		b.fkEdge(l.at("region"), kg.RelLocatedIn, &body.Record, "region", body.ID, o.Region)
 	}
+	if g := o.Group; g != nil {
+		gl := l.at("group")
+		body.Group = &kg.Group{DeclaredSize: b.count(gl.at("declaredSize"), g.DeclaredSize)}
+		if g.DeclaredSize != nil && *g.DeclaredSize < 2 {
+			b.fail(gl.at("declaredSize"), "a group has at least 2 members, got %d", *g.DeclaredSize)
+		}
+		for i, m := range g.Members {
+			ml := gl.idx("members", i)
+			cs := b.cites(ml.at("sources"), m.Sources)
+			if !b.ref(ml.at("org"), m.Org, true, kg.KindOrg, kg.KindRegion) {
+				continue
+			}
+			if m.Org == body.ID {
+				b.fail(ml.at("org"), "a group cannot be its own member")
+				continue
+			}
+			body.Group.KnownMembers++
+			b.edge(ml, &kg.Edge{Type: kg.RelMemberOf, From: m.Org, To: body.ID, Sources: cs})
+		}
+		if g.DeclaredSize != nil && body.Group.KnownMembers > *g.DeclaredSize {
+			b.fail(gl.at("members"), "%d members for a declared size of %d", body.Group.KnownMembers, *g.DeclaredSize)
+		}
+		b.groups[body.ID] = body
+	}
+	for i, n := range o.Networks {
+		nl := l.idx("networks", i)
+		if _, ok := kg.NetworkKinds[n.Network]; !ok {
+			b.fail(nl.at("network"), "unknown network %q (known: %s)", n.Network, kg.NetworkSAI)
+		}
+		m := kg.NetworkMembership{Network: n.Network, Name: b.text(nl.at("name"), n.Name, true),
+			Note: b.text(nl.at("note"), n.Note, false), Sources: b.cites(nl.at("sources"), n.Sources)}
+		m.Confidence = kg.MaxConfidence(m.Sources)
+		body.Networks = append(body.Networks, m)
+	}
 	b.ds.Nodes = append(b.ds.Nodes, body)
+}
+
+// checkGroups requires the members of a complete group (every member
+// identified) to take part, by name, in every project the group takes part
+// in, in the same role: counts and networks then use the members and leave
+// the group out, neither short nor double.
+func (b *builder) checkGroups() {
+	if len(b.problems) > 0 {
+		return
+	}
+	roles := map[string]kg.Role{} // from|to -> role
+	for _, e := range b.ds.Edges {
+		if e.Type == kg.RelParticipatesIn {
+			roles[e.From+"|"+e.To] = e.Role
+		}
+	}
+	members := map[string][]string{}
+	for _, e := range b.ds.Edges {
+		if e.Type == kg.RelMemberOf {
+			members[e.To] = append(members[e.To], e.From)
+		}
+	}
+	for _, e := range b.ds.Edges {
+		g := b.groups[e.From]
+		if e.Type != kg.RelParticipatesIn || g == nil || !g.Group.Complete() {
+			continue
+		}
+		for _, m := range members[g.ID] {
+			if role, ok := roles[m+"|"+e.To]; !ok || role != e.Role {
+				at := b.ids[g.ID]
+				b.problem(at.file, at.path, "group", "%s is a complete group: its member %s must take part in %s as %s too",
+					g.ID, m, e.To, e.Role)
+			}
+		}
+	}
 }
 
 func (b *builder) buildCall(c *CallDoc, path string) {
@@ -681,6 +776,7 @@ func (b *builder) buildProject(p *ProjectDoc, path string) {
 		proj.RegionID = p.Region
 		b.fkEdge(l.at("region"), kg.RelLocatedIn, &proj.Record, "region", proj.ID, p.Region)
 	}
+	var lead *kg.Edge
 	for i, pt := range p.Participants {
 		pl := l.idx("participants", i)
 		role := kg.Role(pt.Role)
@@ -696,10 +792,22 @@ func (b *builder) buildProject(p *ProjectDoc, path string) {
 		}
 		cs := b.cites(pl.at("sources"), pt.Sources)
 		if b.ref(pl.at("org"), pt.Org, true, kg.KindOrg, kg.KindRegion) {
-			b.edge(pl, &kg.Edge{Type: kg.RelParticipatesIn, From: pt.Org, To: p.ID, Role: role,
-				Office: b.text(pl.at("office"), pt.Office, false), Sources: cs})
+			e := &kg.Edge{Type: kg.RelParticipatesIn, From: pt.Org, To: p.ID, Role: role,
+				Office: b.text(pl.at("office"), pt.Office, false), Sources: cs}
+			b.edge(pl, e)
+			if role == kg.RoleLead {
+				lead = e
+			}
 		}
 	}
+	// A project rests on its call, region and lead: its confidence is that
+	// of the weakest of the three.
+	claims := []kg.Confidence{kg.MaxConfidence(fieldCites(&proj.Record, "call")),
+		kg.MaxConfidence(fieldCites(&proj.Record, "region"))}
+	if lead != nil {
+		claims = append(claims, lead.Confidence)
+	}
+	proj.Confidence = kg.MinConfidence(claims...)
 	b.involvements(l, p.ID, p.Involvements, false)
 	for i, a := range p.Actions {
 		al := l.idx("actions", i)
@@ -722,7 +830,9 @@ func (b *builder) buildProject(p *ProjectDoc, path string) {
 	b.ds.Nodes = append(b.ds.Nodes, proj)
 }
 
-func (b *builder) involvements(l loc, target string, ins []InvolvementDoc, initiative bool) {
+// involvements adds INVOLVED_IN relationships and returns the LEAD one of an
+// initiative, if any.
+func (b *builder) involvements(l loc, target string, ins []InvolvementDoc, initiative bool) (lead *kg.Edge) {
 	for i, in := range ins {
 		il := l.idx("involvements", i)
 		valid := false
@@ -734,9 +844,14 @@ func (b *builder) involvements(l loc, target string, ins []InvolvementDoc, initi
 		}
 		cs := b.cites(il.at("sources"), in.Sources)
 		if b.ref(il.at("org"), in.Org, true, kg.KindOrg, kg.KindRegion) {
-			b.edge(il, &kg.Edge{Type: kg.RelInvolvedIn, From: in.Org, To: target, Relation: in.Relation, Sources: cs})
+			e := &kg.Edge{Type: kg.RelInvolvedIn, From: in.Org, To: target, Relation: in.Relation, Sources: cs}
+			b.edge(il, e)
+			if in.Relation == kg.InvolvedLead && (lead == nil || e.Confidence.Rank() > lead.Confidence.Rank()) {
+				lead = e
+			}
 		}
 	}
+	return lead
 }
 
 func (b *builder) buildPlace(p *PlaceDoc, path string) {
@@ -768,6 +883,13 @@ func (b *builder) buildPlace(p *PlaceDoc, path string) {
 			b.edge(wl, &kg.Edge{Type: kg.RelWorksAt, From: w.ID, To: p.ID, Sources: cs})
 		}
 	}
+	for i, w := range p.Initiatives {
+		wl := l.idx("initiatives", i)
+		cs := b.cites(wl.at("sources"), w.Sources)
+		if b.ref(wl.at("id"), w.ID, true, kg.KindInitiative) {
+			b.edge(wl, &kg.Edge{Type: kg.RelWorksAt, From: w.ID, To: p.ID, Sources: cs})
+		}
+	}
 	b.ds.Nodes = append(b.ds.Nodes, pl)
 }
 
@@ -783,7 +905,16 @@ func (b *builder) buildInitiative(in *InitiativeDoc, path string) {
 		ini.FundID = in.Fund
 		b.fkEdge(l.at("fund"), kg.RelFundedBy, &ini.Record, "fund", ini.ID, in.Fund)
 	}
-	b.involvements(l, in.ID, in.Involvements, true)
+	// Like a project, an initiative rests on its region, its fund and its
+	// lead: its confidence is the weakest of them.
+	claims := []kg.Confidence{kg.MaxConfidence(fieldCites(&ini.Record, "region"))}
+	if ini.FundID != "" {
+		claims = append(claims, kg.MaxConfidence(fieldCites(&ini.Record, "fund")))
+	}
+	if lead := b.involvements(l, in.ID, in.Involvements, true); lead != nil {
+		claims = append(claims, lead.Confidence)
+	}
+	ini.Confidence = kg.MinConfidence(claims...)
 	b.ds.Nodes = append(b.ds.Nodes, ini)
 }
 

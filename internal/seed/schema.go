@@ -88,6 +88,9 @@ type DiscrepancyDoc struct {
 
 // Provenance is embedded in every record.
 type Provenance struct {
+	// Aliases are other ids the sources use for the record, e.g. the shared
+	// fact set's "org:comune_ancona".
+	Aliases       []string         `yaml:"aliases,omitempty"`
 	Sources       []CitationDoc    `yaml:"sources"`
 	Facts         []FactDoc        `yaml:"facts,omitempty"`
 	Discrepancies []DiscrepancyDoc `yaml:"discrepancies,omitempty"`
@@ -215,13 +218,39 @@ type GeoPointDoc struct {
 
 // OrgDoc is a body other than a region (organizations.yaml).
 type OrgDoc struct {
-	ID         string `yaml:"id"`
-	Name       string `yaml:"name"`
-	Kind       string `yaml:"kind"`
-	Region     string `yaml:"region,omitempty"`
-	TypeLabel  string `yaml:"typeLabel,omitempty"`
-	Website    string `yaml:"website,omitempty"`
+	ID        string `yaml:"id"`
+	Name      string `yaml:"name"`
+	Kind      string `yaml:"kind"`
+	Region    string `yaml:"region,omitempty"`
+	TypeLabel string `yaml:"typeLabel,omitempty"`
+	Website   string `yaml:"website,omitempty"`
+	// Group makes the record a group of bodies a source names without
+	// (fully) listing them.
+	Group *GroupDoc `yaml:"group,omitempty"`
+	// Networks are the body's memberships of networks such as SAI.
+	Networks   []NetworkDoc `yaml:"networks,omitempty"`
 	Provenance `yaml:",inline"`
+}
+
+// GroupDoc describes a group: its declared size and the members sources
+// identify.
+type GroupDoc struct {
+	DeclaredSize *int        `yaml:"declaredSize,omitempty"`
+	Members      []MemberDoc `yaml:"members,omitempty"`
+}
+
+// MemberDoc is a sourced member of a group.
+type MemberDoc struct {
+	Org     string        `yaml:"org"`
+	Sources []CitationDoc `yaml:"sources"`
+}
+
+// NetworkDoc is a sourced membership of a network.
+type NetworkDoc struct {
+	Network string        `yaml:"network"` // SAI
+	Name    string        `yaml:"name"`    // as the sources name it, e.g. SPRAR
+	Note    string        `yaml:"note,omitempty"`
+	Sources []CitationDoc `yaml:"sources"`
 }
 
 // ProjectDoc is a project or regional plan (projects.yaml).
@@ -277,6 +306,7 @@ type PlaceDoc struct {
 	Municipality  string      `yaml:"municipality,omitempty"`
 	Organizations []WorkerDoc `yaml:"organizations,omitempty"`
 	Projects      []WorkerDoc `yaml:"projects,omitempty"`
+	Initiatives   []WorkerDoc `yaml:"initiatives,omitempty"`
 	Provenance    `yaml:",inline"`
 }
 

@@ -63,7 +63,7 @@ func TestLoadFixture(t *testing.T) {
 		kinds[kg.KindOf(n.NodeID())]++
 	}
 	want := map[kg.Kind]int{kg.KindAction: 2, kg.KindAmendment: 1, kg.KindCall: 2, kg.KindFund: 1, kg.KindInitiative: 1,
-		kg.KindObjective: 1, kg.KindOrg: 4, kg.KindPlace: 1, kg.KindProject: 3, kg.KindRegion: 2}
+		kg.KindObjective: 1, kg.KindOrg: 6, kg.KindPlace: 1, kg.KindProject: 3, kg.KindRegion: 2}
 	if fmt.Sprint(kinds) != fmt.Sprint(want) {
 		t.Errorf("records by kind = %v, want %v", kinds, want)
 	}
@@ -76,7 +76,8 @@ func TestLoadFixture(t *testing.T) {
 	}
 	// call:new takes part with region:beta explicitly and region:alpha
 	// through project:p-new; call:old with region:alpha through p-old.
-	if rels[kg.RelTakesPartIn] != 3 || rels[kg.RelParticipatesIn] != 8 || rels[kg.RelFundedUnder] != 3 {
+	// org:y-enti is a group of two identified members.
+	if rels[kg.RelTakesPartIn] != 3 || rels[kg.RelParticipatesIn] != 10 || rels[kg.RelFundedUnder] != 3 || rels[kg.RelMemberOf] != 2 {
 		t.Errorf("relationships by type = %v", rels)
 	}
 	for _, n := range ds.Nodes {

@@ -1,0 +1,61 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/famigraph/famigraph/graph/model"
+	"github.com/famigraph/famigraph/internal/kg"
+)
+
+// participantCounts counts the bodies that take part in a project, by role:
+// each body named once, and each group by its declared size less the members
+// that take part by name in the same role (so that a group and its named
+// members are not counted twice). A group whose size no source declares
+// makes the count a lower bound.
+func participantCounts(ctx context.Context, projectID string) ([]*model.RoleCount, error) {
+	parts, err := edges(ctx, kg.ProjectParticipants, projectID)
+	if err != nil {
+		return nil, err
+	}
+	named := map[string]kg.Role{}
+	for _, e := range parts {
+		named[e.From] = e.Role
+	}
+	var out []*model.RoleCount
+	byRole := map[kg.Role]*model.RoleCount{}
+	for _, e := range parts { // lead first, as the participants are ordered
+		rc := byRole[e.Role]
+		if rc == nil {
+			rc = &model.RoleCount{Role: e.Role, Exact: true}
+			byRole[e.Role] = rc
+			out = append(out, rc)
+		}
+		o, err := org(ctx, e.From)
+		if err != nil {
+			return nil, err
+		}
+		b, _ := o.(*kg.Body)
+		if b == nil || b.Group == nil {
+			rc.Named++
+			rc.Count++
+			continue
+		}
+		rc.Groups++
+		if b.Group.DeclaredSize == nil {
+			rc.Exact = false
+			continue
+		}
+		members, err := edges(ctx, kg.GroupMembers, b.ID)
+		if err != nil {
+			return nil, err
+		}
+		rest := *b.Group.DeclaredSize
+		for _, m := range members {
+			if role, ok := named[m.From]; ok && role == e.Role {
+				rest-- // counted by name
+			}
+		}
+		rc.Count += max(rest, 0)
+	}
+	return out, nil
+}
