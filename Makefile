@@ -77,3 +77,8 @@ test-web: ## browser tests of / and /explore in Chromium (/usr/bin/chromium, pla
 	$(GO) build -o $(BROWSER_BIN) ./cmd/famigraph
 	cd web && { test -d node_modules || npm ci --no-audit --no-fund --loglevel=error; }
 	cd web && FAMIGRAPH_BIN=$(BROWSER_BIN) npm test
+
+OVERLOAD_FLAGS ?=
+.PHONY: loadtest-overload
+loadtest-overload: ## overload test on loopback: 32, 256 and 1,024 clients on uncached map queries (10 s each); fails unless every request is answered (200 or 503 OVERLOADED), p99 of served ones within 2x of 32 clients', heap stable
+	$(GO) run ./cmd/famigraph-bench overload $(OVERLOAD_FLAGS)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/complexity"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // Limits bound what one operation may ask. Zero values take the defaults.
@@ -26,6 +28,17 @@ type Limits struct {
 	MaxRootFields int
 	// MaxTokens bounds the tokens the parser reads.
 	MaxTokens int
+	// MaxFields bounds the fields a document selects, fragments expanded
+	// wherever they are spread.
+	MaxFields int
+	// MaxRepeats bounds how many times one response name may be selected
+	// in one selection set (fragments at its level included).
+	MaxRepeats int
+	// MaxDirectives bounds the directives of a document.
+	MaxDirectives int
+	// MaxVariableValues bounds the values in a request's variables (each
+	// list, object and scalar counts one).
+	MaxVariableValues int
 }
 
 // Defaults for Limits. The map front-end's query of every region with its
@@ -36,6 +49,12 @@ const (
 	DefaultMaxAliases    = 30
 	DefaultMaxRootFields = 15
 	DefaultMaxTokens     = 15000
+	// The map query selects 25 fields; GraphiQL's introspection query
+	// about 200 (its fragments expanded).
+	DefaultMaxFields         = 1000
+	DefaultMaxRepeats        = 20
+	DefaultMaxDirectives     = 50
+	DefaultMaxVariableValues = 10000
 )
 
 func (l Limits) withDefaults() Limits {
@@ -49,6 +68,10 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxAliases, DefaultMaxAliases)
 	def(&l.MaxRootFields, DefaultMaxRootFields)
 	def(&l.MaxTokens, DefaultMaxTokens)
+	def(&l.MaxFields, DefaultMaxFields)
+	def(&l.MaxRepeats, DefaultMaxRepeats)
+	def(&l.MaxDirectives, DefaultMaxDirectives)
+	def(&l.MaxVariableValues, DefaultMaxVariableValues)
 	return l
 }
 
@@ -158,10 +181,14 @@ type limiter struct {
 	limits   Limits
 	es       graphql.ExecutableSchema
 	rejected func(reason string)
+	// parsed is the handler's cache of parsed and validated documents: a
+	// document found there has passed the preflight.
+	parsed graphql.Cache[*ast.QueryDocument]
 }
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationParameterMutator
 	graphql.OperationContextMutator
 	graphql.ResponseInterceptor
 } = (*limiter)(nil)
@@ -173,30 +200,63 @@ func (l *limiter) Validate(es graphql.ExecutableSchema) error {
 	return nil
 }
 
+// reject reports a refusal and returns its error, with the measure and the
+// limit in its extensions.
+func (l *limiter) reject(reason, code, format string, measured, limit int) *gqlerror.Error {
+	if l.rejected != nil {
+		l.rejected(reason)
+	}
+	err := gqlerror.Errorf(format, measured, limit)
+	err.Extensions = map[string]any{"code": code, reason: measured, "limit": limit}
+	return err
+}
+
+// MutateOperationParameters is the preflight: a document not seen before is
+// parsed and its structure measured against the limits before gqlgen
+// validates it (see preflight.go). A document that does not parse is left
+// to gqlgen, which reports the parse error.
+func (l *limiter) MutateOperationParameters(ctx context.Context, params *graphql.RawParams) *gqlerror.Error {
+	// Variables are coerced after validation, at a cost linear in their
+	// values: bound them first.
+	if n := variableValues(params.Variables, l.limits.MaxVariableValues); n > l.limits.MaxVariableValues {
+		return l.reject("variableValues", CodeCostLimit, "the variables hold more than %d values, the limit is %d", l.limits.MaxVariableValues, l.limits.MaxVariableValues)
+	}
+	if params.Query == "" {
+		return nil
+	}
+	if l.parsed != nil {
+		if _, ok := l.parsed.Get(ctx, params.Query); ok {
+			return nil
+		}
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: params.Query}, l.limits.MaxTokens)
+	if err != nil {
+		return nil
+	}
+	preflights.Add(1)
+	v, _ := checkDocument(doc, l.limits)
+	if v == nil {
+		return nil
+	}
+	e := l.reject(v.reason, v.code, v.format, v.measured, v.limit)
+	if v.name != "" {
+		e.Extensions["name"] = v.name
+	}
+	return e
+}
+
+// preflights counts the documents measured by the preflight, for tests.
+var preflights atomic.Int64
+
 type costKey struct{}
 
+// MutateOperationContext prices the operation. Its depth, aliases and
+// top-level fields were measured by the preflight, before validation: a
+// document reaches the query cache, and this point, only within them.
 func (l *limiter) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	op := opCtx.Operation
-	m := measure(op.SelectionSet, 1, map[string]bool{})
-	reject := func(reason, code, format string, measured, limit int) *gqlerror.Error {
-		if l.rejected != nil {
-			l.rejected(reason)
-		}
-		err := gqlerror.Errorf(format, measured, limit)
-		err.Extensions = map[string]any{"code": code, reason: measured, "limit": limit}
-		return err
-	}
-	switch {
-	case m.depth > l.limits.MaxDepth:
-		return reject("depth", CodeDepthLimit, "operation is nested %d levels deep, more than the limit of %d", m.depth, l.limits.MaxDepth)
-	case m.aliases > l.limits.MaxAliases:
-		return reject("aliases", CodeAliasLimit, "operation has %d aliases, more than the limit of %d", m.aliases, l.limits.MaxAliases)
-	case m.roots > l.limits.MaxRootFields:
-		return reject("rootFields", CodeRootFieldLimit, "operation has %d top-level fields, more than the limit of %d", m.roots, l.limits.MaxRootFields)
-	}
-	cost := complexity.Calculate(ctx, l.es, op, opCtx.Variables)
+	cost := complexity.Calculate(ctx, l.es, opCtx.Operation, opCtx.Variables)
 	if cost > l.limits.MaxCost {
-		return reject("cost", CodeCostLimit, "operation has an estimated cost of %d, more than the limit of %d", cost, l.limits.MaxCost)
+		return l.reject("cost", CodeCostLimit, "operation has an estimated cost of %d, more than the limit of %d", cost, l.limits.MaxCost)
 	}
 	opCtx.Stats.SetExtension("famigraphCost", cost)
 	return nil
@@ -210,47 +270,4 @@ func (l *limiter) InterceptResponse(ctx context.Context, next graphql.ResponseHa
 		}
 	}
 	return next(ctx)
-}
-
-type measures struct{ depth, aliases, roots int }
-
-// measure walks a selection set, following fragments, and returns its depth,
-// its aliases and, at the top, its number of fields. The depth of
-// introspection is not counted. visiting guards against fragment cycles
-// (validation rejects them first).
-func measure(set ast.SelectionSet, level int, visiting map[string]bool) measures {
-	var m measures
-	for _, sel := range set {
-		var sub measures
-		switch s := sel.(type) {
-		case *ast.Field:
-			if s.Name == "__typename" {
-				continue
-			}
-			sub = measure(s.SelectionSet, level+1, visiting)
-			sub.depth = max(sub.depth, level)
-			if s.Name == "__schema" || s.Name == "__type" {
-				// Introspection is nested deeper than any query (gqlparser
-				// bounds it); its fields and aliases still count.
-				sub.depth = 0
-			}
-			if s.Alias != "" && s.Alias != s.Name {
-				sub.aliases++
-			}
-			sub.roots = 1
-		case *ast.InlineFragment:
-			sub = measure(s.SelectionSet, level, visiting)
-		case *ast.FragmentSpread:
-			if s.Definition == nil || visiting[s.Name] {
-				continue
-			}
-			visiting[s.Name] = true
-			sub = measure(s.Definition.SelectionSet, level, visiting)
-			delete(visiting, s.Name)
-		}
-		m.depth = max(m.depth, sub.depth)
-		m.aliases += sub.aliases
-		m.roots += sub.roots
-	}
-	return m
 }

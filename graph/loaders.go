@@ -148,14 +148,6 @@ func edges(ctx context.Context, q kg.EdgeQuery, id string) ([]*kg.Edge, error) {
 	return loadersFrom(ctx).edges[q].Load(ctx, id)
 }
 
-// opt turns an empty string into null.
-func opt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // ptrs returns pointers to the elements of s.
 func ptrs[T any](s []T) []*T {
 	out := make([]*T, len(s))
@@ -163,4 +155,12 @@ func ptrs[T any](s []T) []*T {
 		out[i] = &s[i]
 	}
 	return out
+}
+
+// opt turns an empty string into null.
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

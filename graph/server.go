@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/reqlog"
@@ -81,23 +82,35 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 	srv := handler.New(es)
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
+	parsed := lru.New[*ast.QueryDocument](cfg.QueryCacheSize)
+	srv.SetQueryCache(parsed)
+	srv.SetValidationRulesFn(func() *rules.Rules {
+		validations.Add(1)
+		return rules.NewDefaultRules()
+	})
 	srv.SetParserTokenLimit(cfg.Limits.MaxTokens)
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cfg.APQCacheSize)})
-	lim := &limiter{limits: cfg.Limits}
+	lim := &limiter{limits: cfg.Limits, parsed: parsed}
 	if cfg.Observer != nil {
 		lim.rejected = cfg.Observer.Rejected
 	}
 	srv.Use(lim)
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
+	prefetch := prefetchRoot(svc.Store, es.Schema())
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		// The prefetcher is the operation's field middleware, set here
+		// rather than with srv.AroundFields: every field of a response
+		// passes through it, and gqlgen's extension chain would wrap each
+		// call in two more closures and frames (one allocation per field,
+		// and deeper stacks in the goroutines gqlgen starts per list
+		// element). No other extension intercepts fields.
+		graphql.GetOperationContext(ctx).ResolverMiddleware = prefetch
 		return next(WithLoaders(ctx, NewLoaders(svc.Store, cfg.Loaders)))
 	})
-	srv.AroundFields(prefetchRoot(svc.Store, es.Schema()))
 	if cfg.Observer != nil {
 		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 			resp := next(ctx)
@@ -118,6 +131,9 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 	}
 	return srv
 }
+
+// validations counts the documents gqlparser's rules validate, for tests.
+var validations atomic.Int64
 
 // presentError is the one place errors become GraphQL errors. gqlgen's own
 // errors (parse, validation, complexity) keep their codes; every other error

@@ -16,10 +16,14 @@ import (
 	"github.com/famigraph/famigraph/internal/httpapi"
 )
 
-// Targets of issue 5 for the map query at scale 1 with 32 clients.
+// Targets for the map query at scale 1 with 32 clients: issue 5's for the
+// cached server, issue 13's for the uncached one (a query the server has not
+// seen, or any query on Neo4j).
 const (
-	targetRatio = 0.5
-	targetP99   = 10 * time.Millisecond
+	targetRatio         = 0.5
+	targetP99           = 10 * time.Millisecond
+	targetUncachedRatio = 0.10
+	targetUncachedP99   = 20 * time.Millisecond
 )
 
 // cmdHTTP measures one query through the real server, twice — with serve's
@@ -34,7 +38,9 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("http", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c common
-	c.register(fs)
+	// Execution cost is what this measures: no admission bound, which
+	// would refuse most of 32 clients' uncached requests.
+	c.register(fs, -1)
 	query := fs.String("query", "map", "the query to measure (map, partners, search, paths, lineage, network, network-all, network-all-nobc)")
 	clients := fs.Int("clients", 32, "concurrent clients, each with its own keep-alive connection")
 	duration := fs.Duration("duration", 5*time.Second, "length of each measured phase")
@@ -172,8 +178,12 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return "NOT met"
 		}
 		for i := 1; i < len(phases); i++ {
-			fmt.Fprintf(stdout, "targets, %s: throughput >= %.1f x floor: %s; p99 < %s: %s\n", phases[i].name, targetRatio,
-				verdict(ratio[i] >= targetRatio), ms(targetP99), verdict(median(p99[i]) < targetP99))
+			r, p := targetRatio, targetP99
+			if phases[i].name == "uncached" {
+				r, p = targetUncachedRatio, targetUncachedP99
+			}
+			fmt.Fprintf(stdout, "targets, %s: throughput >= %.2f x floor: %s; p99 < %s: %s\n", phases[i].name, r,
+				verdict(ratio[i] >= r), ms(p), verdict(median(p99[i]) < p))
 		}
 	}
 

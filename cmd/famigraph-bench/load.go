@@ -28,7 +28,7 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c common
-	c.register(fs)
+	c.register(fs, 0)
 	clients := fs.Int("clients", 64, "concurrent clients")
 	duration := fs.Duration("duration", 30*time.Second, "length of the load")
 	queries := fs.String("queries", defaultLoadQueries, "comma-separated queries the clients send in turn; in the default mix, network-all (with betweenness) gives way to network-all-nobc where the server's bounds refuse it")
@@ -82,7 +82,7 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	drv := bench.NewDriver(srv.url+"/graphql", *clients)
-	warm := drv.Run(ctx, bench.Load{Clients: *clients, Duration: *warmup, Requests: reqs}).Summary()
+	warm := drv.Run(ctx, bench.Load{Clients: *clients, Duration: *warmup, Requests: reqs, RetryAfter: true}).Summary()
 	drv.Close()
 	goroutinesBefore, ok := settleGoroutines(ctx, -1, *settle)
 	if !ok {
@@ -95,7 +95,7 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	peak := sampleGoroutines()
 	// Only the summary is kept: the latencies recorded (8 bytes a request,
 	// twice) would count as heap growth at the check below.
-	res := drv.Run(ctx, bench.Load{Clients: *clients, Duration: *duration, Requests: reqs}).Summary()
+	res := drv.Run(ctx, bench.Load{Clients: *clients, Duration: *duration, Requests: reqs, RetryAfter: true}).Summary()
 	peakGoroutines := peak()
 	drv.Close()
 
@@ -116,8 +116,8 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	after.Close()
 
-	fmt.Fprintf(stdout, "requests %d (%.0f/s), errors %d, valid responses differing from the first answer %d\n",
-		res.Requests, res.Throughput(), res.Errors, res.Differed)
+	fmt.Fprintf(stdout, "requests %d (%.0f/s), errors %d, valid responses differing from the first answer %d, refused as OVERLOADED %d\n",
+		res.Requests, res.Throughput(), res.Errors, res.Differed, res.Refused)
 	fmt.Fprintf(stdout, "latency all: p50 %s  p99 %s  max %s\n", ms(res.All.P50), ms(res.All.P99), ms(res.All.Max))
 	for _, r := range reqs {
 		l := res.ByName[r.Name]

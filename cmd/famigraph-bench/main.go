@@ -5,6 +5,7 @@
 //
 //	famigraph-bench http [flags]   throughput and latency of one query, cached and uncached, against a floor
 //	famigraph-bench load [flags]   bounded load test: zero errors, stable memory, no leaks
+//	famigraph-bench overload [flags]   overload test: admitted latency bounded, every request answered, memory flat
 //
 // `make bench-http` and `make loadtest` run them; docs/benchmarks.md explains
 // the method and records the figures.
@@ -37,6 +38,7 @@ const usage = `famigraph-bench — HTTP benchmark and load test of famigraph on 
 Usage:
   famigraph-bench http [flags]   the map query (or another), with and without the response cache, against a floor serving the same bytes
   famigraph-bench load [flags]   many clients on the heaviest queries; fails on errors, leaks or heap growth
+  famigraph-bench overload [flags]   32, 256 and 1,024 clients on uncached map queries: admitted latency, refusals, memory
 
 Run 'famigraph-bench <command> -h' for the flags.
 `
@@ -58,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdHTTP(ctx, args[1:], stdout, stderr)
 	case "load":
 		return cmdLoad(ctx, args[1:], stdout, stderr)
+	case "overload":
+		return cmdOverload(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -73,9 +77,13 @@ type common struct {
 	wait     time.Duration
 	logLevel string
 	metrics  bool
+	inFlight int
 }
 
-func (c *common) register(fs *flag.FlagSet) {
+// register adds the common flags to fs; inFlight is the default of
+// --max-in-flight.
+func (c *common) register(fs *flag.FlagSet, inFlight int) {
+	fs.IntVar(&c.inFlight, "max-in-flight", inFlight, "the server's bound on GraphQL requests executed at once, as serve's --max-in-flight: 0 is serve's default (4 x GOMAXPROCS), -1 none")
 	fs.StringVar(&c.seedDir, "seed", "seed", "the real seed directory (the data, or the template of --scale)")
 	fs.IntVar(&c.scale, "scale", 0, "0: the real seed; N: a synthetic network N times its size (internal/gen)")
 	fs.DurationVar(&c.wait, "wait", 0, "loaders' batching window, graph.LoaderConfig.Wait (serve uses 0 for the embedded store)")
@@ -120,13 +128,18 @@ func (c *common) startServer(d *data, cacheBytes int64, stderr io.Writer) (*serv
 		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.logLevel)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: level}))
-	h := bench.NewServer(d.store, bench.ServerConfig{Wait: c.wait, Logger: logger, NoMetrics: !c.metrics,
-		ResponseCacheBytes: &cacheBytes})
+	cfg := bench.ServerConfig{Wait: c.wait, Logger: logger, NoMetrics: !c.metrics,
+		ResponseCacheBytes: &cacheBytes, MaxInFlight: c.inFlight}
+	h := bench.NewServer(d.store, cfg)
 	s, err := listen(h)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "famigraph: serving on %s, response cache %s\n", s.url, cacheDesc(cacheBytes))
+	inFlight := "none"
+	if n := cfg.InFlight(); n > 0 {
+		inFlight = fmt.Sprint(n)
+	}
+	fmt.Fprintf(stderr, "famigraph: serving on %s, response cache %s, requests executed at once: %s\n", s.url, cacheDesc(cacheBytes), inFlight)
 	s.store, s.nodes, s.edges = d.store, d.nodes, d.edges
 	return s, nil
 }

@@ -41,6 +41,7 @@ type serveConfig struct {
 	rateLimit       float64
 	rateBurst       int64
 	responseCache   int64
+	maxInFlight     int64
 	limits          graph.Limits
 	neo4j           neo4jConfig // serve from Neo4j when its URI is set
 }
@@ -66,6 +67,7 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*s
 	fs.BoolVar(&c.metrics, "metrics", env.boolean("FAMIGRAPH_METRICS", true), "serve Prometheus metrics at /metrics (FAMIGRAPH_METRICS)")
 	fs.Float64Var(&c.rateLimit, "rate-limit", env.float("FAMIGRAPH_RATE_LIMIT", 0), "GraphQL requests per second per client; 0 disables (FAMIGRAPH_RATE_LIMIT)")
 	fs.Int64Var(&c.responseCache, "response-cache", env.int64("FAMIGRAPH_RESPONSE_CACHE", httpapi.DefaultResponseCacheBytes), "bytes of successful responses kept and reused; embedded store only; 0 disables (FAMIGRAPH_RESPONSE_CACHE)")
+	fs.Int64Var(&c.maxInFlight, "max-in-flight", env.int64("FAMIGRAPH_MAX_IN_FLIGHT", int64(httpapi.DefaultMaxInFlight())), "GraphQL requests executed at once (answers from the response cache not counted); beyond it a request is answered at once with 503 OVERLOADED and Retry-After; default 4 x GOMAXPROCS; 0 disables (FAMIGRAPH_MAX_IN_FLIGHT)")
 	fs.Int64Var(&c.rateBurst, "rate-burst", env.int64("FAMIGRAPH_RATE_BURST", 0), "burst of the per-client rate limit; 0 means the rate rounded up (FAMIGRAPH_RATE_BURST)")
 	intFlag := func(p *int, name, envName string, def int, usage string) {
 		v := env.int64(envName, int64(def))
@@ -77,6 +79,10 @@ func parseServe(args []string, stderr io.Writer, getenv func(string) string) (*s
 	intFlag(&c.limits.MaxAliases, "max-aliases", "FAMIGRAPH_MAX_ALIASES", graph.DefaultMaxAliases, "maximum aliased fields in an operation")
 	intFlag(&c.limits.MaxRootFields, "max-root-fields", "FAMIGRAPH_MAX_ROOT_FIELDS", graph.DefaultMaxRootFields, "maximum top-level fields in an operation")
 	intFlag(&c.limits.MaxTokens, "max-tokens", "FAMIGRAPH_MAX_TOKENS", graph.DefaultMaxTokens, "maximum tokens the parser reads")
+	intFlag(&c.limits.MaxFields, "max-fields", "FAMIGRAPH_MAX_FIELDS", graph.DefaultMaxFields, "maximum fields a document selects, fragments expanded")
+	intFlag(&c.limits.MaxRepeats, "max-repeats", "FAMIGRAPH_MAX_REPEATS", graph.DefaultMaxRepeats, "maximum selections of one response name in one selection set")
+	intFlag(&c.limits.MaxDirectives, "max-directives", "FAMIGRAPH_MAX_DIRECTIVES", graph.DefaultMaxDirectives, "maximum directives in a document")
+	intFlag(&c.limits.MaxVariableValues, "max-variable-values", "FAMIGRAPH_MAX_VARIABLE_VALUES", graph.DefaultMaxVariableValues, "maximum values in a request's variables")
 	c.neo4j.register(fs, &env)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -107,11 +113,13 @@ func (c *serveConfig) validate() error {
 	if _, err := parseLevel(c.logLevel); err != nil {
 		errs = append(errs, err)
 	}
-	if c.rateLimit < 0 || c.rateBurst < 0 || c.responseCache < 0 || c.trustedProxies < 0 || c.trustedProxies > 10 {
-		errs = append(errs, fmt.Errorf("--rate-limit, --rate-burst and --response-cache must not be negative, --trusted-proxies must be 0 to 10"))
+	if c.rateLimit < 0 || c.rateBurst < 0 || c.responseCache < 0 || c.maxInFlight < 0 || c.trustedProxies < 0 || c.trustedProxies > 10 {
+		errs = append(errs, fmt.Errorf("--rate-limit, --rate-burst, --response-cache and --max-in-flight must not be negative, --trusted-proxies must be 0 to 10"))
 	}
 	for name, v := range map[string]int{"--max-cost": c.limits.MaxCost, "--max-depth": c.limits.MaxDepth,
-		"--max-aliases": c.limits.MaxAliases, "--max-root-fields": c.limits.MaxRootFields, "--max-tokens": c.limits.MaxTokens} {
+		"--max-aliases": c.limits.MaxAliases, "--max-root-fields": c.limits.MaxRootFields, "--max-tokens": c.limits.MaxTokens,
+		"--max-fields": c.limits.MaxFields, "--max-repeats": c.limits.MaxRepeats, "--max-directives": c.limits.MaxDirectives,
+		"--max-variable-values": c.limits.MaxVariableValues} {
 		if v < 1 {
 			errs = append(errs, fmt.Errorf("%s must be at least 1", name))
 		}
@@ -202,6 +210,7 @@ func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, loaders g
 			MaxBodyBytes: cfg.maxBody, Timeout: cfg.timeout, Playground: cfg.playground, Explorer: cfg.explorer, TrustedProxies: int(cfg.trustedProxies),
 			RateLimit:          httpapi.RateLimit{Rate: cfg.rateLimit, Burst: int(cfg.rateBurst)},
 			ResponseCacheBytes: cacheBytes,
+			MaxInFlight:        int(cfg.maxInFlight),
 		},
 		Metrics: cfg.metrics,
 	})

@@ -176,6 +176,21 @@ type ServerConfig struct {
 	// Neo4j. Benchmark the uncached server to measure what a new query
 	// costs; the cached one is how serve answers a repeated query.
 	ResponseCacheBytes *int64
+	// MaxInFlight is the bound on GraphQL requests executed at once, as
+	// serve's --max-in-flight: 0 is serve's default,
+	// httpapi.DefaultMaxInFlight; negative disables it.
+	MaxInFlight int
+}
+
+// InFlight returns the admission bound the config asks for (0: none).
+func (c ServerConfig) InFlight() int {
+	switch {
+	case c.MaxInFlight == 0:
+		return httpapi.DefaultMaxInFlight()
+	case c.MaxInFlight < 0:
+		return 0
+	}
+	return c.MaxInFlight
 }
 
 // CacheBytes returns the response cache size the config asks for.
@@ -197,7 +212,7 @@ func NewServer(store kg.Store, cfg ServerConfig) http.Handler {
 	return server.New(store, server.Config{
 		GraphQL: graph.ServerConfig{Introspection: true, Loaders: graph.LoaderConfig{Wait: cfg.Wait}},
 		HTTP: httpapi.Config{Logger: cfg.Logger, MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
-			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cfg.CacheBytes()},
+			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cfg.CacheBytes(), MaxInFlight: cfg.InFlight()},
 		Metrics: !cfg.NoMetrics,
 	})
 }

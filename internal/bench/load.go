@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -53,24 +54,62 @@ func (d *Driver) Close() { d.Client.CloseIdleConnections() }
 // Do sends one request and returns the response body, or an error for a
 // transport failure or a status other than 200.
 func (d *Driver) Do(ctx context.Context, body []byte) ([]byte, error) {
+	out, _, err := d.do(ctx, body)
+	return out, err
+}
+
+// ErrOverloaded is the error of a request the server refused with 503 and
+// the code OVERLOADED: answered, but not served.
+type ErrOverloaded struct {
+	// RetryAfter is the server's Retry-After.
+	RetryAfter time.Duration
+}
+
+func (e *ErrOverloaded) Error() string {
+	return fmt.Sprintf("HTTP 503 OVERLOADED, retry after %s", e.RetryAfter)
+}
+
+func (d *Driver) do(ctx context.Context, body []byte) ([]byte, int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.URL, bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := d.Client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, err
+		return nil, resp.StatusCode, err
+	}
+	if resp.StatusCode == http.StatusServiceUnavailable && errorCode(out) == "OVERLOADED" {
+		secs, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+		if err != nil || secs < 0 {
+			return out, resp.StatusCode, fmt.Errorf("HTTP 503 OVERLOADED without a valid Retry-After (%q)", resp.Header.Get("Retry-After"))
+		}
+		return out, resp.StatusCode, &ErrOverloaded{RetryAfter: time.Duration(secs) * time.Second}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return out, fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, out)
+		return out, resp.StatusCode, fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, out)
 	}
-	return out, nil
+	return out, resp.StatusCode, nil
+}
+
+// errorCode returns the code of the first GraphQL error in body, or "".
+func errorCode(body []byte) string {
+	var r struct {
+		Errors []struct {
+			Extensions struct {
+				Code string `json:"code"`
+			} `json:"extensions"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &r) != nil || len(r.Errors) == 0 {
+		return ""
+	}
+	return r.Errors[0].Extensions.Code
 }
 
 // CheckGraphQL returns an error unless body is a GraphQL response with data
@@ -119,18 +158,27 @@ type Load struct {
 	Requests []Request
 	// MaxLatencies bounds the latencies kept per client (0: 1<<20).
 	MaxLatencies int
+	// RetryAfter makes a client refused as OVERLOADED wait for the
+	// server's Retry-After before its next request, as a well-behaved
+	// client does; without it the client sends its next request at once.
+	RetryAfter bool
 }
 
 // Result is what a Load measured.
 type Result struct {
-	Elapsed   time.Duration
-	Requests  int
-	Bytes     int64
-	Errors    int // transport failures, HTTP errors and GraphQL errors
-	Differed  int // valid responses that differ from the expected bytes
-	FirstErrs []string
-	Latencies []time.Duration            // sorted
-	ByName    map[string][]time.Duration // sorted, per request name
+	Elapsed  time.Duration
+	Requests int
+	Bytes    int64
+	Errors   int // transport failures, HTTP errors and GraphQL errors
+	Differed int // valid responses that differ from the expected bytes
+	// Refused counts requests answered 503 OVERLOADED with a Retry-After:
+	// answered, not served, and not errors. Their latencies are in
+	// RefusedLatencies, not in Latencies.
+	Refused          int
+	FirstErrs        []string
+	Latencies        []time.Duration            // sorted; every request but the refused ones
+	ByName           map[string][]time.Duration // sorted, per request name
+	RefusedLatencies []time.Duration            // sorted
 }
 
 // Throughput is the number of requests per second.
@@ -153,6 +201,7 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 	type clientResult struct {
 		lat       []time.Duration
 		names     []int
+		refused   []time.Duration
 		n         int
 		bytes     int64
 		errors    int
@@ -174,10 +223,20 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 				ri := i % len(l.Requests)
 				req := l.Requests[ri]
 				t0 := time.Now()
-				body, err := d.Do(ctx, req.Body)
+				body, _, err := d.do(ctx, req.Body)
 				lat := time.Since(t0)
 				if ctx.Err() != nil {
 					break // cut short by the end of the run: not counted
+				}
+				if over, ok := err.(*ErrOverloaded); ok {
+					r.n++
+					if len(r.refused) < l.MaxLatencies {
+						r.refused = append(r.refused, lat)
+					}
+					if l.RetryAfter && !wait(ctx, over.RetryAfter) {
+						break
+					}
+					continue
 				}
 				if err == nil && !bytes.Equal(body, req.Want) {
 					if err = CheckGraphQL(body); err == nil {
@@ -207,6 +266,8 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 		out.Errors += r.errors
 		out.Differed += r.differed
 		out.Latencies = append(out.Latencies, r.lat...)
+		out.Refused += len(r.refused)
+		out.RefusedLatencies = append(out.RefusedLatencies, r.refused...)
 		for i, ri := range r.names {
 			name := l.Requests[ri].Name
 			out.ByName[name] = append(out.ByName[name], r.lat[i])
@@ -216,10 +277,23 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 		}
 	}
 	slices.Sort(out.Latencies)
+	slices.Sort(out.RefusedLatencies)
 	for _, v := range out.ByName {
 		slices.Sort(v)
 	}
 	return out
+}
+
+// wait waits for d or until ctx ends, and reports whether d passed.
+func wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // Latency sums up latencies: their number and percentiles.
@@ -242,15 +316,20 @@ type Summary struct {
 	Bytes     int64
 	Errors    int
 	Differed  int
+	Refused   int
 	FirstErrs []string
-	All       Latency
+	All       Latency // every request but the refused ones
 	ByName    map[string]Latency
+	// RefusedLat sums up the latencies of the requests refused as
+	// OVERLOADED.
+	RefusedLat Latency
 }
 
 // Summary returns the result's summary.
 func (r *Result) Summary() Summary {
 	s := Summary{Elapsed: r.Elapsed, Requests: r.Requests, Bytes: r.Bytes, Errors: r.Errors, Differed: r.Differed,
-		FirstErrs: r.FirstErrs, All: latencyOf(r.Latencies), ByName: map[string]Latency{}}
+		Refused: r.Refused, FirstErrs: r.FirstErrs, All: latencyOf(r.Latencies), ByName: map[string]Latency{},
+		RefusedLat: latencyOf(r.RefusedLatencies)}
 	for name, l := range r.ByName {
 		s.ByName[name] = latencyOf(l)
 	}

@@ -35,8 +35,9 @@ const (
 // application/graphql-response+json (gqlgen answers 422).
 //
 // With a cache, a request answered before with a successful response gets
-// the same bytes without running again.
-func graphqlOverHTTP(next http.Handler, rejected func(reason string), cache *responseCache, cacheEvent func(hit bool)) http.Handler {
+// the same bytes without running again. A request that must run is admitted
+// by adm, or refused at once as OVERLOADED.
+func graphqlOverHTTP(next http.Handler, rejected func(reason string), cache *responseCache, cacheEvent func(hit bool), adm *admission) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		media := responseMediaType(r)
 		refuse := func(status int, code, reason, msg string) {
@@ -79,7 +80,7 @@ func graphqlOverHTTP(next http.Handler, rejected func(reason string), cache *res
 		}
 		out := &statusRewriter{ResponseWriter: w, media: media, rejected: rejected}
 		if cache == nil {
-			next.ServeHTTP(out, r)
+			adm.serve(out, r, media, rejected, next)
 			return
 		}
 		key := cacheKey(r, media, body)
@@ -91,7 +92,7 @@ func graphqlOverHTTP(next http.Handler, rejected func(reason string), cache *res
 		}
 		cacheEvent(false)
 		rec := &recorder{ResponseWriter: out, limit: cache.maxEntry()}
-		next.ServeHTTP(rec, r)
+		adm.serve(rec, r, media, rejected, next)
 		if !rec.overflow && cacheable(rec.status, rec.body.Bytes()) {
 			cache.put(&cached{key: key, contentType: w.Header().Get("Content-Type"), body: bytes.Clone(rec.body.Bytes())})
 		}

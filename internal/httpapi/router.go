@@ -64,6 +64,11 @@ type Config struct {
 	// Exports, if set, serves the exports of its data at GET /export/...,
 	// under the same timeout and per-client rate limit as GraphQL requests.
 	Exports *kg.Service
+	// MaxInFlight bounds the GraphQL requests executed at once (answers
+	// from the response cache are not counted); a request beyond it is
+	// answered at once with 503, Retry-After and the code OVERLOADED. Zero
+	// or less: no bound. Serve's default is DefaultMaxInFlight.
+	MaxInFlight int
 }
 
 // Defaults for Config.
@@ -131,7 +136,7 @@ func NewRouter(cfg Config) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	// One rate limit per client over every data endpoint.
-	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent))
+	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent, newAdmission(cfg.MaxInFlight)))
 	rateLimited := func(h http.Handler) http.Handler { return h }
 	if cfg.RateLimit.Rate > 0 {
 		rateLimited = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)

@@ -63,7 +63,7 @@ func New() *Metrics {
 		}, []string{"operation"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "famigraph_graphql_rejected_total",
-			Help: "Requests refused before execution, by reason (cost, depth, aliases, rootFields, invalid, malformed, media_type, too_large, rate_limited).",
+			Help: "Requests refused before execution, by reason (cost, depth, aliases, rootFields, invalid, malformed, media_type, too_large, rate_limited, overloaded).",
 		}, []string{"reason"}),
 		storeCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "famigraph_store_calls_total", Help: "Store round trips, by method (and batched query).",

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/famigraph/famigraph/internal/bench"
+)
+
+// cmdOverload is the overload test of issue 13: the server, without its
+// response cache (every request runs its query, as a new query or any query
+// on Neo4j does), under more concurrent clients than it admits at once —
+// 32, then 256, then 1,024 by default. The server answers what it cannot
+// run at once with 503 OVERLOADED and Retry-After, and its clients wait as
+// told. Checks: every request answered (200, or 503 OVERLOADED; no
+// transport failure, timeout or other status), the p99 latency of the
+// requests served at each step within --max-ratio of the first step's, and
+// the live heap after the steps back within the tolerance of the heap
+// before them. It exits 1 when a check fails.
+func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("overload", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c common
+	c.register(fs, 0)
+	steps := fs.String("clients", "32,256,1024", "comma-separated numbers of concurrent clients, one step each, in order; the first is the reference")
+	duration := fs.Duration("duration", 10*time.Second, "length of each measured step")
+	warmup := fs.Duration("warmup", 3*time.Second, "unmeasured load before each step, with its clients")
+	queries := fs.String("queries", "map", "comma-separated queries the clients send in turn")
+	cacheBytes := fs.Int64("response-cache", 0, "the server's response cache in bytes (0: none, so that every request runs its query)")
+	maxRatio := fs.Float64("max-ratio", 2, "allowed ratio of a step's p99 latency of served requests to the first step's")
+	retryAfter := fs.Bool("retry-after", true, "clients refused as OVERLOADED wait for the Retry-After before their next request; false sends it at once")
+	heapTol := fs.Float64("heap-tolerance", 0.10, "allowed growth of the live heap after the steps, as a fraction of the heap before")
+	heapSlack := fs.Uint64("heap-slack", 1<<20, "allowed growth of the live heap in bytes, on top of --heap-tolerance")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	var counts []int
+	for _, s := range strings.Split(*steps, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fmt.Fprintf(stderr, "famigraph-bench overload: --clients: %q is not a positive number\n", s)
+			return 2
+		}
+		counts = append(counts, n)
+	}
+	if *duration <= 0 || *maxRatio < 1 || *heapTol < 0 || *cacheBytes < 0 {
+		fmt.Fprintln(stderr, "famigraph-bench overload: --duration must be positive, --max-ratio at least 1, --heap-tolerance and --response-cache not negative")
+		return 2
+	}
+	qs, err := queriesNamed(suffixOf(c.scale), *queries)
+	if err != nil {
+		fmt.Fprintf(stderr, "famigraph-bench overload: %v\n", err)
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "famigraph-bench overload: %v\n", err)
+		return 1
+	}
+	d, err := c.load(stderr)
+	if err != nil {
+		return fail(err)
+	}
+	srv, err := c.startServer(d, *cacheBytes, stderr)
+	if err != nil {
+		return fail(err)
+	}
+	defer srv.close()
+	prep := bench.NewDriver(srv.url+"/graphql", 1)
+	reqs, err := prep.Prepare(ctx, qs)
+	prep.Close()
+	if err != nil {
+		return fail(err)
+	}
+	// The runtime's high-water marks (goroutine records, pools) are
+	// reached with the most clients: warm up with them before the heap is
+	// measured, as the load test does.
+	most := counts[0]
+	for _, n := range counts {
+		most = max(most, n)
+	}
+	// load runs the clients for a warm-up, which opens their connections,
+	// then for d, measured.
+	load := func(clients int, d time.Duration) bench.Summary {
+		drv := bench.NewDriver(srv.url+"/graphql", clients)
+		defer drv.Close()
+		l := bench.Load{Clients: clients, Duration: *warmup, Requests: reqs, RetryAfter: *retryAfter}
+		drv.Run(ctx, l)
+		l.Duration = d
+		return drv.Run(ctx, l).Summary()
+	}
+	load(most, 0)
+	settleGoroutines(ctx, -1, 10*time.Second)
+	heapBefore := heapAfterGC()
+	fmt.Fprintf(stdout, "overload: %v clients, %s each after %s of warm-up, on %v (scale %d, response cache %s, retry after: %t); GOMAXPROCS %d\n",
+		counts, *duration, *warmup, queryNames(reqs), c.scale, cacheDesc(*cacheBytes), *retryAfter, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(stdout, "%8s %9s %9s %9s %7s %10s %10s %10s %10s %10s %10s\n", "clients", "requests", "served/s", "refused", "errors",
+		"p50", "p99", "max", "refused p99", "heap", "RSS")
+	type step struct {
+		clients int
+		res     bench.Summary
+	}
+	var done []step
+	failed := false
+	failf := func(format string, args ...any) {
+		failed = true
+		fmt.Fprintf(stdout, "FAIL: "+format+"\n", args...)
+	}
+	for _, n := range counts {
+		if ctx.Err() != nil {
+			break
+		}
+		res := load(n, *duration)
+		heap := heapAfterGC()
+		served := res.Requests - res.Refused - res.Errors
+		fmt.Fprintf(stdout, "%8d %9d %9.0f %9d %7d %10s %10s %10s %10s %10s %10s\n", n, res.Requests,
+			float64(served)/res.Elapsed.Seconds(), res.Refused, res.Errors, ms(res.All.P50), ms(res.All.P99),
+			ms(res.All.Max), ms(res.RefusedLat.P99), mib(heap), procStatus("VmRSS"))
+		for _, e := range res.FirstErrs {
+			fmt.Fprintf(stdout, "  %s\n", e)
+		}
+		if res.Errors > 0 {
+			failf("%d clients: %d requests without an answer or with an error", n, res.Errors)
+		}
+		if served == 0 {
+			failf("%d clients: no request served", n)
+		}
+		done = append(done, step{n, res})
+	}
+	settleGoroutines(ctx, -1, 10*time.Second)
+	heapAfter := heapAfterGC()
+	heapLimit := uint64(float64(heapBefore)*(1+*heapTol)) + *heapSlack
+	fmt.Fprintf(stdout, "heap after GC: before %s, after %s (limit %s); peak RSS %s\n", mib(heapBefore), mib(heapAfter), mib(heapLimit), procStatus("VmHWM"))
+	if len(done) > 0 {
+		ref := done[0].res.All.P99
+		for _, s := range done[1:] {
+			r := float64(s.res.All.P99) / float64(max(ref, 1))
+			fmt.Fprintf(stdout, "p99 of served requests, %d clients / %d clients: %.2f (limit %.2f)\n", s.clients, done[0].clients, r, *maxRatio)
+			if r > *maxRatio {
+				failf("p99 at %d clients is %.2f times the p99 at %d clients", s.clients, r, done[0].clients)
+			}
+		}
+	}
+	if heapAfter > heapLimit {
+		failf("live heap grew from %s to %s", mib(heapBefore), mib(heapAfter))
+	}
+	if ctx.Err() != nil {
+		failf("interrupted")
+	}
+	if failed {
+		return 1
+	}
+	fmt.Fprintln(stdout, "ok: every request answered, p99 of served requests bounded, heap stable")
+	return 0
+}
+
+// procStatus returns a field of /proc/self/status (e.g. VmRSS), or "?"
+// where there is none.
+func procStatus(field string) string {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return "?"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			if err != nil {
+				return strings.TrimSpace(v)
+			}
+			return mib(kb << 10)
+		}
+	}
+	return "?"
+}
