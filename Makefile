@@ -63,6 +63,25 @@ bench-http: ## the map query over HTTP on loopback, with and without the respons
 loadtest: ## bounded load test on loopback (64 clients, 30 s, serve's defaults); fails on any error, heap growth or leaked goroutine
 	$(GO) run ./cmd/famigraph-bench load $(LOADTEST_FLAGS)
 
+# The browser pages (web/): GraphiQL at / and the explorer at /explore. Their
+# build, internal/webui/dist, is committed and embedded in the binary, so
+# that serving them needs no Node.js; CI rebuilds it from the lock file and
+# fails when the committed build is stale, as for gqlgen's code.
+.PHONY: web check-web test-web
+web: ## rebuild the browser pages (GraphiQL, explorer) into internal/webui/dist from web/ (Node.js 20.19+ and npm)
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+check-web: web ## fail if the committed build of the browser pages is not what web/ builds
+	@git diff --exit-code --stat -- internal/webui/dist || (echo "the browser pages' build is stale: run 'make web' and commit internal/webui/dist" >&2; exit 1)
+	@test -z "$$(git status --porcelain -- internal/webui/dist)" || (git status --porcelain -- internal/webui/dist >&2; echo "the build left untracked files: run 'make web' and commit" >&2; exit 1)
+
+BROWSER_BIN ?= $(CURDIR)/tmp/famigraph-browser
+test-web: ## browser tests of / and /explore in Chromium (/usr/bin/chromium, playwright-core); screenshots in $$CI_ARTIFACTS or /tmp/famigraph-artifacts
+	@mkdir -p $(dir $(BROWSER_BIN))
+	$(GO) build -o $(BROWSER_BIN) ./cmd/famigraph
+	cd web && { test -d node_modules || npm ci --no-audit --no-fund --loglevel=error; }
+	cd web && FAMIGRAPH_BIN=$(BROWSER_BIN) npm test
+
 OVERLOAD_FLAGS ?=
 .PHONY: loadtest-overload
 loadtest-overload: ## overload test on loopback: 32, 256 and 1,024 clients on uncached map queries (10 s each); fails unless every request is answered (200 or 503 OVERLOADED), p99 of served ones within 2x of 32 clients', heap stable

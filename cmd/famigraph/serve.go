@@ -29,6 +29,7 @@ type serveConfig struct {
 	snapshotDir     string
 	corsOrigins     string
 	playground      bool
+	explorer        bool
 	introspection   bool
 	timeout         time.Duration
 	maxBody         int64
@@ -54,6 +55,7 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 	fs.StringVar(&c.snapshotDir, "snapshot-dir", env.str("FAMIGRAPH_SNAPSHOT_DIR", defaultSnapshotDir()), "where the validated seed is cached for fast restarts; empty disables (FAMIGRAPH_SNAPSHOT_DIR)")
 	fs.StringVar(&c.corsOrigins, "cors-origins", env.str("FAMIGRAPH_CORS_ORIGINS", ""), "comma-separated browser origins allowed by CORS; empty disables CORS (FAMIGRAPH_CORS_ORIGINS)")
 	fs.BoolVar(&c.playground, "playground", env.boolean("FAMIGRAPH_PLAYGROUND", true), "serve GraphiQL at / (FAMIGRAPH_PLAYGROUND)")
+	fs.BoolVar(&c.explorer, "explorer", env.boolean("FAMIGRAPH_EXPLORER", true), "serve the explorer (map and network) at /explore (FAMIGRAPH_EXPLORER)")
 	fs.BoolVar(&c.introspection, "introspection", env.boolean("FAMIGRAPH_INTROSPECTION", true), "allow schema introspection (FAMIGRAPH_INTROSPECTION)")
 	fs.DurationVar(&c.timeout, "timeout", env.duration("FAMIGRAPH_TIMEOUT", httpapi.DefaultTimeout), "per-request timeout (FAMIGRAPH_TIMEOUT)")
 	fs.Int64Var(&c.maxBody, "max-body", env.int64("FAMIGRAPH_MAX_BODY", httpapi.DefaultMaxBodyBytes), "maximum request body in bytes (FAMIGRAPH_MAX_BODY)")
@@ -204,7 +206,7 @@ func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, loaders g
 		GraphQL: graph.ServerConfig{Introspection: cfg.introspection, Limits: cfg.limits, Loaders: loaders},
 		HTTP: httpapi.Config{
 			Logger: logger, CORSOrigins: cfg.origins(),
-			MaxBodyBytes: cfg.maxBody, Timeout: cfg.timeout, Playground: cfg.playground, TrustedProxies: int(cfg.trustedProxies),
+			MaxBodyBytes: cfg.maxBody, Timeout: cfg.timeout, Playground: cfg.playground, Explorer: cfg.explorer, TrustedProxies: int(cfg.trustedProxies),
 			RateLimit:          httpapi.RateLimit{Rate: cfg.rateLimit, Burst: int(cfg.rateBurst)},
 			ResponseCacheBytes: cacheBytes,
 			MaxInFlight:        int(cfg.maxInFlight),

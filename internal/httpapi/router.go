@@ -10,13 +10,13 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/rs/cors"
 
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/reqlog"
+	"github.com/famigraph/famigraph/internal/webui"
 )
 
 // Config wires the router. GraphQL and Ready are required.
@@ -31,8 +31,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// Timeout bounds each request; the deadline reaches the store.
 	Timeout time.Duration
-	// Playground serves GraphiQL at /.
+	// Playground serves GraphiQL at /, from the binary.
 	Playground bool
+	// Explorer serves the explorer (map and network) at /explore.
+	Explorer bool
 	// TrustedProxies is the number of reverse proxies in front of the
 	// server that append to X-Forwarded-For: the client address is the entry
 	// that many places from the right. Zero takes the connection's address
@@ -41,6 +43,10 @@ type Config struct {
 	TrustedProxies int
 	// RateLimit bounds GraphQL requests per client; zero disables it.
 	RateLimit RateLimit
+	// RegionsGeoJSON, if set, serves GET /geo/regions.geojson: the regions
+	// as GeoJSON for the calls asked (all when none), the same document as
+	// the GraphQL field regionsGeoJSON.
+	RegionsGeoJSON func(ctx context.Context, callIDs []string) ([]byte, error)
 	// Metrics, if set, is served at /metrics.
 	Metrics http.Handler
 	// Middleware wraps every request after the request id and logger are set
@@ -129,6 +135,7 @@ func NewRouter(cfg Config) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	// One rate limit per client over every data endpoint.
 	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent, newAdmission(cfg.MaxInFlight)))
 	rateLimited := func(h http.Handler) http.Handler { return h }
 	if cfg.RateLimit.Rate > 0 {
@@ -141,8 +148,21 @@ func NewRouter(cfg Config) http.Handler {
 		exports := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(exportHandler(cfg.Exports)))
 		r.Method(http.MethodGet, "/export/*", exports)
 	}
-	if cfg.Playground {
-		r.Method(http.MethodGet, "/", playground.Handler("famigraph", "/graphql"))
+	if cfg.RegionsGeoJSON != nil {
+		geo := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(regionsGeoJSON(cfg.RegionsGeoJSON)))
+		r.With(middleware.Compress(5, GeoJSONMediaType, "application/json")).Method(http.MethodGet, "/geo/regions.geojson", geo)
+	}
+	if cfg.Playground || cfg.Explorer {
+		site := webui.New()
+		ui := middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "application/json", "font/ttf")
+		r.With(ui).Method(http.MethodGet, "/assets/*", site.Assets())
+		if cfg.Playground {
+			r.With(ui).Method(http.MethodGet, "/", site.Page(webui.GraphiQLPage))
+		}
+		if cfg.Explorer {
+			r.With(ui).Method(http.MethodGet, "/explore", site.Page(webui.ExplorerPage))
+			r.Method(http.MethodGet, "/explore/", http.RedirectHandler("/explore", http.StatusMovedPermanently))
+		}
 	}
 	if cfg.Metrics != nil {
 		r.Method(http.MethodGet, "/metrics", cfg.Metrics)

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/famigraph/famigraph/graph"
@@ -40,5 +41,8 @@ func New(store kg.Store, cfg Config) http.Handler {
 	svc := &kg.Service{Store: store}
 	httpCfg.GraphQL = graph.NewHandler(svc, gqlCfg)
 	httpCfg.Exports = svc
+	httpCfg.RegionsGeoJSON = func(ctx context.Context, callIDs []string) ([]byte, error) {
+		return svc.RegionsGeoJSON(ctx, callIDs)
+	}
 	return httpapi.NewRouter(httpCfg)
 }

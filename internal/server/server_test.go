@@ -1,0 +1,92 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/famigraph/famigraph/internal/httpapi"
+	"github.com/famigraph/famigraph/internal/kgtest"
+	"github.com/famigraph/famigraph/internal/memstore"
+	"github.com/famigraph/famigraph/internal/server"
+)
+
+// GET /geo/regions.geojson serves the very document of the GraphQL field
+// regionsGeoJSON, for the same calls.
+func TestRegionsGeoJSONEndpointIsTheGraphQLField(t *testing.T) {
+	h := server.New(memstore.New(kgtest.RealSeed(t)), server.Config{})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	viaGraphQL := func(t *testing.T, calls []string) []byte {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{
+			"query":     `query($c: [ID!]) { regionsGeoJSON(callIds: $c) }`,
+			"variables": map[string]any{"c": calls},
+		})
+		res, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out struct {
+			Data   struct{ RegionsGeoJSON json.RawMessage }
+			Errors []any
+		}
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.Errors != nil {
+			t.Fatalf("graphql: %v %v", err, out.Errors)
+		}
+		return out.Data.RegionsGeoJSON
+	}
+	for _, c := range []struct {
+		query string
+		calls []string
+	}{
+		{"", nil},
+		{"?callIds=call:impact", []string{"call:impact"}},
+		{"?callIds=call:impact,call:prima", []string{"call:impact", "call:prima"}},
+		{"?callIds=call:impact&callIds=call:prima", []string{"call:impact", "call:prima"}},
+	} {
+		t.Run(c.query, func(t *testing.T) {
+			res, err := http.Get(srv.URL + "/geo/regions.geojson" + c.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != httpapi.GeoJSONMediaType {
+				t.Fatalf("status %d, Content-Type %q: %s", res.StatusCode, res.Header.Get("Content-Type"), got)
+			}
+			var doc struct {
+				Type     string
+				Features []struct{ ID string }
+			}
+			if err := json.Unmarshal(got, &doc); err != nil || doc.Type != "FeatureCollection" || len(doc.Features) != 21 {
+				t.Fatalf("not a collection of the 21 areas: %v %s", err, got[:min(len(got), 200)])
+			}
+			if want := viaGraphQL(t, c.calls); !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(want)) {
+				t.Errorf("endpoint and GraphQL field differ:\n%s\n%s", got[:min(len(got), 300)], want[:min(len(want), 300)])
+			}
+		})
+	}
+	for _, q := range []string{"?callIds=impact", "?callIds=region:marche"} {
+		res, err := http.Get(srv.URL + "/geo/regions.geojson" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct {
+			Errors []struct {
+				Message    string
+				Extensions struct{ Code string }
+			}
+		}
+		_ = json.NewDecoder(res.Body).Decode(&e)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest || len(e.Errors) != 1 || e.Errors[0].Extensions.Code != "BAD_INPUT" {
+			t.Errorf("%s: status %d, %+v; want 400 BAD_INPUT", q, res.StatusCode, e)
+		}
+	}
+}
