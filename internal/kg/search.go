@@ -1,7 +1,9 @@
 package kg
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -96,6 +98,65 @@ func SearchWeights(n Node) map[string]float64 {
 // the records hold, as both stores score search hits.
 func SearchIDF(records, docs int) float64 {
 	return math.Log(1 + float64(records)/float64(docs))
+}
+
+// SearchTermScores holds, for each term of a search, the best score of each
+// record matching it. Both stores fill it from their own index (Add) and rank
+// it the same way (Hits), so that they give the same hits, scores and order.
+type SearchTermScores []map[string]float64
+
+// NewSearchTermScores returns the empty scores of n terms.
+func NewSearchTermScores(n int) SearchTermScores {
+	ts := make(SearchTermScores, n)
+	for i := range ts {
+		ts[i] = map[string]float64{}
+	}
+	return ts
+}
+
+// Add records that record id holds word, a match of terms[term], with the
+// word's weight in the record and its inverse document frequency idf: the
+// match scores weight times idf, halved unless the word is the term itself,
+// and the term keeps its record's best match.
+func (ts SearchTermScores) Add(terms []string, term int, word, id string, weight, idf float64) {
+	exact := 0.5
+	if word == terms[term] {
+		exact = 1
+	}
+	if v := weight * idf * exact; v > ts[term][id] {
+		ts[term][id] = v
+	}
+}
+
+// Hits ranks the records that match every term, of q's kinds if any, by
+// the sum of their terms' scores (rounded to four decimals), ties broken by
+// id, and keeps the first q.First. It consumes ts.
+func (ts SearchTermScores) Hits(q SearchQuery) []SearchHit {
+	if len(ts) == 0 {
+		return nil
+	}
+	scores := ts[0]
+	for _, t := range ts[1:] {
+		for id, v := range scores {
+			if tv, ok := t[id]; ok {
+				scores[id] = v + tv
+			} else {
+				delete(scores, id)
+			}
+		}
+	}
+	hits := make([]SearchHit, 0, len(scores))
+	for id, v := range scores {
+		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, KindOf(id)) {
+			continue
+		}
+		hits = append(hits, SearchHit{ID: id, Score: math.Round(v*1e4) / 1e4})
+	}
+	slices.SortFunc(hits, func(a, b SearchHit) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID)) })
+	if len(hits) > q.First {
+		hits = hits[:max(q.First, 0)]
+	}
+	return hits
 }
 
 // Tokenize splits text into search terms: lower-case, accents removed, split

@@ -1,9 +1,7 @@
 package memstore
 
 import (
-	"cmp"
 	"context"
-	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -46,46 +44,17 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	if err != nil {
 		return nil, err
 	}
-	var scores map[string]float64
-	for _, t := range terms {
-		termScores := map[string]float64{}
+	ts := kg.NewSearchTermScores(len(terms))
+	for ti, t := range terms {
 		lo := sort.SearchStrings(s.search.vocab, t)
 		for i := lo; i < len(s.search.vocab) && strings.HasPrefix(s.search.vocab[i], t); i++ {
 			w := s.search.vocab[i]
 			ps := s.search.postings[w]
 			idf := kg.SearchIDF(s.search.docs, len(ps))
-			exact := 0.5
-			if w == t {
-				exact = 1
-			}
 			for _, p := range ps {
-				if v := p.weight * idf * exact; v > termScores[p.id] {
-					termScores[p.id] = v
-				}
-			}
-		}
-		if scores == nil {
-			scores = termScores
-			continue
-		}
-		for id, v := range scores {
-			if tv, ok := termScores[id]; ok {
-				scores[id] = v + tv
-			} else {
-				delete(scores, id)
+				ts.Add(terms, ti, w, p.id, p.weight, idf)
 			}
 		}
 	}
-	hits := make([]kg.SearchHit, 0, len(scores))
-	for id, v := range scores {
-		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, kg.KindOf(id)) {
-			continue
-		}
-		hits = append(hits, kg.SearchHit{ID: id, Score: math.Round(v*1e4) / 1e4})
-	}
-	slices.SortFunc(hits, func(a, b kg.SearchHit) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID)) })
-	if len(hits) > q.First {
-		hits = hits[:q.First]
-	}
-	return hits, ctx.Err()
+	return ts.Hits(q), ctx.Err()
 }

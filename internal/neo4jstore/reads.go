@@ -1,10 +1,8 @@
 package neo4jstore
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -508,10 +506,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	if err != nil {
 		return nil, err
 	}
-	termScores := make([]map[string]float64, len(terms))
-	for i := range termScores {
-		termScores[i] = map[string]float64{}
-	}
+	ts := kg.NewSearchTermScores(len(terms))
 	for _, r := range recs {
 		d := &decoder{m: r}
 		docs, term, word := d.int("docs"), d.int("term"), d.str("word")
@@ -522,43 +517,15 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 			return nil, internalf(op, "malformed row: %v %v", d.err, werr)
 		}
 		idf := kg.SearchIDF(*docs, len(ids))
-		exact := 0.5
-		if word == terms[*term] {
-			exact = 1
-		}
-		ts := termScores[*term]
 		for k, id := range ids {
 			w, ok := weights[k].(float64)
 			if !ok {
 				return nil, internalf(op, "weight %T", weights[k])
 			}
-			if v := w * idf * exact; v > ts[id] {
-				ts[id] = v
-			}
+			ts.Add(terms, *term, word, id, w, idf)
 		}
 	}
-	scores := termScores[0]
-	for _, ts := range termScores[1:] {
-		for id, v := range scores {
-			if tv, ok := ts[id]; ok {
-				scores[id] = v + tv
-			} else {
-				delete(scores, id)
-			}
-		}
-	}
-	hits := make([]kg.SearchHit, 0, len(scores))
-	for id, v := range scores {
-		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, kg.KindOf(id)) {
-			continue
-		}
-		hits = append(hits, kg.SearchHit{ID: id, Score: math.Round(v*1e4) / 1e4})
-	}
-	slices.SortFunc(hits, func(a, b kg.SearchHit) int { return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID)) })
-	if len(hits) > q.First {
-		hits = hits[:q.First]
-	}
-	return hits, ctxErr(ctx, op)
+	return ts.Hits(q), ctxErr(ctx, op)
 }
 
 // Paths implements kg.Store.
