@@ -2,4 +2,6 @@
 // and per-request loaders, and the code gqlgen generates from schema.graphqls.
 package graph
 
-//go:generate go tool gqlgen generate
+// gqlgen's generation with famigraph's sequential executor: see
+// graph/internal/generate.
+//go:generate go run ./internal/generate

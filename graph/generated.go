@@ -5342,6 +5342,9 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Action_id(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Action_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5365,6 +5368,9 @@ func (ec *executionContext) fieldContext_Action_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Action_code(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Action_code(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5388,6 +5394,9 @@ func (ec *executionContext) fieldContext_Action_code(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Action_title(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Action_title(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5411,6 +5420,9 @@ func (ec *executionContext) fieldContext_Action_title(_ context.Context, field g
 }
 
 func (ec *executionContext) _Action_description(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Action_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5466,6 +5478,9 @@ func (ec *executionContext) fieldContext_Action_call(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Action_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Action_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5553,6 +5568,9 @@ func (ec *executionContext) fieldContext_Action_sources(_ context.Context, field
 }
 
 func (ec *executionContext) _Amendment_id(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Amendment_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5576,6 +5594,9 @@ func (ec *executionContext) fieldContext_Amendment_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _Amendment_date(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Amendment_date(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5599,6 +5620,9 @@ func (ec *executionContext) fieldContext_Amendment_date(_ context.Context, field
 }
 
 func (ec *executionContext) _Amendment_decree(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Amendment_decree(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5654,6 +5678,9 @@ func (ec *executionContext) fieldContext_Amendment_call(_ context.Context, field
 }
 
 func (ec *executionContext) _Amendment_previousEndDate(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Amendment_previousEndDate(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5677,6 +5704,9 @@ func (ec *executionContext) fieldContext_Amendment_previousEndDate(_ context.Con
 }
 
 func (ec *executionContext) _Amendment_newEndDate(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Amendment_newEndDate(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5700,6 +5730,9 @@ func (ec *executionContext) fieldContext_Amendment_newEndDate(_ context.Context,
 }
 
 func (ec *executionContext) _Amendment_newDeadline(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Amendment_newDeadline(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5723,6 +5756,9 @@ func (ec *executionContext) fieldContext_Amendment_newDeadline(_ context.Context
 }
 
 func (ec *executionContext) _Amendment_budgetIncrease(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Amendment_budgetIncrease(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5746,6 +5782,9 @@ func (ec *executionContext) fieldContext_Amendment_budgetIncrease(_ context.Cont
 }
 
 func (ec *executionContext) _Amendment_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Amendment_summary(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5801,6 +5840,9 @@ func (ec *executionContext) fieldContext_Amendment_adherents(_ context.Context, 
 }
 
 func (ec *executionContext) _Amendment_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Amendment_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5952,6 +5994,9 @@ func (ec *executionContext) fieldContext_AmendmentAdherence_organization(_ conte
 }
 
 func (ec *executionContext) _AmendmentAdherence_extension(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_AmendmentAdherence_extension(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5975,6 +6020,9 @@ func (ec *executionContext) fieldContext_AmendmentAdherence_extension(_ context.
 }
 
 func (ec *executionContext) _AmendmentAdherence_budgetIncrease(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_AmendmentAdherence_budgetIncrease(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6030,6 +6078,9 @@ func (ec *executionContext) fieldContext_AmendmentAdherence_sources(_ context.Co
 }
 
 func (ec *executionContext) _Body_id(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Body_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6053,6 +6104,9 @@ func (ec *executionContext) fieldContext_Body_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Body_name(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Body_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6076,6 +6130,9 @@ func (ec *executionContext) fieldContext_Body_name(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Body_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Body_kind(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6131,6 +6188,9 @@ func (ec *executionContext) fieldContext_Body_region(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Body_typeLabel(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Body_typeLabel(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6154,6 +6214,9 @@ func (ec *executionContext) fieldContext_Body_typeLabel(_ context.Context, field
 }
 
 func (ec *executionContext) _Body_website(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Body_website(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6433,6 +6496,9 @@ func (ec *executionContext) fieldContext_Body_networks(_ context.Context, field 
 }
 
 func (ec *executionContext) _Body_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Body_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6552,6 +6618,9 @@ func (ec *executionContext) fieldContext_Body_sources(_ context.Context, field g
 }
 
 func (ec *executionContext) _Body_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Body_aliases(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6575,6 +6644,9 @@ func (ec *executionContext) fieldContext_Body_aliases(_ context.Context, field g
 }
 
 func (ec *executionContext) _Call_id(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6598,6 +6670,9 @@ func (ec *executionContext) fieldContext_Call_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Call_code(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_code(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6621,6 +6696,9 @@ func (ec *executionContext) fieldContext_Call_code(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Call_name(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6644,6 +6722,9 @@ func (ec *executionContext) fieldContext_Call_name(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Call_title(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_title(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6667,6 +6748,9 @@ func (ec *executionContext) fieldContext_Call_title(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Call_description(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6786,6 +6870,9 @@ func (ec *executionContext) fieldContext_Call_issuer(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Call_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_budgetEUR(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6809,6 +6896,9 @@ func (ec *executionContext) fieldContext_Call_budgetEUR(_ context.Context, field
 }
 
 func (ec *executionContext) _Call_awardedEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_awardedEUR(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6832,6 +6922,9 @@ func (ec *executionContext) fieldContext_Call_awardedEUR(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Call_adoptedOn(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_adoptedOn(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6855,6 +6948,9 @@ func (ec *executionContext) fieldContext_Call_adoptedOn(_ context.Context, field
 }
 
 func (ec *executionContext) _Call_decree(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_decree(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6878,6 +6974,9 @@ func (ec *executionContext) fieldContext_Call_decree(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Call_registration(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_registration(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6901,6 +7000,9 @@ func (ec *executionContext) fieldContext_Call_registration(_ context.Context, fi
 }
 
 func (ec *executionContext) _Call_startDate(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_startDate(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6924,6 +7026,9 @@ func (ec *executionContext) fieldContext_Call_startDate(_ context.Context, field
 }
 
 func (ec *executionContext) _Call_endDate(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_endDate(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6947,6 +7052,9 @@ func (ec *executionContext) fieldContext_Call_endDate(_ context.Context, field g
 }
 
 func (ec *executionContext) _Call_maxDurationMonths(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_maxDurationMonths(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7226,6 +7334,9 @@ func (ec *executionContext) fieldContext_Call_capitalisedBy(_ context.Context, f
 }
 
 func (ec *executionContext) _Call_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7345,6 +7456,9 @@ func (ec *executionContext) fieldContext_Call_sources(_ context.Context, field g
 }
 
 func (ec *executionContext) _Call_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Call_aliases(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7432,6 +7546,9 @@ func (ec *executionContext) fieldContext_CallRegion_call(_ context.Context, fiel
 }
 
 func (ec *executionContext) _CallRegion_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_CallRegion_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7487,6 +7604,9 @@ func (ec *executionContext) fieldContext_CallRegion_sources(_ context.Context, f
 }
 
 func (ec *executionContext) _Community_id(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Community_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7835,6 +7955,9 @@ func (ec *executionContext) fieldContext_Continuity_left(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Continuity_retention(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Continuity_retention(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7890,6 +8013,9 @@ func (ec *executionContext) fieldContext_Continuity_links(_ context.Context, fie
 }
 
 func (ec *executionContext) _Dataset_version(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Dataset_version(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7913,6 +8039,9 @@ func (ec *executionContext) fieldContext_Dataset_version(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Dataset_updatedOn(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Dataset_updatedOn(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7936,6 +8065,9 @@ func (ec *executionContext) fieldContext_Dataset_updatedOn(_ context.Context, fi
 }
 
 func (ec *executionContext) _Dataset_records(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Dataset_records(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7959,6 +8091,9 @@ func (ec *executionContext) fieldContext_Dataset_records(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Dataset_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Dataset_relationships(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7982,6 +8117,9 @@ func (ec *executionContext) fieldContext_Dataset_relationships(_ context.Context
 }
 
 func (ec *executionContext) _Dataset_sources(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Dataset_sources(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8005,6 +8143,9 @@ func (ec *executionContext) fieldContext_Dataset_sources(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Dataset_license(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Dataset_license(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8028,6 +8169,9 @@ func (ec *executionContext) fieldContext_Dataset_license(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Dataset_citation(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Dataset_citation(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8051,6 +8195,9 @@ func (ec *executionContext) fieldContext_Dataset_citation(_ context.Context, fie
 }
 
 func (ec *executionContext) _DeclaredCounts_regions(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
+	if ret = ec.leaf_DeclaredCounts_regions(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8074,6 +8221,9 @@ func (ec *executionContext) fieldContext_DeclaredCounts_regions(_ context.Contex
 }
 
 func (ec *executionContext) _DeclaredCounts_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
+	if ret = ec.leaf_DeclaredCounts_projects(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8097,6 +8247,9 @@ func (ec *executionContext) fieldContext_DeclaredCounts_projects(_ context.Conte
 }
 
 func (ec *executionContext) _DeclaredCounts_schools(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
+	if ret = ec.leaf_DeclaredCounts_schools(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8120,6 +8273,9 @@ func (ec *executionContext) fieldContext_DeclaredCounts_schools(_ context.Contex
 }
 
 func (ec *executionContext) _DeclaredCounts_localBodies(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
+	if ret = ec.leaf_DeclaredCounts_localBodies(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8143,6 +8299,9 @@ func (ec *executionContext) fieldContext_DeclaredCounts_localBodies(_ context.Co
 }
 
 func (ec *executionContext) _DeclaredCounts_anciChapters(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
+	if ret = ec.leaf_DeclaredCounts_anciChapters(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8166,6 +8325,9 @@ func (ec *executionContext) fieldContext_DeclaredCounts_anciChapters(_ context.C
 }
 
 func (ec *executionContext) _Discrepancy_field(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Discrepancy_field(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8189,6 +8351,9 @@ func (ec *executionContext) fieldContext_Discrepancy_field(_ context.Context, fi
 }
 
 func (ec *executionContext) _Discrepancy_recorded(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Discrepancy_recorded(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8212,6 +8377,9 @@ func (ec *executionContext) fieldContext_Discrepancy_recorded(_ context.Context,
 }
 
 func (ec *executionContext) _Discrepancy_stated(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Discrepancy_stated(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8235,6 +8403,9 @@ func (ec *executionContext) fieldContext_Discrepancy_stated(_ context.Context, f
 }
 
 func (ec *executionContext) _Discrepancy_note(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Discrepancy_note(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8290,6 +8461,9 @@ func (ec *executionContext) fieldContext_Discrepancy_sources(_ context.Context, 
 }
 
 func (ec *executionContext) _Fact_key(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Fact_key(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8313,6 +8487,9 @@ func (ec *executionContext) fieldContext_Fact_key(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Fact_value(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Fact_value(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8336,6 +8513,9 @@ func (ec *executionContext) fieldContext_Fact_value(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Fact_type(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Fact_type(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8391,6 +8571,9 @@ func (ec *executionContext) fieldContext_Fact_entity(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Fact_note(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Fact_note(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8446,6 +8629,9 @@ func (ec *executionContext) fieldContext_Fact_sources(_ context.Context, field g
 }
 
 func (ec *executionContext) _Fund_id(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Fund_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8469,6 +8655,9 @@ func (ec *executionContext) fieldContext_Fund_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Fund_name(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Fund_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8492,6 +8681,9 @@ func (ec *executionContext) fieldContext_Fund_name(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Fund_period(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Fund_period(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8579,6 +8771,9 @@ func (ec *executionContext) fieldContext_Fund_calls(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Fund_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Fund_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8666,6 +8861,9 @@ func (ec *executionContext) fieldContext_Fund_sources(_ context.Context, field g
 }
 
 func (ec *executionContext) _Fund_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Fund_aliases(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8753,6 +8951,9 @@ func (ec *executionContext) fieldContext_FundingGroup_region(_ context.Context, 
 }
 
 func (ec *executionContext) _FundingGroup_year(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	if ret = ec.leaf_FundingGroup_year(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8776,6 +8977,9 @@ func (ec *executionContext) fieldContext_FundingGroup_year(_ context.Context, fi
 }
 
 func (ec *executionContext) _FundingGroup_projects(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	if ret = ec.leaf_FundingGroup_projects(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8799,6 +9003,9 @@ func (ec *executionContext) fieldContext_FundingGroup_projects(_ context.Context
 }
 
 func (ec *executionContext) _FundingGroup_projectsWithBudget(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	if ret = ec.leaf_FundingGroup_projectsWithBudget(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8822,6 +9029,9 @@ func (ec *executionContext) fieldContext_FundingGroup_projectsWithBudget(_ conte
 }
 
 func (ec *executionContext) _FundingGroup_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	if ret = ec.leaf_FundingGroup_budgetEUR(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8845,6 +9055,9 @@ func (ec *executionContext) fieldContext_FundingGroup_budgetEUR(_ context.Contex
 }
 
 func (ec *executionContext) _FundingGroup_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	if ret = ec.leaf_FundingGroup_organizations(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8868,6 +9081,9 @@ func (ec *executionContext) fieldContext_FundingGroup_organizations(_ context.Co
 }
 
 func (ec *executionContext) _GeoPoint_lat(ctx context.Context, field graphql.CollectedField, obj *kg.GeoPoint) (ret graphql.Marshaler) {
+	if ret = ec.leaf_GeoPoint_lat(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8891,6 +9107,9 @@ func (ec *executionContext) fieldContext_GeoPoint_lat(_ context.Context, field g
 }
 
 func (ec *executionContext) _GeoPoint_lon(ctx context.Context, field graphql.CollectedField, obj *kg.GeoPoint) (ret graphql.Marshaler) {
+	if ret = ec.leaf_GeoPoint_lon(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8978,6 +9197,9 @@ func (ec *executionContext) fieldContext_GroupMembership_group(_ context.Context
 }
 
 func (ec *executionContext) _GroupMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_GroupMembership_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9033,6 +9255,9 @@ func (ec *executionContext) fieldContext_GroupMembership_sources(_ context.Conte
 }
 
 func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Initiative_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9056,6 +9281,9 @@ func (ec *executionContext) fieldContext_Initiative_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _Initiative_title(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Initiative_title(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9079,6 +9307,9 @@ func (ec *executionContext) fieldContext_Initiative_title(_ context.Context, fie
 }
 
 func (ec *executionContext) _Initiative_description(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Initiative_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9262,6 +9493,9 @@ func (ec *executionContext) fieldContext_Initiative_placeLinks(_ context.Context
 }
 
 func (ec *executionContext) _Initiative_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Initiative_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9349,6 +9583,9 @@ func (ec *executionContext) fieldContext_Initiative_sources(_ context.Context, f
 }
 
 func (ec *executionContext) _Initiative_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Initiative_aliases(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9436,6 +9673,9 @@ func (ec *executionContext) fieldContext_Involvement_target(_ context.Context, f
 }
 
 func (ec *executionContext) _Involvement_relation(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Involvement_relation(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9459,6 +9699,9 @@ func (ec *executionContext) fieldContext_Involvement_relation(_ context.Context,
 }
 
 func (ec *executionContext) _Involvement_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Involvement_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9514,6 +9757,9 @@ func (ec *executionContext) fieldContext_Involvement_sources(_ context.Context, 
 }
 
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *kg.KindCount) (ret graphql.Marshaler) {
+	if ret = ec.leaf_KindCount_kind(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9537,6 +9783,9 @@ func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field
 }
 
 func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *kg.KindCount) (ret graphql.Marshaler) {
+	if ret = ec.leaf_KindCount_count(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9647,6 +9896,9 @@ func (ec *executionContext) fieldContext_LineageLink_relation(_ context.Context,
 }
 
 func (ec *executionContext) _LineageLink_depth(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
+	if ret = ec.leaf_LineageLink_depth(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9702,6 +9954,9 @@ func (ec *executionContext) fieldContext_LineageLink_sources(_ context.Context, 
 }
 
 func (ec *executionContext) _NetworkEdge_source(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkEdge_source(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9725,6 +9980,9 @@ func (ec *executionContext) fieldContext_NetworkEdge_source(_ context.Context, f
 }
 
 func (ec *executionContext) _NetworkEdge_target(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkEdge_target(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9748,6 +10006,9 @@ func (ec *executionContext) fieldContext_NetworkEdge_target(_ context.Context, f
 }
 
 func (ec *executionContext) _NetworkEdge_weight(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkEdge_weight(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9803,6 +10064,9 @@ func (ec *executionContext) fieldContext_NetworkEdge_projects(_ context.Context,
 }
 
 func (ec *executionContext) _NetworkMembership_network(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkMembership_network(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9826,6 +10090,9 @@ func (ec *executionContext) fieldContext_NetworkMembership_network(_ context.Con
 }
 
 func (ec *executionContext) _NetworkMembership_name(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkMembership_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9895,6 +10162,9 @@ func (ec *executionContext) fieldContext_NetworkMembership_note(_ context.Contex
 }
 
 func (ec *executionContext) _NetworkMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkMembership_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9982,6 +10252,9 @@ func (ec *executionContext) fieldContext_NetworkNode_organization(_ context.Cont
 }
 
 func (ec *executionContext) _NetworkNode_degree(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkNode_degree(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10005,6 +10278,9 @@ func (ec *executionContext) fieldContext_NetworkNode_degree(_ context.Context, f
 }
 
 func (ec *executionContext) _NetworkNode_projects(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkNode_projects(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10028,6 +10304,9 @@ func (ec *executionContext) fieldContext_NetworkNode_projects(_ context.Context,
 }
 
 func (ec *executionContext) _NetworkNode_betweenness(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkNode_betweenness(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10051,6 +10330,9 @@ func (ec *executionContext) fieldContext_NetworkNode_betweenness(_ context.Conte
 }
 
 func (ec *executionContext) _NetworkNode_weightedDegree(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkNode_weightedDegree(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10074,6 +10356,9 @@ func (ec *executionContext) fieldContext_NetworkNode_weightedDegree(_ context.Co
 }
 
 func (ec *executionContext) _NetworkNode_closeness(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkNode_closeness(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10097,6 +10382,9 @@ func (ec *executionContext) fieldContext_NetworkNode_closeness(_ context.Context
 }
 
 func (ec *executionContext) _NetworkNode_community(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkNode_community(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10120,6 +10408,9 @@ func (ec *executionContext) fieldContext_NetworkNode_community(_ context.Context
 }
 
 func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Objective_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10143,6 +10434,9 @@ func (ec *executionContext) fieldContext_Objective_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _Objective_code(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Objective_code(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10166,6 +10460,9 @@ func (ec *executionContext) fieldContext_Objective_code(_ context.Context, field
 }
 
 func (ec *executionContext) _Objective_name(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Objective_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10221,6 +10518,9 @@ func (ec *executionContext) fieldContext_Objective_fund(_ context.Context, field
 }
 
 func (ec *executionContext) _Objective_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Objective_budgetEUR(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10244,6 +10544,9 @@ func (ec *executionContext) fieldContext_Objective_budgetEUR(_ context.Context, 
 }
 
 func (ec *executionContext) _Objective_sharePercent(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Objective_sharePercent(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10267,6 +10570,9 @@ func (ec *executionContext) fieldContext_Objective_sharePercent(_ context.Contex
 }
 
 func (ec *executionContext) _Objective_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Objective_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10450,6 +10756,9 @@ func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	if ret = ec.leaf_OrganizationConnection_totalCount(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10473,6 +10782,9 @@ func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ con
 }
 
 func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_OrganizationEdge_cursor(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10629,6 +10941,9 @@ func (ec *executionContext) fieldContext_OrganizationGroup_complete(_ context.Co
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	if ret = ec.leaf_PageInfo_hasNextPage(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10652,6 +10967,9 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	if ret = ec.leaf_PageInfo_endCursor(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10739,6 +11057,9 @@ func (ec *executionContext) fieldContext_Participation_project(_ context.Context
 }
 
 func (ec *executionContext) _Participation_role(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Participation_role(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10762,6 +11083,9 @@ func (ec *executionContext) fieldContext_Participation_role(_ context.Context, f
 }
 
 func (ec *executionContext) _Participation_office(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Participation_office(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10785,6 +11109,9 @@ func (ec *executionContext) fieldContext_Participation_office(_ context.Context,
 }
 
 func (ec *executionContext) _Participation_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Participation_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10936,6 +11263,9 @@ func (ec *executionContext) fieldContext_PartnershipNetwork_communities(_ contex
 }
 
 func (ec *executionContext) _PartnershipNetwork_modularity(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	if ret = ec.leaf_PartnershipNetwork_modularity(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10959,6 +11289,9 @@ func (ec *executionContext) fieldContext_PartnershipNetwork_modularity(_ context
 }
 
 func (ec *executionContext) _PartnershipNetwork_algorithm(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	if ret = ec.leaf_PartnershipNetwork_algorithm(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11060,6 +11393,9 @@ func (ec *executionContext) fieldContext_Path_relations(_ context.Context, field
 }
 
 func (ec *executionContext) _Place_id(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Place_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11083,6 +11419,9 @@ func (ec *executionContext) fieldContext_Place_id(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Place_name(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Place_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11106,6 +11445,9 @@ func (ec *executionContext) fieldContext_Place_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Place_description(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Place_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11321,6 +11663,9 @@ func (ec *executionContext) fieldContext_Place_workerLinks(_ context.Context, fi
 }
 
 func (ec *executionContext) _Place_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Place_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11408,6 +11753,9 @@ func (ec *executionContext) fieldContext_Place_sources(_ context.Context, field 
 }
 
 func (ec *executionContext) _Place_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Place_aliases(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11495,6 +11843,9 @@ func (ec *executionContext) fieldContext_PlaceLink_worker(_ context.Context, fie
 }
 
 func (ec *executionContext) _PlaceLink_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_PlaceLink_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11550,6 +11901,9 @@ func (ec *executionContext) fieldContext_PlaceLink_sources(_ context.Context, fi
 }
 
 func (ec *executionContext) _Project_id(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11573,6 +11927,9 @@ func (ec *executionContext) fieldContext_Project_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Project_title(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_title(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11596,6 +11953,9 @@ func (ec *executionContext) fieldContext_Project_title(_ context.Context, field 
 }
 
 func (ec *executionContext) _Project_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_acronym(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11619,6 +11979,9 @@ func (ec *executionContext) fieldContext_Project_acronym(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Project_description(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11866,6 +12229,9 @@ func (ec *executionContext) fieldContext_Project_actionDetails(_ context.Context
 }
 
 func (ec *executionContext) _Project_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_budgetEUR(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11889,6 +12255,9 @@ func (ec *executionContext) fieldContext_Project_budgetEUR(_ context.Context, fi
 }
 
 func (ec *executionContext) _Project_startDate(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_startDate(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11912,6 +12281,9 @@ func (ec *executionContext) fieldContext_Project_startDate(_ context.Context, fi
 }
 
 func (ec *executionContext) _Project_endDate(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_endDate(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11935,6 +12307,9 @@ func (ec *executionContext) fieldContext_Project_endDate(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Project_code(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_code(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11958,6 +12333,9 @@ func (ec *executionContext) fieldContext_Project_code(_ context.Context, field g
 }
 
 func (ec *executionContext) _Project_cup(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_cup(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -11981,6 +12359,9 @@ func (ec *executionContext) fieldContext_Project_cup(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Project_website(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_website(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12164,6 +12545,9 @@ func (ec *executionContext) fieldContext_Project_participantCounts(_ context.Con
 }
 
 func (ec *executionContext) _Project_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12283,6 +12667,9 @@ func (ec *executionContext) fieldContext_Project_sources(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Project_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Project_aliases(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12338,6 +12725,9 @@ func (ec *executionContext) fieldContext_ProjectAction_action(_ context.Context,
 }
 
 func (ec *executionContext) _ProjectAction_detail(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_ProjectAction_detail(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12489,6 +12879,9 @@ func (ec *executionContext) fieldContext_ProjectConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ProjectConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	if ret = ec.leaf_ProjectConnection_totalCount(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12512,6 +12905,9 @@ func (ec *executionContext) fieldContext_ProjectConnection_totalCount(_ context.
 }
 
 func (ec *executionContext) _ProjectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProjectEdge) (ret graphql.Marshaler) {
+	if ret = ec.leaf_ProjectEdge_cursor(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13507,6 +13903,9 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Region_id(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Region_id(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13530,6 +13929,9 @@ func (ec *executionContext) fieldContext_Region_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Region_name(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Region_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13553,6 +13955,9 @@ func (ec *executionContext) fieldContext_Region_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Region_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Region_kind(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13608,6 +14013,9 @@ func (ec *executionContext) fieldContext_Region_region(_ context.Context, field 
 }
 
 func (ec *executionContext) _Region_nutsCode(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Region_nutsCode(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13631,6 +14039,9 @@ func (ec *executionContext) fieldContext_Region_nutsCode(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Region_istatCode(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Region_istatCode(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13654,6 +14065,9 @@ func (ec *executionContext) fieldContext_Region_istatCode(_ context.Context, fie
 }
 
 func (ec *executionContext) _Region_istatProvinceCode(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Region_istatProvinceCode(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13677,6 +14091,9 @@ func (ec *executionContext) fieldContext_Region_istatProvinceCode(_ context.Cont
 }
 
 func (ec *executionContext) _Region_capital(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Region_capital(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13700,6 +14117,9 @@ func (ec *executionContext) fieldContext_Region_capital(_ context.Context, field
 }
 
 func (ec *executionContext) _Region_specialStatute(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Region_specialStatute(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14099,6 +14519,9 @@ func (ec *executionContext) fieldContext_Region_placeLinks(_ context.Context, fi
 }
 
 func (ec *executionContext) _Region_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Region_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14218,6 +14641,9 @@ func (ec *executionContext) fieldContext_Region_sources(_ context.Context, field
 }
 
 func (ec *executionContext) _Region_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Region_aliases(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14317,6 +14743,9 @@ func (ec *executionContext) fieldContext_RegionCallSummary_call(_ context.Contex
 }
 
 func (ec *executionContext) _RegionCallSummary_projects(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	if ret = ec.leaf_RegionCallSummary_projects(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14340,6 +14769,9 @@ func (ec *executionContext) fieldContext_RegionCallSummary_projects(_ context.Co
 }
 
 func (ec *executionContext) _RegionCallSummary_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	if ret = ec.leaf_RegionCallSummary_budgetEUR(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14363,6 +14795,9 @@ func (ec *executionContext) fieldContext_RegionCallSummary_budgetEUR(_ context.C
 }
 
 func (ec *executionContext) _RegionCallSummary_projectsWithBudget(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	if ret = ec.leaf_RegionCallSummary_projectsWithBudget(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14386,6 +14821,9 @@ func (ec *executionContext) fieldContext_RegionCallSummary_projectsWithBudget(_ 
 }
 
 func (ec *executionContext) _RegionCallSummary_partners(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	if ret = ec.leaf_RegionCallSummary_partners(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14441,6 +14879,9 @@ func (ec *executionContext) fieldContext_RegionCallSummary_partnersByKind(_ cont
 }
 
 func (ec *executionContext) _RoleCount_role(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	if ret = ec.leaf_RoleCount_role(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14464,6 +14905,9 @@ func (ec *executionContext) fieldContext_RoleCount_role(_ context.Context, field
 }
 
 func (ec *executionContext) _RoleCount_count(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	if ret = ec.leaf_RoleCount_count(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14487,6 +14931,9 @@ func (ec *executionContext) fieldContext_RoleCount_count(_ context.Context, fiel
 }
 
 func (ec *executionContext) _RoleCount_named(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	if ret = ec.leaf_RoleCount_named(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14510,6 +14957,9 @@ func (ec *executionContext) fieldContext_RoleCount_named(_ context.Context, fiel
 }
 
 func (ec *executionContext) _RoleCount_groups(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	if ret = ec.leaf_RoleCount_groups(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14533,6 +14983,9 @@ func (ec *executionContext) fieldContext_RoleCount_groups(_ context.Context, fie
 }
 
 func (ec *executionContext) _RoleCount_exact(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	if ret = ec.leaf_RoleCount_exact(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14588,6 +15041,9 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 }
 
 func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *kg.SearchHit) (ret graphql.Marshaler) {
+	if ret = ec.leaf_SearchHit_score(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14611,6 +15067,9 @@ func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Source_title(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Source_title(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14634,6 +15093,9 @@ func (ec *executionContext) fieldContext_Source_title(_ context.Context, field g
 }
 
 func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Source_url(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14657,6 +15119,9 @@ func (ec *executionContext) fieldContext_Source_url(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Source_quote(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14680,6 +15145,9 @@ func (ec *executionContext) fieldContext_Source_quote(_ context.Context, field g
 }
 
 func (ec *executionContext) _Source_sourceId(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Source_sourceId(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14703,6 +15171,9 @@ func (ec *executionContext) fieldContext_Source_sourceId(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Source_document(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Source_document(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14726,6 +15197,9 @@ func (ec *executionContext) fieldContext_Source_document(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Source_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Source_confidence(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14749,6 +15223,9 @@ func (ec *executionContext) fieldContext_Source_confidence(_ context.Context, fi
 }
 
 func (ec *executionContext) _Source_field(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Source_field(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14772,6 +15249,9 @@ func (ec *executionContext) fieldContext_Source_field(_ context.Context, field g
 }
 
 func (ec *executionContext) _Source_note(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Source_note(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14795,6 +15275,9 @@ func (ec *executionContext) fieldContext_Source_note(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Stats_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Stats) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Stats_nodes(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14818,6 +15301,9 @@ func (ec *executionContext) fieldContext_Stats_nodes(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Stats_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Stats) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Stats_relationships(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14841,6 +15327,9 @@ func (ec *executionContext) fieldContext_Stats_relationships(_ context.Context, 
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Directive_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14864,6 +15353,9 @@ func (ec *executionContext) fieldContext___Directive_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Directive_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14887,6 +15379,9 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Directive_isRepeatable(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14977,6 +15472,9 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ret = ec.leaf___EnumValue_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15000,6 +15498,9 @@ func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, fie
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ret = ec.leaf___EnumValue_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15023,6 +15524,9 @@ func (ec *executionContext) fieldContext___EnumValue_description(_ context.Conte
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ret = ec.leaf___EnumValue_isDeprecated(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15046,6 +15550,9 @@ func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Cont
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if ret = ec.leaf___EnumValue_deprecationReason(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15069,6 +15576,9 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Field_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15092,6 +15602,9 @@ func (ec *executionContext) fieldContext___Field_name(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Field_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15191,6 +15704,9 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Field_isDeprecated(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15214,6 +15730,9 @@ func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context,
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Field_deprecationReason(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15237,6 +15756,9 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ret = ec.leaf___InputValue_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15260,6 +15782,9 @@ func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ret = ec.leaf___InputValue_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15315,6 +15840,9 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ret = ec.leaf___InputValue_defaultValue(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15338,6 +15866,9 @@ func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ret = ec.leaf___InputValue_isDeprecated(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15361,6 +15892,9 @@ func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if ret = ec.leaf___InputValue_deprecationReason(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15384,6 +15918,9 @@ func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ contex
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Schema_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15567,6 +16104,9 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Type_kind(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15590,6 +16130,9 @@ func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Type_name(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15613,6 +16156,9 @@ func (ec *executionContext) fieldContext___Type_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Type_description(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15636,6 +16182,9 @@ func (ec *executionContext) fieldContext___Type_description(_ context.Context, f
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Type_specifiedByURL(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15887,6 +16436,9 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	if ret = ec.leaf___Type_isOneOf(ctx, field, obj); ret != nil {
+		return ret
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16148,10 +16700,9 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 var actionImplementors = []string{"Action", "Node"}
 
 func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, obj *kg.Action) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actionImplementors)
+	fields := ec.collectFields(sel, actionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16159,56 +16710,49 @@ func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Action_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "code":
 			out.Values[i] = ec._Action_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "title":
 			out.Values[i] = ec._Action_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Action_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "call":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Action_call(ctx, field, obj)
-				})
+			out.Values[i] = ec._Action_call(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._Action_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facts":
 			out.Values[i] = ec._Action_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Action_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -16217,10 +16761,9 @@ func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, o
 var amendmentImplementors = []string{"Amendment", "Node"}
 
 func (ec *executionContext) _Amendment(ctx context.Context, sel ast.SelectionSet, obj *kg.Amendment) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, amendmentImplementors)
+	fields := ec.collectFields(sel, amendmentImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16228,87 +16771,79 @@ func (ec *executionContext) _Amendment(ctx context.Context, sel ast.SelectionSet
 		case "id":
 			out.Values[i] = ec._Amendment_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "date":
 			out.Values[i] = ec._Amendment_date(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "decree":
 			out.Values[i] = ec._Amendment_decree(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "call":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Amendment_call(ctx, field, obj)
-				})
+			out.Values[i] = ec._Amendment_call(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "previousEndDate":
 			out.Values[i] = ec._Amendment_previousEndDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "newEndDate":
 			out.Values[i] = ec._Amendment_newEndDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "newDeadline":
 			out.Values[i] = ec._Amendment_newDeadline(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "budgetIncrease":
 			out.Values[i] = ec._Amendment_budgetIncrease(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "summary":
 			out.Values[i] = ec._Amendment_summary(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "adherents":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Amendment_adherents(ctx, field, obj)
-				})
+			out.Values[i] = ec._Amendment_adherents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._Amendment_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facts":
 			out.Values[i] = ec._Amendment_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "discrepancies":
 			out.Values[i] = ec._Amendment_discrepancies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Amendment_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -16317,47 +16852,39 @@ func (ec *executionContext) _Amendment(ctx context.Context, sel ast.SelectionSet
 var amendmentAdherenceImplementors = []string{"AmendmentAdherence"}
 
 func (ec *executionContext) _AmendmentAdherence(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, amendmentAdherenceImplementors)
+	fields := ec.collectFields(sel, amendmentAdherenceImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AmendmentAdherence")
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._AmendmentAdherence_organization(ctx, field, obj)
-				})
+			out.Values[i] = ec._AmendmentAdherence_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "extension":
 			out.Values[i] = ec._AmendmentAdherence_extension(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "budgetIncrease":
 			out.Values[i] = ec._AmendmentAdherence_budgetIncrease(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._AmendmentAdherence_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -16366,10 +16893,9 @@ func (ec *executionContext) _AmendmentAdherence(ctx context.Context, sel ast.Sel
 var bodyImplementors = []string{"Body", "Node", "Organization"}
 
 func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj *kg.Body) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, bodyImplementors)
+	fields := ec.collectFields(sel, bodyImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16377,118 +16903,104 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._Body_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Body_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "kind":
 			out.Values[i] = ec._Body_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "region":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Body_region(ctx, field, obj)
-				})
+			out.Values[i] = ec._Body_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "typeLabel":
 			out.Values[i] = ec._Body_typeLabel(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "website":
 			out.Values[i] = ec._Body_website(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "participations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Body_participations(ctx, field, obj)
-				})
+			out.Values[i] = ec._Body_participations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "involvements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Body_involvements(ctx, field, obj)
-				})
+			out.Values[i] = ec._Body_involvements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "places":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Body_places(ctx, field, obj)
-				})
+			out.Values[i] = ec._Body_places(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "issuedCalls":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Body_issuedCalls(ctx, field, obj)
-				})
+			out.Values[i] = ec._Body_issuedCalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "group":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Body_group(ctx, field, obj)
-				})
+			out.Values[i] = ec._Body_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "memberOf":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Body_memberOf(ctx, field, obj)
-				})
+			out.Values[i] = ec._Body_memberOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "placeLinks":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Body_placeLinks(ctx, field, obj)
-				})
+			out.Values[i] = ec._Body_placeLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "networks":
 			out.Values[i] = ec._Body_networks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Body_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facts":
 			out.Values[i] = ec._Body_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "discrepancies":
 			out.Values[i] = ec._Body_discrepancies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Body_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "aliases":
 			out.Values[i] = ec._Body_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -16497,10 +17009,9 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 var callImplementors = []string{"Call", "Node"}
 
 func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj *kg.Call) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, callImplementors)
+	fields := ec.collectFields(sel, callImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16508,170 +17019,154 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._Call_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "code":
 			out.Values[i] = ec._Call_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Call_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "title":
 			out.Values[i] = ec._Call_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Call_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "fund":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_fund(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_fund(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "objectives":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_objectives(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_objectives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "issuer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_issuer(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "budgetEUR":
 			out.Values[i] = ec._Call_budgetEUR(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "awardedEUR":
 			out.Values[i] = ec._Call_awardedEUR(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "adoptedOn":
 			out.Values[i] = ec._Call_adoptedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "decree":
 			out.Values[i] = ec._Call_decree(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "registration":
 			out.Values[i] = ec._Call_registration(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "startDate":
 			out.Values[i] = ec._Call_startDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "endDate":
 			out.Values[i] = ec._Call_endDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "maxDurationMonths":
 			out.Values[i] = ec._Call_maxDurationMonths(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "declared":
 			out.Values[i] = ec._Call_declared(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "actions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_actions(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "projects":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_projects(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_projects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "regions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_regions(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_regions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "regionLinks":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_regionLinks(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_regionLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "amendments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_amendments(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_amendments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "capitalisesOn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_capitalisesOn(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_capitalisesOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "capitalisedBy":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Call_capitalisedBy(ctx, field, obj)
-				})
+			out.Values[i] = ec._Call_capitalisedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._Call_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facts":
 			out.Values[i] = ec._Call_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "discrepancies":
 			out.Values[i] = ec._Call_discrepancies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Call_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "aliases":
 			out.Values[i] = ec._Call_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -16680,48 +17175,39 @@ func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj
 var callRegionImplementors = []string{"CallRegion"}
 
 func (ec *executionContext) _CallRegion(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, callRegionImplementors)
+	fields := ec.collectFields(sel, callRegionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CallRegion")
 		case "region":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CallRegion_region(ctx, field, obj)
-				})
+			out.Values[i] = ec._CallRegion_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "call":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CallRegion_call(ctx, field, obj)
-				})
+			out.Values[i] = ec._CallRegion_call(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._CallRegion_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._CallRegion_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -16730,10 +17216,9 @@ func (ec *executionContext) _CallRegion(ctx context.Context, sel ast.SelectionSe
 var communityImplementors = []string{"Community"}
 
 func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *kg.Community) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
+	fields := ec.collectFields(sel, communityImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16741,32 +17226,24 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 		case "id":
 			out.Values[i] = ec._Community_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "size":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Community_size(ctx, field, obj)
-				})
+			out.Values[i] = ec._Community_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "members":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Community_members(ctx, field, obj)
-				})
+			out.Values[i] = ec._Community_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -16775,42 +17252,34 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 var continuingPartnerImplementors = []string{"ContinuingPartner"}
 
 func (ec *executionContext) _ContinuingPartner(ctx context.Context, sel ast.SelectionSet, obj *kg.ContinuingPartner) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, continuingPartnerImplementors)
+	fields := ec.collectFields(sel, continuingPartnerImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ContinuingPartner")
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ContinuingPartner_organization(ctx, field, obj)
-				})
+			out.Values[i] = ec._ContinuingPartner_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "rolesBefore":
 			out.Values[i] = ec._ContinuingPartner_rolesBefore(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "rolesAfter":
 			out.Values[i] = ec._ContinuingPartner_rolesAfter(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -16819,71 +17288,59 @@ func (ec *executionContext) _ContinuingPartner(ctx context.Context, sel ast.Sele
 var continuityImplementors = []string{"Continuity"}
 
 func (ec *executionContext) _Continuity(ctx context.Context, sel ast.SelectionSet, obj *kg.Continuity) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, continuityImplementors)
+	fields := ec.collectFields(sel, continuityImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Continuity")
 		case "region":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Continuity_region(ctx, field, obj)
-				})
+			out.Values[i] = ec._Continuity_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "earlier":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Continuity_earlier(ctx, field, obj)
-				})
+			out.Values[i] = ec._Continuity_earlier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "later":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Continuity_later(ctx, field, obj)
-				})
+			out.Values[i] = ec._Continuity_later(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "persisting":
 			out.Values[i] = ec._Continuity_persisting(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "joined":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Continuity_joined(ctx, field, obj)
-				})
+			out.Values[i] = ec._Continuity_joined(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "left":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Continuity_left(ctx, field, obj)
-				})
+			out.Values[i] = ec._Continuity_left(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "retention":
 			out.Values[i] = ec._Continuity_retention(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "links":
 			out.Values[i] = ec._Continuity_links(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -16892,10 +17349,9 @@ func (ec *executionContext) _Continuity(ctx context.Context, sel ast.SelectionSe
 var datasetImplementors = []string{"Dataset"}
 
 func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *kg.DatasetInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, datasetImplementors)
+	fields := ec.collectFields(sel, datasetImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16939,14 +17395,8 @@ func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -16955,10 +17405,9 @@ func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, 
 var declaredCountsImplementors = []string{"DeclaredCounts"}
 
 func (ec *executionContext) _DeclaredCounts(ctx context.Context, sel ast.SelectionSet, obj *kg.Counts) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, declaredCountsImplementors)
+	fields := ec.collectFields(sel, declaredCountsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16992,14 +17441,8 @@ func (ec *executionContext) _DeclaredCounts(ctx context.Context, sel ast.Selecti
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17008,10 +17451,9 @@ func (ec *executionContext) _DeclaredCounts(ctx context.Context, sel ast.Selecti
 var discrepancyImplementors = []string{"Discrepancy"}
 
 func (ec *executionContext) _Discrepancy(ctx context.Context, sel ast.SelectionSet, obj *kg.Discrepancy) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, discrepancyImplementors)
+	fields := ec.collectFields(sel, discrepancyImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17045,14 +17487,8 @@ func (ec *executionContext) _Discrepancy(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17061,7 +17497,7 @@ func (ec *executionContext) _Discrepancy(ctx context.Context, sel ast.SelectionS
 var factImplementors = []string{"Fact"}
 
 func (ec *executionContext) _Fact(ctx context.Context, sel ast.SelectionSet, obj *kg.Fact) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, factImplementors)
+	fields := ec.collectFields(sel, factImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
@@ -17120,10 +17556,9 @@ func (ec *executionContext) _Fact(ctx context.Context, sel ast.SelectionSet, obj
 var fundImplementors = []string{"Fund", "Node"}
 
 func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj *kg.Fund) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fundImplementors)
+	fields := ec.collectFields(sel, fundImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17131,62 +17566,54 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._Fund_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Fund_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "period":
 			out.Values[i] = ec._Fund_period(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "objectives":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Fund_objectives(ctx, field, obj)
-				})
+			out.Values[i] = ec._Fund_objectives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "calls":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Fund_calls(ctx, field, obj)
-				})
+			out.Values[i] = ec._Fund_calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._Fund_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facts":
 			out.Values[i] = ec._Fund_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Fund_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "aliases":
 			out.Values[i] = ec._Fund_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17195,63 +17622,54 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 var fundingGroupImplementors = []string{"FundingGroup"}
 
 func (ec *executionContext) _FundingGroup(ctx context.Context, sel ast.SelectionSet, obj *kg.FundingGroup) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, fundingGroupImplementors)
+	fields := ec.collectFields(sel, fundingGroupImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("FundingGroup")
 		case "call":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._FundingGroup_call(ctx, field, obj)
-				})
+			out.Values[i] = ec._FundingGroup_call(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "region":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._FundingGroup_region(ctx, field, obj)
-				})
+			out.Values[i] = ec._FundingGroup_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "year":
 			out.Values[i] = ec._FundingGroup_year(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "projects":
 			out.Values[i] = ec._FundingGroup_projects(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "projectsWithBudget":
 			out.Values[i] = ec._FundingGroup_projectsWithBudget(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "budgetEUR":
 			out.Values[i] = ec._FundingGroup_budgetEUR(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "organizations":
 			out.Values[i] = ec._FundingGroup_organizations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17260,10 +17678,9 @@ func (ec *executionContext) _FundingGroup(ctx context.Context, sel ast.Selection
 var geoPointImplementors = []string{"GeoPoint"}
 
 func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet, obj *kg.GeoPoint) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, geoPointImplementors)
+	fields := ec.collectFields(sel, geoPointImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17282,14 +17699,8 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17298,48 +17709,39 @@ func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet,
 var groupMembershipImplementors = []string{"GroupMembership"}
 
 func (ec *executionContext) _GroupMembership(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, groupMembershipImplementors)
+	fields := ec.collectFields(sel, groupMembershipImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("GroupMembership")
 		case "member":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._GroupMembership_member(ctx, field, obj)
-				})
+			out.Values[i] = ec._GroupMembership_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "group":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._GroupMembership_group(ctx, field, obj)
-				})
+			out.Values[i] = ec._GroupMembership_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._GroupMembership_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._GroupMembership_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17348,10 +17750,9 @@ func (ec *executionContext) _GroupMembership(ctx context.Context, sel ast.Select
 var initiativeImplementors = []string{"Initiative", "Node"}
 
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *kg.Initiative) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, initiativeImplementors)
+	fields := ec.collectFields(sel, initiativeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17359,80 +17760,69 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 		case "id":
 			out.Values[i] = ec._Initiative_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "title":
 			out.Values[i] = ec._Initiative_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Initiative_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "region":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_region(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "fund":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_fund(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_fund(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "involvements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_involvements(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_involvements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "places":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_places(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_places(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "placeLinks":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_placeLinks(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_placeLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._Initiative_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facts":
 			out.Values[i] = ec._Initiative_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Initiative_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "aliases":
 			out.Values[i] = ec._Initiative_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17441,53 +17831,44 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 var involvementImplementors = []string{"Involvement"}
 
 func (ec *executionContext) _Involvement(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, involvementImplementors)
+	fields := ec.collectFields(sel, involvementImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Involvement")
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Involvement_organization(ctx, field, obj)
-				})
+			out.Values[i] = ec._Involvement_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "target":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Involvement_target(ctx, field, obj)
-				})
+			out.Values[i] = ec._Involvement_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "relation":
 			out.Values[i] = ec._Involvement_relation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Involvement_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Involvement_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17496,10 +17877,9 @@ func (ec *executionContext) _Involvement(ctx context.Context, sel ast.SelectionS
 var kindCountImplementors = []string{"KindCount"}
 
 func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *kg.KindCount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+	fields := ec.collectFields(sel, kindCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17518,14 +17898,8 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17534,54 +17908,44 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 var lineageLinkImplementors = []string{"LineageLink"}
 
 func (ec *executionContext) _LineageLink(ctx context.Context, sel ast.SelectionSet, obj *kg.LineageLink) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, lineageLinkImplementors)
+	fields := ec.collectFields(sel, lineageLinkImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("LineageLink")
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._LineageLink_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._LineageLink_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._LineageLink_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._LineageLink_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "relation":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._LineageLink_relation(ctx, field, obj)
-				})
+			out.Values[i] = ec._LineageLink_relation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "depth":
 			out.Values[i] = ec._LineageLink_depth(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._LineageLink_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17590,10 +17954,9 @@ func (ec *executionContext) _LineageLink(ctx context.Context, sel ast.SelectionS
 var networkEdgeImplementors = []string{"NetworkEdge"}
 
 func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.NetworkEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, networkEdgeImplementors)
+	fields := ec.collectFields(sel, networkEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17601,36 +17964,29 @@ func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionS
 		case "source":
 			out.Values[i] = ec._NetworkEdge_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "target":
 			out.Values[i] = ec._NetworkEdge_target(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "weight":
 			out.Values[i] = ec._NetworkEdge_weight(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "projects":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NetworkEdge_projects(ctx, field, obj)
-				})
+			out.Values[i] = ec._NetworkEdge_projects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17639,10 +17995,9 @@ func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionS
 var networkMembershipImplementors = []string{"NetworkMembership"}
 
 func (ec *executionContext) _NetworkMembership(ctx context.Context, sel ast.SelectionSet, obj *kg.NetworkMembership) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, networkMembershipImplementors)
+	fields := ec.collectFields(sel, networkMembershipImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17650,47 +18005,39 @@ func (ec *executionContext) _NetworkMembership(ctx context.Context, sel ast.Sele
 		case "network":
 			out.Values[i] = ec._NetworkMembership_network(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._NetworkMembership_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "kind":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NetworkMembership_kind(ctx, field, obj)
-				})
+			out.Values[i] = ec._NetworkMembership_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "note":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NetworkMembership_note(ctx, field, obj)
-				})
+			out.Values[i] = ec._NetworkMembership_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._NetworkMembership_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._NetworkMembership_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17699,62 +18046,54 @@ func (ec *executionContext) _NetworkMembership(ctx context.Context, sel ast.Sele
 var networkNodeImplementors = []string{"NetworkNode"}
 
 func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionSet, obj *kg.NetworkNode) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, networkNodeImplementors)
+	fields := ec.collectFields(sel, networkNodeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("NetworkNode")
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NetworkNode_organization(ctx, field, obj)
-				})
+			out.Values[i] = ec._NetworkNode_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "degree":
 			out.Values[i] = ec._NetworkNode_degree(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "projects":
 			out.Values[i] = ec._NetworkNode_projects(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "betweenness":
 			out.Values[i] = ec._NetworkNode_betweenness(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "weightedDegree":
 			out.Values[i] = ec._NetworkNode_weightedDegree(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "closeness":
 			out.Values[i] = ec._NetworkNode_closeness(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "community":
 			out.Values[i] = ec._NetworkNode_community(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17763,10 +18102,9 @@ func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionS
 var objectiveImplementors = []string{"Objective", "Node"}
 
 func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet, obj *kg.Objective) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, objectiveImplementors)
+	fields := ec.collectFields(sel, objectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17774,61 +18112,54 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 		case "id":
 			out.Values[i] = ec._Objective_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "code":
 			out.Values[i] = ec._Objective_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Objective_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "fund":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Objective_fund(ctx, field, obj)
-				})
+			out.Values[i] = ec._Objective_fund(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "budgetEUR":
 			out.Values[i] = ec._Objective_budgetEUR(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sharePercent":
 			out.Values[i] = ec._Objective_sharePercent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Objective_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facts":
 			out.Values[i] = ec._Objective_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Objective_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17837,10 +18168,9 @@ func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet
 var organizationConnectionImplementors = []string{"OrganizationConnection"}
 
 func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
+	fields := ec.collectFields(sel, organizationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17869,14 +18199,8 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17885,10 +18209,9 @@ func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast
 var organizationEdgeImplementors = []string{"OrganizationEdge"}
 
 func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
+	fields := ec.collectFields(sel, organizationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17907,14 +18230,8 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17923,50 +18240,39 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 var organizationGroupImplementors = []string{"OrganizationGroup"}
 
 func (ec *executionContext) _OrganizationGroup(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationGroup) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationGroupImplementors)
+	fields := ec.collectFields(sel, organizationGroupImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("OrganizationGroup")
 		case "declaredSize":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._OrganizationGroup_declaredSize(ctx, field, obj)
-				})
+			out.Values[i] = ec._OrganizationGroup_declaredSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "members":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._OrganizationGroup_members(ctx, field, obj)
-				})
+			out.Values[i] = ec._OrganizationGroup_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "unidentifiedMembers":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._OrganizationGroup_unidentifiedMembers(ctx, field, obj)
-				})
+			out.Values[i] = ec._OrganizationGroup_unidentifiedMembers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "complete":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._OrganizationGroup_complete(ctx, field, obj)
-				})
+			out.Values[i] = ec._OrganizationGroup_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -17975,10 +18281,9 @@ func (ec *executionContext) _OrganizationGroup(ctx context.Context, sel ast.Sele
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := ec.collectFields(sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17997,14 +18302,8 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18013,58 +18312,49 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var participationImplementors = []string{"Participation"}
 
 func (ec *executionContext) _Participation(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, participationImplementors)
+	fields := ec.collectFields(sel, participationImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Participation")
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Participation_organization(ctx, field, obj)
-				})
+			out.Values[i] = ec._Participation_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "project":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Participation_project(ctx, field, obj)
-				})
+			out.Values[i] = ec._Participation_project(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "role":
 			out.Values[i] = ec._Participation_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "office":
 			out.Values[i] = ec._Participation_office(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "confidence":
 			out.Values[i] = ec._Participation_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Participation_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18073,10 +18363,9 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 var partnershipNetworkImplementors = []string{"PartnershipNetwork"}
 
 func (ec *executionContext) _PartnershipNetwork(ctx context.Context, sel ast.SelectionSet, obj *kg.Network) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, partnershipNetworkImplementors)
+	fields := ec.collectFields(sel, partnershipNetworkImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18110,14 +18399,8 @@ func (ec *executionContext) _PartnershipNetwork(ctx context.Context, sel ast.Sel
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18126,44 +18409,34 @@ func (ec *executionContext) _PartnershipNetwork(ctx context.Context, sel ast.Sel
 var pathImplementors = []string{"Path"}
 
 func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *kg.Path) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
+	fields := ec.collectFields(sel, pathImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Path")
 		case "length":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Path_length(ctx, field, obj)
-				})
+			out.Values[i] = ec._Path_length(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Path_nodes(ctx, field, obj)
-				})
+			out.Values[i] = ec._Path_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "relations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Path_relations(ctx, field, obj)
-				})
+			out.Values[i] = ec._Path_relations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18172,10 +18445,9 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 var placeImplementors = []string{"Place", "Node"}
 
 func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, obj *kg.Place) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, placeImplementors)
+	fields := ec.collectFields(sel, placeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18183,86 +18455,74 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 		case "id":
 			out.Values[i] = ec._Place_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Place_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Place_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "region":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Place_region(ctx, field, obj)
-				})
+			out.Values[i] = ec._Place_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "municipality":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Place_municipality(ctx, field, obj)
-				})
+			out.Values[i] = ec._Place_municipality(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "organizations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Place_organizations(ctx, field, obj)
-				})
+			out.Values[i] = ec._Place_organizations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "projects":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Place_projects(ctx, field, obj)
-				})
+			out.Values[i] = ec._Place_projects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "initiatives":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Place_initiatives(ctx, field, obj)
-				})
+			out.Values[i] = ec._Place_initiatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "workerLinks":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Place_workerLinks(ctx, field, obj)
-				})
+			out.Values[i] = ec._Place_workerLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._Place_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facts":
 			out.Values[i] = ec._Place_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Place_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "aliases":
 			out.Values[i] = ec._Place_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18271,48 +18531,39 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 var placeLinkImplementors = []string{"PlaceLink"}
 
 func (ec *executionContext) _PlaceLink(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, placeLinkImplementors)
+	fields := ec.collectFields(sel, placeLinkImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PlaceLink")
 		case "place":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._PlaceLink_place(ctx, field, obj)
-				})
+			out.Values[i] = ec._PlaceLink_place(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "worker":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._PlaceLink_worker(ctx, field, obj)
-				})
+			out.Values[i] = ec._PlaceLink_worker(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._PlaceLink_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._PlaceLink_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18321,10 +18572,9 @@ func (ec *executionContext) _PlaceLink(ctx context.Context, sel ast.SelectionSet
 var projectImplementors = []string{"Project", "Node"}
 
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *kg.Project) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectImplementors)
+	fields := ec.collectFields(sel, projectImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18332,162 +18582,144 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._Project_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "title":
 			out.Values[i] = ec._Project_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "acronym":
 			out.Values[i] = ec._Project_acronym(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "description":
 			out.Values[i] = ec._Project_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "call":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_call(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_call(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "region":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_region(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "lead":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_lead(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_lead(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "participants":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_participants(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "involvements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_involvements(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_involvements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "actions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_actions(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_actions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "actionDetails":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_actionDetails(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_actionDetails(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "budgetEUR":
 			out.Values[i] = ec._Project_budgetEUR(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "startDate":
 			out.Values[i] = ec._Project_startDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "endDate":
 			out.Values[i] = ec._Project_endDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "code":
 			out.Values[i] = ec._Project_code(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "cup":
 			out.Values[i] = ec._Project_cup(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "website":
 			out.Values[i] = ec._Project_website(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "capitalisesOn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_capitalisesOn(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_capitalisesOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "capitalisedBy":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_capitalisedBy(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_capitalisedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "places":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_places(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_places(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "placeLinks":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_placeLinks(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_placeLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "participantCounts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Project_participantCounts(ctx, field, obj)
-				})
+			out.Values[i] = ec._Project_participantCounts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._Project_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facts":
 			out.Values[i] = ec._Project_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "discrepancies":
 			out.Values[i] = ec._Project_discrepancies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Project_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "aliases":
 			out.Values[i] = ec._Project_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18496,42 +18728,34 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 var projectActionImplementors = []string{"ProjectAction"}
 
 func (ec *executionContext) _ProjectAction(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectActionImplementors)
+	fields := ec.collectFields(sel, projectActionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ProjectAction")
 		case "action":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ProjectAction_action(ctx, field, obj)
-				})
+			out.Values[i] = ec._ProjectAction_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "detail":
 			out.Values[i] = ec._ProjectAction_detail(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._ProjectAction_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18540,10 +18764,9 @@ func (ec *executionContext) _ProjectAction(ctx context.Context, sel ast.Selectio
 var projectConnectionImplementors = []string{"ProjectConnection"}
 
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProjectConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectConnectionImplementors)
+	fields := ec.collectFields(sel, projectConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18572,14 +18795,8 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18588,10 +18805,9 @@ func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.Sele
 var projectEdgeImplementors = []string{"ProjectEdge"}
 
 func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProjectEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, projectEdgeImplementors)
+	fields := ec.collectFields(sel, projectEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18610,14 +18826,8 @@ func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18802,10 +19012,9 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var regionImplementors = []string{"Region", "Node", "Organization"}
 
 func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, obj *kg.Region) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, regionImplementors)
+	fields := ec.collectFields(sel, regionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18813,157 +19022,139 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Region_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._Region_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "kind":
 			out.Values[i] = ec._Region_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "region":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_region(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "nutsCode":
 			out.Values[i] = ec._Region_nutsCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "istatCode":
 			out.Values[i] = ec._Region_istatCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "istatProvinceCode":
 			out.Values[i] = ec._Region_istatProvinceCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "capital":
 			out.Values[i] = ec._Region_capital(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "specialStatute":
 			out.Values[i] = ec._Region_specialStatute(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "centroid":
 			out.Values[i] = ec._Region_centroid(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "participations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_participations(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_participations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "involvements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_involvements(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_involvements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "calls":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_calls(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "projects":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_projects(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_projects(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "organizations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_organizations(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_organizations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "places":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_places(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_places(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "initiatives":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_initiatives(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_initiatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "callLinks":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_callLinks(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_callLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "memberOf":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_memberOf(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_memberOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "placeLinks":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_placeLinks(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_placeLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._Region_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "facts":
 			out.Values[i] = ec._Region_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "discrepancies":
 			out.Values[i] = ec._Region_discrepancies(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._Region_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "aliases":
 			out.Values[i] = ec._Region_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "summary":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Region_summary(ctx, field, obj)
-				})
+			out.Values[i] = ec._Region_summary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -18972,57 +19163,49 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 var regionCallSummaryImplementors = []string{"RegionCallSummary"}
 
 func (ec *executionContext) _RegionCallSummary(ctx context.Context, sel ast.SelectionSet, obj *kg.RegionCallSummary) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, regionCallSummaryImplementors)
+	fields := ec.collectFields(sel, regionCallSummaryImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("RegionCallSummary")
 		case "call":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._RegionCallSummary_call(ctx, field, obj)
-				})
+			out.Values[i] = ec._RegionCallSummary_call(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "projects":
 			out.Values[i] = ec._RegionCallSummary_projects(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "budgetEUR":
 			out.Values[i] = ec._RegionCallSummary_budgetEUR(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "projectsWithBudget":
 			out.Values[i] = ec._RegionCallSummary_projectsWithBudget(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "partners":
 			out.Values[i] = ec._RegionCallSummary_partners(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "partnersByKind":
 			out.Values[i] = ec._RegionCallSummary_partnersByKind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19031,10 +19214,9 @@ func (ec *executionContext) _RegionCallSummary(ctx context.Context, sel ast.Sele
 var roleCountImplementors = []string{"RoleCount"}
 
 func (ec *executionContext) _RoleCount(ctx context.Context, sel ast.SelectionSet, obj *model.RoleCount) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, roleCountImplementors)
+	fields := ec.collectFields(sel, roleCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19068,14 +19250,8 @@ func (ec *executionContext) _RoleCount(ctx context.Context, sel ast.SelectionSet
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19084,37 +19260,29 @@ func (ec *executionContext) _RoleCount(ctx context.Context, sel ast.SelectionSet
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *kg.SearchHit) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
+	fields := ec.collectFields(sel, searchHitImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SearchHit")
 		case "node":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SearchHit_node(ctx, field, obj)
-				})
+			out.Values[i] = ec._SearchHit_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "score":
 			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19123,10 +19291,9 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 var sourceImplementors = []string{"Source"}
 
 func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *kg.Citation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
+	fields := ec.collectFields(sel, sourceImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19175,14 +19342,8 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19191,10 +19352,9 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 var statsImplementors = []string{"Stats"}
 
 func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, obj *kg.Stats) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, statsImplementors)
+	fields := ec.collectFields(sel, statsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19213,14 +19373,8 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19229,10 +19383,9 @@ func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, ob
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := ec.collectFields(sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19266,14 +19419,8 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19282,10 +19429,9 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := ec.collectFields(sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19314,14 +19460,8 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19330,10 +19470,9 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := ec.collectFields(sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19372,14 +19511,8 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19388,10 +19521,9 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := ec.collectFields(sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19430,14 +19562,8 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19446,10 +19572,9 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := ec.collectFields(sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19488,14 +19613,8 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19504,10 +19623,9 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := ec.collectFields(sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19571,14 +19689,8 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
 	}
-	out.Dispatch(ctx)
 	if out.Invalids > 0 {
 		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
 	}
 
 	return out
@@ -19589,7 +19701,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Action) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAction2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐAction(ctx, sel, v[i])
@@ -19613,7 +19725,7 @@ func (ec *executionContext) marshalNAction2ᚖgithubᚗcomᚋfamigraphᚋfamigra
 }
 
 func (ec *executionContext) marshalNAmendment2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐAmendmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Amendment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAmendment2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐAmendment(ctx, sel, v[i])
@@ -19637,7 +19749,7 @@ func (ec *executionContext) marshalNAmendment2ᚖgithubᚗcomᚋfamigraphᚋfami
 }
 
 func (ec *executionContext) marshalNAmendmentAdherence2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAmendmentAdherence2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
@@ -19683,7 +19795,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Call) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, sel, v[i])
@@ -19707,7 +19819,7 @@ func (ec *executionContext) marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraph
 }
 
 func (ec *executionContext) marshalNCallRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCallRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
@@ -19735,7 +19847,7 @@ func (ec *executionContext) marshalNCommunity2githubᚗcomᚋfamigraphᚋfamigra
 }
 
 func (ec *executionContext) marshalNCommunity2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Community) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommunity2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunity(ctx, sel, v[i])
@@ -19765,7 +19877,7 @@ func (ec *executionContext) marshalNContinuingPartner2githubᚗcomᚋfamigraph�
 }
 
 func (ec *executionContext) marshalNContinuingPartner2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartnerᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.ContinuingPartner) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContinuingPartner2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartner(ctx, sel, v[i])
@@ -19781,7 +19893,7 @@ func (ec *executionContext) marshalNContinuingPartner2ᚕgithubᚗcomᚋfamigrap
 }
 
 func (ec *executionContext) marshalNContinuity2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuityᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Continuity) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNContinuity2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuity(ctx, sel, v[i])
@@ -19831,7 +19943,7 @@ func (ec *executionContext) marshalNDiscrepancy2githubᚗcomᚋfamigraphᚋfamig
 }
 
 func (ec *executionContext) marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Discrepancy) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDiscrepancy2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancy(ctx, sel, v[i])
@@ -19851,7 +19963,7 @@ func (ec *executionContext) marshalNFact2githubᚗcomᚋfamigraphᚋfamigraphᚋ
 }
 
 func (ec *executionContext) marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFact2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFact(ctx, sel, v[i])
@@ -19891,7 +20003,7 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 }
 
 func (ec *executionContext) marshalNFund2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Fund) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFund(ctx, sel, v[i])
@@ -19944,7 +20056,7 @@ func (ec *executionContext) unmarshalNFundingDimension2ᚕgithubᚗcomᚋfamigra
 }
 
 func (ec *executionContext) marshalNFundingDimension2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.FundingDimension) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFundingDimension2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingDimension(ctx, sel, v[i])
@@ -19960,7 +20072,7 @@ func (ec *executionContext) marshalNFundingDimension2ᚕgithubᚗcomᚋfamigraph
 }
 
 func (ec *executionContext) marshalNFundingGroup2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.FundingGroup) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFundingGroup2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFundingGroup(ctx, sel, v[i])
@@ -19988,7 +20100,7 @@ func (ec *executionContext) marshalNGeoPoint2githubᚗcomᚋfamigraphᚋfamigrap
 }
 
 func (ec *executionContext) marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNGroupMembership2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
@@ -20055,7 +20167,7 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 }
 
 func (ec *executionContext) marshalNInitiative2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐInitiativeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Initiative) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInitiative2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐInitiative(ctx, sel, v[i])
@@ -20093,7 +20205,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 }
 
 func (ec *executionContext) marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInvolvement2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
@@ -20135,7 +20247,7 @@ func (ec *executionContext) marshalNKindCount2githubᚗcomᚋfamigraphᚋfamigra
 }
 
 func (ec *executionContext) marshalNKindCount2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.KindCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKindCount2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCount(ctx, sel, v[i])
@@ -20155,7 +20267,7 @@ func (ec *executionContext) marshalNLineageLink2githubᚗcomᚋfamigraphᚋfamig
 }
 
 func (ec *executionContext) marshalNLineageLink2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.LineageLink) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLineageLink2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLink(ctx, sel, v[i])
@@ -20171,7 +20283,7 @@ func (ec *executionContext) marshalNLineageLink2ᚕgithubᚗcomᚋfamigraphᚋfa
 }
 
 func (ec *executionContext) marshalNLineageLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.LineageLink) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLineageLink2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLink(ctx, sel, v[i])
@@ -20199,7 +20311,7 @@ func (ec *executionContext) marshalNNetworkEdge2githubᚗcomᚋfamigraphᚋfamig
 }
 
 func (ec *executionContext) marshalNNetworkEdge2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.NetworkEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkEdge2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkEdge(ctx, sel, v[i])
@@ -20219,7 +20331,7 @@ func (ec *executionContext) marshalNNetworkMembership2githubᚗcomᚋfamigraph�
 }
 
 func (ec *executionContext) marshalNNetworkMembership2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.NetworkMembership) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkMembership2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkMembership(ctx, sel, v[i])
@@ -20239,7 +20351,7 @@ func (ec *executionContext) marshalNNetworkNode2githubᚗcomᚋfamigraphᚋfamig
 }
 
 func (ec *executionContext) marshalNNetworkNode2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.NetworkNode) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNetworkNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkNode(ctx, sel, v[i])
@@ -20263,7 +20375,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋ
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx context.Context, sel ast.SelectionSet, v []kg.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, sel, v[i])
@@ -20273,7 +20385,7 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋfamigraphᚋfamigraph
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, sel, v[i])
@@ -20299,7 +20411,7 @@ func (ec *executionContext) marshalNNodeKind2githubᚗcomᚋfamigraphᚋfamigrap
 }
 
 func (ec *executionContext) marshalNObjective2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐObjectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Objective) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNObjective2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐObjective(ctx, sel, v[i])
@@ -20331,7 +20443,7 @@ func (ec *executionContext) marshalNOrganization2githubᚗcomᚋfamigraphᚋfami
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Org) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, sel, v[i])
@@ -20355,7 +20467,7 @@ func (ec *executionContext) marshalNOrganizationConnection2ᚖgithubᚗcomᚋfam
 }
 
 func (ec *executionContext) marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationEdge2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
@@ -20397,7 +20509,7 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋfamigraphᚋfamig
 }
 
 func (ec *executionContext) marshalNParticipation2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipation2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
@@ -20429,7 +20541,7 @@ func (ec *executionContext) marshalNPartnershipNetwork2ᚖgithubᚗcomᚋfamigra
 }
 
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Path) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPath2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPath(ctx, sel, v[i])
@@ -20453,7 +20565,7 @@ func (ec *executionContext) marshalNPath2ᚖgithubᚗcomᚋfamigraphᚋfamigraph
 }
 
 func (ec *executionContext) marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Place) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlace2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlace(ctx, sel, v[i])
@@ -20477,7 +20589,7 @@ func (ec *executionContext) marshalNPlace2ᚖgithubᚗcomᚋfamigraphᚋfamigrap
 }
 
 func (ec *executionContext) marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPlaceLink2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
@@ -20501,7 +20613,7 @@ func (ec *executionContext) marshalNPlaceLink2ᚖgithubᚗcomᚋfamigraphᚋfami
 }
 
 func (ec *executionContext) marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProject2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProject(ctx, sel, v[i])
@@ -20525,7 +20637,7 @@ func (ec *executionContext) marshalNProject2ᚖgithubᚗcomᚋfamigraphᚋfamigr
 }
 
 func (ec *executionContext) marshalNProjectAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectAction2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdge(ctx, sel, v[i])
@@ -20557,7 +20669,7 @@ func (ec *executionContext) marshalNProjectConnection2ᚖgithubᚗcomᚋfamigrap
 }
 
 func (ec *executionContext) marshalNProjectEdge2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐProjectEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProjectEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProjectEdge2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐProjectEdge(ctx, sel, v[i])
@@ -20581,7 +20693,7 @@ func (ec *executionContext) marshalNProjectEdge2ᚖgithubᚗcomᚋfamigraphᚋfa
 }
 
 func (ec *executionContext) marshalNRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.Region) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, sel, v[i])
@@ -20605,7 +20717,7 @@ func (ec *executionContext) marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigra
 }
 
 func (ec *executionContext) marshalNRegionCallSummary2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.RegionCallSummary) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRegionCallSummary2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummary(ctx, sel, v[i])
@@ -20653,7 +20765,7 @@ func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigra
 }
 
 func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, sel, v[i])
@@ -20669,7 +20781,7 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraph
 }
 
 func (ec *executionContext) marshalNRoleCount2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐRoleCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RoleCount) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoleCount2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐRoleCount(ctx, sel, v[i])
@@ -20693,7 +20805,7 @@ func (ec *executionContext) marshalNRoleCount2ᚖgithubᚗcomᚋfamigraphᚋfami
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*kg.SearchHit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐSearchHit(ctx, sel, v[i])
@@ -20721,7 +20833,7 @@ func (ec *executionContext) marshalNSource2githubᚗcomᚋfamigraphᚋfamigraph�
 }
 
 func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSource2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitation(ctx, sel, v[i])
@@ -20792,7 +20904,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -20836,7 +20948,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -20864,7 +20976,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -20892,7 +21004,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -21119,7 +21231,7 @@ func (ec *executionContext) marshalONodeKind2ᚕgithubᚗcomᚋfamigraphᚋfamig
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNodeKind2githubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐNodeKind(ctx, sel, v[i])
@@ -21177,7 +21289,7 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕgithubᚗcomᚋfamigraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, sel, v[i])
@@ -21251,7 +21363,7 @@ func (ec *executionContext) marshalORole2ᚕgithubᚗcomᚋfamigraphᚋfamigraph
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, sel, v[i])
@@ -21323,7 +21435,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -21342,7 +21454,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -21361,7 +21473,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -21380,7 +21492,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := ec.marshalSlice(ctx, sel, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -21403,3 +21515,2809 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 }
 
 // endregion ***************************** type.gotpl *****************************
+
+// leaf_Action_id marshals the value of _Action_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Action_id(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Action_code marshals the value of _Action_code without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Action_code(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Code
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Action_title marshals the value of _Action_title without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Action_title(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Title
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Action_description marshals the value of _Action_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Action_description(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptDescription()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Action_confidence marshals the value of _Action_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Action_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Amendment_id marshals the value of _Amendment_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Amendment_id(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Amendment_date marshals the value of _Amendment_date without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Amendment_date(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Date
+	ret = ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Amendment_decree marshals the value of _Amendment_decree without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Amendment_decree(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptDecree()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Amendment_previousEndDate marshals the value of _Amendment_previousEndDate without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Amendment_previousEndDate(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.PreviousEndDate
+	ret = ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Amendment_newEndDate marshals the value of _Amendment_newEndDate without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Amendment_newEndDate(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.NewEndDate
+	ret = ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Amendment_newDeadline marshals the value of _Amendment_newDeadline without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Amendment_newDeadline(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.NewDeadline
+	ret = ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Amendment_budgetIncrease marshals the value of _Amendment_budgetIncrease without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Amendment_budgetIncrease(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.BudgetIncrease
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Amendment_summary marshals the value of _Amendment_summary without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Amendment_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptSummary()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Amendment_confidence marshals the value of _Amendment_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Amendment_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_AmendmentAdherence_extension marshals the value of _AmendmentAdherence_extension without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_AmendmentAdherence_extension(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Extension
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_AmendmentAdherence_budgetIncrease marshals the value of _AmendmentAdherence_budgetIncrease without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_AmendmentAdherence_budgetIncrease(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.BudgetIncrease
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Body_id marshals the value of _Body_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Body_id(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Body_name marshals the value of _Body_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Body_name(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Body_kind marshals the value of _Body_kind without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Body_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Kind
+	ret = ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Body_typeLabel marshals the value of _Body_typeLabel without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Body_typeLabel(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptTypeLabel()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Body_website marshals the value of _Body_website without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Body_website(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptWebsite()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Body_confidence marshals the value of _Body_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Body_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Body_aliases marshals the value of _Body_aliases without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Body_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Aliases
+	ret = ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Call_id marshals the value of _Call_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_id(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Call_code marshals the value of _Call_code without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_code(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Code
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Call_name marshals the value of _Call_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_name(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Call_title marshals the value of _Call_title without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_title(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Title
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Call_description marshals the value of _Call_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_description(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptDescription()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Call_budgetEUR marshals the value of _Call_budgetEUR without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.BudgetEUR
+	if v != nil && !finite(*v) {
+		return nil
+	}
+	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Call_awardedEUR marshals the value of _Call_awardedEUR without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_awardedEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.AwardedEUR
+	if v != nil && !finite(*v) {
+		return nil
+	}
+	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Call_adoptedOn marshals the value of _Call_adoptedOn without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_adoptedOn(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.AdoptedOn
+	ret = ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Call_decree marshals the value of _Call_decree without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_decree(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptDecree()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Call_registration marshals the value of _Call_registration without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_registration(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptRegistration()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Call_startDate marshals the value of _Call_startDate without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_startDate(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.StartDate
+	ret = ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Call_endDate marshals the value of _Call_endDate without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_endDate(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.EndDate
+	ret = ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Call_maxDurationMonths marshals the value of _Call_maxDurationMonths without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_maxDurationMonths(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.MaxDurationMonths
+	ret = ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Call_confidence marshals the value of _Call_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Call_aliases marshals the value of _Call_aliases without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Call_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Aliases
+	ret = ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_CallRegion_confidence marshals the value of _CallRegion_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_CallRegion_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Community_id marshals the value of _Community_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Community_id(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Continuity_retention marshals the value of _Continuity_retention without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Continuity_retention(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Retention
+	if v != nil && !finite(*v) {
+		return nil
+	}
+	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Dataset_version marshals the value of _Dataset_version without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Dataset_version(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Version
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Dataset_updatedOn marshals the value of _Dataset_updatedOn without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Dataset_updatedOn(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.UpdatedOn
+	ret = ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Dataset_records marshals the value of _Dataset_records without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Dataset_records(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Records
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Dataset_relationships marshals the value of _Dataset_relationships without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Dataset_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Relationships
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Dataset_sources marshals the value of _Dataset_sources without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Dataset_sources(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Sources
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Dataset_license marshals the value of _Dataset_license without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Dataset_license(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.License
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Dataset_citation marshals the value of _Dataset_citation without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Dataset_citation(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Citation
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_DeclaredCounts_regions marshals the value of _DeclaredCounts_regions without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_DeclaredCounts_regions(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Regions
+	ret = ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_DeclaredCounts_projects marshals the value of _DeclaredCounts_projects without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_DeclaredCounts_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Projects
+	ret = ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_DeclaredCounts_schools marshals the value of _DeclaredCounts_schools without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_DeclaredCounts_schools(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Schools
+	ret = ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_DeclaredCounts_localBodies marshals the value of _DeclaredCounts_localBodies without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_DeclaredCounts_localBodies(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.LocalBodies
+	ret = ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_DeclaredCounts_anciChapters marshals the value of _DeclaredCounts_anciChapters without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_DeclaredCounts_anciChapters(ctx context.Context, field graphql.CollectedField, obj *kg.Counts) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ANCIChapters
+	ret = ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Discrepancy_field marshals the value of _Discrepancy_field without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Discrepancy_field(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Field
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Discrepancy_recorded marshals the value of _Discrepancy_recorded without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Discrepancy_recorded(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Recorded
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Discrepancy_stated marshals the value of _Discrepancy_stated without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Discrepancy_stated(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Stated
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Discrepancy_note marshals the value of _Discrepancy_note without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Discrepancy_note(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Note
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Fact_key marshals the value of _Fact_key without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Fact_key(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Key
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Fact_value marshals the value of _Fact_value without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Fact_value(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Value
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Fact_type marshals the value of _Fact_type without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Fact_type(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Type
+	ret = ec.marshalNFactType2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactType(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Fact_note marshals the value of _Fact_note without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Fact_note(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptNote()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Fund_id marshals the value of _Fund_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Fund_id(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Fund_name marshals the value of _Fund_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Fund_name(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Fund_period marshals the value of _Fund_period without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Fund_period(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Period
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Fund_confidence marshals the value of _Fund_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Fund_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Fund_aliases marshals the value of _Fund_aliases without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Fund_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Aliases
+	ret = ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_FundingGroup_year marshals the value of _FundingGroup_year without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_FundingGroup_year(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Year
+	ret = ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_FundingGroup_projects marshals the value of _FundingGroup_projects without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_FundingGroup_projects(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Projects
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_FundingGroup_projectsWithBudget marshals the value of _FundingGroup_projectsWithBudget without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_FundingGroup_projectsWithBudget(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ProjectsWithBudget
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_FundingGroup_budgetEUR marshals the value of _FundingGroup_budgetEUR without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_FundingGroup_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.BudgetEUR
+	if !finite(v) {
+		return nil
+	}
+	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_FundingGroup_organizations marshals the value of _FundingGroup_organizations without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_FundingGroup_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Organizations
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_GeoPoint_lat marshals the value of _GeoPoint_lat without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_GeoPoint_lat(ctx context.Context, field graphql.CollectedField, obj *kg.GeoPoint) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Lat
+	if !finite(v) {
+		return nil
+	}
+	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_GeoPoint_lon marshals the value of _GeoPoint_lon without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_GeoPoint_lon(ctx context.Context, field graphql.CollectedField, obj *kg.GeoPoint) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Lon
+	if !finite(v) {
+		return nil
+	}
+	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_GroupMembership_confidence marshals the value of _GroupMembership_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_GroupMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Initiative_id marshals the value of _Initiative_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Initiative_id(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Initiative_title marshals the value of _Initiative_title without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Initiative_title(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Title
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Initiative_description marshals the value of _Initiative_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Initiative_description(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptDescription()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Initiative_confidence marshals the value of _Initiative_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Initiative_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Initiative_aliases marshals the value of _Initiative_aliases without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Initiative_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Aliases
+	ret = ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Involvement_relation marshals the value of _Involvement_relation without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Involvement_relation(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Relation
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Involvement_confidence marshals the value of _Involvement_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Involvement_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_KindCount_kind marshals the value of _KindCount_kind without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *kg.KindCount) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Kind
+	ret = ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_KindCount_count marshals the value of _KindCount_count without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_KindCount_count(ctx context.Context, field graphql.CollectedField, obj *kg.KindCount) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Count
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_LineageLink_depth marshals the value of _LineageLink_depth without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_LineageLink_depth(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Depth
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkEdge_source marshals the value of _NetworkEdge_source without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkEdge_source(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Source
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkEdge_target marshals the value of _NetworkEdge_target without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkEdge_target(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Target
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkEdge_weight marshals the value of _NetworkEdge_weight without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkEdge_weight(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Weight
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkMembership_network marshals the value of _NetworkMembership_network without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkMembership_network(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Network
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkMembership_name marshals the value of _NetworkMembership_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkMembership_name(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkMembership_confidence marshals the value of _NetworkMembership_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkNode_degree marshals the value of _NetworkNode_degree without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkNode_degree(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Degree
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkNode_projects marshals the value of _NetworkNode_projects without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkNode_projects(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Projects
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkNode_betweenness marshals the value of _NetworkNode_betweenness without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkNode_betweenness(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Betweenness
+	if !finite(v) {
+		return nil
+	}
+	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkNode_weightedDegree marshals the value of _NetworkNode_weightedDegree without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkNode_weightedDegree(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.WeightedDegree
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkNode_closeness marshals the value of _NetworkNode_closeness without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkNode_closeness(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Closeness
+	if !finite(v) {
+		return nil
+	}
+	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkNode_community marshals the value of _NetworkNode_community without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkNode_community(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Community
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Objective_id marshals the value of _Objective_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Objective_id(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Objective_code marshals the value of _Objective_code without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Objective_code(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Code
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Objective_name marshals the value of _Objective_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Objective_name(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Objective_budgetEUR marshals the value of _Objective_budgetEUR without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Objective_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.BudgetEUR
+	if v != nil && !finite(*v) {
+		return nil
+	}
+	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Objective_sharePercent marshals the value of _Objective_sharePercent without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Objective_sharePercent(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.SharePercent
+	if v != nil && !finite(*v) {
+		return nil
+	}
+	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Objective_confidence marshals the value of _Objective_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Objective_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_OrganizationConnection_totalCount marshals the value of _OrganizationConnection_totalCount without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.TotalCount
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_OrganizationEdge_cursor marshals the value of _OrganizationEdge_cursor without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Cursor
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_PageInfo_hasNextPage marshals the value of _PageInfo_hasNextPage without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.HasNextPage
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_PageInfo_endCursor marshals the value of _PageInfo_endCursor without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.EndCursor
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Participation_role marshals the value of _Participation_role without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Participation_role(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Role
+	ret = ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Participation_office marshals the value of _Participation_office without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Participation_office(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptOffice()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Participation_confidence marshals the value of _Participation_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Participation_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_PartnershipNetwork_modularity marshals the value of _PartnershipNetwork_modularity without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_PartnershipNetwork_modularity(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Modularity
+	if !finite(v) {
+		return nil
+	}
+	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_PartnershipNetwork_algorithm marshals the value of _PartnershipNetwork_algorithm without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_PartnershipNetwork_algorithm(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Algorithm
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Place_id marshals the value of _Place_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Place_id(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Place_name marshals the value of _Place_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Place_name(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Place_description marshals the value of _Place_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Place_description(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptDescription()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Place_confidence marshals the value of _Place_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Place_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Place_aliases marshals the value of _Place_aliases without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Place_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Aliases
+	ret = ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_PlaceLink_confidence marshals the value of _PlaceLink_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_PlaceLink_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Project_id marshals the value of _Project_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_id(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Project_title marshals the value of _Project_title without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_title(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Title
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Project_acronym marshals the value of _Project_acronym without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptAcronym()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Project_description marshals the value of _Project_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_description(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptDescription()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Project_budgetEUR marshals the value of _Project_budgetEUR without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.BudgetEUR
+	if v != nil && !finite(*v) {
+		return nil
+	}
+	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Project_startDate marshals the value of _Project_startDate without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_startDate(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.StartDate
+	ret = ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Project_endDate marshals the value of _Project_endDate without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_endDate(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.EndDate
+	ret = ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Project_code marshals the value of _Project_code without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_code(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptCode()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Project_cup marshals the value of _Project_cup without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_cup(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptCUP()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Project_website marshals the value of _Project_website without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_website(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptWebsite()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Project_confidence marshals the value of _Project_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Project_aliases marshals the value of _Project_aliases without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Project_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Aliases
+	ret = ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_ProjectAction_detail marshals the value of _ProjectAction_detail without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_ProjectAction_detail(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptDetail()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_ProjectConnection_totalCount marshals the value of _ProjectConnection_totalCount without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_ProjectConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.TotalCount
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_ProjectEdge_cursor marshals the value of _ProjectEdge_cursor without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_ProjectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProjectEdge) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Cursor
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Region_id marshals the value of _Region_id without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Region_id(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Region_name marshals the value of _Region_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Region_name(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Region_kind marshals the value of _Region_kind without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Region_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Kind
+	ret = ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Region_nutsCode marshals the value of _Region_nutsCode without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Region_nutsCode(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.NUTSCode
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Region_istatCode marshals the value of _Region_istatCode without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Region_istatCode(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ISTATCode
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Region_istatProvinceCode marshals the value of _Region_istatProvinceCode without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Region_istatProvinceCode(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptISTATProvinceCode()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Region_capital marshals the value of _Region_capital without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Region_capital(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptCapital()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Region_specialStatute marshals the value of _Region_specialStatute without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Region_specialStatute(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.SpecialStatute
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Region_confidence marshals the value of _Region_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Region_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Region_aliases marshals the value of _Region_aliases without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Region_aliases(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Aliases
+	ret = ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_RegionCallSummary_projects marshals the value of _RegionCallSummary_projects without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_RegionCallSummary_projects(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Projects
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_RegionCallSummary_budgetEUR marshals the value of _RegionCallSummary_budgetEUR without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_RegionCallSummary_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.BudgetEUR
+	if !finite(v) {
+		return nil
+	}
+	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_RegionCallSummary_projectsWithBudget marshals the value of _RegionCallSummary_projectsWithBudget without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_RegionCallSummary_projectsWithBudget(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.ProjectsWithBudget
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_RegionCallSummary_partners marshals the value of _RegionCallSummary_partners without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_RegionCallSummary_partners(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Partners
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_RoleCount_role marshals the value of _RoleCount_role without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_RoleCount_role(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Role
+	ret = ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_RoleCount_count marshals the value of _RoleCount_count without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_RoleCount_count(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Count
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_RoleCount_named marshals the value of _RoleCount_named without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_RoleCount_named(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Named
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_RoleCount_groups marshals the value of _RoleCount_groups without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_RoleCount_groups(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Groups
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_RoleCount_exact marshals the value of _RoleCount_exact without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_RoleCount_exact(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Exact
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_SearchHit_score marshals the value of _SearchHit_score without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *kg.SearchHit) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Score
+	if !finite(v) {
+		return nil
+	}
+	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Source_title marshals the value of _Source_title without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Source_title(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Title
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Source_url marshals the value of _Source_url without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Source_url(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptURL()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Source_quote marshals the value of _Source_quote without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Source_quote(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptQuote()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Source_sourceId marshals the value of _Source_sourceId without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Source_sourceId(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.SourceID
+	ret = ec.marshalNID2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Source_document marshals the value of _Source_document without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Source_document(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptDocument()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Source_confidence marshals the value of _Source_confidence without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Source_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Confidence
+	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Source_field marshals the value of _Source_field without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Source_field(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptField()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Source_note marshals the value of _Source_note without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Source_note(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.OptNote()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_Stats_nodes marshals the value of _Stats_nodes without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Stats_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Stats) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Nodes
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_Stats_relationships marshals the value of _Stats_relationships without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Stats_relationships(ctx context.Context, field graphql.CollectedField, obj *kg.Stats) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Edges
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf___Directive_name marshals the value of ___Directive_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf___Directive_description marshals the value of ___Directive_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Description()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___Directive_isRepeatable marshals the value of ___Directive_isRepeatable without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.IsRepeatable
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf___EnumValue_name marshals the value of ___EnumValue_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf___EnumValue_description marshals the value of ___EnumValue_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Description()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___EnumValue_isDeprecated marshals the value of ___EnumValue_isDeprecated without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.IsDeprecated()
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf___EnumValue_deprecationReason marshals the value of ___EnumValue_deprecationReason without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.DeprecationReason()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___Field_name marshals the value of ___Field_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf___Field_description marshals the value of ___Field_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Description()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___Field_isDeprecated marshals the value of ___Field_isDeprecated without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.IsDeprecated()
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf___Field_deprecationReason marshals the value of ___Field_deprecationReason without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.DeprecationReason()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___InputValue_name marshals the value of ___InputValue_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name
+	ret = ec.marshalNString2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf___InputValue_description marshals the value of ___InputValue_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Description()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___InputValue_defaultValue marshals the value of ___InputValue_defaultValue without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.DefaultValue
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___InputValue_isDeprecated marshals the value of ___InputValue_isDeprecated without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.IsDeprecated()
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf___InputValue_deprecationReason marshals the value of ___InputValue_deprecationReason without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.DeprecationReason()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___Schema_description marshals the value of ___Schema_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Description()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___Type_kind marshals the value of ___Type_kind without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Kind()
+	ret = ec.marshalN__TypeKind2string(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf___Type_name marshals the value of ___Type_name without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Name()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___Type_description marshals the value of ___Type_description without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Description()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___Type_specifiedByURL marshals the value of ___Type_specifiedByURL without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.SpecifiedByURL()
+	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf___Type_isOneOf marshals the value of ___Type_isOneOf without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.IsOneOf()
+	ret = ec.marshalOBoolean2bool(ctx, field.Selections, v)
+	return ret
+}

@@ -109,7 +109,13 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 		// call in two more closures and frames (one allocation per field,
 		// and deeper stacks in the goroutines gqlgen starts per list
 		// element). No other extension intercepts fields.
-		graphql.GetOperationContext(ctx).ResolverMiddleware = prefetch
+		//
+		// Plain fields of records (no resolver, no context) skip this
+		// middleware altogether (graph/marshal.go): a middleware that must
+		// see every field needs the executor's fast path turned off.
+		op := graphql.GetOperationContext(ctx)
+		op.ResolverMiddleware = prefetch
+		startExecution(op)
 		return next(WithLoaders(ctx, NewLoaders(svc.Store, cfg.Loaders)))
 	})
 	if cfg.Observer != nil {

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// objectFunc matches gqlgen's marshaller of a (non-root) object type.
+var objectFunc = regexp.MustCompile(`(?ms)^func \(ec \*executionContext\) _(\w+)\(ctx context\.Context, sel ast\.SelectionSet, obj [^)]+\) graphql\.Marshaler \{\n.*?\n\}\n`)
+
+// Pieces of an object's marshaller that the rewrite replaces.
+var (
+	collectCall  = "fields := graphql.CollectFields(ec.OperationContext, sel, "
+	ownCollect   = "fields := ec.collectFields(sel, "
+	newFieldSet  = "\tout := graphql.NewFieldSet(fields)\n"
+	ownFieldSet  = "\tout := newFieldSet(fields)\n"
+	newDeferred  = "\tdeferred := graphql.NewDeferredGroup(ctx)\n"
+	dispatch     = "\tout.Dispatch(ctx)\n"
+	deferredTail = "\tif n := len(deferred.Defers); n > 0 {\n\t\tatomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))\n\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n"
+)
+
+// rewriteObjects makes every object marshaller collect its fields through
+// the executor's per-operation cache (graph/marshal.go: gqlgen's boxes the
+// selection set to build its key, an allocation per object). The
+// marshaller of a sequential object (one that schedules no field
+// concurrently, hence defers none) also gets the executor's field set,
+// which writes itself without a map or iterator, and no deferred group,
+// whose path gqlgen builds for every object.
+func rewriteObjects(src []byte) ([]byte, error) {
+	var failed error
+	sequential := 0
+	out := objectFunc.ReplaceAllFunc(src, func(fn []byte) []byte {
+		s := string(fn)
+		if !strings.Contains(s, collectCall) {
+			return fn // an interface's: it dispatches on the value's type
+		}
+		s = strings.Replace(s, collectCall, ownCollect, 1)
+		if strings.Contains(s, "ResolveConcurrently") || strings.Contains(s, "ResolveRootConcurrently") {
+			return []byte(s)
+		}
+		for _, piece := range []string{newFieldSet, newDeferred, dispatch, deferredTail} {
+			if strings.Count(s, piece) != 1 {
+				failed = fmt.Errorf("object marshaller of an unexpected form (%q): %.120s", piece, s)
+				return fn
+			}
+		}
+		s = strings.Replace(s, newFieldSet, ownFieldSet, 1)
+		s = strings.Replace(s, newDeferred, "", 1)
+		s = strings.Replace(s, dispatch, "", 1)
+		s = strings.Replace(s, deferredTail, "", 1)
+		sequential++
+		return []byte(s)
+	})
+	if failed != nil {
+		return nil, failed
+	}
+	if sequential == 0 {
+		return nil, fmt.Errorf("no sequential object marshaller found: has gqlgen's object template changed?")
+	}
+	return out, nil
+}
+
+// fieldFunc matches gqlgen's resolution of a field of an object, and
+// plainField the body of one that reads a struct field or a method without
+// context or error, with no directive, and marshals it.
+var (
+	fieldFunc    = regexp.MustCompile(`(?ms)^func \(ec \*executionContext\) (_\w+)\(ctx context\.Context, field graphql\.CollectedField, obj ([^)]+)\) \(ret graphql\.Marshaler\) \{\n(.*?)\n\}\n`)
+	plainField   = regexp.MustCompile(`(?s)^\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n.*?\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n\t\t\treturn (obj(?:\.\w+)+(?:\(\))?), nil\n\t\t\},\n\t\tnil,\n\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v [^)]+\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal[^\s(]+)\(ctx, selections, v\)\n\t\t\},\n\t\t(true|false),\n\t\t(true|false),\n\t\)$`)
+	marshalFunc  = regexp.MustCompile(`(?ms)^func \(ec \*executionContext\) (marshal[^\s(]+)\(ctx context\.Context, sel ast\.SelectionSet, v ([^)]+)\) graphql\.Marshaler \{\n(.*?)\n\}\n`)
+	callsMarshal = regexp.MustCompile(`ec\.(marshal[^\s(]+)\(`)
+)
+
+// leafKind says whether a marshaller of a scalar or enum can be called
+// outside gqlgen's field machinery: it must not need the field's context,
+// which it has only to report an error. "plain" marshallers cannot fail on
+// any value; "float" ones fail on NaN and infinities only (gqlgen's
+// MarshalFloatContext), which the fast path leaves to gqlgen.
+func leafKinds(src []byte) map[string]string {
+	bodies := map[string]string{}
+	for _, m := range marshalFunc.FindAllSubmatch(src, -1) {
+		bodies[string(m[1])] = string(m[3])
+	}
+	kinds := map[string]string{}
+	var kind func(name string, depth int) string
+	kind = func(name string, depth int) string {
+		body, ok := bodies[name]
+		if !ok || depth > 2 || strings.Contains(body, "ec._") {
+			return ""
+		}
+		for _, c := range callsMarshal.FindAllStringSubmatch(body, -1) {
+			if kind(c[1], depth+1) != "plain" {
+				return ""
+			}
+		}
+		switch {
+		case strings.Contains(body, "WrapContextMarshaler"):
+			if strings.Contains(body, "graphql.MarshalFloatContext(") && !strings.Contains(body, "range v") {
+				return "float"
+			}
+			return ""
+		case strings.Contains(body, "AddError") && !strings.Contains(body, "if res == graphql.Null {"):
+			return ""
+		case callsMarshal.MatchString(body):
+			return "plain"
+		}
+		for _, ok := range []string{"graphql.MarshalString(", "graphql.MarshalID(", "graphql.MarshalInt(", "graphql.MarshalBoolean(", "\treturn v\n", "\treturn v"} {
+			if strings.Contains(body, ok) {
+				return "plain"
+			}
+		}
+		return ""
+	}
+	for name := range bodies {
+		if k := kind(name, 0); k != "" {
+			kinds[name] = k
+		}
+	}
+	return kinds
+}
+
+// rewriteLeaves gives every plain scalar or enum field a fast path: its
+// value is marshalled directly, without the field context, context value,
+// closures and boxing gqlgen's ResolveField costs (about eight allocations
+// a field). The fast path gives up (returns nil) when the value would fail
+// to marshal or a panic occurs, and gqlgen's resolution then runs as
+// generated, so errors, paths and panics are reported exactly as before.
+// It skips the field middleware, which famigraph's server uses for root
+// fields only (graph/server.go).
+func rewriteLeaves(src []byte) ([]byte, error) {
+	kinds := leafKinds(src)
+	n := 0
+	var leaves bytes.Buffer
+	out := fieldFunc.ReplaceAllFunc(src, func(fn []byte) []byte {
+		m := fieldFunc.FindSubmatch(fn)
+		name, objType, body := string(m[1]), string(m[2]), string(m[3])
+		p := plainField.FindStringSubmatch(body)
+		if p == nil {
+			return fn
+		}
+		expr, marshal, nonNull := p[1], p[2], p[4] == "true"
+		kind := kinds[marshal]
+		if kind == "" {
+			return fn
+		}
+		if strings.HasPrefix(marshal, "marshalN") != nonNull {
+			return fn // gqlgen's own null handling differs: leave it to gqlgen
+		}
+		n++
+		leaf := "leaf" + name
+		fmt.Fprintf(&leaves, "\n// %s marshals the value of %s without gqlgen's field machinery, or returns nil\n", leaf, name)
+		fmt.Fprintf(&leaves, "// to leave it to gqlgen (graph/internal/generate).\n")
+		fmt.Fprintf(&leaves, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n", leaf, objType)
+		fmt.Fprintf(&leaves, "\tdefer func() {\n\t\tif recover() != nil {\n\t\t\tret = nil\n\t\t}\n\t}()\n")
+		fmt.Fprintf(&leaves, "\tv := %s\n", expr)
+		if kind == "float" {
+			if strings.Contains(marshal, "2ᚖ") {
+				fmt.Fprintf(&leaves, "\tif v != nil && !finite(*v) {\n\t\treturn nil\n\t}\n")
+			} else {
+				fmt.Fprintf(&leaves, "\tif !finite(v) {\n\t\treturn nil\n\t}\n")
+			}
+		}
+		fmt.Fprintf(&leaves, "\tret = ec.%s(ctx, field.Selections, v)\n", marshal)
+		if nonNull {
+			fmt.Fprintf(&leaves, "\tif ret == graphql.Null {\n\t\treturn nil\n\t}\n")
+		}
+		fmt.Fprintf(&leaves, "\treturn ret\n}\n")
+		return []byte(fmt.Sprintf("func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n\tif ret = ec.%s(ctx, field, obj); ret != nil {\n\t\treturn ret\n\t}\n%s\n}\n", name, objType, leaf, body))
+	})
+	if n == 0 {
+		return nil, fmt.Errorf("no plain field found: has gqlgen's field template changed?")
+	}
+	return append(out, leaves.Bytes()...), nil
+}

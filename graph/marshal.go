@@ -1,0 +1,249 @@
+package graph
+
+import (
+	"context"
+	"io"
+	"math"
+	"sync"
+	"unsafe"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/famigraph/famigraph/graph/internal/batched"
+)
+
+// The executor resolves an object's fields, and the elements of a list, one
+// after the other in the request's goroutine (graph/internal/generate):
+// their values are at hand, in the records or in what the prefetcher
+// fetched. The exception is a list whose selection reaches a field of
+// batched.Fields, which loads through a loader's time window: its elements
+// resolve concurrently, as gqlgen resolves them, so that the window is
+// waited once for all of them rather than once per element.
+
+// batchedFields is batched.Fields as a set.
+var batchedFields = func() map[fieldKey]bool {
+	out := map[fieldKey]bool{}
+	for _, f := range batched.Fields {
+		for i := 0; i < len(f); i++ {
+			if f[i] == '.' {
+				out[fieldKey{f[:i], f[i+1:]}] = true
+			}
+		}
+	}
+	return out
+}()
+
+type fieldKey struct{ typ, field string }
+
+// marshalSlice is what generated code calls to marshal a list of objects,
+// in place of graphql.MarshalSliceConcurrently, with the same contract: the
+// element's marshaller runs with a field context holding its index (and
+// sets its Result); a panic is recovered unless omitPanicHandler, and
+// reported on the element, which becomes Null. The elements are marshalled
+// in order in this goroutine, under one field context whose index moves,
+// unless the selection reaches a batched field: then gqlgen's concurrent
+// marshalling does it.
+func (ec *executionContext) marshalSlice(ctx context.Context, sel ast.SelectionSet, length int, workerLimit int64,
+	omitPanicHandler bool, marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+	if length == 0 {
+		return graphql.Array{}
+	}
+	if ec.reachesBatched(sel) {
+		return graphql.MarshalSliceConcurrently(ctx, length, workerLimit, omitPanicHandler, marshalElement)
+	}
+	ret := make(graphql.Array, length)
+	// One field context for all elements: nothing below an element outlives
+	// it (no goroutine, no deferred fragment: both need a batched field or
+	// a root field), and paths are read when an error is added.
+	idx := 0
+	fc := &graphql.FieldContext{Index: &idx}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	for i := range length {
+		idx = i
+		fc.Result = nil
+		ret[i] = marshalElement1(ctx, i, omitPanicHandler, marshalElement)
+	}
+	return ret
+}
+
+// marshalElement1 marshals one element, recovering a panic as
+// graphql.MarshalSliceConcurrently does.
+func marshalElement1(ctx context.Context, i int, omitPanicHandler bool,
+	marshalElement func(ctx context.Context, i int) graphql.Marshaler) (ret graphql.Marshaler) {
+	if !omitPanicHandler {
+		defer func() {
+			if r := recover(); r != nil {
+				graphql.AddError(ctx, graphql.Recover(ctx, r))
+				ret = graphql.Null
+			}
+		}()
+	}
+	return marshalElement(ctx, i)
+}
+
+// execState is what the executor keeps for one operation, in its
+// OperationContext's Stats (no context lookup): which selection sets reach
+// a batched field, by the address of their first selection, and the fields
+// each object type collects from each selection set.
+type execState struct {
+	mu      sync.Mutex
+	reaches map[*ast.Selection]bool
+	fields  map[collectKey][]graphql.CollectedField
+}
+
+type collectKey struct {
+	sel       *ast.Selection
+	n         int
+	satisfies *string // the generated implementors slice of the object type
+}
+
+// execStateName names the executor's state among the operation's Stats
+// extensions.
+const execStateName = "famigraph.executor"
+
+// startExecution gives an operation its executor state.
+func startExecution(op *graphql.OperationContext) {
+	op.Stats.SetExtension(execStateName, &execState{reaches: map[*ast.Selection]bool{}, fields: map[collectKey][]graphql.CollectedField{}})
+}
+
+func (ec *executionContext) state() *execState {
+	st, _ := ec.OperationContext.Stats.GetExtension(execStateName).(*execState)
+	return st
+}
+
+// collectFields is graphql.CollectFields with a cache that costs no
+// allocation: gqlgen's, per operation too, boxes the selection set and
+// hashes the type names to build its key.
+func (ec *executionContext) collectFields(sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
+	st := ec.state()
+	if st == nil || len(sel) == 0 || len(satisfies) == 0 {
+		return graphql.CollectFields(ec.OperationContext, sel, satisfies)
+	}
+	key := collectKey{unsafe.SliceData(sel), len(sel), unsafe.SliceData(satisfies)}
+	st.mu.Lock()
+	fields, ok := st.fields[key]
+	st.mu.Unlock()
+	if ok {
+		return fields
+	}
+	fields = graphql.CollectFields(ec.OperationContext, sel, satisfies)
+	st.mu.Lock()
+	st.fields[key] = fields
+	st.mu.Unlock()
+	return fields
+}
+
+// reachesBatched reports whether sel selects, at any depth and through
+// fragments, a field of batched.Fields.
+func (ec *executionContext) reachesBatched(sel ast.SelectionSet) bool {
+	if len(batchedFields) == 0 || len(sel) == 0 {
+		return false
+	}
+	st := ec.state()
+	if st == nil {
+		return reaches(ec.OperationContext, sel, nil)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return reaches(ec.OperationContext, sel, st.reaches)
+}
+
+// reaches walks sel, remembering in memo (if not nil) the answer for every
+// selection set it walks, so that an operation's document is walked once.
+func reaches(op *graphql.OperationContext, sel ast.SelectionSet, memo map[*ast.Selection]bool) bool {
+	if len(sel) == 0 {
+		return false
+	}
+	key := unsafe.SliceData(sel)
+	if r, ok := memo[key]; ok {
+		return r
+	}
+	found := false
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			if s.ObjectDefinition != nil && batchedFields[fieldKey{s.ObjectDefinition.Name, s.Name}] {
+				found = true
+			}
+			if reaches(op, s.SelectionSet, memo) {
+				found = true
+			}
+		case *ast.InlineFragment:
+			if reaches(op, s.SelectionSet, memo) {
+				found = true
+			}
+		case *ast.FragmentSpread:
+			def := s.Definition
+			if def == nil && op.Doc != nil {
+				def = op.Doc.Fragments.ForName(s.Name)
+			}
+			if def != nil && reaches(op, def.SelectionSet, memo) {
+				found = true
+			}
+		}
+	}
+	if memo != nil {
+		memo[key] = found
+	}
+	return found
+}
+
+// fieldSet is the field set of a sequential object (graph/internal/generate
+// writes it in place of graphql.FieldSet): the values of its fields, set in
+// order, and their count of invalid nulls. It writes itself as
+// graphql.FieldSet does, without the map of written names and the
+// iterators gqlgen's allocates for every object.
+type fieldSet struct {
+	fields   []graphql.CollectedField
+	Values   []graphql.Marshaler
+	Invalids uint32
+	inline   [8]graphql.Marshaler
+}
+
+func newFieldSet(fields []graphql.CollectedField) *fieldSet {
+	fs := &fieldSet{fields: fields}
+	if len(fields) <= len(fs.inline) {
+		fs.Values = fs.inline[:len(fields)]
+	} else {
+		fs.Values = make([]graphql.Marshaler, len(fields))
+	}
+	return fs
+}
+
+// MarshalGQL writes the object. A response name is written once, as
+// gqlgen's field set does (graphql.CollectFields merges the fields of one
+// name, so it does not happen).
+func (fs *fieldSet) MarshalGQL(w io.Writer) {
+	io.WriteString(w, "{")
+	for i := range fs.fields {
+		alias := fs.fields[i].Alias
+		if fs.written(alias, i) {
+			continue
+		}
+		if i > 0 {
+			io.WriteString(w, ",")
+		}
+		// A response name is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*):
+		// nothing to escape.
+		io.WriteString(w, `"`)
+		io.WriteString(w, alias)
+		io.WriteString(w, `":`)
+		fs.Values[i].MarshalGQL(w)
+	}
+	io.WriteString(w, "}")
+}
+
+// written reports whether a field before i has the response name alias.
+func (fs *fieldSet) written(alias string, i int) bool {
+	for j := range i {
+		if fs.fields[j].Alias == alias {
+			return true
+		}
+	}
+	return false
+}
+
+// finite reports whether f marshals as a GraphQL Float: gqlgen refuses NaN
+// and infinities, with an error the fast path leaves to gqlgen.
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
