@@ -5345,23 +5345,25 @@ func (ec *executionContext) _Action_id(ctx context.Context, field graphql.Collec
 	if ret = ec.leaf_Action_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Action_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Action_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Action_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Action", field, false, false, "ID")
@@ -5371,23 +5373,25 @@ func (ec *executionContext) _Action_code(ctx context.Context, field graphql.Coll
 	if ret = ec.leaf_Action_code(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Action_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Action_code(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Code, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Action_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
@@ -5397,23 +5401,25 @@ func (ec *executionContext) _Action_title(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Action_title(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Action_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Action_title(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Title, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Action_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Action", field, false, false, "String")
@@ -5423,46 +5429,50 @@ func (ec *executionContext) _Action_description(ctx context.Context, field graph
 	if ret = ec.leaf_Action_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Action_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptDescription(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Action_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptDescription(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Action_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Action", field, true, false, "String")
 }
 
 func (ec *executionContext) _Action_call(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Action_call(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Action().Call(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
-			return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Action_call(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Action().Call(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Action_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5481,46 +5491,50 @@ func (ec *executionContext) _Action_confidence(ctx context.Context, field graphq
 	if ret = ec.leaf_Action_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Action_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Action_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Action_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Action", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Action_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Action_facts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Action_facts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Facts, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Fact](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Action_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5536,23 +5550,25 @@ func (ec *executionContext) fieldContext_Action_facts(_ context.Context, field g
 }
 
 func (ec *executionContext) _Action_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Action_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Action_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Action_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5571,23 +5587,25 @@ func (ec *executionContext) _Amendment_id(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Amendment_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Amendment_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amendment", field, false, false, "ID")
@@ -5597,23 +5615,25 @@ func (ec *executionContext) _Amendment_date(ctx context.Context, field graphql.C
 	if ret = ec.leaf_Amendment_date(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_date(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Date, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Amendment_date(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Date, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Date](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amendment", field, false, false, "Date")
@@ -5623,46 +5643,50 @@ func (ec *executionContext) _Amendment_decree(ctx context.Context, field graphql
 	if ret = ec.leaf_Amendment_decree(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_decree(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptDecree(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Amendment_decree(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptDecree(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_decree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amendment", field, true, false, "String")
 }
 
 func (ec *executionContext) _Amendment_call(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_call(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Amendment().Call(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
-			return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Amendment_call(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Amendment().Call(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5681,23 +5705,25 @@ func (ec *executionContext) _Amendment_previousEndDate(ctx context.Context, fiel
 	if ret = ec.leaf_Amendment_previousEndDate(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_previousEndDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PreviousEndDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Amendment_previousEndDate(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.PreviousEndDate, nil
+	}(ctx)
+	v, ok, null := resolved[*kg.Date](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_previousEndDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amendment", field, false, false, "Date")
@@ -5707,23 +5733,25 @@ func (ec *executionContext) _Amendment_newEndDate(ctx context.Context, field gra
 	if ret = ec.leaf_Amendment_newEndDate(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_newEndDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NewEndDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Amendment_newEndDate(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.NewEndDate, nil
+	}(ctx)
+	v, ok, null := resolved[*kg.Date](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_newEndDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amendment", field, false, false, "Date")
@@ -5733,23 +5761,25 @@ func (ec *executionContext) _Amendment_newDeadline(ctx context.Context, field gr
 	if ret = ec.leaf_Amendment_newDeadline(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_newDeadline(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NewDeadline, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Amendment_newDeadline(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.NewDeadline, nil
+	}(ctx)
+	v, ok, null := resolved[*kg.Date](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_newDeadline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amendment", field, false, false, "Date")
@@ -5759,23 +5789,25 @@ func (ec *executionContext) _Amendment_budgetIncrease(ctx context.Context, field
 	if ret = ec.leaf_Amendment_budgetIncrease(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_budgetIncrease(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BudgetIncrease, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Amendment_budgetIncrease(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.BudgetIncrease, nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_budgetIncrease(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amendment", field, false, false, "Boolean")
@@ -5785,46 +5817,50 @@ func (ec *executionContext) _Amendment_summary(ctx context.Context, field graphq
 	if ret = ec.leaf_Amendment_summary(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_summary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptSummary(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Amendment_summary(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptSummary(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amendment", field, true, false, "String")
 }
 
 func (ec *executionContext) _Amendment_adherents(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_adherents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Amendment().Adherents(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNAmendmentAdherence2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Amendment_adherents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Amendment().Adherents(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNAmendmentAdherence2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_adherents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5843,46 +5879,50 @@ func (ec *executionContext) _Amendment_confidence(ctx context.Context, field gra
 	if ret = ec.leaf_Amendment_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Amendment_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Amendment", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Amendment_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_facts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Amendment_facts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Facts, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Fact](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5898,23 +5938,25 @@ func (ec *executionContext) fieldContext_Amendment_facts(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Amendment_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_discrepancies(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Discrepancies, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Discrepancy) graphql.Marshaler {
-			return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Amendment_discrepancies(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Discrepancies, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Discrepancy](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5930,23 +5972,25 @@ func (ec *executionContext) fieldContext_Amendment_discrepancies(_ context.Conte
 }
 
 func (ec *executionContext) _Amendment_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Amendment_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Amendment_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Amendment_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5962,23 +6006,25 @@ func (ec *executionContext) fieldContext_Amendment_sources(_ context.Context, fi
 }
 
 func (ec *executionContext) _AmendmentAdherence_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AmendmentAdherence_organization(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AmendmentAdherence().Organization(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AmendmentAdherence_organization(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.AmendmentAdherence().Organization(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AmendmentAdherence_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -5997,23 +6043,25 @@ func (ec *executionContext) _AmendmentAdherence_extension(ctx context.Context, f
 	if ret = ec.leaf_AmendmentAdherence_extension(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AmendmentAdherence_extension(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Extension, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AmendmentAdherence_extension(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Extension, nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AmendmentAdherence_extension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AmendmentAdherence", field, false, false, "Boolean")
@@ -6023,46 +6071,50 @@ func (ec *executionContext) _AmendmentAdherence_budgetIncrease(ctx context.Conte
 	if ret = ec.leaf_AmendmentAdherence_budgetIncrease(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AmendmentAdherence_budgetIncrease(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BudgetIncrease, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AmendmentAdherence_budgetIncrease(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.BudgetIncrease, nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AmendmentAdherence_budgetIncrease(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AmendmentAdherence", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AmendmentAdherence_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AmendmentAdherence_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_AmendmentAdherence_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AmendmentAdherence_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6081,23 +6133,25 @@ func (ec *executionContext) _Body_id(ctx context.Context, field graphql.Collecte
 	if ret = ec.leaf_Body_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Body", field, false, false, "ID")
@@ -6107,23 +6161,25 @@ func (ec *executionContext) _Body_name(ctx context.Context, field graphql.Collec
 	if ret = ec.leaf_Body_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Body", field, false, false, "String")
@@ -6133,46 +6189,50 @@ func (ec *executionContext) _Body_kind(ctx context.Context, field graphql.Collec
 	if ret = ec.leaf_Body_kind(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.OrgKind) graphql.Marshaler {
-			return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Kind, nil
+	}(ctx)
+	v, ok, null := resolved[kg.OrgKind](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Body", field, false, false, "OrganizationKind")
 }
 
 func (ec *executionContext) _Body_region(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().Region(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
-			return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Body_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Body().Region(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6191,23 +6251,25 @@ func (ec *executionContext) _Body_typeLabel(ctx context.Context, field graphql.C
 	if ret = ec.leaf_Body_typeLabel(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_typeLabel(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptTypeLabel(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Body_typeLabel(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptTypeLabel(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_typeLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Body", field, true, false, "String")
@@ -6217,46 +6279,50 @@ func (ec *executionContext) _Body_website(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Body_website(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_website(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptWebsite(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Body_website(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptWebsite(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Body", field, true, false, "String")
 }
 
 func (ec *executionContext) _Body_participations(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_participations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().Participations(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNParticipation2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_participations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Body().Participations(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNParticipation2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6272,23 +6338,25 @@ func (ec *executionContext) fieldContext_Body_participations(_ context.Context, 
 }
 
 func (ec *executionContext) _Body_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_involvements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().Involvements(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_involvements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Body().Involvements(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_involvements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6304,23 +6372,25 @@ func (ec *executionContext) fieldContext_Body_involvements(_ context.Context, fi
 }
 
 func (ec *executionContext) _Body_places(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_places(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().Places(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Place) graphql.Marshaler {
-			return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_places(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Body().Places(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Place](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6336,23 +6406,25 @@ func (ec *executionContext) fieldContext_Body_places(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Body_issuedCalls(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_issuedCalls(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().IssuedCalls(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Call) graphql.Marshaler {
-			return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_issuedCalls(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Body().IssuedCalls(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_issuedCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6368,23 +6440,25 @@ func (ec *executionContext) fieldContext_Body_issuedCalls(_ context.Context, fie
 }
 
 func (ec *executionContext) _Body_group(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_group(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().Group(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationGroup) graphql.Marshaler {
-			return ec.marshalOOrganizationGroup2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐOrganizationGroup(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Body_group(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Body().Group(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*model.OrganizationGroup](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOOrganizationGroup2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐOrganizationGroup(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6400,23 +6474,25 @@ func (ec *executionContext) fieldContext_Body_group(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Body_memberOf(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_memberOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().MemberOf(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_memberOf(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Body().MemberOf(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_memberOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6432,23 +6508,25 @@ func (ec *executionContext) fieldContext_Body_memberOf(_ context.Context, field 
 }
 
 func (ec *executionContext) _Body_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_placeLinks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Body().PlaceLinks(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_placeLinks(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Body().PlaceLinks(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6464,23 +6542,25 @@ func (ec *executionContext) fieldContext_Body_placeLinks(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Body_networks(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_networks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Networks, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.NetworkMembership) graphql.Marshaler {
-			return ec.marshalNNetworkMembership2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkMembershipᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_networks(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Networks, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.NetworkMembership](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNNetworkMembership2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkMembershipᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_networks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6499,46 +6579,50 @@ func (ec *executionContext) _Body_confidence(ctx context.Context, field graphql.
 	if ret = ec.leaf_Body_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Body", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Body_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_facts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_facts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Facts, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Fact](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6554,23 +6638,25 @@ func (ec *executionContext) fieldContext_Body_facts(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Body_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_discrepancies(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Discrepancies, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Discrepancy) graphql.Marshaler {
-			return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_discrepancies(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Discrepancies, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Discrepancy](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6586,23 +6672,25 @@ func (ec *executionContext) fieldContext_Body_discrepancies(_ context.Context, f
 }
 
 func (ec *executionContext) _Body_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6621,23 +6709,25 @@ func (ec *executionContext) _Body_aliases(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Body_aliases(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Body_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Body_aliases(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Aliases, nil
+	}(ctx)
+	v, ok, null := resolved[[]string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Body_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Body", field, false, false, "String")
@@ -6647,23 +6737,25 @@ func (ec *executionContext) _Call_id(ctx context.Context, field graphql.Collecte
 	if ret = ec.leaf_Call_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "ID")
@@ -6673,23 +6765,25 @@ func (ec *executionContext) _Call_code(ctx context.Context, field graphql.Collec
 	if ret = ec.leaf_Call_code(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_code(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Code, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
@@ -6699,23 +6793,25 @@ func (ec *executionContext) _Call_name(ctx context.Context, field graphql.Collec
 	if ret = ec.leaf_Call_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
@@ -6725,23 +6821,25 @@ func (ec *executionContext) _Call_title(ctx context.Context, field graphql.Colle
 	if ret = ec.leaf_Call_title(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_title(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Title, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
@@ -6751,46 +6849,50 @@ func (ec *executionContext) _Call_description(ctx context.Context, field graphql
 	if ret = ec.leaf_Call_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptDescription(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Call_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptDescription(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, true, false, "String")
 }
 
 func (ec *executionContext) _Call_fund(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_fund(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().Fund(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Fund) graphql.Marshaler {
-			return ec.marshalNFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFund(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_fund(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Call().Fund(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Fund](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFund(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6806,23 +6908,25 @@ func (ec *executionContext) fieldContext_Call_fund(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Call_objectives(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_objectives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().Objectives(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Objective) graphql.Marshaler {
-			return ec.marshalNObjective2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐObjectiveᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_objectives(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Call().Objectives(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Objective](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNObjective2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐObjectiveᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6838,23 +6942,25 @@ func (ec *executionContext) fieldContext_Call_objectives(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Call_issuer(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_issuer(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().Issuer(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
-			return ec.marshalOOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Call_issuer(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Call().Issuer(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -6873,23 +6979,25 @@ func (ec *executionContext) _Call_budgetEUR(ctx context.Context, field graphql.C
 	if ret = ec.leaf_Call_budgetEUR(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_budgetEUR(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BudgetEUR, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Call_budgetEUR(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.BudgetEUR, nil
+	}(ctx)
+	v, ok, null := resolved[*float64](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_budgetEUR(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "Float")
@@ -6899,23 +7007,25 @@ func (ec *executionContext) _Call_awardedEUR(ctx context.Context, field graphql.
 	if ret = ec.leaf_Call_awardedEUR(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_awardedEUR(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AwardedEUR, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Call_awardedEUR(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.AwardedEUR, nil
+	}(ctx)
+	v, ok, null := resolved[*float64](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_awardedEUR(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "Float")
@@ -6925,23 +7035,25 @@ func (ec *executionContext) _Call_adoptedOn(ctx context.Context, field graphql.C
 	if ret = ec.leaf_Call_adoptedOn(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_adoptedOn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AdoptedOn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Call_adoptedOn(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.AdoptedOn, nil
+	}(ctx)
+	v, ok, null := resolved[*kg.Date](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_adoptedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "Date")
@@ -6951,23 +7063,25 @@ func (ec *executionContext) _Call_decree(ctx context.Context, field graphql.Coll
 	if ret = ec.leaf_Call_decree(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_decree(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptDecree(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Call_decree(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptDecree(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_decree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, true, false, "String")
@@ -6977,23 +7091,25 @@ func (ec *executionContext) _Call_registration(ctx context.Context, field graphq
 	if ret = ec.leaf_Call_registration(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_registration(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptRegistration(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Call_registration(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptRegistration(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_registration(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, true, false, "String")
@@ -7003,23 +7119,25 @@ func (ec *executionContext) _Call_startDate(ctx context.Context, field graphql.C
 	if ret = ec.leaf_Call_startDate(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_startDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Call_startDate(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.StartDate, nil
+	}(ctx)
+	v, ok, null := resolved[*kg.Date](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "Date")
@@ -7029,23 +7147,25 @@ func (ec *executionContext) _Call_endDate(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Call_endDate(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_endDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Call_endDate(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.EndDate, nil
+	}(ctx)
+	v, ok, null := resolved[*kg.Date](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "Date")
@@ -7055,46 +7175,50 @@ func (ec *executionContext) _Call_maxDurationMonths(ctx context.Context, field g
 	if ret = ec.leaf_Call_maxDurationMonths(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_maxDurationMonths(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxDurationMonths, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Call_maxDurationMonths(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.MaxDurationMonths, nil
+	}(ctx)
+	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_maxDurationMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Call_declared(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_declared(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Declared, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Counts) graphql.Marshaler {
-			return ec.marshalNDeclaredCounts2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCounts(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_declared(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Declared, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Counts](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNDeclaredCounts2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCounts(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_declared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7110,23 +7234,25 @@ func (ec *executionContext) fieldContext_Call_declared(_ context.Context, field 
 }
 
 func (ec *executionContext) _Call_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_actions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().Actions(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐActionᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_actions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Call().Actions(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Action](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐActionᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7142,23 +7268,25 @@ func (ec *executionContext) fieldContext_Call_actions(_ context.Context, field g
 }
 
 func (ec *executionContext) _Call_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().Projects(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Call().Projects(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7174,23 +7302,25 @@ func (ec *executionContext) fieldContext_Call_projects(_ context.Context, field 
 }
 
 func (ec *executionContext) _Call_regions(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_regions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().Regions(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Region) graphql.Marshaler {
-			return ec.marshalNRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_regions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Call().Regions(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_regions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7206,23 +7336,25 @@ func (ec *executionContext) fieldContext_Call_regions(_ context.Context, field g
 }
 
 func (ec *executionContext) _Call_regionLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_regionLinks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().RegionLinks(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNCallRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_regionLinks(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Call().RegionLinks(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCallRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_regionLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7238,23 +7370,25 @@ func (ec *executionContext) fieldContext_Call_regionLinks(_ context.Context, fie
 }
 
 func (ec *executionContext) _Call_amendments(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_amendments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().Amendments(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Amendment) graphql.Marshaler {
-			return ec.marshalNAmendment2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐAmendmentᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_amendments(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Call().Amendments(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Amendment](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNAmendment2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐAmendmentᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_amendments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7270,23 +7404,25 @@ func (ec *executionContext) fieldContext_Call_amendments(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Call_capitalisesOn(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_capitalisesOn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().CapitalisesOn(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Call) graphql.Marshaler {
-			return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_capitalisesOn(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Call().CapitalisesOn(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_capitalisesOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7302,23 +7438,25 @@ func (ec *executionContext) fieldContext_Call_capitalisesOn(_ context.Context, f
 }
 
 func (ec *executionContext) _Call_capitalisedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_capitalisedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Call().CapitalisedBy(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Call) graphql.Marshaler {
-			return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_capitalisedBy(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Call().CapitalisedBy(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_capitalisedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7337,46 +7475,50 @@ func (ec *executionContext) _Call_confidence(ctx context.Context, field graphql.
 	if ret = ec.leaf_Call_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Call_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_facts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_facts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Facts, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Fact](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7392,23 +7534,25 @@ func (ec *executionContext) fieldContext_Call_facts(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Call_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_discrepancies(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Discrepancies, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Discrepancy) graphql.Marshaler {
-			return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_discrepancies(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Discrepancies, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Discrepancy](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7424,23 +7568,25 @@ func (ec *executionContext) fieldContext_Call_discrepancies(_ context.Context, f
 }
 
 func (ec *executionContext) _Call_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7459,46 +7605,50 @@ func (ec *executionContext) _Call_aliases(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Call_aliases(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Call_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Call_aliases(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Aliases, nil
+	}(ctx)
+	v, ok, null := resolved[[]string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Call_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Call", field, false, false, "String")
 }
 
 func (ec *executionContext) _CallRegion_region(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CallRegion_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CallRegion().Region(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
-			return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CallRegion_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.CallRegion().Region(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CallRegion_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7514,23 +7664,25 @@ func (ec *executionContext) fieldContext_CallRegion_region(_ context.Context, fi
 }
 
 func (ec *executionContext) _CallRegion_call(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CallRegion_call(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CallRegion().Call(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
-			return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CallRegion_call(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.CallRegion().Call(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CallRegion_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7549,46 +7701,50 @@ func (ec *executionContext) _CallRegion_confidence(ctx context.Context, field gr
 	if ret = ec.leaf_CallRegion_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CallRegion_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CallRegion_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CallRegion_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CallRegion", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _CallRegion_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CallRegion_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_CallRegion_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CallRegion_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7607,69 +7763,75 @@ func (ec *executionContext) _Community_id(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Community_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Community_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Community_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Community_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Community", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Community_size(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Community_size(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Community().Size(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Community_size(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Community().Size(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Community_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Community", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Community_members(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Community_members(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Community().Members(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Community_members(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Community().Members(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Community_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7685,23 +7847,25 @@ func (ec *executionContext) fieldContext_Community_members(_ context.Context, fi
 }
 
 func (ec *executionContext) _ContinuingPartner_organization(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContinuingPartner_organization(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ContinuingPartner().Organization(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ContinuingPartner_organization(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.ContinuingPartner().Organization(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ContinuingPartner_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7717,69 +7881,75 @@ func (ec *executionContext) fieldContext_ContinuingPartner_organization(_ contex
 }
 
 func (ec *executionContext) _ContinuingPartner_rolesBefore(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContinuingPartner_rolesBefore(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RolesBefore, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Role) graphql.Marshaler {
-			return ec.marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ContinuingPartner_rolesBefore(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.RolesBefore, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Role](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ContinuingPartner_rolesBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContinuingPartner", field, false, false, "Role")
 }
 
 func (ec *executionContext) _ContinuingPartner_rolesAfter(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ContinuingPartner_rolesAfter(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RolesAfter, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Role) graphql.Marshaler {
-			return ec.marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ContinuingPartner_rolesAfter(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.RolesAfter, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Role](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRole2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRoleᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ContinuingPartner_rolesAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ContinuingPartner", field, false, false, "Role")
 }
 
 func (ec *executionContext) _Continuity_region(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Continuity_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Continuity().Region(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
-			return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Continuity_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Continuity().Region(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Continuity_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7795,23 +7965,25 @@ func (ec *executionContext) fieldContext_Continuity_region(_ context.Context, fi
 }
 
 func (ec *executionContext) _Continuity_earlier(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Continuity_earlier(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Continuity().Earlier(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Continuity_earlier(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Continuity().Earlier(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Continuity_earlier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7827,23 +7999,25 @@ func (ec *executionContext) fieldContext_Continuity_earlier(_ context.Context, f
 }
 
 func (ec *executionContext) _Continuity_later(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Continuity_later(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Continuity().Later(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Continuity_later(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Continuity().Later(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Continuity_later(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7859,23 +8033,25 @@ func (ec *executionContext) fieldContext_Continuity_later(_ context.Context, fie
 }
 
 func (ec *executionContext) _Continuity_persisting(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Continuity_persisting(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Persisting, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.ContinuingPartner) graphql.Marshaler {
-			return ec.marshalNContinuingPartner2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartnerᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Continuity_persisting(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Persisting, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.ContinuingPartner](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNContinuingPartner2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartnerᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Continuity_persisting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7891,23 +8067,25 @@ func (ec *executionContext) fieldContext_Continuity_persisting(_ context.Context
 }
 
 func (ec *executionContext) _Continuity_joined(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Continuity_joined(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Continuity().Joined(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Continuity_joined(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Continuity().Joined(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Continuity_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7923,23 +8101,25 @@ func (ec *executionContext) fieldContext_Continuity_joined(_ context.Context, fi
 }
 
 func (ec *executionContext) _Continuity_left(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Continuity_left(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Continuity().Left(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Continuity_left(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Continuity().Left(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Continuity_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -7958,46 +8138,50 @@ func (ec *executionContext) _Continuity_retention(ctx context.Context, field gra
 	if ret = ec.leaf_Continuity_retention(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Continuity_retention(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Retention, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Continuity_retention(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Retention, nil
+	}(ctx)
+	v, ok, null := resolved[*float64](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Continuity_retention(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Continuity_links(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Continuity_links(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Links, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.LineageLink) graphql.Marshaler {
-			return ec.marshalNLineageLink2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Continuity_links(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Links, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.LineageLink](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNLineageLink2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Continuity_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8016,23 +8200,25 @@ func (ec *executionContext) _Dataset_version(ctx context.Context, field graphql.
 	if ret = ec.leaf_Dataset_version(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Dataset_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Dataset_version(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Version, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Dataset_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dataset", field, false, false, "String")
@@ -8042,23 +8228,25 @@ func (ec *executionContext) _Dataset_updatedOn(ctx context.Context, field graphq
 	if ret = ec.leaf_Dataset_updatedOn(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Dataset_updatedOn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.UpdatedOn, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Dataset_updatedOn(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.UpdatedOn, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Date](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Dataset_updatedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Date")
@@ -8068,23 +8256,25 @@ func (ec *executionContext) _Dataset_records(ctx context.Context, field graphql.
 	if ret = ec.leaf_Dataset_records(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Dataset_records(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Records, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Dataset_records(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Records, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Dataset_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Int")
@@ -8094,23 +8284,25 @@ func (ec *executionContext) _Dataset_relationships(ctx context.Context, field gr
 	if ret = ec.leaf_Dataset_relationships(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Dataset_relationships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationships, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Dataset_relationships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Relationships, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Dataset_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Int")
@@ -8120,23 +8312,25 @@ func (ec *executionContext) _Dataset_sources(ctx context.Context, field graphql.
 	if ret = ec.leaf_Dataset_sources(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Dataset_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Dataset_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Dataset_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Int")
@@ -8146,23 +8340,25 @@ func (ec *executionContext) _Dataset_license(ctx context.Context, field graphql.
 	if ret = ec.leaf_Dataset_license(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Dataset_license(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.License, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Dataset_license(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.License, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Dataset_license(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dataset", field, false, false, "String")
@@ -8172,23 +8368,25 @@ func (ec *executionContext) _Dataset_citation(ctx context.Context, field graphql
 	if ret = ec.leaf_Dataset_citation(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Dataset_citation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Citation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Dataset_citation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Citation, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Dataset_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dataset", field, false, false, "String")
@@ -8198,23 +8396,25 @@ func (ec *executionContext) _DeclaredCounts_regions(ctx context.Context, field g
 	if ret = ec.leaf_DeclaredCounts_regions(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeclaredCounts_regions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Regions, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DeclaredCounts_regions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Regions, nil
+	}(ctx)
+	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DeclaredCounts_regions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeclaredCounts", field, false, false, "Int")
@@ -8224,23 +8424,25 @@ func (ec *executionContext) _DeclaredCounts_projects(ctx context.Context, field 
 	if ret = ec.leaf_DeclaredCounts_projects(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeclaredCounts_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Projects, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DeclaredCounts_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Projects, nil
+	}(ctx)
+	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DeclaredCounts_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeclaredCounts", field, false, false, "Int")
@@ -8250,23 +8452,25 @@ func (ec *executionContext) _DeclaredCounts_schools(ctx context.Context, field g
 	if ret = ec.leaf_DeclaredCounts_schools(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeclaredCounts_schools(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Schools, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DeclaredCounts_schools(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Schools, nil
+	}(ctx)
+	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DeclaredCounts_schools(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeclaredCounts", field, false, false, "Int")
@@ -8276,23 +8480,25 @@ func (ec *executionContext) _DeclaredCounts_localBodies(ctx context.Context, fie
 	if ret = ec.leaf_DeclaredCounts_localBodies(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeclaredCounts_localBodies(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.LocalBodies, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DeclaredCounts_localBodies(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.LocalBodies, nil
+	}(ctx)
+	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DeclaredCounts_localBodies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeclaredCounts", field, false, false, "Int")
@@ -8302,23 +8508,25 @@ func (ec *executionContext) _DeclaredCounts_anciChapters(ctx context.Context, fi
 	if ret = ec.leaf_DeclaredCounts_anciChapters(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeclaredCounts_anciChapters(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ANCIChapters, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_DeclaredCounts_anciChapters(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ANCIChapters, nil
+	}(ctx)
+	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DeclaredCounts_anciChapters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeclaredCounts", field, false, false, "Int")
@@ -8328,23 +8536,25 @@ func (ec *executionContext) _Discrepancy_field(ctx context.Context, field graphq
 	if ret = ec.leaf_Discrepancy_field(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Discrepancy_field(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Field, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Discrepancy_field(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Field, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Discrepancy_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "String")
@@ -8354,23 +8564,25 @@ func (ec *executionContext) _Discrepancy_recorded(ctx context.Context, field gra
 	if ret = ec.leaf_Discrepancy_recorded(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Discrepancy_recorded(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Recorded, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Discrepancy_recorded(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Recorded, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Discrepancy_recorded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "String")
@@ -8380,23 +8592,25 @@ func (ec *executionContext) _Discrepancy_stated(ctx context.Context, field graph
 	if ret = ec.leaf_Discrepancy_stated(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Discrepancy_stated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stated, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Discrepancy_stated(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Stated, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Discrepancy_stated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "String")
@@ -8406,46 +8620,50 @@ func (ec *executionContext) _Discrepancy_note(ctx context.Context, field graphql
 	if ret = ec.leaf_Discrepancy_note(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Discrepancy_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Discrepancy_note(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Note, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Discrepancy_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "String")
 }
 
 func (ec *executionContext) _Discrepancy_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Discrepancy_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Discrepancy_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Discrepancy_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8464,23 +8682,25 @@ func (ec *executionContext) _Fact_key(ctx context.Context, field graphql.Collect
 	if ret = ec.leaf_Fact_key(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fact_key(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Key, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fact_key(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Key, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fact_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fact", field, false, false, "String")
@@ -8490,23 +8710,25 @@ func (ec *executionContext) _Fact_value(ctx context.Context, field graphql.Colle
 	if ret = ec.leaf_Fact_value(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fact_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fact_value(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Value, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fact_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fact", field, false, false, "String")
@@ -8516,46 +8738,50 @@ func (ec *executionContext) _Fact_type(ctx context.Context, field graphql.Collec
 	if ret = ec.leaf_Fact_type(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fact_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.FactType) graphql.Marshaler {
-			return ec.marshalNFactType2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fact_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Type, nil
+	}(ctx)
+	v, ok, null := resolved[kg.FactType](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFactType2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactType(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fact_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fact", field, false, false, "FactType")
 }
 
 func (ec *executionContext) _Fact_entity(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fact_entity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Fact().Entity(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Node) graphql.Marshaler {
-			return ec.marshalONode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Fact_entity(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Fact().Entity(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalONode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fact_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8574,46 +8800,50 @@ func (ec *executionContext) _Fact_note(ctx context.Context, field graphql.Collec
 	if ret = ec.leaf_Fact_note(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fact_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptNote(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Fact_note(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptNote(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fact_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fact", field, true, false, "String")
 }
 
 func (ec *executionContext) _Fact_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fact_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fact_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fact_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8632,23 +8862,25 @@ func (ec *executionContext) _Fund_id(ctx context.Context, field graphql.Collecte
 	if ret = ec.leaf_Fund_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fund_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fund_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fund_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fund", field, false, false, "ID")
@@ -8658,23 +8890,25 @@ func (ec *executionContext) _Fund_name(ctx context.Context, field graphql.Collec
 	if ret = ec.leaf_Fund_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fund_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fund_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fund_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fund", field, false, false, "String")
@@ -8684,46 +8918,50 @@ func (ec *executionContext) _Fund_period(ctx context.Context, field graphql.Coll
 	if ret = ec.leaf_Fund_period(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fund_period(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Period, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fund_period(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Period, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fund_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fund", field, false, false, "String")
 }
 
 func (ec *executionContext) _Fund_objectives(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fund_objectives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Fund().Objectives(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Objective) graphql.Marshaler {
-			return ec.marshalNObjective2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐObjectiveᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fund_objectives(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Fund().Objectives(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Objective](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNObjective2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐObjectiveᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fund_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8739,23 +8977,25 @@ func (ec *executionContext) fieldContext_Fund_objectives(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Fund_calls(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fund_calls(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Fund().Calls(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Call) graphql.Marshaler {
-			return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fund_calls(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Fund().Calls(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fund_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8774,46 +9014,50 @@ func (ec *executionContext) _Fund_confidence(ctx context.Context, field graphql.
 	if ret = ec.leaf_Fund_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fund_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fund_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fund_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fund", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Fund_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fund_facts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fund_facts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Facts, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Fact](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fund_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8829,23 +9073,25 @@ func (ec *executionContext) fieldContext_Fund_facts(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Fund_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fund_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fund_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fund_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8864,46 +9110,50 @@ func (ec *executionContext) _Fund_aliases(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Fund_aliases(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Fund_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Fund_aliases(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Aliases, nil
+	}(ctx)
+	v, ok, null := resolved[[]string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Fund_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fund", field, false, false, "String")
 }
 
 func (ec *executionContext) _FundingGroup_call(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingGroup_call(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.FundingGroup().Call(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
-			return ec.marshalOCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FundingGroup_call(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.FundingGroup().Call(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FundingGroup_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8919,23 +9169,25 @@ func (ec *executionContext) fieldContext_FundingGroup_call(_ context.Context, fi
 }
 
 func (ec *executionContext) _FundingGroup_region(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingGroup_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.FundingGroup().Region(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
-			return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FundingGroup_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.FundingGroup().Region(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FundingGroup_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -8954,23 +9206,25 @@ func (ec *executionContext) _FundingGroup_year(ctx context.Context, field graphq
 	if ret = ec.leaf_FundingGroup_year(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingGroup_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_FundingGroup_year(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Year, nil
+	}(ctx)
+	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FundingGroup_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, "Int")
@@ -8980,23 +9234,25 @@ func (ec *executionContext) _FundingGroup_projects(ctx context.Context, field gr
 	if ret = ec.leaf_FundingGroup_projects(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingGroup_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Projects, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_FundingGroup_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Projects, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FundingGroup_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, "Int")
@@ -9006,23 +9262,25 @@ func (ec *executionContext) _FundingGroup_projectsWithBudget(ctx context.Context
 	if ret = ec.leaf_FundingGroup_projectsWithBudget(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingGroup_projectsWithBudget(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProjectsWithBudget, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_FundingGroup_projectsWithBudget(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ProjectsWithBudget, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FundingGroup_projectsWithBudget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, "Int")
@@ -9032,23 +9290,25 @@ func (ec *executionContext) _FundingGroup_budgetEUR(ctx context.Context, field g
 	if ret = ec.leaf_FundingGroup_budgetEUR(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingGroup_budgetEUR(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BudgetEUR, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_FundingGroup_budgetEUR(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.BudgetEUR, nil
+	}(ctx)
+	v, ok, null := resolved[float64](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFloat2float64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FundingGroup_budgetEUR(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, "Float")
@@ -9058,23 +9318,25 @@ func (ec *executionContext) _FundingGroup_organizations(ctx context.Context, fie
 	if ret = ec.leaf_FundingGroup_organizations(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FundingGroup_organizations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Organizations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_FundingGroup_organizations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Organizations, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_FundingGroup_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FundingGroup", field, false, false, "Int")
@@ -9084,23 +9346,25 @@ func (ec *executionContext) _GeoPoint_lat(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_GeoPoint_lat(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GeoPoint_lat(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Lat, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GeoPoint_lat(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Lat, nil
+	}(ctx)
+	v, ok, null := resolved[float64](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFloat2float64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GeoPoint_lat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GeoPoint", field, false, false, "Float")
@@ -9110,46 +9374,50 @@ func (ec *executionContext) _GeoPoint_lon(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_GeoPoint_lon(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GeoPoint_lon(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Lon, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GeoPoint_lon(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Lon, nil
+	}(ctx)
+	v, ok, null := resolved[float64](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFloat2float64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GeoPoint_lon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GeoPoint", field, false, false, "Float")
 }
 
 func (ec *executionContext) _GroupMembership_member(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GroupMembership_member(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.GroupMembership().Member(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GroupMembership_member(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.GroupMembership().Member(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GroupMembership_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9165,23 +9433,25 @@ func (ec *executionContext) fieldContext_GroupMembership_member(_ context.Contex
 }
 
 func (ec *executionContext) _GroupMembership_group(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GroupMembership_group(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.GroupMembership().Group(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Body) graphql.Marshaler {
-			return ec.marshalNBody2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐBody(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GroupMembership_group(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.GroupMembership().Group(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Body](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBody2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐBody(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GroupMembership_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9200,46 +9470,50 @@ func (ec *executionContext) _GroupMembership_confidence(ctx context.Context, fie
 	if ret = ec.leaf_GroupMembership_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GroupMembership_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GroupMembership_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GroupMembership_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("GroupMembership", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _GroupMembership_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_GroupMembership_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_GroupMembership_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_GroupMembership_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9258,23 +9532,25 @@ func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.Co
 	if ret = ec.leaf_Initiative_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "ID")
@@ -9284,23 +9560,25 @@ func (ec *executionContext) _Initiative_title(ctx context.Context, field graphql
 	if ret = ec.leaf_Initiative_title(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_title(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Title, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "String")
@@ -9310,46 +9588,50 @@ func (ec *executionContext) _Initiative_description(ctx context.Context, field g
 	if ret = ec.leaf_Initiative_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptDescription(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Initiative_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptDescription(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, true, false, "String")
 }
 
 func (ec *executionContext) _Initiative_region(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Region(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
-			return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Initiative().Region(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9365,23 +9647,25 @@ func (ec *executionContext) fieldContext_Initiative_region(_ context.Context, fi
 }
 
 func (ec *executionContext) _Initiative_fund(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_fund(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Fund(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Fund) graphql.Marshaler {
-			return ec.marshalOFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFund(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Initiative_fund(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Initiative().Fund(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Fund](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFund(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9397,23 +9681,25 @@ func (ec *executionContext) fieldContext_Initiative_fund(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Initiative_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_involvements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Involvements(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_involvements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Initiative().Involvements(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_involvements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9429,23 +9715,25 @@ func (ec *executionContext) fieldContext_Initiative_involvements(_ context.Conte
 }
 
 func (ec *executionContext) _Initiative_places(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_places(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Places(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Place) graphql.Marshaler {
-			return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_places(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Initiative().Places(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Place](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9461,23 +9749,25 @@ func (ec *executionContext) fieldContext_Initiative_places(_ context.Context, fi
 }
 
 func (ec *executionContext) _Initiative_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_placeLinks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().PlaceLinks(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_placeLinks(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Initiative().PlaceLinks(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9496,46 +9786,50 @@ func (ec *executionContext) _Initiative_confidence(ctx context.Context, field gr
 	if ret = ec.leaf_Initiative_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Initiative_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_facts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_facts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Facts, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Fact](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9551,23 +9845,25 @@ func (ec *executionContext) fieldContext_Initiative_facts(_ context.Context, fie
 }
 
 func (ec *executionContext) _Initiative_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9586,46 +9882,50 @@ func (ec *executionContext) _Initiative_aliases(ctx context.Context, field graph
 	if ret = ec.leaf_Initiative_aliases(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Initiative_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Initiative_aliases(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Aliases, nil
+	}(ctx)
+	v, ok, null := resolved[[]string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Initiative_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Initiative", field, false, false, "String")
 }
 
 func (ec *executionContext) _Involvement_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Involvement_organization(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Involvement().Organization(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Involvement_organization(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Involvement().Organization(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Involvement_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9641,23 +9941,25 @@ func (ec *executionContext) fieldContext_Involvement_organization(_ context.Cont
 }
 
 func (ec *executionContext) _Involvement_target(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Involvement_target(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Involvement().Target(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Involvement_target(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Involvement().Target(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Involvement_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9676,23 +9978,25 @@ func (ec *executionContext) _Involvement_relation(ctx context.Context, field gra
 	if ret = ec.leaf_Involvement_relation(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Involvement_relation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Involvement_relation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Relation, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Involvement_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Involvement", field, false, false, "String")
@@ -9702,46 +10006,50 @@ func (ec *executionContext) _Involvement_confidence(ctx context.Context, field g
 	if ret = ec.leaf_Involvement_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Involvement_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Involvement_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Involvement_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Involvement", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Involvement_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Involvement_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Involvement_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Involvement_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9760,23 +10068,25 @@ func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.C
 	if ret = ec.leaf_KindCount_kind(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KindCount_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.OrgKind) graphql.Marshaler {
-			return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KindCount_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Kind, nil
+	}(ctx)
+	v, ok, null := resolved[kg.OrgKind](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "OrganizationKind")
@@ -9786,46 +10096,50 @@ func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.
 	if ret = ec.leaf_KindCount_count(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_KindCount_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_KindCount_count(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Count, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LineageLink_from(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LineageLink_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.LineageLink().From(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_LineageLink_from(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.LineageLink().From(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_LineageLink_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9841,23 +10155,25 @@ func (ec *executionContext) fieldContext_LineageLink_from(_ context.Context, fie
 }
 
 func (ec *executionContext) _LineageLink_to(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LineageLink_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.LineageLink().To(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_LineageLink_to(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.LineageLink().To(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_LineageLink_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9873,23 +10189,25 @@ func (ec *executionContext) fieldContext_LineageLink_to(_ context.Context, field
 }
 
 func (ec *executionContext) _LineageLink_relation(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LineageLink_relation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.LineageLink().Relation(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_LineageLink_relation(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.LineageLink().Relation(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_LineageLink_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LineageLink", field, true, true, "String")
@@ -9899,46 +10217,50 @@ func (ec *executionContext) _LineageLink_depth(ctx context.Context, field graphq
 	if ret = ec.leaf_LineageLink_depth(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LineageLink_depth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Depth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_LineageLink_depth(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Depth, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_LineageLink_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LineageLink", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LineageLink_sources(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LineageLink_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_LineageLink_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_LineageLink_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -9957,23 +10279,25 @@ func (ec *executionContext) _NetworkEdge_source(ctx context.Context, field graph
 	if ret = ec.leaf_NetworkEdge_source(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkEdge_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkEdge_source(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Source, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkEdge_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "ID")
@@ -9983,23 +10307,25 @@ func (ec *executionContext) _NetworkEdge_target(ctx context.Context, field graph
 	if ret = ec.leaf_NetworkEdge_target(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkEdge_target(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Target, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkEdge_target(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Target, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkEdge_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "ID")
@@ -10009,46 +10335,50 @@ func (ec *executionContext) _NetworkEdge_weight(ctx context.Context, field graph
 	if ret = ec.leaf_NetworkEdge_weight(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkEdge_weight(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Weight, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkEdge_weight(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Weight, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkEdge_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkEdge", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NetworkEdge_projects(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkEdge_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NetworkEdge().Projects(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkEdge_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.NetworkEdge().Projects(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkEdge_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10067,23 +10397,25 @@ func (ec *executionContext) _NetworkMembership_network(ctx context.Context, fiel
 	if ret = ec.leaf_NetworkMembership_network(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkMembership_network(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Network, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkMembership_network(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Network, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkMembership_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkMembership", field, false, false, "String")
@@ -10093,69 +10425,75 @@ func (ec *executionContext) _NetworkMembership_name(ctx context.Context, field g
 	if ret = ec.leaf_NetworkMembership_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkMembership_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkMembership_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkMembership_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkMembership", field, false, false, "String")
 }
 
 func (ec *executionContext) _NetworkMembership_kind(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkMembership_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NetworkMembership().Kind(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.OrgKind) graphql.Marshaler {
-			return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkMembership_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.NetworkMembership().Kind(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.OrgKind](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkMembership_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkMembership", field, true, true, "OrganizationKind")
 }
 
 func (ec *executionContext) _NetworkMembership_note(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkMembership_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NetworkMembership().Note(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_NetworkMembership_note(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.NetworkMembership().Note(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkMembership_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkMembership", field, true, true, "String")
@@ -10165,46 +10503,50 @@ func (ec *executionContext) _NetworkMembership_confidence(ctx context.Context, f
 	if ret = ec.leaf_NetworkMembership_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkMembership_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkMembership_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkMembership_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkMembership", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _NetworkMembership_sources(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkMembership_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkMembership_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkMembership_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10220,23 +10562,25 @@ func (ec *executionContext) fieldContext_NetworkMembership_sources(_ context.Con
 }
 
 func (ec *executionContext) _NetworkNode_organization(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkNode_organization(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NetworkNode().Organization(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkNode_organization(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.NetworkNode().Organization(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkNode_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10255,23 +10599,25 @@ func (ec *executionContext) _NetworkNode_degree(ctx context.Context, field graph
 	if ret = ec.leaf_NetworkNode_degree(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkNode_degree(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Degree, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkNode_degree(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Degree, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkNode_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
@@ -10281,23 +10627,25 @@ func (ec *executionContext) _NetworkNode_projects(ctx context.Context, field gra
 	if ret = ec.leaf_NetworkNode_projects(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkNode_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Projects, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkNode_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Projects, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkNode_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
@@ -10307,23 +10655,25 @@ func (ec *executionContext) _NetworkNode_betweenness(ctx context.Context, field 
 	if ret = ec.leaf_NetworkNode_betweenness(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkNode_betweenness(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Betweenness, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkNode_betweenness(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Betweenness, nil
+	}(ctx)
+	v, ok, null := resolved[float64](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFloat2float64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkNode_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Float")
@@ -10333,23 +10683,25 @@ func (ec *executionContext) _NetworkNode_weightedDegree(ctx context.Context, fie
 	if ret = ec.leaf_NetworkNode_weightedDegree(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkNode_weightedDegree(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.WeightedDegree, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkNode_weightedDegree(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.WeightedDegree, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkNode_weightedDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
@@ -10359,23 +10711,25 @@ func (ec *executionContext) _NetworkNode_closeness(ctx context.Context, field gr
 	if ret = ec.leaf_NetworkNode_closeness(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkNode_closeness(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Closeness, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkNode_closeness(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Closeness, nil
+	}(ctx)
+	v, ok, null := resolved[float64](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFloat2float64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkNode_closeness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Float")
@@ -10385,23 +10739,25 @@ func (ec *executionContext) _NetworkNode_community(ctx context.Context, field gr
 	if ret = ec.leaf_NetworkNode_community(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NetworkNode_community(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Community, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_NetworkNode_community(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Community, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkNode_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NetworkNode", field, false, false, "Int")
@@ -10411,23 +10767,25 @@ func (ec *executionContext) _Objective_id(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Objective_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Objective", field, false, false, "ID")
@@ -10437,23 +10795,25 @@ func (ec *executionContext) _Objective_code(ctx context.Context, field graphql.C
 	if ret = ec.leaf_Objective_code(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_code(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Code, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
@@ -10463,46 +10823,50 @@ func (ec *executionContext) _Objective_name(ctx context.Context, field graphql.C
 	if ret = ec.leaf_Objective_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Objective", field, false, false, "String")
 }
 
 func (ec *executionContext) _Objective_fund(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_fund(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Objective().Fund(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Fund) graphql.Marshaler {
-			return ec.marshalNFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFund(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_fund(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Objective().Fund(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Fund](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFund(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10521,23 +10885,25 @@ func (ec *executionContext) _Objective_budgetEUR(ctx context.Context, field grap
 	if ret = ec.leaf_Objective_budgetEUR(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_budgetEUR(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BudgetEUR, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Objective_budgetEUR(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.BudgetEUR, nil
+	}(ctx)
+	v, ok, null := resolved[*float64](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_budgetEUR(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Objective", field, false, false, "Float")
@@ -10547,23 +10913,25 @@ func (ec *executionContext) _Objective_sharePercent(ctx context.Context, field g
 	if ret = ec.leaf_Objective_sharePercent(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_sharePercent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SharePercent, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Objective_sharePercent(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.SharePercent, nil
+	}(ctx)
+	v, ok, null := resolved[*float64](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_sharePercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Objective", field, false, false, "Float")
@@ -10573,46 +10941,50 @@ func (ec *executionContext) _Objective_confidence(ctx context.Context, field gra
 	if ret = ec.leaf_Objective_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Objective", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Objective_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_facts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_facts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Facts, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Fact](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10628,23 +11000,25 @@ func (ec *executionContext) fieldContext_Objective_facts(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Objective_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Objective_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Objective_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Objective_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10660,23 +11034,25 @@ func (ec *executionContext) fieldContext_Objective_sources(_ context.Context, fi
 }
 
 func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrganizationEdge) graphql.Marshaler {
-			return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrganizationConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Edges, nil
+	}(ctx)
+	v, ok, null := resolved[[]*model.OrganizationEdge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10692,23 +11068,25 @@ func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.
 }
 
 func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationConnection_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrganizationConnection_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Nodes, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10724,23 +11102,25 @@ func (ec *executionContext) fieldContext_OrganizationConnection_nodes(_ context.
 }
 
 func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.PageInfo, nil
+	}(ctx)
+	v, ok, null := resolved[*model.PageInfo](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10759,23 +11139,25 @@ func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Conte
 	if ret = ec.leaf_OrganizationConnection_totalCount(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrganizationConnection_totalCount(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.TotalCount, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrganizationConnection", field, false, false, "Int")
@@ -10785,46 +11167,50 @@ func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field 
 	if ret = ec.leaf_OrganizationEdge_cursor(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrganizationEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Cursor, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrganizationEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Node, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10840,46 +11226,50 @@ func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _OrganizationGroup_declaredSize(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationGroup_declaredSize(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrganizationGroup().DeclaredSize(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OrganizationGroup_declaredSize(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.OrganizationGroup().DeclaredSize(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationGroup_declaredSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, "Int")
 }
 
 func (ec *executionContext) _OrganizationGroup_members(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationGroup_members(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrganizationGroup().Members(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrganizationGroup_members(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.OrganizationGroup().Members(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationGroup_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -10895,46 +11285,50 @@ func (ec *executionContext) fieldContext_OrganizationGroup_members(_ context.Con
 }
 
 func (ec *executionContext) _OrganizationGroup_unidentifiedMembers(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationGroup_unidentifiedMembers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrganizationGroup().UnidentifiedMembers(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_OrganizationGroup_unidentifiedMembers(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.OrganizationGroup().UnidentifiedMembers(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationGroup_unidentifiedMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, "Int")
 }
 
 func (ec *executionContext) _OrganizationGroup_complete(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OrganizationGroup_complete(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrganizationGroup().Complete(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_OrganizationGroup_complete(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.OrganizationGroup().Complete(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationGroup_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, "Boolean")
@@ -10944,23 +11338,25 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	if ret = ec.leaf_PageInfo_hasNextPage(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.HasNextPage, nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
@@ -10970,46 +11366,50 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	if ret = ec.leaf_PageInfo_endCursor(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_PageInfo_endCursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.EndCursor, nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _Participation_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_organization(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Participation().Organization(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Participation_organization(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Participation().Organization(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11025,23 +11425,25 @@ func (ec *executionContext) fieldContext_Participation_organization(_ context.Co
 }
 
 func (ec *executionContext) _Participation_project(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_project(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Participation().Project(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProject(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Participation_project(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Participation().Project(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProject(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11060,23 +11462,25 @@ func (ec *executionContext) _Participation_role(ctx context.Context, field graph
 	if ret = ec.leaf_Participation_role(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Role) graphql.Marshaler {
-			return ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Participation_role(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Role, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Role](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "Role")
@@ -11086,23 +11490,25 @@ func (ec *executionContext) _Participation_office(ctx context.Context, field gra
 	if ret = ec.leaf_Participation_office(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_office(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptOffice(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Participation_office(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptOffice(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_office(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, true, false, "String")
@@ -11112,46 +11518,50 @@ func (ec *executionContext) _Participation_confidence(ctx context.Context, field
 	if ret = ec.leaf_Participation_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Participation_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Participation_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Participation_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11167,23 +11577,25 @@ func (ec *executionContext) fieldContext_Participation_sources(_ context.Context
 }
 
 func (ec *executionContext) _PartnershipNetwork_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipNetwork_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.NetworkNode) graphql.Marshaler {
-			return ec.marshalNNetworkNode2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipNetwork_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Nodes, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.NetworkNode](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNNetworkNode2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkNodeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PartnershipNetwork_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11199,23 +11611,25 @@ func (ec *executionContext) fieldContext_PartnershipNetwork_nodes(_ context.Cont
 }
 
 func (ec *executionContext) _PartnershipNetwork_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipNetwork_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.NetworkEdge) graphql.Marshaler {
-			return ec.marshalNNetworkEdge2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipNetwork_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Edges, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.NetworkEdge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNNetworkEdge2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PartnershipNetwork_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11231,23 +11645,25 @@ func (ec *executionContext) fieldContext_PartnershipNetwork_edges(_ context.Cont
 }
 
 func (ec *executionContext) _PartnershipNetwork_communities(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipNetwork_communities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Communities, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Community) graphql.Marshaler {
-			return ec.marshalNCommunity2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunityᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipNetwork_communities(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Communities, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Community](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCommunity2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunityᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PartnershipNetwork_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11266,23 +11682,25 @@ func (ec *executionContext) _PartnershipNetwork_modularity(ctx context.Context, 
 	if ret = ec.leaf_PartnershipNetwork_modularity(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipNetwork_modularity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Modularity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipNetwork_modularity(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Modularity, nil
+	}(ctx)
+	v, ok, null := resolved[float64](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFloat2float64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PartnershipNetwork_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipNetwork", field, false, false, "Float")
@@ -11292,69 +11710,75 @@ func (ec *executionContext) _PartnershipNetwork_algorithm(ctx context.Context, f
 	if ret = ec.leaf_PartnershipNetwork_algorithm(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PartnershipNetwork_algorithm(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Algorithm, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PartnershipNetwork_algorithm(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Algorithm, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PartnershipNetwork_algorithm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PartnershipNetwork", field, false, false, "String")
 }
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *kg.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Path_length(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Path().Length(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Path_length(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Path().Length(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Path_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Path", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Path_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Path().Nodes(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Node) graphql.Marshaler {
-			return ec.marshalNNode2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Path_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Path().Nodes(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]kg.Node](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNNode2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNodeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11370,23 +11794,25 @@ func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Path_relations(ctx context.Context, field graphql.CollectedField, obj *kg.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Path_relations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Path().Relations(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Path_relations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Path().Relations(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Path_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Path", field, true, true, "String")
@@ -11396,23 +11822,25 @@ func (ec *executionContext) _Place_id(ctx context.Context, field graphql.Collect
 	if ret = ec.leaf_Place_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, false, false, "ID")
@@ -11422,23 +11850,25 @@ func (ec *executionContext) _Place_name(ctx context.Context, field graphql.Colle
 	if ret = ec.leaf_Place_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
@@ -11448,46 +11878,50 @@ func (ec *executionContext) _Place_description(ctx context.Context, field graphq
 	if ret = ec.leaf_Place_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptDescription(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Place_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptDescription(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, true, false, "String")
 }
 
 func (ec *executionContext) _Place_region(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Region(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
-			return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Place().Region(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11503,23 +11937,25 @@ func (ec *executionContext) fieldContext_Place_region(_ context.Context, field g
 }
 
 func (ec *executionContext) _Place_municipality(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_municipality(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Municipality(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
-			return ec.marshalOOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Place_municipality(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Place().Municipality(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11535,23 +11971,25 @@ func (ec *executionContext) fieldContext_Place_municipality(_ context.Context, f
 }
 
 func (ec *executionContext) _Place_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_organizations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Organizations(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_organizations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Place().Organizations(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11567,23 +12005,25 @@ func (ec *executionContext) fieldContext_Place_organizations(_ context.Context, 
 }
 
 func (ec *executionContext) _Place_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Projects(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Place().Projects(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11599,23 +12039,25 @@ func (ec *executionContext) fieldContext_Place_projects(_ context.Context, field
 }
 
 func (ec *executionContext) _Place_initiatives(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_initiatives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Initiatives(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐInitiativeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_initiatives(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Place().Initiatives(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Initiative](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐInitiativeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_initiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11631,23 +12073,25 @@ func (ec *executionContext) fieldContext_Place_initiatives(_ context.Context, fi
 }
 
 func (ec *executionContext) _Place_workerLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_workerLinks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().WorkerLinks(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_workerLinks(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Place().WorkerLinks(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_workerLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11666,46 +12110,50 @@ func (ec *executionContext) _Place_confidence(ctx context.Context, field graphql
 	if ret = ec.leaf_Place_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Place_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_facts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_facts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Facts, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Fact](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11721,23 +12169,25 @@ func (ec *executionContext) fieldContext_Place_facts(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11756,46 +12206,50 @@ func (ec *executionContext) _Place_aliases(ctx context.Context, field graphql.Co
 	if ret = ec.leaf_Place_aliases(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Place_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Place_aliases(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Aliases, nil
+	}(ctx)
+	v, ok, null := resolved[[]string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Place_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Place", field, false, false, "String")
 }
 
 func (ec *executionContext) _PlaceLink_place(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlaceLink_place(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PlaceLink().Place(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Place) graphql.Marshaler {
-			return ec.marshalNPlace2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlace(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlaceLink_place(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.PlaceLink().Place(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Place](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPlace2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlace(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlaceLink_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11811,23 +12265,25 @@ func (ec *executionContext) fieldContext_PlaceLink_place(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PlaceLink_worker(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlaceLink_worker(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PlaceLink().Worker(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlaceLink_worker(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.PlaceLink().Worker(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlaceLink_worker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11846,46 +12302,50 @@ func (ec *executionContext) _PlaceLink_confidence(ctx context.Context, field gra
 	if ret = ec.leaf_PlaceLink_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlaceLink_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlaceLink_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlaceLink_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PlaceLink", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _PlaceLink_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PlaceLink_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_PlaceLink_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PlaceLink_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -11904,23 +12364,25 @@ func (ec *executionContext) _Project_id(ctx context.Context, field graphql.Colle
 	if ret = ec.leaf_Project_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "ID")
@@ -11930,23 +12392,25 @@ func (ec *executionContext) _Project_title(ctx context.Context, field graphql.Co
 	if ret = ec.leaf_Project_title(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_title(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Title, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
@@ -11956,23 +12420,25 @@ func (ec *executionContext) _Project_acronym(ctx context.Context, field graphql.
 	if ret = ec.leaf_Project_acronym(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_acronym(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptAcronym(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_acronym(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptAcronym(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_acronym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
@@ -11982,46 +12448,50 @@ func (ec *executionContext) _Project_description(ctx context.Context, field grap
 	if ret = ec.leaf_Project_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptDescription(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptDescription(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
 }
 
 func (ec *executionContext) _Project_call(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_call(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Call(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
-			return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_call(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().Call(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12037,23 +12507,25 @@ func (ec *executionContext) fieldContext_Project_call(_ context.Context, field g
 }
 
 func (ec *executionContext) _Project_region(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Region(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
-			return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().Region(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12069,23 +12541,25 @@ func (ec *executionContext) fieldContext_Project_region(_ context.Context, field
 }
 
 func (ec *executionContext) _Project_lead(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_lead(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Lead(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Org) graphql.Marshaler {
-			return ec.marshalOOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_lead(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().Lead(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12101,23 +12575,25 @@ func (ec *executionContext) fieldContext_Project_lead(_ context.Context, field g
 }
 
 func (ec *executionContext) _Project_participants(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_participants(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Participants(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNParticipation2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_participants(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().Participants(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNParticipation2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12133,23 +12609,25 @@ func (ec *executionContext) fieldContext_Project_participants(_ context.Context,
 }
 
 func (ec *executionContext) _Project_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_involvements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Involvements(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_involvements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().Involvements(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_involvements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12165,23 +12643,25 @@ func (ec *executionContext) fieldContext_Project_involvements(_ context.Context,
 }
 
 func (ec *executionContext) _Project_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_actions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Actions(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐActionᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_actions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().Actions(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Action](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐActionᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12197,23 +12677,25 @@ func (ec *executionContext) fieldContext_Project_actions(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Project_actionDetails(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_actionDetails(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().ActionDetails(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNProjectAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_actionDetails(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().ActionDetails(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProjectAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_actionDetails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12232,23 +12714,25 @@ func (ec *executionContext) _Project_budgetEUR(ctx context.Context, field graphq
 	if ret = ec.leaf_Project_budgetEUR(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_budgetEUR(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BudgetEUR, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_budgetEUR(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.BudgetEUR, nil
+	}(ctx)
+	v, ok, null := resolved[*float64](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_budgetEUR(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Float")
@@ -12258,23 +12742,25 @@ func (ec *executionContext) _Project_startDate(ctx context.Context, field graphq
 	if ret = ec.leaf_Project_startDate(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_startDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_startDate(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.StartDate, nil
+	}(ctx)
+	v, ok, null := resolved[*kg.Date](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Date")
@@ -12284,23 +12770,25 @@ func (ec *executionContext) _Project_endDate(ctx context.Context, field graphql.
 	if ret = ec.leaf_Project_endDate(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_endDate(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndDate, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_endDate(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.EndDate, nil
+	}(ctx)
+	v, ok, null := resolved[*kg.Date](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalODate2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Date")
@@ -12310,23 +12798,25 @@ func (ec *executionContext) _Project_code(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Project_code(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptCode(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_code(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptCode(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
@@ -12336,23 +12826,25 @@ func (ec *executionContext) _Project_cup(ctx context.Context, field graphql.Coll
 	if ret = ec.leaf_Project_cup(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_cup(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptCUP(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_cup(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptCUP(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_cup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
@@ -12362,46 +12854,50 @@ func (ec *executionContext) _Project_website(ctx context.Context, field graphql.
 	if ret = ec.leaf_Project_website(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_website(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptWebsite(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Project_website(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptWebsite(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, true, false, "String")
 }
 
 func (ec *executionContext) _Project_capitalisesOn(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_capitalisesOn(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().CapitalisesOn(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_capitalisesOn(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().CapitalisesOn(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_capitalisesOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12417,23 +12913,25 @@ func (ec *executionContext) fieldContext_Project_capitalisesOn(_ context.Context
 }
 
 func (ec *executionContext) _Project_capitalisedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_capitalisedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().CapitalisedBy(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_capitalisedBy(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().CapitalisedBy(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_capitalisedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12449,23 +12947,25 @@ func (ec *executionContext) fieldContext_Project_capitalisedBy(_ context.Context
 }
 
 func (ec *executionContext) _Project_places(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_places(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().Places(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Place) graphql.Marshaler {
-			return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_places(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().Places(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Place](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12481,23 +12981,25 @@ func (ec *executionContext) fieldContext_Project_places(_ context.Context, field
 }
 
 func (ec *executionContext) _Project_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_placeLinks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().PlaceLinks(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_placeLinks(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().PlaceLinks(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12513,23 +13015,25 @@ func (ec *executionContext) fieldContext_Project_placeLinks(_ context.Context, f
 }
 
 func (ec *executionContext) _Project_participantCounts(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_participantCounts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Project().ParticipantCounts(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.RoleCount) graphql.Marshaler {
-			return ec.marshalNRoleCount2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐRoleCountᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_participantCounts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Project().ParticipantCounts(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*model.RoleCount](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRoleCount2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐRoleCountᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_participantCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12548,46 +13052,50 @@ func (ec *executionContext) _Project_confidence(ctx context.Context, field graph
 	if ret = ec.leaf_Project_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Project_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_facts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_facts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Facts, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Fact](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12603,23 +13111,25 @@ func (ec *executionContext) fieldContext_Project_facts(_ context.Context, field 
 }
 
 func (ec *executionContext) _Project_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_discrepancies(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Discrepancies, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Discrepancy) graphql.Marshaler {
-			return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_discrepancies(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Discrepancies, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Discrepancy](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12635,23 +13145,25 @@ func (ec *executionContext) fieldContext_Project_discrepancies(_ context.Context
 }
 
 func (ec *executionContext) _Project_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12670,46 +13182,50 @@ func (ec *executionContext) _Project_aliases(ctx context.Context, field graphql.
 	if ret = ec.leaf_Project_aliases(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Project_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Project_aliases(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Aliases, nil
+	}(ctx)
+	v, ok, null := resolved[[]string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Project_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Project", field, false, false, "String")
 }
 
 func (ec *executionContext) _ProjectAction_action(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectAction_action(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ProjectAction().Action(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Action) graphql.Marshaler {
-			return ec.marshalNAction2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐAction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProjectAction_action(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.ProjectAction().Action(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Action](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNAction2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐAction(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProjectAction_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12728,46 +13244,50 @@ func (ec *executionContext) _ProjectAction_detail(ctx context.Context, field gra
 	if ret = ec.leaf_ProjectAction_detail(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectAction_detail(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptDetail(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_ProjectAction_detail(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptDetail(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProjectAction_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectAction", field, true, false, "String")
 }
 
 func (ec *executionContext) _ProjectAction_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectAction_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProjectAction_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProjectAction_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12783,23 +13303,25 @@ func (ec *executionContext) fieldContext_ProjectAction_sources(_ context.Context
 }
 
 func (ec *executionContext) _ProjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectConnection_edges(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProjectEdge) graphql.Marshaler {
-			return ec.marshalNProjectEdge2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐProjectEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProjectConnection_edges(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Edges, nil
+	}(ctx)
+	v, ok, null := resolved[[]*model.ProjectEdge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProjectEdge2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐProjectEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProjectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12815,23 +13337,25 @@ func (ec *executionContext) fieldContext_ProjectConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _ProjectConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectConnection_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProjectConnection_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Nodes, nil
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProjectConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12847,23 +13371,25 @@ func (ec *executionContext) fieldContext_ProjectConnection_nodes(_ context.Conte
 }
 
 func (ec *executionContext) _ProjectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PageInfo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.PageInfo, nil
+	}(ctx)
+	v, ok, null := resolved[*model.PageInfo](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProjectConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -12882,23 +13408,25 @@ func (ec *executionContext) _ProjectConnection_totalCount(ctx context.Context, f
 	if ret = ec.leaf_ProjectConnection_totalCount(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProjectConnection_totalCount(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.TotalCount, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProjectConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectConnection", field, false, false, "Int")
@@ -12908,46 +13436,50 @@ func (ec *executionContext) _ProjectEdge_cursor(ctx context.Context, field graph
 	if ret = ec.leaf_ProjectEdge_cursor(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProjectEdge_cursor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Cursor, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProjectEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProjectEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProjectEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProjectEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProject(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_ProjectEdge_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Node, nil
+	}(ctx)
+	v, ok, null := resolved[*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProject(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -13906,23 +14438,25 @@ func (ec *executionContext) _Region_id(ctx context.Context, field graphql.Collec
 	if ret = ec.leaf_Region_id(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_id(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "ID")
@@ -13932,23 +14466,25 @@ func (ec *executionContext) _Region_name(ctx context.Context, field graphql.Coll
 	if ret = ec.leaf_Region_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
@@ -13958,46 +14494,50 @@ func (ec *executionContext) _Region_kind(ctx context.Context, field graphql.Coll
 	if ret = ec.leaf_Region_kind(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.OrgKind) graphql.Marshaler {
-			return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Kind, nil
+	}(ctx)
+	v, ok, null := resolved[kg.OrgKind](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "OrganizationKind")
 }
 
 func (ec *executionContext) _Region_region(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_region(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().Region(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Region) graphql.Marshaler {
-			return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Region_region(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Region().Region(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14016,23 +14556,25 @@ func (ec *executionContext) _Region_nutsCode(ctx context.Context, field graphql.
 	if ret = ec.leaf_Region_nutsCode(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_nutsCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NUTSCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_nutsCode(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.NUTSCode, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_nutsCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
@@ -14042,23 +14584,25 @@ func (ec *executionContext) _Region_istatCode(ctx context.Context, field graphql
 	if ret = ec.leaf_Region_istatCode(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_istatCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ISTATCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_istatCode(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ISTATCode, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_istatCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
@@ -14068,23 +14612,25 @@ func (ec *executionContext) _Region_istatProvinceCode(ctx context.Context, field
 	if ret = ec.leaf_Region_istatProvinceCode(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_istatProvinceCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptISTATProvinceCode(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Region_istatProvinceCode(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptISTATProvinceCode(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_istatProvinceCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, true, false, "String")
@@ -14094,23 +14640,25 @@ func (ec *executionContext) _Region_capital(ctx context.Context, field graphql.C
 	if ret = ec.leaf_Region_capital(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_capital(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptCapital(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Region_capital(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptCapital(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_capital(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, true, false, "String")
@@ -14120,46 +14668,50 @@ func (ec *executionContext) _Region_specialStatute(ctx context.Context, field gr
 	if ret = ec.leaf_Region_specialStatute(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_specialStatute(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SpecialStatute, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_specialStatute(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.SpecialStatute, nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_specialStatute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Region_centroid(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_centroid(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Centroid, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.GeoPoint) graphql.Marshaler {
-			return ec.marshalNGeoPoint2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐGeoPoint(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_centroid(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Centroid, nil
+	}(ctx)
+	v, ok, null := resolved[kg.GeoPoint](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNGeoPoint2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐGeoPoint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_centroid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14175,23 +14727,25 @@ func (ec *executionContext) fieldContext_Region_centroid(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Region_participations(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_participations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().Participations(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNParticipation2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_participations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Region().Participations(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNParticipation2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14207,23 +14761,25 @@ func (ec *executionContext) fieldContext_Region_participations(_ context.Context
 }
 
 func (ec *executionContext) _Region_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_involvements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().Involvements(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_involvements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Region().Involvements(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_involvements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14239,23 +14795,25 @@ func (ec *executionContext) fieldContext_Region_involvements(_ context.Context, 
 }
 
 func (ec *executionContext) _Region_calls(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_calls(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().Calls(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Call) graphql.Marshaler {
-			return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_calls(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Region().Calls(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14271,24 +14829,26 @@ func (ec *executionContext) fieldContext_Region_calls(_ context.Context, field g
 }
 
 func (ec *executionContext) _Region_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Region().Projects(ctx, obj, fc.Args["callIds"].([]string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Project) graphql.Marshaler {
-			return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Region().Projects(ctx, obj, fc.Args["callIds"].([]string))
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14315,24 +14875,26 @@ func (ec *executionContext) fieldContext_Region_projects(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Region_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_organizations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Region().Organizations(ctx, obj, fc.Args["kind"].(*kg.OrgKind))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Org) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_organizations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Region().Organizations(ctx, obj, fc.Args["kind"].(*kg.OrgKind))
+	}(ctx)
+	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14359,23 +14921,25 @@ func (ec *executionContext) fieldContext_Region_organizations(ctx context.Contex
 }
 
 func (ec *executionContext) _Region_places(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_places(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().Places(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Place) graphql.Marshaler {
-			return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_places(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Region().Places(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Place](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14391,23 +14955,25 @@ func (ec *executionContext) fieldContext_Region_places(_ context.Context, field 
 }
 
 func (ec *executionContext) _Region_initiatives(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_initiatives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().Initiatives(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Initiative) graphql.Marshaler {
-			return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐInitiativeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_initiatives(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Region().Initiatives(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Initiative](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐInitiativeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_initiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14423,23 +14989,25 @@ func (ec *executionContext) fieldContext_Region_initiatives(_ context.Context, f
 }
 
 func (ec *executionContext) _Region_callLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_callLinks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().CallLinks(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNCallRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_callLinks(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Region().CallLinks(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCallRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_callLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14455,23 +15023,25 @@ func (ec *executionContext) fieldContext_Region_callLinks(_ context.Context, fie
 }
 
 func (ec *executionContext) _Region_memberOf(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_memberOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().MemberOf(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_memberOf(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Region().MemberOf(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_memberOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14487,23 +15057,25 @@ func (ec *executionContext) fieldContext_Region_memberOf(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Region_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_placeLinks(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Region().PlaceLinks(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.Edge) graphql.Marshaler {
-			return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_placeLinks(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Region().PlaceLinks(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14522,46 +15094,50 @@ func (ec *executionContext) _Region_confidence(ctx context.Context, field graphq
 	if ret = ec.leaf_Region_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "Confidence")
 }
 
 func (ec *executionContext) _Region_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_facts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Facts, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_facts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Facts, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Fact](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14577,23 +15153,25 @@ func (ec *executionContext) fieldContext_Region_facts(_ context.Context, field g
 }
 
 func (ec *executionContext) _Region_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_discrepancies(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Discrepancies, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Discrepancy) graphql.Marshaler {
-			return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_discrepancies(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Discrepancies, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Discrepancy](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14609,23 +15187,25 @@ func (ec *executionContext) fieldContext_Region_discrepancies(_ context.Context,
 }
 
 func (ec *executionContext) _Region_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_sources(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sources, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.Citation) graphql.Marshaler {
-			return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_sources(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Sources, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.Citation](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14644,47 +15224,51 @@ func (ec *executionContext) _Region_aliases(ctx context.Context, field graphql.C
 	if ret = ec.leaf_Region_aliases(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_aliases(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Aliases, nil
+	}(ctx)
+	v, ok, null := resolved[[]string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
 }
 
 func (ec *executionContext) _Region_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_summary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Region().Summary(ctx, obj, fc.Args["callIds"].([]string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*kg.RegionCallSummary) graphql.Marshaler {
-			return ec.marshalNRegionCallSummary2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummaryᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Region_summary(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Region().Summary(ctx, obj, fc.Args["callIds"].([]string))
+	}(ctx)
+	v, ok, null := resolved[[]*kg.RegionCallSummary](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRegionCallSummary2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummaryᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Region_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14711,23 +15295,25 @@ func (ec *executionContext) fieldContext_Region_summary(ctx context.Context, fie
 }
 
 func (ec *executionContext) _RegionCallSummary_call(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionCallSummary_call(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RegionCallSummary().Call(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *kg.Call) graphql.Marshaler {
-			return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RegionCallSummary_call(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.RegionCallSummary().Call(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RegionCallSummary_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14746,23 +15332,25 @@ func (ec *executionContext) _RegionCallSummary_projects(ctx context.Context, fie
 	if ret = ec.leaf_RegionCallSummary_projects(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionCallSummary_projects(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Projects, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RegionCallSummary_projects(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Projects, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RegionCallSummary_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, "Int")
@@ -14772,23 +15360,25 @@ func (ec *executionContext) _RegionCallSummary_budgetEUR(ctx context.Context, fi
 	if ret = ec.leaf_RegionCallSummary_budgetEUR(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionCallSummary_budgetEUR(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.BudgetEUR, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RegionCallSummary_budgetEUR(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.BudgetEUR, nil
+	}(ctx)
+	v, ok, null := resolved[float64](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFloat2float64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RegionCallSummary_budgetEUR(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, "Float")
@@ -14798,23 +15388,25 @@ func (ec *executionContext) _RegionCallSummary_projectsWithBudget(ctx context.Co
 	if ret = ec.leaf_RegionCallSummary_projectsWithBudget(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionCallSummary_projectsWithBudget(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProjectsWithBudget, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RegionCallSummary_projectsWithBudget(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.ProjectsWithBudget, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RegionCallSummary_projectsWithBudget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, "Int")
@@ -14824,46 +15416,50 @@ func (ec *executionContext) _RegionCallSummary_partners(ctx context.Context, fie
 	if ret = ec.leaf_RegionCallSummary_partners(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionCallSummary_partners(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Partners, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RegionCallSummary_partners(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Partners, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RegionCallSummary_partners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegionCallSummary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RegionCallSummary_partnersByKind(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionCallSummary_partnersByKind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PartnersByKind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []kg.KindCount) graphql.Marshaler {
-			return ec.marshalNKindCount2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCountᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RegionCallSummary_partnersByKind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.PartnersByKind, nil
+	}(ctx)
+	v, ok, null := resolved[[]kg.KindCount](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNKindCount2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCountᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RegionCallSummary_partnersByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14882,23 +15478,25 @@ func (ec *executionContext) _RoleCount_role(ctx context.Context, field graphql.C
 	if ret = ec.leaf_RoleCount_role(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RoleCount_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Role) graphql.Marshaler {
-			return ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RoleCount_role(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Role, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Role](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RoleCount_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleCount", field, false, false, "Role")
@@ -14908,23 +15506,25 @@ func (ec *executionContext) _RoleCount_count(ctx context.Context, field graphql.
 	if ret = ec.leaf_RoleCount_count(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RoleCount_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RoleCount_count(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Count, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RoleCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleCount", field, false, false, "Int")
@@ -14934,23 +15534,25 @@ func (ec *executionContext) _RoleCount_named(ctx context.Context, field graphql.
 	if ret = ec.leaf_RoleCount_named(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RoleCount_named(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Named, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RoleCount_named(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Named, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RoleCount_named(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleCount", field, false, false, "Int")
@@ -14960,23 +15562,25 @@ func (ec *executionContext) _RoleCount_groups(ctx context.Context, field graphql
 	if ret = ec.leaf_RoleCount_groups(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RoleCount_groups(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Groups, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RoleCount_groups(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Groups, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RoleCount_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleCount", field, false, false, "Int")
@@ -14986,46 +15590,50 @@ func (ec *executionContext) _RoleCount_exact(ctx context.Context, field graphql.
 	if ret = ec.leaf_RoleCount_exact(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RoleCount_exact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Exact, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_RoleCount_exact(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Exact, nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RoleCount_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleCount", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *kg.SearchHit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SearchHit().Node(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Node) graphql.Marshaler {
-			return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SearchHit_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return ec.Resolvers.SearchHit().Node(ctx, obj)
+	}(ctx)
+	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15044,23 +15652,25 @@ func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.
 	if ret = ec.leaf_SearchHit_score(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_score(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Score, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_SearchHit_score(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Score, nil
+	}(ctx)
+	v, ok, null := resolved[float64](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNFloat2float64(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
@@ -15070,23 +15680,25 @@ func (ec *executionContext) _Source_title(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Source_title(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Source_title(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Title, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
@@ -15096,23 +15708,25 @@ func (ec *executionContext) _Source_url(ctx context.Context, field graphql.Colle
 	if ret = ec.leaf_Source_url(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptURL(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Source_url(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptURL(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
@@ -15122,23 +15736,25 @@ func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Source_quote(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_quote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptQuote(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Source_quote(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptQuote(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
@@ -15148,23 +15764,25 @@ func (ec *executionContext) _Source_sourceId(ctx context.Context, field graphql.
 	if ret = ec.leaf_Source_sourceId(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_sourceId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SourceID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Source_sourceId(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.SourceID, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNID2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "ID")
@@ -15174,23 +15792,25 @@ func (ec *executionContext) _Source_document(ctx context.Context, field graphql.
 	if ret = ec.leaf_Source_document(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_document(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptDocument(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Source_document(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptDocument(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
@@ -15200,23 +15820,25 @@ func (ec *executionContext) _Source_confidence(ctx context.Context, field graphq
 	if ret = ec.leaf_Source_confidence(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_confidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Confidence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v kg.Confidence) graphql.Marshaler {
-			return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Source_confidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Confidence, nil
+	}(ctx)
+	v, ok, null := resolved[kg.Confidence](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Confidence")
@@ -15226,23 +15848,25 @@ func (ec *executionContext) _Source_field(ctx context.Context, field graphql.Col
 	if ret = ec.leaf_Source_field(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_field(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptField(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Source_field(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptField(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
@@ -15252,23 +15876,25 @@ func (ec *executionContext) _Source_note(ctx context.Context, field graphql.Coll
 	if ret = ec.leaf_Source_note(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OptNote(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext_Source_note(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OptNote(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
@@ -15278,23 +15904,25 @@ func (ec *executionContext) _Stats_nodes(ctx context.Context, field graphql.Coll
 	if ret = ec.leaf_Stats_nodes(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stats_nodes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stats_nodes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Nodes, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stats_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stats", field, false, false, "Int")
@@ -15304,23 +15932,25 @@ func (ec *executionContext) _Stats_relationships(ctx context.Context, field grap
 	if ret = ec.leaf_Stats_relationships(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Stats_relationships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext_Stats_relationships(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Edges, nil
+	}(ctx)
+	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Stats_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Stats", field, false, false, "Int")
@@ -15330,23 +15960,25 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	if ret = ec.leaf___Directive_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Directive_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
@@ -15356,23 +15988,25 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	if ret = ec.leaf___Directive_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Directive_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Description(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, true, false, "String")
@@ -15382,70 +16016,76 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	if ret = ec.leaf___Directive_isRepeatable(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_isRepeatable(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsRepeatable, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Directive_isRepeatable(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.IsRepeatable, nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_locations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Locations, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Directive_locations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Locations, nil
+	}(ctx)
+	v, ok, null := resolved[[]string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalN__DirectiveLocation2ᚕstringᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_args(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-			return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Directive_args(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
+	}(ctx)
+	v, ok, null := resolved[[]introspection.InputValue](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15475,23 +16115,25 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	if ret = ec.leaf___EnumValue_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___EnumValue_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
@@ -15501,23 +16143,25 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	if ret = ec.leaf___EnumValue_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___EnumValue_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Description(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
@@ -15527,23 +16171,25 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	if ret = ec.leaf___EnumValue_isDeprecated(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___EnumValue_isDeprecated(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.IsDeprecated(), nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "Boolean")
@@ -15553,23 +16199,25 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	if ret = ec.leaf___EnumValue_deprecationReason(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_deprecationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeprecationReason(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___EnumValue_deprecationReason(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.DeprecationReason(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
@@ -15579,23 +16227,25 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	if ret = ec.leaf___Field_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Field_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
@@ -15605,47 +16255,51 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	if ret = ec.leaf___Field_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Field_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Description(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_args(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-			return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Field_args(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
+	}(ctx)
+	v, ok, null := resolved[[]introspection.InputValue](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15672,23 +16326,25 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Field_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Type, nil
+	}(ctx)
+	v, ok, null := resolved[*introspection.Type](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15707,23 +16363,25 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	if ret = ec.leaf___Field_isDeprecated(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Field_isDeprecated(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.IsDeprecated(), nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "Boolean")
@@ -15733,23 +16391,25 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	if ret = ec.leaf___Field_deprecationReason(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_deprecationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeprecationReason(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Field_deprecationReason(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.DeprecationReason(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
@@ -15759,23 +16419,25 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	if ret = ec.leaf___InputValue_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___InputValue_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name, nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNString2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
@@ -15785,46 +16447,50 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	if ret = ec.leaf___InputValue_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___InputValue_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Description(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___InputValue_type(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Type, nil
+	}(ctx)
+	v, ok, null := resolved[*introspection.Type](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15843,23 +16509,25 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	if ret = ec.leaf___InputValue_defaultValue(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_defaultValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___InputValue_defaultValue(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.DefaultValue, nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
@@ -15869,23 +16537,25 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	if ret = ec.leaf___InputValue_isDeprecated(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___InputValue_isDeprecated(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.IsDeprecated(), nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "Boolean")
@@ -15895,23 +16565,25 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	if ret = ec.leaf___InputValue_deprecationReason(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_deprecationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeprecationReason(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___InputValue_deprecationReason(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.DeprecationReason(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
@@ -15921,46 +16593,50 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	if ret = ec.leaf___Schema_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Schema_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Description(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Schema", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_types(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Types(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Schema_types(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Types(), nil
+	}(ctx)
+	v, ok, null := resolved[[]introspection.Type](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15976,23 +16652,25 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_queryType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.QueryType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Schema_queryType(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.QueryType(), nil
+	}(ctx)
+	v, ok, null := resolved[*introspection.Type](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16008,23 +16686,25 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_mutationType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MutationType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Schema_mutationType(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.MutationType(), nil
+	}(ctx)
+	v, ok, null := resolved[*introspection.Type](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16040,23 +16720,25 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_subscriptionType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SubscriptionType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Schema_subscriptionType(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.SubscriptionType(), nil
+	}(ctx)
+	v, ok, null := resolved[*introspection.Type](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16072,23 +16754,25 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_directives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Directives(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-			return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Schema_directives(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Directives(), nil
+	}(ctx)
+	v, ok, null := resolved[[]introspection.Directive](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16107,23 +16791,25 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	if ret = ec.leaf___Type_kind(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalN__TypeKind2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	fc, err := ec.fieldContext___Type_kind(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Kind(), nil
+	}(ctx)
+	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
+	if !ok {
+		return null
+	}
+	return ec.marshalN__TypeKind2string(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "__TypeKind")
@@ -16133,23 +16819,25 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	if ret = ec.leaf___Type_name(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_name(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Name(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
@@ -16159,23 +16847,25 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	if ret = ec.leaf___Type_description(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_description(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Description(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
@@ -16185,47 +16875,51 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	if ret = ec.leaf___Type_specifiedByURL(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_specifiedByURL(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SpecifiedByURL(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_specifiedByURL(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.SpecifiedByURL(), nil
+	}(ctx)
+	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_fields(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Fields(fc.Args["includeDeprecated"].(bool)), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Field) graphql.Marshaler {
-			return ec.marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐFieldᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_fields(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return obj.Fields(fc.Args["includeDeprecated"].(bool)), nil
+	}(ctx)
+	v, ok, null := resolved[[]introspection.Field](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐFieldᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16252,23 +16946,25 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_interfaces(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Interfaces(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_interfaces(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.Interfaces(), nil
+	}(ctx)
+	v, ok, null := resolved[[]introspection.Type](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16284,23 +16980,25 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_possibleTypes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PossibleTypes(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_possibleTypes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.PossibleTypes(), nil
+	}(ctx)
+	v, ok, null := resolved[[]introspection.Type](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16316,24 +17014,26 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_enumValues(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.EnumValues(fc.Args["includeDeprecated"].(bool)), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {
-			return ec.marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_enumValues(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return obj.EnumValues(fc.Args["includeDeprecated"].(bool)), nil
+	}(ctx)
+	v, ok, null := resolved[[]introspection.EnumValue](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16360,24 +17060,26 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_inputFields(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.VisibleInputFields(fc.Args["includeDeprecated"].(bool)), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-			return ec.marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_inputFields(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return obj.VisibleInputFields(fc.Args["includeDeprecated"].(bool)), nil
+	}(ctx)
+	v, ok, null := resolved[[]introspection.InputValue](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16404,23 +17106,25 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_ofType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OfType(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
-			return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_ofType(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.OfType(), nil
+	}(ctx)
+	v, ok, null := resolved[*introspection.Type](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16439,23 +17143,25 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	if ret = ec.leaf___Type_isOneOf(ctx, field, obj); ret != nil {
 		return ret
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_isOneOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsOneOf(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalOBoolean2bool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	fc, err := ec.fieldContext___Type_isOneOf(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	defer func() {
+		if r := recover(); r != nil {
+			ec.Error(ctx, ec.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	res, err := func(ctx context.Context) (any, error) {
+		return obj.IsOneOf(), nil
+	}(ctx)
+	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, false)
+	if !ok {
+		return null
+	}
+	return ec.marshalOBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "Boolean")
@@ -16702,7 +17408,7 @@ var actionImplementors = []string{"Action", "Node"}
 func (ec *executionContext) _Action(ctx context.Context, sel ast.SelectionSet, obj *kg.Action) graphql.Marshaler {
 	fields := ec.collectFields(sel, actionImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16763,7 +17469,7 @@ var amendmentImplementors = []string{"Amendment", "Node"}
 func (ec *executionContext) _Amendment(ctx context.Context, sel ast.SelectionSet, obj *kg.Amendment) graphql.Marshaler {
 	fields := ec.collectFields(sel, amendmentImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16854,7 +17560,7 @@ var amendmentAdherenceImplementors = []string{"AmendmentAdherence"}
 func (ec *executionContext) _AmendmentAdherence(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
 	fields := ec.collectFields(sel, amendmentAdherenceImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16895,7 +17601,7 @@ var bodyImplementors = []string{"Body", "Node", "Organization"}
 func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj *kg.Body) graphql.Marshaler {
 	fields := ec.collectFields(sel, bodyImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17011,7 +17717,7 @@ var callImplementors = []string{"Call", "Node"}
 func (ec *executionContext) _Call(ctx context.Context, sel ast.SelectionSet, obj *kg.Call) graphql.Marshaler {
 	fields := ec.collectFields(sel, callImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17177,7 +17883,7 @@ var callRegionImplementors = []string{"CallRegion"}
 func (ec *executionContext) _CallRegion(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
 	fields := ec.collectFields(sel, callRegionImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17218,7 +17924,7 @@ var communityImplementors = []string{"Community"}
 func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *kg.Community) graphql.Marshaler {
 	fields := ec.collectFields(sel, communityImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17254,7 +17960,7 @@ var continuingPartnerImplementors = []string{"ContinuingPartner"}
 func (ec *executionContext) _ContinuingPartner(ctx context.Context, sel ast.SelectionSet, obj *kg.ContinuingPartner) graphql.Marshaler {
 	fields := ec.collectFields(sel, continuingPartnerImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17290,7 +17996,7 @@ var continuityImplementors = []string{"Continuity"}
 func (ec *executionContext) _Continuity(ctx context.Context, sel ast.SelectionSet, obj *kg.Continuity) graphql.Marshaler {
 	fields := ec.collectFields(sel, continuityImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17351,7 +18057,7 @@ var datasetImplementors = []string{"Dataset"}
 func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *kg.DatasetInfo) graphql.Marshaler {
 	fields := ec.collectFields(sel, datasetImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17407,7 +18113,7 @@ var declaredCountsImplementors = []string{"DeclaredCounts"}
 func (ec *executionContext) _DeclaredCounts(ctx context.Context, sel ast.SelectionSet, obj *kg.Counts) graphql.Marshaler {
 	fields := ec.collectFields(sel, declaredCountsImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17453,7 +18159,7 @@ var discrepancyImplementors = []string{"Discrepancy"}
 func (ec *executionContext) _Discrepancy(ctx context.Context, sel ast.SelectionSet, obj *kg.Discrepancy) graphql.Marshaler {
 	fields := ec.collectFields(sel, discrepancyImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17558,7 +18264,7 @@ var fundImplementors = []string{"Fund", "Node"}
 func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj *kg.Fund) graphql.Marshaler {
 	fields := ec.collectFields(sel, fundImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17624,7 +18330,7 @@ var fundingGroupImplementors = []string{"FundingGroup"}
 func (ec *executionContext) _FundingGroup(ctx context.Context, sel ast.SelectionSet, obj *kg.FundingGroup) graphql.Marshaler {
 	fields := ec.collectFields(sel, fundingGroupImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17680,7 +18386,7 @@ var geoPointImplementors = []string{"GeoPoint"}
 func (ec *executionContext) _GeoPoint(ctx context.Context, sel ast.SelectionSet, obj *kg.GeoPoint) graphql.Marshaler {
 	fields := ec.collectFields(sel, geoPointImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17711,7 +18417,7 @@ var groupMembershipImplementors = []string{"GroupMembership"}
 func (ec *executionContext) _GroupMembership(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
 	fields := ec.collectFields(sel, groupMembershipImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17752,7 +18458,7 @@ var initiativeImplementors = []string{"Initiative", "Node"}
 func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSet, obj *kg.Initiative) graphql.Marshaler {
 	fields := ec.collectFields(sel, initiativeImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17833,7 +18539,7 @@ var involvementImplementors = []string{"Involvement"}
 func (ec *executionContext) _Involvement(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
 	fields := ec.collectFields(sel, involvementImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17879,7 +18585,7 @@ var kindCountImplementors = []string{"KindCount"}
 func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *kg.KindCount) graphql.Marshaler {
 	fields := ec.collectFields(sel, kindCountImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17910,7 +18616,7 @@ var lineageLinkImplementors = []string{"LineageLink"}
 func (ec *executionContext) _LineageLink(ctx context.Context, sel ast.SelectionSet, obj *kg.LineageLink) graphql.Marshaler {
 	fields := ec.collectFields(sel, lineageLinkImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17956,7 +18662,7 @@ var networkEdgeImplementors = []string{"NetworkEdge"}
 func (ec *executionContext) _NetworkEdge(ctx context.Context, sel ast.SelectionSet, obj *kg.NetworkEdge) graphql.Marshaler {
 	fields := ec.collectFields(sel, networkEdgeImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17997,7 +18703,7 @@ var networkMembershipImplementors = []string{"NetworkMembership"}
 func (ec *executionContext) _NetworkMembership(ctx context.Context, sel ast.SelectionSet, obj *kg.NetworkMembership) graphql.Marshaler {
 	fields := ec.collectFields(sel, networkMembershipImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18048,7 +18754,7 @@ var networkNodeImplementors = []string{"NetworkNode"}
 func (ec *executionContext) _NetworkNode(ctx context.Context, sel ast.SelectionSet, obj *kg.NetworkNode) graphql.Marshaler {
 	fields := ec.collectFields(sel, networkNodeImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18104,7 +18810,7 @@ var objectiveImplementors = []string{"Objective", "Node"}
 func (ec *executionContext) _Objective(ctx context.Context, sel ast.SelectionSet, obj *kg.Objective) graphql.Marshaler {
 	fields := ec.collectFields(sel, objectiveImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18170,7 +18876,7 @@ var organizationConnectionImplementors = []string{"OrganizationConnection"}
 func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationConnection) graphql.Marshaler {
 	fields := ec.collectFields(sel, organizationConnectionImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18211,7 +18917,7 @@ var organizationEdgeImplementors = []string{"OrganizationEdge"}
 func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationEdge) graphql.Marshaler {
 	fields := ec.collectFields(sel, organizationEdgeImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18242,7 +18948,7 @@ var organizationGroupImplementors = []string{"OrganizationGroup"}
 func (ec *executionContext) _OrganizationGroup(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationGroup) graphql.Marshaler {
 	fields := ec.collectFields(sel, organizationGroupImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18283,7 +18989,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
 	fields := ec.collectFields(sel, pageInfoImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18314,7 +19020,7 @@ var participationImplementors = []string{"Participation"}
 func (ec *executionContext) _Participation(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
 	fields := ec.collectFields(sel, participationImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18365,7 +19071,7 @@ var partnershipNetworkImplementors = []string{"PartnershipNetwork"}
 func (ec *executionContext) _PartnershipNetwork(ctx context.Context, sel ast.SelectionSet, obj *kg.Network) graphql.Marshaler {
 	fields := ec.collectFields(sel, partnershipNetworkImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18411,7 +19117,7 @@ var pathImplementors = []string{"Path"}
 func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *kg.Path) graphql.Marshaler {
 	fields := ec.collectFields(sel, pathImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18447,7 +19153,7 @@ var placeImplementors = []string{"Place", "Node"}
 func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, obj *kg.Place) graphql.Marshaler {
 	fields := ec.collectFields(sel, placeImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18533,7 +19239,7 @@ var placeLinkImplementors = []string{"PlaceLink"}
 func (ec *executionContext) _PlaceLink(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
 	fields := ec.collectFields(sel, placeLinkImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18574,7 +19280,7 @@ var projectImplementors = []string{"Project", "Node"}
 func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, obj *kg.Project) graphql.Marshaler {
 	fields := ec.collectFields(sel, projectImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18730,7 +19436,7 @@ var projectActionImplementors = []string{"ProjectAction"}
 func (ec *executionContext) _ProjectAction(ctx context.Context, sel ast.SelectionSet, obj *kg.Edge) graphql.Marshaler {
 	fields := ec.collectFields(sel, projectActionImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18766,7 +19472,7 @@ var projectConnectionImplementors = []string{"ProjectConnection"}
 func (ec *executionContext) _ProjectConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProjectConnection) graphql.Marshaler {
 	fields := ec.collectFields(sel, projectConnectionImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -18807,7 +19513,7 @@ var projectEdgeImplementors = []string{"ProjectEdge"}
 func (ec *executionContext) _ProjectEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProjectEdge) graphql.Marshaler {
 	fields := ec.collectFields(sel, projectEdgeImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19014,7 +19720,7 @@ var regionImplementors = []string{"Region", "Node", "Organization"}
 func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, obj *kg.Region) graphql.Marshaler {
 	fields := ec.collectFields(sel, regionImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19165,7 +19871,7 @@ var regionCallSummaryImplementors = []string{"RegionCallSummary"}
 func (ec *executionContext) _RegionCallSummary(ctx context.Context, sel ast.SelectionSet, obj *kg.RegionCallSummary) graphql.Marshaler {
 	fields := ec.collectFields(sel, regionCallSummaryImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19216,7 +19922,7 @@ var roleCountImplementors = []string{"RoleCount"}
 func (ec *executionContext) _RoleCount(ctx context.Context, sel ast.SelectionSet, obj *model.RoleCount) graphql.Marshaler {
 	fields := ec.collectFields(sel, roleCountImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19262,7 +19968,7 @@ var searchHitImplementors = []string{"SearchHit"}
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *kg.SearchHit) graphql.Marshaler {
 	fields := ec.collectFields(sel, searchHitImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19293,7 +19999,7 @@ var sourceImplementors = []string{"Source"}
 func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *kg.Citation) graphql.Marshaler {
 	fields := ec.collectFields(sel, sourceImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19354,7 +20060,7 @@ var statsImplementors = []string{"Stats"}
 func (ec *executionContext) _Stats(ctx context.Context, sel ast.SelectionSet, obj *kg.Stats) graphql.Marshaler {
 	fields := ec.collectFields(sel, statsImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19385,7 +20091,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := ec.collectFields(sel, __DirectiveImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19431,7 +20137,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := ec.collectFields(sel, __EnumValueImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19472,7 +20178,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := ec.collectFields(sel, __FieldImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19523,7 +20229,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := ec.collectFields(sel, __InputValueImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19574,7 +20280,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := ec.collectFields(sel, __SchemaImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -19625,7 +20331,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := ec.collectFields(sel, __TypeImplementors)
 
-	out := newFieldSet(fields)
+	out := ec.newFieldSet(fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -21519,123 +22225,57 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 // leaf_Action_id marshals the value of _Action_id without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Action_id(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ID)
 }
 
 // leaf_Action_code marshals the value of _Action_code without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Action_code(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Code
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Code)
 }
 
 // leaf_Action_title marshals the value of _Action_title without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Action_title(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Title
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Title)
 }
 
 // leaf_Action_description marshals the value of _Action_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Action_description(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptDescription()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Action_confidence marshals the value of _Action_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Action_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Amendment_id marshals the value of _Amendment_id without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Amendment_id(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ID)
 }
 
 // leaf_Amendment_date marshals the value of _Amendment_date without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Amendment_date(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Date
-	ret = ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Date
 }
 
 // leaf_Amendment_decree marshals the value of _Amendment_decree without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Amendment_decree(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptDecree()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Amendment_previousEndDate marshals the value of _Amendment_previousEndDate without gqlgen's field machinery, or returns nil
@@ -21696,30 +22336,17 @@ func (ec *executionContext) leaf_Amendment_budgetIncrease(ctx context.Context, f
 // leaf_Amendment_summary marshals the value of _Amendment_summary without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Amendment_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptSummary()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Amendment_confidence marshals the value of _Amendment_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Amendment_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_AmendmentAdherence_extension marshals the value of _AmendmentAdherence_extension without gqlgen's field machinery, or returns nil
@@ -21757,91 +22384,45 @@ func (ec *executionContext) leaf_AmendmentAdherence_budgetIncrease(ctx context.C
 // leaf_Body_id marshals the value of _Body_id without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Body_id(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ID)
 }
 
 // leaf_Body_name marshals the value of _Body_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Body_name(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf_Body_kind marshals the value of _Body_kind without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Body_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Kind
-	ret = ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Kind
 }
 
 // leaf_Body_typeLabel marshals the value of _Body_typeLabel without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Body_typeLabel(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptTypeLabel()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Body_website marshals the value of _Body_website without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Body_website(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptWebsite()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Body_confidence marshals the value of _Body_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Body_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Body_aliases marshals the value of _Body_aliases without gqlgen's field machinery, or returns nil
@@ -21863,78 +22444,35 @@ func (ec *executionContext) leaf_Body_aliases(ctx context.Context, field graphql
 // leaf_Call_id marshals the value of _Call_id without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Call_id(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ID)
 }
 
 // leaf_Call_code marshals the value of _Call_code without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Call_code(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Code
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Code)
 }
 
 // leaf_Call_name marshals the value of _Call_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Call_name(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf_Call_title marshals the value of _Call_title without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Call_title(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Title
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Title)
 }
 
 // leaf_Call_description marshals the value of _Call_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Call_description(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptDescription()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Call_budgetEUR marshals the value of _Call_budgetEUR without gqlgen's field machinery, or returns nil
@@ -21985,27 +22523,21 @@ func (ec *executionContext) leaf_Call_adoptedOn(ctx context.Context, field graph
 // leaf_Call_decree marshals the value of _Call_decree without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Call_decree(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptDecree()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Call_registration marshals the value of _Call_registration without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Call_registration(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptRegistration()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Call_startDate marshals the value of _Call_startDate without gqlgen's field machinery, or returns nil
@@ -22050,17 +22582,7 @@ func (ec *executionContext) leaf_Call_maxDurationMonths(ctx context.Context, fie
 // leaf_Call_confidence marshals the value of _Call_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Call_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Call_aliases marshals the value of _Call_aliases without gqlgen's field machinery, or returns nil
@@ -22082,17 +22604,7 @@ func (ec *executionContext) leaf_Call_aliases(ctx context.Context, field graphql
 // leaf_CallRegion_confidence marshals the value of _CallRegion_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_CallRegion_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Community_id marshals the value of _Community_id without gqlgen's field machinery, or returns nil
@@ -22130,33 +22642,13 @@ func (ec *executionContext) leaf_Continuity_retention(ctx context.Context, field
 // leaf_Dataset_version marshals the value of _Dataset_version without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Dataset_version(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Version
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Version)
 }
 
 // leaf_Dataset_updatedOn marshals the value of _Dataset_updatedOn without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Dataset_updatedOn(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.UpdatedOn
-	ret = ec.marshalNDate2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDate(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.UpdatedOn
 }
 
 // leaf_Dataset_records marshals the value of _Dataset_records without gqlgen's field machinery, or returns nil
@@ -22210,33 +22702,13 @@ func (ec *executionContext) leaf_Dataset_sources(ctx context.Context, field grap
 // leaf_Dataset_license marshals the value of _Dataset_license without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Dataset_license(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.License
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.License)
 }
 
 // leaf_Dataset_citation marshals the value of _Dataset_citation without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Dataset_citation(ctx context.Context, field graphql.CollectedField, obj *kg.DatasetInfo) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Citation
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Citation)
 }
 
 // leaf_DeclaredCounts_regions marshals the value of _DeclaredCounts_regions without gqlgen's field machinery, or returns nil
@@ -22307,190 +22779,77 @@ func (ec *executionContext) leaf_DeclaredCounts_anciChapters(ctx context.Context
 // leaf_Discrepancy_field marshals the value of _Discrepancy_field without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Discrepancy_field(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Field
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Field)
 }
 
 // leaf_Discrepancy_recorded marshals the value of _Discrepancy_recorded without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Discrepancy_recorded(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Recorded
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Recorded)
 }
 
 // leaf_Discrepancy_stated marshals the value of _Discrepancy_stated without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Discrepancy_stated(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Stated
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Stated)
 }
 
 // leaf_Discrepancy_note marshals the value of _Discrepancy_note without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Discrepancy_note(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Note
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Note)
 }
 
 // leaf_Fact_key marshals the value of _Fact_key without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Fact_key(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Key
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Key)
 }
 
 // leaf_Fact_value marshals the value of _Fact_value without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Fact_value(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Value
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Value)
 }
 
 // leaf_Fact_type marshals the value of _Fact_type without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Fact_type(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Type
-	ret = ec.marshalNFactType2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactType(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Type
 }
 
 // leaf_Fact_note marshals the value of _Fact_note without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Fact_note(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptNote()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Fund_id marshals the value of _Fund_id without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Fund_id(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ID)
 }
 
 // leaf_Fund_name marshals the value of _Fund_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Fund_name(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf_Fund_period marshals the value of _Fund_period without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Fund_period(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Period
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Period)
 }
 
 // leaf_Fund_confidence marshals the value of _Fund_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Fund_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Fund_aliases marshals the value of _Fund_aliases without gqlgen's field machinery, or returns nil
@@ -22630,78 +22989,35 @@ func (ec *executionContext) leaf_GeoPoint_lon(ctx context.Context, field graphql
 // leaf_GroupMembership_confidence marshals the value of _GroupMembership_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_GroupMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Initiative_id marshals the value of _Initiative_id without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Initiative_id(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ID)
 }
 
 // leaf_Initiative_title marshals the value of _Initiative_title without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Initiative_title(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Title
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Title)
 }
 
 // leaf_Initiative_description marshals the value of _Initiative_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Initiative_description(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptDescription()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Initiative_confidence marshals the value of _Initiative_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Initiative_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Initiative_aliases marshals the value of _Initiative_aliases without gqlgen's field machinery, or returns nil
@@ -22723,49 +23039,19 @@ func (ec *executionContext) leaf_Initiative_aliases(ctx context.Context, field g
 // leaf_Involvement_relation marshals the value of _Involvement_relation without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Involvement_relation(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Relation
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Relation)
 }
 
 // leaf_Involvement_confidence marshals the value of _Involvement_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Involvement_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_KindCount_kind marshals the value of _KindCount_kind without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *kg.KindCount) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Kind
-	ret = ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Kind
 }
 
 // leaf_KindCount_count marshals the value of _KindCount_count without gqlgen's field machinery, or returns nil
@@ -22803,33 +23089,13 @@ func (ec *executionContext) leaf_LineageLink_depth(ctx context.Context, field gr
 // leaf_NetworkEdge_source marshals the value of _NetworkEdge_source without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_NetworkEdge_source(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Source
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Source)
 }
 
 // leaf_NetworkEdge_target marshals the value of _NetworkEdge_target without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_NetworkEdge_target(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Target
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Target)
 }
 
 // leaf_NetworkEdge_weight marshals the value of _NetworkEdge_weight without gqlgen's field machinery, or returns nil
@@ -22851,49 +23117,19 @@ func (ec *executionContext) leaf_NetworkEdge_weight(ctx context.Context, field g
 // leaf_NetworkMembership_network marshals the value of _NetworkMembership_network without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_NetworkMembership_network(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Network
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Network)
 }
 
 // leaf_NetworkMembership_name marshals the value of _NetworkMembership_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_NetworkMembership_name(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf_NetworkMembership_confidence marshals the value of _NetworkMembership_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_NetworkMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_NetworkNode_degree marshals the value of _NetworkNode_degree without gqlgen's field machinery, or returns nil
@@ -23001,49 +23237,19 @@ func (ec *executionContext) leaf_NetworkNode_community(ctx context.Context, fiel
 // leaf_Objective_id marshals the value of _Objective_id without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Objective_id(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ID)
 }
 
 // leaf_Objective_code marshals the value of _Objective_code without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Objective_code(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Code
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Code)
 }
 
 // leaf_Objective_name marshals the value of _Objective_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Objective_name(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf_Objective_budgetEUR marshals the value of _Objective_budgetEUR without gqlgen's field machinery, or returns nil
@@ -23081,17 +23287,7 @@ func (ec *executionContext) leaf_Objective_sharePercent(ctx context.Context, fie
 // leaf_Objective_confidence marshals the value of _Objective_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Objective_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_OrganizationConnection_totalCount marshals the value of _OrganizationConnection_totalCount without gqlgen's field machinery, or returns nil
@@ -23113,17 +23309,7 @@ func (ec *executionContext) leaf_OrganizationConnection_totalCount(ctx context.C
 // leaf_OrganizationEdge_cursor marshals the value of _OrganizationEdge_cursor without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Cursor
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Cursor)
 }
 
 // leaf_PageInfo_hasNextPage marshals the value of _PageInfo_hasNextPage without gqlgen's field machinery, or returns nil
@@ -23145,59 +23331,33 @@ func (ec *executionContext) leaf_PageInfo_hasNextPage(ctx context.Context, field
 // leaf_PageInfo_endCursor marshals the value of _PageInfo_endCursor without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.EndCursor
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Participation_role marshals the value of _Participation_role without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Participation_role(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Role
-	ret = ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Role
 }
 
 // leaf_Participation_office marshals the value of _Participation_office without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Participation_office(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptOffice()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Participation_confidence marshals the value of _Participation_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Participation_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_PartnershipNetwork_modularity marshals the value of _PartnershipNetwork_modularity without gqlgen's field machinery, or returns nil
@@ -23222,78 +23382,35 @@ func (ec *executionContext) leaf_PartnershipNetwork_modularity(ctx context.Conte
 // leaf_PartnershipNetwork_algorithm marshals the value of _PartnershipNetwork_algorithm without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_PartnershipNetwork_algorithm(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Algorithm
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Algorithm)
 }
 
 // leaf_Place_id marshals the value of _Place_id without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Place_id(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ID)
 }
 
 // leaf_Place_name marshals the value of _Place_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Place_name(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf_Place_description marshals the value of _Place_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Place_description(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptDescription()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Place_confidence marshals the value of _Place_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Place_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Place_aliases marshals the value of _Place_aliases without gqlgen's field machinery, or returns nil
@@ -23315,75 +23432,39 @@ func (ec *executionContext) leaf_Place_aliases(ctx context.Context, field graphq
 // leaf_PlaceLink_confidence marshals the value of _PlaceLink_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_PlaceLink_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Project_id marshals the value of _Project_id without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Project_id(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ID)
 }
 
 // leaf_Project_title marshals the value of _Project_title without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Project_title(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Title
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Title)
 }
 
 // leaf_Project_acronym marshals the value of _Project_acronym without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Project_acronym(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptAcronym()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Project_description marshals the value of _Project_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Project_description(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptDescription()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Project_budgetEUR marshals the value of _Project_budgetEUR without gqlgen's field machinery, or returns nil
@@ -23431,56 +23512,37 @@ func (ec *executionContext) leaf_Project_endDate(ctx context.Context, field grap
 // leaf_Project_code marshals the value of _Project_code without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Project_code(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptCode()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Project_cup marshals the value of _Project_cup without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Project_cup(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptCUP()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Project_website marshals the value of _Project_website without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Project_website(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptWebsite()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Project_confidence marshals the value of _Project_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Project_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Project_aliases marshals the value of _Project_aliases without gqlgen's field machinery, or returns nil
@@ -23502,14 +23564,11 @@ func (ec *executionContext) leaf_Project_aliases(ctx context.Context, field grap
 // leaf_ProjectAction_detail marshals the value of _ProjectAction_detail without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_ProjectAction_detail(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptDetail()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_ProjectConnection_totalCount marshals the value of _ProjectConnection_totalCount without gqlgen's field machinery, or returns nil
@@ -23531,123 +23590,57 @@ func (ec *executionContext) leaf_ProjectConnection_totalCount(ctx context.Contex
 // leaf_ProjectEdge_cursor marshals the value of _ProjectEdge_cursor without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_ProjectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProjectEdge) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Cursor
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Cursor)
 }
 
 // leaf_Region_id marshals the value of _Region_id without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Region_id(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ID)
 }
 
 // leaf_Region_name marshals the value of _Region_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Region_name(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf_Region_kind marshals the value of _Region_kind without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Region_kind(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Kind
-	ret = ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Kind
 }
 
 // leaf_Region_nutsCode marshals the value of _Region_nutsCode without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Region_nutsCode(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.NUTSCode
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.NUTSCode)
 }
 
 // leaf_Region_istatCode marshals the value of _Region_istatCode without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Region_istatCode(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.ISTATCode
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.ISTATCode)
 }
 
 // leaf_Region_istatProvinceCode marshals the value of _Region_istatProvinceCode without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Region_istatProvinceCode(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptISTATProvinceCode()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Region_capital marshals the value of _Region_capital without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Region_capital(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptCapital()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Region_specialStatute marshals the value of _Region_specialStatute without gqlgen's field machinery, or returns nil
@@ -23669,17 +23662,7 @@ func (ec *executionContext) leaf_Region_specialStatute(ctx context.Context, fiel
 // leaf_Region_confidence marshals the value of _Region_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Region_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Region_aliases marshals the value of _Region_aliases without gqlgen's field machinery, or returns nil
@@ -23768,17 +23751,7 @@ func (ec *executionContext) leaf_RegionCallSummary_partners(ctx context.Context,
 // leaf_RoleCount_role marshals the value of _RoleCount_role without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_RoleCount_role(ctx context.Context, field graphql.CollectedField, obj *model.RoleCount) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Role
-	ret = ec.marshalNRole2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRole(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Role
 }
 
 // leaf_RoleCount_count marshals the value of _RoleCount_count without gqlgen's field machinery, or returns nil
@@ -23867,114 +23840,69 @@ func (ec *executionContext) leaf_SearchHit_score(ctx context.Context, field grap
 // leaf_Source_title marshals the value of _Source_title without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Source_title(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Title
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Title)
 }
 
 // leaf_Source_url marshals the value of _Source_url without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Source_url(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptURL()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Source_quote marshals the value of _Source_quote without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Source_quote(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptQuote()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Source_sourceId marshals the value of _Source_sourceId without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Source_sourceId(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.SourceID
-	ret = ec.marshalNID2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.SourceID)
 }
 
 // leaf_Source_document marshals the value of _Source_document without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Source_document(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptDocument()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Source_confidence marshals the value of _Source_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Source_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Confidence
-	ret = ec.marshalNConfidence2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐConfidence(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return &obj.Confidence
 }
 
 // leaf_Source_field marshals the value of _Source_field without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Source_field(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptField()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Source_note marshals the value of _Source_note without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Source_note(ctx context.Context, field graphql.CollectedField, obj *kg.Citation) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.OptNote()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf_Stats_nodes marshals the value of _Stats_nodes without gqlgen's field machinery, or returns nil
@@ -24012,30 +23940,17 @@ func (ec *executionContext) leaf_Stats_relationships(ctx context.Context, field 
 // leaf___Directive_name marshals the value of ___Directive_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf___Directive_description marshals the value of ___Directive_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.Description()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___Directive_isRepeatable marshals the value of ___Directive_isRepeatable without gqlgen's field machinery, or returns nil
@@ -24057,30 +23972,17 @@ func (ec *executionContext) leaf___Directive_isRepeatable(ctx context.Context, f
 // leaf___EnumValue_name marshals the value of ___EnumValue_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf___EnumValue_description marshals the value of ___EnumValue_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.Description()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___EnumValue_isDeprecated marshals the value of ___EnumValue_isDeprecated without gqlgen's field machinery, or returns nil
@@ -24102,43 +24004,27 @@ func (ec *executionContext) leaf___EnumValue_isDeprecated(ctx context.Context, f
 // leaf___EnumValue_deprecationReason marshals the value of ___EnumValue_deprecationReason without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.DeprecationReason()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___Field_name marshals the value of ___Field_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf___Field_description marshals the value of ___Field_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.Description()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___Field_isDeprecated marshals the value of ___Field_isDeprecated without gqlgen's field machinery, or returns nil
@@ -24160,56 +24046,37 @@ func (ec *executionContext) leaf___Field_isDeprecated(ctx context.Context, field
 // leaf___Field_deprecationReason marshals the value of ___Field_deprecationReason without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.DeprecationReason()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___InputValue_name marshals the value of ___InputValue_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Name
-	ret = ec.marshalNString2string(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonString)(&obj.Name)
 }
 
 // leaf___InputValue_description marshals the value of ___InputValue_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.Description()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___InputValue_defaultValue marshals the value of ___InputValue_defaultValue without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.DefaultValue
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___InputValue_isDeprecated marshals the value of ___InputValue_isDeprecated without gqlgen's field machinery, or returns nil
@@ -24231,27 +24098,21 @@ func (ec *executionContext) leaf___InputValue_isDeprecated(ctx context.Context, 
 // leaf___InputValue_deprecationReason marshals the value of ___InputValue_deprecationReason without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.DeprecationReason()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___Schema_description marshals the value of ___Schema_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.Description()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___Type_kind marshals the value of ___Type_kind without gqlgen's field machinery, or returns nil
@@ -24273,40 +24134,31 @@ func (ec *executionContext) leaf___Type_kind(ctx context.Context, field graphql.
 // leaf___Type_name marshals the value of ___Type_name without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.Name()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___Type_description marshals the value of ___Type_description without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.Description()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___Type_specifiedByURL marshals the value of ___Type_specifiedByURL without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.SpecifiedByURL()
-	ret = ec.marshalOString2ᚖstring(ctx, field.Selections, v)
-	return ret
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
 }
 
 // leaf___Type_isOneOf marshals the value of ___Type_isOneOf without gqlgen's field machinery, or returns nil

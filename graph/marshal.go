@@ -90,6 +90,10 @@ type execState struct {
 	mu      sync.Mutex
 	reaches map[*ast.Selection]bool
 	fields  map[collectKey][]graphql.CollectedField
+	// fieldSets are the field sets not yet used of the last slab, of slab
+	// elements (doubling from 8 to 256 as the operation needs more).
+	fieldSets []fieldSet
+	slab      int
 }
 
 type collectKey struct {
@@ -201,8 +205,23 @@ type fieldSet struct {
 	inline   [8]graphql.Marshaler
 }
 
-func newFieldSet(fields []graphql.CollectedField) *fieldSet {
-	fs := &fieldSet{fields: fields}
+// newFieldSet returns a field set for fields, carved from the operation's
+// slab of field sets: one allocation for many objects.
+func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) *fieldSet {
+	var fs *fieldSet
+	if st := ec.state(); st != nil {
+		st.mu.Lock()
+		if len(st.fieldSets) == 0 {
+			st.slab = min(max(2*st.slab, 8), 256)
+			st.fieldSets = make([]fieldSet, st.slab)
+		}
+		fs = &st.fieldSets[0]
+		st.fieldSets = st.fieldSets[1:]
+		st.mu.Unlock()
+		fs.fields = fields
+	} else {
+		fs = &fieldSet{fields: fields}
+	}
 	if len(fields) <= len(fs.inline) {
 		fs.Values = fs.inline[:len(fields)]
 	} else {
@@ -247,3 +266,76 @@ func (fs *fieldSet) written(alias string, i int) bool {
 // finite reports whether f marshals as a GraphQL Float: gqlgen refuses NaN
 // and infinities, with an error the fast path leaves to gqlgen.
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// resolved is what graphql.ResolveField does with a resolver's result, for
+// the fields the generated code resolves in place (graph/internal/generate):
+// an error is reported with the field's location, a null where the schema
+// or the field context forbids one is reported, a value of another type is
+// reported. It returns the value, or false and what the field marshals to.
+func resolved[T any](ctx context.Context, oc *graphql.OperationContext, fc *graphql.FieldContext, res any, err error,
+	nonNull bool) (T, bool, graphql.Marshaler) {
+	var zero T
+	null := graphql.Null
+	if fc.NonNull && !nonNull {
+		null = graphql.RequiredNull
+	}
+	if err != nil {
+		oc.Error(ctx, graphql.AddFieldLocationToError(ctx, err))
+		return zero, false, null
+	}
+	if res == nil {
+		if nonNull || fc.NonNull {
+			graphql.AddInvalidNullError(ctx, "")
+		}
+		return zero, false, null
+	}
+	if v, ok := res.(T); ok {
+		fc.Result = res // the same value as gqlgen's fc.Result = v, boxed once
+		return v, true, nil
+	}
+	if m, ok := res.(graphql.Marshaler); ok {
+		fc.Result = m
+		return zero, false, m
+	}
+	oc.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, res, zero)
+	return zero, false, graphql.Null
+}
+
+// jsonString is a string written as a GraphQL String, exactly as
+// graphql.MarshalString writes it (gqlgen's writeQuotedString): the plain
+// fields' fast path marshals a record's string through a pointer to it,
+// with no allocation, where graphql.MarshalString allocates a closure.
+type jsonString string
+
+const hexDigits = "0123456789ABCDEF"
+
+// MarshalGQL implements graphql.Marshaler.
+func (p *jsonString) MarshalGQL(w io.Writer) {
+	s := string(*p)
+	start := 0
+	io.WriteString(w, `"`)
+	for i, c := range s {
+		if c < 0x20 || c == '\\' || c == '"' {
+			io.WriteString(w, s[start:i])
+			switch c {
+			case '\t':
+				io.WriteString(w, `\t`)
+			case '\r':
+				io.WriteString(w, `\r`)
+			case '\n':
+				io.WriteString(w, `\n`)
+			case '\\':
+				io.WriteString(w, `\\`)
+			case '"':
+				io.WriteString(w, `\"`)
+			default:
+				io.WriteString(w, `\u00`)
+				io.WriteString(w, hexDigits[c>>4:c>>4+1])
+				io.WriteString(w, hexDigits[c&0xf:c&0xf+1])
+			}
+			start = i + 1
+		}
+	}
+	io.WriteString(w, s[start:])
+	io.WriteString(w, `"`)
+}

@@ -15,7 +15,7 @@ var (
 	collectCall  = "fields := graphql.CollectFields(ec.OperationContext, sel, "
 	ownCollect   = "fields := ec.collectFields(sel, "
 	newFieldSet  = "\tout := graphql.NewFieldSet(fields)\n"
-	ownFieldSet  = "\tout := newFieldSet(fields)\n"
+	ownFieldSet  = "\tout := ec.newFieldSet(fields)\n"
 	newDeferred  = "\tdeferred := graphql.NewDeferredGroup(ctx)\n"
 	dispatch     = "\tout.Dispatch(ctx)\n"
 	deferredTail = "\tif n := len(deferred.Defers); n > 0 {\n\t\tatomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))\n\t\tec.ProcessDeferredGroup(deferred)\n\t}\n\n"
@@ -152,6 +152,10 @@ func rewriteLeaves(src []byte) ([]byte, error) {
 		fmt.Fprintf(&leaves, "\n// %s marshals the value of %s without gqlgen's field machinery, or returns nil\n", leaf, name)
 		fmt.Fprintf(&leaves, "// to leave it to gqlgen (graph/internal/generate).\n")
 		fmt.Fprintf(&leaves, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n", leaf, objType)
+		if direct := directLeaf(expr, marshal, kinds[marshal], src); direct != "" {
+			leaves.WriteString(direct)
+			return []byte(fmt.Sprintf("func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n\tif ret = ec.%s(ctx, field, obj); ret != nil {\n\t\treturn ret\n\t}\n%s\n}\n", name, objType, leaf, body))
+		}
 		fmt.Fprintf(&leaves, "\tdefer func() {\n\t\tif recover() != nil {\n\t\t\tret = nil\n\t\t}\n\t}()\n")
 		fmt.Fprintf(&leaves, "\tv := %s\n", expr)
 		if kind == "float" {
@@ -172,4 +176,88 @@ func rewriteLeaves(src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("no plain field found: has gqlgen's field template changed?")
 	}
 	return append(out, leaves.Bytes()...), nil
+}
+
+// resolveCall matches the body of a field of an object resolved through
+// graphql.ResolveField without directives.
+var resolveCall = regexp.MustCompile(`(?s)^\treturn graphql\.ResolveField\(\n\t\tctx,\n\t\tec\.OperationContext,\n\t\tfield,\n\t\tfunc\(ctx context\.Context, field graphql\.CollectedField\) \(\*graphql\.FieldContext, error\) \{\n\t\t\treturn ec\.(fieldContext_\w+)\(ctx, field\)\n\t\t\},\n\t\tfunc\(ctx context\.Context\) \(any, error\) \{\n(.*?)\n\t\t\},\n\t\tnil,\n\t\tfunc\(ctx context\.Context, selections ast\.SelectionSet, v ([^\n]+)\) graphql\.Marshaler \{\n\t\t\treturn ec\.(marshal[^\s(]+)\(ctx, selections, v\)\n\t\t\},\n\t\t(true|false),\n\t\t(true|false),\n\t\)$`)
+
+// rewriteResolves writes the resolution of every field of an object in
+// place, instead of gqlgen's graphql.ResolveField, whose closures (the field
+// context's constructor, the resolver, the middleware's next, the
+// marshaller, the result) cost five allocations a field. What it does is
+// graphql.ResolveField's, in the same order and with the same errors,
+// except the field middleware, which famigraph's server uses for root fields
+// only (graph/server.go); root fields keep graphql.ResolveField.
+func rewriteResolves(src []byte) ([]byte, error) {
+	n := 0
+	out := fieldFunc.ReplaceAllFunc(src, func(fn []byte) []byte {
+		m := fieldFunc.FindSubmatch(fn)
+		name, objType, body := string(m[1]), string(m[2]), string(m[3])
+		var prefix string
+		if i := strings.Index(body, "\treturn graphql.ResolveField(\n"); i > 0 {
+			prefix, body = body[:i], body[i:] // a leaf's fast path
+		}
+		r := resolveCall.FindStringSubmatch(body)
+		if r == nil {
+			return fn
+		}
+		fcFunc, resolve, typ, marshal, recoverPanic, nonNull := r[1], r[2], r[3], r[4], r[5] == "true", r[6]
+		n++
+		var b strings.Builder
+		fmt.Fprintf(&b, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n", name, objType)
+		b.WriteString(prefix)
+		fmt.Fprintf(&b, "\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n", fcFunc)
+		b.WriteString("\tctx = graphql.WithFieldContext(ctx, fc)\n")
+		if recoverPanic {
+			b.WriteString("\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\tec.Error(ctx, ec.Recover(ctx, r))\n\t\t\tret = graphql.Null\n\t\t}\n\t}()\n")
+		}
+		fmt.Fprintf(&b, "\tres, err := func(ctx context.Context) (any, error) {\n%s\n\t}(ctx)\n", dedent(resolve))
+		fmt.Fprintf(&b, "\tv, ok, null := resolved[%s](ctx, ec.OperationContext, fc, res, err, %s)\n", typ, nonNull)
+		fmt.Fprintf(&b, "\tif !ok {\n\t\treturn null\n\t}\n\treturn ec.%s(ctx, field.Selections, v)\n}\n", marshal)
+		return []byte(b.String())
+	})
+	if n == 0 {
+		return nil, fmt.Errorf("no field resolved through graphql.ResolveField found: has gqlgen's field template changed?")
+	}
+	return out, nil
+}
+
+// dedent removes one level of indentation from each line of s.
+func dedent(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, "\t")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// directLeaf returns the body of a leaf's fast path that marshals the value
+// in place, with no allocation, or "": a string (or ID) is written by the
+// executor's jsonString, as graphql.MarshalString writes it, from a pointer
+// to the record's field; an enum, whose marshaller returns the value
+// itself, is marshalled through a pointer to the record's field. Records
+// are not modified once built, so the value written is the value read.
+func directLeaf(expr, marshal, kind string, src []byte) string {
+	if kind != "plain" {
+		return ""
+	}
+	field := !strings.HasSuffix(expr, ")")
+	switch marshal {
+	case "marshalNString2string", "marshalNID2string":
+		if field {
+			return fmt.Sprintf("\treturn (*jsonString)(&%s)\n}\n", expr)
+		}
+	case "marshalOString2ᚖstring", "marshalOID2ᚖstring":
+		return fmt.Sprintf("\tv := %s\n\tif v == nil {\n\t\treturn graphql.Null\n\t}\n\treturn (*jsonString)(v)\n}\n", expr)
+	}
+	if field && strings.HasPrefix(marshal, "marshalN") && !strings.Contains(marshal, "2ᚖ") && !strings.Contains(marshal, "2ᚕ") {
+		m := marshalFunc.FindAllSubmatch(src, -1)
+		for _, f := range m {
+			if string(f[1]) == marshal && strings.TrimSpace(string(f[3])) == "return v" {
+				return fmt.Sprintf("\treturn &%s\n}\n", expr)
+			}
+		}
+	}
+	return ""
 }
