@@ -5466,7 +5466,7 @@ func (ec *executionContext) _Action_call(ctx context.Context, field graphql.Coll
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Action().Call(ctx, obj)
+		return (&actionResolver{ec.Resolvers.(*Resolver)}).Call(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -5680,7 +5680,7 @@ func (ec *executionContext) _Amendment_call(ctx context.Context, field graphql.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Amendment().Call(ctx, obj)
+		return (&amendmentResolver{ec.Resolvers.(*Resolver)}).Call(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -5854,7 +5854,7 @@ func (ec *executionContext) _Amendment_adherents(ctx context.Context, field grap
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Amendment().Adherents(ctx, obj)
+		return (&amendmentResolver{ec.Resolvers.(*Resolver)}).Adherents(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -6226,7 +6226,7 @@ func (ec *executionContext) _Body_region(ctx context.Context, field graphql.Coll
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Body().Region(ctx, obj)
+		return (&bodyResolver{ec.Resolvers.(*Resolver)}).Region(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -6316,7 +6316,7 @@ func (ec *executionContext) _Body_participations(ctx context.Context, field grap
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Body().Participations(ctx, obj)
+		return (&bodyResolver{ec.Resolvers.(*Resolver)}).Participations(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -6350,7 +6350,7 @@ func (ec *executionContext) _Body_involvements(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Body().Involvements(ctx, obj)
+		return (&bodyResolver{ec.Resolvers.(*Resolver)}).Involvements(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -6384,7 +6384,7 @@ func (ec *executionContext) _Body_places(ctx context.Context, field graphql.Coll
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Body().Places(ctx, obj)
+		return (&bodyResolver{ec.Resolvers.(*Resolver)}).Places(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Place](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -6418,7 +6418,7 @@ func (ec *executionContext) _Body_issuedCalls(ctx context.Context, field graphql
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Body().IssuedCalls(ctx, obj)
+		return (&bodyResolver{ec.Resolvers.(*Resolver)}).IssuedCalls(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -6452,7 +6452,7 @@ func (ec *executionContext) _Body_group(ctx context.Context, field graphql.Colle
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Body().Group(ctx, obj)
+		return (&bodyResolver{ec.Resolvers.(*Resolver)}).Group(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*model.OrganizationGroup](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -6486,7 +6486,7 @@ func (ec *executionContext) _Body_memberOf(ctx context.Context, field graphql.Co
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Body().MemberOf(ctx, obj)
+		return (&bodyResolver{ec.Resolvers.(*Resolver)}).MemberOf(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -6520,7 +6520,7 @@ func (ec *executionContext) _Body_placeLinks(ctx context.Context, field graphql.
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Body().PlaceLinks(ctx, obj)
+		return (&bodyResolver{ec.Resolvers.(*Resolver)}).PlaceLinks(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -6886,7 +6886,7 @@ func (ec *executionContext) _Call_fund(ctx context.Context, field graphql.Collec
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Call().Fund(ctx, obj)
+		return (&callResolver{ec.Resolvers.(*Resolver)}).Fund(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Fund](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -6920,7 +6920,7 @@ func (ec *executionContext) _Call_objectives(ctx context.Context, field graphql.
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Call().Objectives(ctx, obj)
+		return (&callResolver{ec.Resolvers.(*Resolver)}).Objectives(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Objective](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -6954,7 +6954,7 @@ func (ec *executionContext) _Call_issuer(ctx context.Context, field graphql.Coll
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Call().Issuer(ctx, obj)
+		return (&callResolver{ec.Resolvers.(*Resolver)}).Issuer(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -7246,7 +7246,7 @@ func (ec *executionContext) _Call_actions(ctx context.Context, field graphql.Col
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Call().Actions(ctx, obj)
+		return (&callResolver{ec.Resolvers.(*Resolver)}).Actions(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Action](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7280,7 +7280,7 @@ func (ec *executionContext) _Call_projects(ctx context.Context, field graphql.Co
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Call().Projects(ctx, obj)
+		return (&callResolver{ec.Resolvers.(*Resolver)}).Projects(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7314,7 +7314,7 @@ func (ec *executionContext) _Call_regions(ctx context.Context, field graphql.Col
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Call().Regions(ctx, obj)
+		return (&callResolver{ec.Resolvers.(*Resolver)}).Regions(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7348,7 +7348,7 @@ func (ec *executionContext) _Call_regionLinks(ctx context.Context, field graphql
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Call().RegionLinks(ctx, obj)
+		return (&callResolver{ec.Resolvers.(*Resolver)}).RegionLinks(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7382,7 +7382,7 @@ func (ec *executionContext) _Call_amendments(ctx context.Context, field graphql.
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Call().Amendments(ctx, obj)
+		return (&callResolver{ec.Resolvers.(*Resolver)}).Amendments(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Amendment](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7416,7 +7416,7 @@ func (ec *executionContext) _Call_capitalisesOn(ctx context.Context, field graph
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Call().CapitalisesOn(ctx, obj)
+		return (&callResolver{ec.Resolvers.(*Resolver)}).CapitalisesOn(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7450,7 +7450,7 @@ func (ec *executionContext) _Call_capitalisedBy(ctx context.Context, field graph
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Call().CapitalisedBy(ctx, obj)
+		return (&callResolver{ec.Resolvers.(*Resolver)}).CapitalisedBy(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7642,7 +7642,7 @@ func (ec *executionContext) _CallRegion_region(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.CallRegion().Region(ctx, obj)
+		return (&callRegionResolver{ec.Resolvers.(*Resolver)}).Region(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7676,7 +7676,7 @@ func (ec *executionContext) _CallRegion_call(ctx context.Context, field graphql.
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.CallRegion().Call(ctx, obj)
+		return (&callRegionResolver{ec.Resolvers.(*Resolver)}).Call(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7800,7 +7800,7 @@ func (ec *executionContext) _Community_size(ctx context.Context, field graphql.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Community().Size(ctx, obj)
+		return (&communityResolver{ec.Resolvers.(*Resolver)}).Size(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7825,7 +7825,7 @@ func (ec *executionContext) _Community_members(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Community().Members(ctx, obj)
+		return (&communityResolver{ec.Resolvers.(*Resolver)}).Members(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7943,7 +7943,7 @@ func (ec *executionContext) _Continuity_region(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Continuity().Region(ctx, obj)
+		return (&continuityResolver{ec.Resolvers.(*Resolver)}).Region(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7977,7 +7977,7 @@ func (ec *executionContext) _Continuity_earlier(ctx context.Context, field graph
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Continuity().Earlier(ctx, obj)
+		return (&continuityResolver{ec.Resolvers.(*Resolver)}).Earlier(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -8011,7 +8011,7 @@ func (ec *executionContext) _Continuity_later(ctx context.Context, field graphql
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Continuity().Later(ctx, obj)
+		return (&continuityResolver{ec.Resolvers.(*Resolver)}).Later(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -8079,7 +8079,7 @@ func (ec *executionContext) _Continuity_joined(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Continuity().Joined(ctx, obj)
+		return (&continuityResolver{ec.Resolvers.(*Resolver)}).Joined(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -8113,7 +8113,7 @@ func (ec *executionContext) _Continuity_left(ctx context.Context, field graphql.
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Continuity().Left(ctx, obj)
+		return (&continuityResolver{ec.Resolvers.(*Resolver)}).Left(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -8775,7 +8775,7 @@ func (ec *executionContext) _Fact_entity(ctx context.Context, field graphql.Coll
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Fact().Entity(ctx, obj)
+		return (&factResolver{ec.Resolvers.(*Resolver)}).Entity(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -8955,7 +8955,7 @@ func (ec *executionContext) _Fund_objectives(ctx context.Context, field graphql.
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Fund().Objectives(ctx, obj)
+		return (&fundResolver{ec.Resolvers.(*Resolver)}).Objectives(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Objective](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -8989,7 +8989,7 @@ func (ec *executionContext) _Fund_calls(ctx context.Context, field graphql.Colle
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Fund().Calls(ctx, obj)
+		return (&fundResolver{ec.Resolvers.(*Resolver)}).Calls(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -9147,7 +9147,7 @@ func (ec *executionContext) _FundingGroup_call(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.FundingGroup().Call(ctx, obj)
+		return (&fundingGroupResolver{ec.Resolvers.(*Resolver)}).Call(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -9181,7 +9181,7 @@ func (ec *executionContext) _FundingGroup_region(ctx context.Context, field grap
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.FundingGroup().Region(ctx, obj)
+		return (&fundingGroupResolver{ec.Resolvers.(*Resolver)}).Region(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -9411,7 +9411,7 @@ func (ec *executionContext) _GroupMembership_member(ctx context.Context, field g
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.GroupMembership().Member(ctx, obj)
+		return (&groupMembershipResolver{ec.Resolvers.(*Resolver)}).Member(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -9445,7 +9445,7 @@ func (ec *executionContext) _GroupMembership_group(ctx context.Context, field gr
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.GroupMembership().Group(ctx, obj)
+		return (&groupMembershipResolver{ec.Resolvers.(*Resolver)}).Group(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Body](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -9625,7 +9625,7 @@ func (ec *executionContext) _Initiative_region(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Initiative().Region(ctx, obj)
+		return (&initiativeResolver{ec.Resolvers.(*Resolver)}).Region(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -9659,7 +9659,7 @@ func (ec *executionContext) _Initiative_fund(ctx context.Context, field graphql.
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Initiative().Fund(ctx, obj)
+		return (&initiativeResolver{ec.Resolvers.(*Resolver)}).Fund(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Fund](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -9693,7 +9693,7 @@ func (ec *executionContext) _Initiative_involvements(ctx context.Context, field 
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Initiative().Involvements(ctx, obj)
+		return (&initiativeResolver{ec.Resolvers.(*Resolver)}).Involvements(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -9727,7 +9727,7 @@ func (ec *executionContext) _Initiative_places(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Initiative().Places(ctx, obj)
+		return (&initiativeResolver{ec.Resolvers.(*Resolver)}).Places(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Place](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -9761,7 +9761,7 @@ func (ec *executionContext) _Initiative_placeLinks(ctx context.Context, field gr
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Initiative().PlaceLinks(ctx, obj)
+		return (&initiativeResolver{ec.Resolvers.(*Resolver)}).PlaceLinks(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -9919,7 +9919,7 @@ func (ec *executionContext) _Involvement_organization(ctx context.Context, field
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Involvement().Organization(ctx, obj)
+		return (&involvementResolver{ec.Resolvers.(*Resolver)}).Organization(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -9953,7 +9953,7 @@ func (ec *executionContext) _Involvement_target(ctx context.Context, field graph
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Involvement().Target(ctx, obj)
+		return (&involvementResolver{ec.Resolvers.(*Resolver)}).Target(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -10133,7 +10133,7 @@ func (ec *executionContext) _LineageLink_from(ctx context.Context, field graphql
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.LineageLink().From(ctx, obj)
+		return (&lineageLinkResolver{ec.Resolvers.(*Resolver)}).From(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -10167,7 +10167,7 @@ func (ec *executionContext) _LineageLink_to(ctx context.Context, field graphql.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.LineageLink().To(ctx, obj)
+		return (&lineageLinkResolver{ec.Resolvers.(*Resolver)}).To(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -10201,7 +10201,7 @@ func (ec *executionContext) _LineageLink_relation(ctx context.Context, field gra
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.LineageLink().Relation(ctx, obj)
+		return (&lineageLinkResolver{ec.Resolvers.(*Resolver)}).Relation(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[string](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -10372,7 +10372,7 @@ func (ec *executionContext) _NetworkEdge_projects(ctx context.Context, field gra
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.NetworkEdge().Projects(ctx, obj)
+		return (&networkEdgeResolver{ec.Resolvers.(*Resolver)}).Projects(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -10574,7 +10574,7 @@ func (ec *executionContext) _NetworkNode_organization(ctx context.Context, field
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.NetworkNode().Organization(ctx, obj)
+		return (&networkNodeResolver{ec.Resolvers.(*Resolver)}).Organization(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -10860,7 +10860,7 @@ func (ec *executionContext) _Objective_fund(ctx context.Context, field graphql.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Objective().Fund(ctx, obj)
+		return (&objectiveResolver{ec.Resolvers.(*Resolver)}).Fund(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Fund](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -11403,7 +11403,7 @@ func (ec *executionContext) _Participation_organization(ctx context.Context, fie
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Participation().Organization(ctx, obj)
+		return (&participationResolver{ec.Resolvers.(*Resolver)}).Organization(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -11437,7 +11437,7 @@ func (ec *executionContext) _Participation_project(ctx context.Context, field gr
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Participation().Project(ctx, obj)
+		return (&participationResolver{ec.Resolvers.(*Resolver)}).Project(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -11747,7 +11747,7 @@ func (ec *executionContext) _Path_length(ctx context.Context, field graphql.Coll
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Path().Length(ctx, obj)
+		return (&pathResolver{ec.Resolvers.(*Resolver)}).Length(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -11772,7 +11772,7 @@ func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.Colle
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Path().Nodes(ctx, obj)
+		return (&pathResolver{ec.Resolvers.(*Resolver)}).Nodes(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]kg.Node](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -11806,7 +11806,7 @@ func (ec *executionContext) _Path_relations(ctx context.Context, field graphql.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Path().Relations(ctx, obj)
+		return (&pathResolver{ec.Resolvers.(*Resolver)}).Relations(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]string](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -11915,7 +11915,7 @@ func (ec *executionContext) _Place_region(ctx context.Context, field graphql.Col
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Place().Region(ctx, obj)
+		return (&placeResolver{ec.Resolvers.(*Resolver)}).Region(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -11949,7 +11949,7 @@ func (ec *executionContext) _Place_municipality(ctx context.Context, field graph
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Place().Municipality(ctx, obj)
+		return (&placeResolver{ec.Resolvers.(*Resolver)}).Municipality(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -11983,7 +11983,7 @@ func (ec *executionContext) _Place_organizations(ctx context.Context, field grap
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Place().Organizations(ctx, obj)
+		return (&placeResolver{ec.Resolvers.(*Resolver)}).Organizations(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12017,7 +12017,7 @@ func (ec *executionContext) _Place_projects(ctx context.Context, field graphql.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Place().Projects(ctx, obj)
+		return (&placeResolver{ec.Resolvers.(*Resolver)}).Projects(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12051,7 +12051,7 @@ func (ec *executionContext) _Place_initiatives(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Place().Initiatives(ctx, obj)
+		return (&placeResolver{ec.Resolvers.(*Resolver)}).Initiatives(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Initiative](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12085,7 +12085,7 @@ func (ec *executionContext) _Place_workerLinks(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Place().WorkerLinks(ctx, obj)
+		return (&placeResolver{ec.Resolvers.(*Resolver)}).WorkerLinks(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12243,7 +12243,7 @@ func (ec *executionContext) _PlaceLink_place(ctx context.Context, field graphql.
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.PlaceLink().Place(ctx, obj)
+		return (&placeLinkResolver{ec.Resolvers.(*Resolver)}).Place(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Place](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12277,7 +12277,7 @@ func (ec *executionContext) _PlaceLink_worker(ctx context.Context, field graphql
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.PlaceLink().Worker(ctx, obj)
+		return (&placeLinkResolver{ec.Resolvers.(*Resolver)}).Worker(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12485,7 +12485,7 @@ func (ec *executionContext) _Project_call(ctx context.Context, field graphql.Col
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().Call(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).Call(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12519,7 +12519,7 @@ func (ec *executionContext) _Project_region(ctx context.Context, field graphql.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().Region(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).Region(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12553,7 +12553,7 @@ func (ec *executionContext) _Project_lead(ctx context.Context, field graphql.Col
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().Lead(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).Lead(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Org](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -12587,7 +12587,7 @@ func (ec *executionContext) _Project_participants(ctx context.Context, field gra
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().Participants(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).Participants(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12621,7 +12621,7 @@ func (ec *executionContext) _Project_involvements(ctx context.Context, field gra
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().Involvements(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).Involvements(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12655,7 +12655,7 @@ func (ec *executionContext) _Project_actions(ctx context.Context, field graphql.
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().Actions(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).Actions(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Action](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12689,7 +12689,7 @@ func (ec *executionContext) _Project_actionDetails(ctx context.Context, field gr
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().ActionDetails(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).ActionDetails(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12891,7 +12891,7 @@ func (ec *executionContext) _Project_capitalisesOn(ctx context.Context, field gr
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().CapitalisesOn(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).CapitalisesOn(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12925,7 +12925,7 @@ func (ec *executionContext) _Project_capitalisedBy(ctx context.Context, field gr
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().CapitalisedBy(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).CapitalisedBy(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12959,7 +12959,7 @@ func (ec *executionContext) _Project_places(ctx context.Context, field graphql.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().Places(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).Places(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Place](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -12993,7 +12993,7 @@ func (ec *executionContext) _Project_placeLinks(ctx context.Context, field graph
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().PlaceLinks(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).PlaceLinks(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -13027,7 +13027,7 @@ func (ec *executionContext) _Project_participantCounts(ctx context.Context, fiel
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Project().ParticipantCounts(ctx, obj)
+		return (&projectResolver{ec.Resolvers.(*Resolver)}).ParticipantCounts(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*model.RoleCount](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -13219,7 +13219,7 @@ func (ec *executionContext) _ProjectAction_action(ctx context.Context, field gra
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.ProjectAction().Action(ctx, obj)
+		return (&projectActionResolver{ec.Resolvers.(*Resolver)}).Action(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Action](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -14531,7 +14531,7 @@ func (ec *executionContext) _Region_region(ctx context.Context, field graphql.Co
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Region().Region(ctx, obj)
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).Region(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[*kg.Region](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -14739,7 +14739,7 @@ func (ec *executionContext) _Region_participations(ctx context.Context, field gr
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Region().Participations(ctx, obj)
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).Participations(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -14773,7 +14773,7 @@ func (ec *executionContext) _Region_involvements(ctx context.Context, field grap
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Region().Involvements(ctx, obj)
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).Involvements(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -14807,7 +14807,7 @@ func (ec *executionContext) _Region_calls(ctx context.Context, field graphql.Col
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Region().Calls(ctx, obj)
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).Calls(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Call](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -14842,7 +14842,7 @@ func (ec *executionContext) _Region_projects(ctx context.Context, field graphql.
 	}()
 	res, err := func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
-		return ec.Resolvers.Region().Projects(ctx, obj, fc.Args["callIds"].([]string))
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).Projects(ctx, obj, fc.Args["callIds"].([]string))
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Project](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -14888,7 +14888,7 @@ func (ec *executionContext) _Region_organizations(ctx context.Context, field gra
 	}()
 	res, err := func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
-		return ec.Resolvers.Region().Organizations(ctx, obj, fc.Args["kind"].(*kg.OrgKind))
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).Organizations(ctx, obj, fc.Args["kind"].(*kg.OrgKind))
 	}(ctx)
 	v, ok, null := resolved[[]kg.Org](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -14933,7 +14933,7 @@ func (ec *executionContext) _Region_places(ctx context.Context, field graphql.Co
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Region().Places(ctx, obj)
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).Places(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Place](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -14967,7 +14967,7 @@ func (ec *executionContext) _Region_initiatives(ctx context.Context, field graph
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Region().Initiatives(ctx, obj)
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).Initiatives(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Initiative](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -15001,7 +15001,7 @@ func (ec *executionContext) _Region_callLinks(ctx context.Context, field graphql
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Region().CallLinks(ctx, obj)
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).CallLinks(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -15035,7 +15035,7 @@ func (ec *executionContext) _Region_memberOf(ctx context.Context, field graphql.
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Region().MemberOf(ctx, obj)
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).MemberOf(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -15069,7 +15069,7 @@ func (ec *executionContext) _Region_placeLinks(ctx context.Context, field graphq
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Region().PlaceLinks(ctx, obj)
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).PlaceLinks(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[[]*kg.Edge](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -15262,7 +15262,7 @@ func (ec *executionContext) _Region_summary(ctx context.Context, field graphql.C
 	}()
 	res, err := func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
-		return ec.Resolvers.Region().Summary(ctx, obj, fc.Args["callIds"].([]string))
+		return (&regionResolver{ec.Resolvers.(*Resolver)}).Summary(ctx, obj, fc.Args["callIds"].([]string))
 	}(ctx)
 	v, ok, null := resolved[[]*kg.RegionCallSummary](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -15627,7 +15627,7 @@ func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.SearchHit().Node(ctx, obj)
+		return (&searchHitResolver{ec.Resolvers.(*Resolver)}).Node(ctx, obj)
 	}(ctx)
 	v, ok, null := resolved[kg.Node](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {

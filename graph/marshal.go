@@ -56,15 +56,23 @@ func (ec *executionContext) marshalSlice(ctx context.Context, sel ast.SelectionS
 	// One field context for all elements: nothing below an element outlives
 	// it (no goroutine, no deferred fragment: both need a batched field or
 	// a root field), and paths are read when an error is added.
-	idx := 0
-	fc := &graphql.FieldContext{Index: &idx}
+	e := &element{}
+	fc := &e.fc
+	fc.Index = &e.index
 	ctx = graphql.WithFieldContext(ctx, fc)
 	for i := range length {
-		idx = i
+		e.index = i
 		fc.Result = nil
 		ret[i] = marshalElement1(ctx, i, omitPanicHandler, marshalElement)
 	}
 	return ret
+}
+
+// element is the field context of a list's elements and the index it
+// points to, allocated together.
+type element struct {
+	fc    graphql.FieldContext
+	index int
 }
 
 // marshalElement1 marshals one element, recovering a panic as

@@ -9,7 +9,19 @@ import (
 // The enumerations below are GraphQL enums too; these methods let gqlgen bind
 // them directly, rejecting unknown values.
 
-func marshalEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
+// marshalEnum writes s quoted, as strconv.Quote would; an enum value is a
+// GraphQL name, which needs no escape, so it is written without allocating.
+func marshalEnum(w io.Writer, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			_, _ = io.WriteString(w, strconv.Quote(s))
+			return
+		}
+	}
+	_, _ = io.WriteString(w, `"`)
+	_, _ = io.WriteString(w, s)
+	_, _ = io.WriteString(w, `"`)
+}
 
 func unmarshalEnum[T ~string](v any, valid []T, name string) (T, error) {
 	s, ok := v.(string)

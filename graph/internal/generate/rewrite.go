@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -260,4 +262,52 @@ func directLeaf(expr, marshal, kind string, src []byte) string {
 		}
 	}
 	return ""
+}
+
+// resolverCall matches a non-root field's call of its type's resolver.
+var (
+	resolverCall = regexp.MustCompile(`ec\.Resolvers\.(\w+)\(\)\.`)
+	resolverType = regexp.MustCompile(`(?m)^(?:type )?\t?(\w+Resolver)\s+struct\{ \*Resolver \}$`)
+	resolverRoot = regexp.MustCompile(`(?m)^func \(r \*Resolver\) (\w+)\(\) \w+Resolver \{ return &(\w+Resolver)\{r\} \}$`)
+)
+
+// rewriteResolvers calls a type's resolver methods on a resolver built in
+// place, (&regionResolver{root}), instead of asking the root for it:
+// gqlgen's resolver root returns a new &regionResolver{r} as an interface at
+// every call, an allocation per resolved field, where the one built in place
+// stays on the stack. It applies to the types whose root method does
+// exactly that in dir's *.resolvers.go (resolvergen's layout), and needs the
+// executable schema's resolver root to be *Resolver (graph.NewHandler's).
+func rewriteResolvers(src []byte, dir string) ([]byte, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.resolvers.go"))
+	if err != nil {
+		return nil, err
+	}
+	types, built := map[string]bool{}, map[string]string{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range resolverType.FindAllSubmatch(b, -1) {
+			types[string(m[1])] = true
+		}
+		for _, m := range resolverRoot.FindAllSubmatch(b, -1) {
+			built[string(m[1])] = string(m[2])
+		}
+	}
+	n := 0
+	out := resolverCall.ReplaceAllFunc(src, func(call []byte) []byte {
+		method := string(resolverCall.FindSubmatch(call)[1])
+		typ, ok := built[method]
+		if method == "Query" || !ok || !types[typ] {
+			return call
+		}
+		n++
+		return []byte("(&" + typ + "{ec.Resolvers.(*Resolver)}).")
+	})
+	if n == 0 {
+		return src, nil // no resolver of resolvergen's layout: nothing to do
+	}
+	return out, nil
 }
