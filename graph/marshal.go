@@ -120,6 +120,9 @@ func startExecution(op *graphql.OperationContext) {
 }
 
 func (ec *executionContext) state() *execState {
+	if ec.ExecutionContextState == nil || ec.OperationContext == nil {
+		return nil
+	}
 	st, _ := ec.OperationContext.Stats.GetExtension(execStateName).(*execState)
 	return st
 }
