@@ -2,6 +2,8 @@ package graph
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -56,3 +58,48 @@ func TestFieldSetIsGqlgens(t *testing.T) {
 		t.Fatalf("gqlgen wrote %s", w.String())
 	}
 }
+
+// TestAppendCompactIsJSONMarshals: the POST transport writes the data as
+// json.Marshal writes a json.RawMessage.
+func TestAppendCompactIsJSONMarshals(t *testing.T) {
+	for _, src := range []string{
+		`{"a":1}`, `null`, `[]`, `{"s":"<b> & </b>"}`, "{\"s\":\"line\u2028para\u2029\"}",
+		`{ "a" : [ 1 , 2 ] , "b" : "x y\tz" }`, "{\n\t\"a\": \"\\\" \\\\ \\n \\u003c\"\n}",
+		`{"e":"\\"}`, `{"e":"\\\"<"}`, `{"u":"città – 🇮🇹 \u00e8"}`, `"<>&"`, `[{"a":{"b":[true,false,null,1.5e-3]}}]`,
+	} {
+		want, err := json.Marshal(json.RawMessage(src))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if got := appendCompact(nil, []byte(src)); string(got) != string(want) {
+			t.Errorf("%s: wrote %s, json.Marshal writes %s", src, got, want)
+		}
+	}
+}
+
+// TestPostTransportWritesWhatGqlgenWrites: a response through the
+// transport is the bytes gqlgen's transport writes, json.Marshal of the
+// response.
+func TestPostTransportWritesWhatGqlgenWrites(t *testing.T) {
+	data := json.RawMessage(`{"regions":[{"name":"A <&> B \u2028","calls":[]}]}`)
+	want, _ := json.Marshal(&graphql.Response{Data: data, Extensions: map[string]any{"cost": 3}})
+	var got bytes.Buffer
+	w := &dataWriter{ResponseWriter: httptest.NewRecorder()}
+	resp := &graphql.Response{Data: placeholder, Extensions: map[string]any{"cost": 3}}
+	w.data = data
+	b, _ := json.Marshal(resp)
+	w.ResponseWriter = &recorder{&got, httptest.NewRecorder()}
+	if _, err := w.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != string(want) {
+		t.Errorf("wrote %s, gqlgen writes %s", got.String(), want)
+	}
+}
+
+type recorder struct {
+	buf *bytes.Buffer
+	*httptest.ResponseRecorder
+}
+
+func (r *recorder) Write(b []byte) (int, error) { return r.buf.Write(b) }

@@ -81,7 +81,7 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 	es := costModel{NewExecutableSchema(Config{Resolvers: &Resolver{Service: svc}})}
 	srv := handler.New(es)
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postTransport{})
 	parsed := lru.New[*ast.QueryDocument](cfg.QueryCacheSize)
 	srv.SetQueryCache(parsed)
 	srv.SetValidationRulesFn(func() *rules.Rules {

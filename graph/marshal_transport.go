@@ -1,0 +1,116 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+)
+
+// postTransport is gqlgen's POST transport, with one change in how an
+// answer without errors is written. gqlgen's writes every response with
+// json.Marshal, which re-validates the executor's data (json.RawMessage)
+// byte by byte through encoding/json's scanner: a fifth of the CPU of an
+// uncached map query. Here the transport marshals the response with a
+// one-byte placeholder for the data, and the writer puts the data in its
+// place, compacted and HTML-escaped as json.Marshal does (appendCompact),
+// in one plain pass. Responses with errors go through gqlgen's path
+// unchanged. TestPostTransportWritesWhatGqlgenWrites compares the bytes.
+type postTransport struct{ transport.POST }
+
+// Do implements graphql.Transport.
+func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	dw := &dataWriter{ResponseWriter: w}
+	t.POST.Do(dw, r, dataExecutor{GraphExecutor: exec, w: dw})
+}
+
+// dataExecutor takes the data out of an operation's response without
+// errors, for its dataWriter.
+type dataExecutor struct {
+	graphql.GraphExecutor
+	w *dataWriter
+}
+
+// placeholder stands for the data in the response json.Marshal writes.
+var placeholder = json.RawMessage("0")
+
+// DispatchOperation implements graphql.GraphExecutor.
+func (e dataExecutor) DispatchOperation(ctx context.Context, rc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
+	next, ctx := e.GraphExecutor.DispatchOperation(ctx, rc)
+	return func(ctx context.Context) *graphql.Response {
+		resp := next(ctx)
+		if resp != nil && len(resp.Errors) == 0 && len(resp.Data) > 0 && e.w.data == nil {
+			out := *resp
+			e.w.data, out.Data = resp.Data, placeholder
+			return &out
+		}
+		return resp
+	}, ctx
+}
+
+// dataWriter writes the data it holds in place of the placeholder.
+type dataWriter struct {
+	http.ResponseWriter
+	data json.RawMessage
+}
+
+// prefix is how json.Marshal begins a response without errors.
+var prefix = []byte(`{"data":0`)
+
+// Write implements http.ResponseWriter.
+func (w *dataWriter) Write(b []byte) (int, error) {
+	if w.data == nil || !bytes.HasPrefix(b, prefix) {
+		return w.ResponseWriter.Write(b)
+	}
+	out := make([]byte, 0, len(b)+len(w.data)+len(w.data)/16)
+	out = append(out, prefix[:len(prefix)-1]...)
+	out = appendCompact(out, w.data)
+	out = append(out, b[len(prefix):]...)
+	w.data = nil
+	if _, err := w.ResponseWriter.Write(out); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// appendCompact appends the valid JSON src to dst as json.Marshal writes a
+// json.RawMessage: whitespace outside strings removed; <, >, & and the
+// line and paragraph separators U+2028 and U+2029 escaped.
+func appendCompact(dst, src []byte) []byte {
+	const hex = "0123456789abcdef"
+	inString, escaped := false, false
+	start := 0
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			case c == '<' || c == '>' || c == '&':
+				dst = append(dst, src[start:i]...)
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+				start = i + 1
+			case c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8:
+				dst = append(dst, src[start:i]...)
+				dst = append(dst, '\\', 'u', '2', '0', '2', hex[src[i+2]&0xF])
+				start = i + 3
+				i += 2
+			}
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			dst = append(dst, src[start:i]...)
+			start = i + 1
+		}
+	}
+	return append(dst, src[start:]...)
+}
+
