@@ -113,4 +113,3 @@ func appendCompact(dst, src []byte) []byte {
 	}
 	return append(dst, src[start:]...)
 }
-
