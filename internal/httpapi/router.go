@@ -110,6 +110,7 @@ func NewRouter(cfg Config) http.Handler {
 	}
 	r.Use(logRequests(cfg.Logger))
 	r.Use(recoverPanics)
+	r.Use(middleware.GetHead) // HEAD is answered as GET (the server sends no body)
 	for _, m := range cfg.Middleware {
 		r.Use(m)
 	}
@@ -172,7 +173,7 @@ func NewRouter(cfg Config) http.Handler {
 		r.Method(http.MethodGet, "/metrics", cfg.Metrics)
 	}
 	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
-		w.Header().Set("Allow", "GET, POST")
+		w.Header().Set("Allow", "GET, HEAD, POST")
 		writeError(w, responseMediaType(req), http.StatusMethodNotAllowed, CodeMethodNotAllowed, "method not allowed")
 	})
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
