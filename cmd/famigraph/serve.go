@@ -52,7 +52,7 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 	env := envDefaults{getenv: getenv}
 	fs.StringVar(&c.addr, "addr", env.str("FAMIGRAPH_ADDR", "127.0.0.1:8080"), "listen address (FAMIGRAPH_ADDR)")
 	seedFlag(fs, &env, &c.seedDir, "seed directory the embedded store serves")
-	fs.StringVar(&c.snapshotDir, "snapshot-dir", env.str("FAMIGRAPH_SNAPSHOT_DIR", defaultSnapshotDir()), "where the validated seed is cached for fast restarts; empty disables (FAMIGRAPH_SNAPSHOT_DIR)")
+	fs.StringVar(&c.snapshotDir, "snapshot-dir", env.str("FAMIGRAPH_SNAPSHOT_DIR", defaultSnapshotDir()), "where a validated seed that the fast reader cannot read whole is cached for fast restarts; empty disables (FAMIGRAPH_SNAPSHOT_DIR)")
 	fs.StringVar(&c.corsOrigins, "cors-origins", env.str("FAMIGRAPH_CORS_ORIGINS", ""), "comma-separated browser origins allowed by CORS; empty disables CORS (FAMIGRAPH_CORS_ORIGINS)")
 	fs.BoolVar(&c.playground, "playground", env.boolean("FAMIGRAPH_PLAYGROUND", true), "serve GraphiQL at / (FAMIGRAPH_PLAYGROUND)")
 	fs.BoolVar(&c.explorer, "explorer", env.boolean("FAMIGRAPH_EXPLORER", true), "serve the explorer (map and network) at /explore (FAMIGRAPH_EXPLORER)")

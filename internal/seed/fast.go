@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/token"
@@ -27,6 +28,30 @@ import (
 // TestFastDecodeMatchesGoYAML check this). It reports no problem: a file it
 // gives up on, and any seed directory with a problem, is read again by
 // go-yaml, whose messages carry the file, line and field.
+
+// readFast decodes every file of files with the fast reader alone, the
+// files concurrently; it reports false when it gives up on any.
+func readFast(files fstest.MapFS) (*Files, bool) {
+	f := &Files{broken: map[string]map[int]bool{}}
+	ok := make([]bool, len(FileNames))
+	var wg sync.WaitGroup
+	for i, name := range FileNames {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if mf := files[name]; mf != nil && len(mf.Data) <= MaxFileBytes {
+				ok[i] = fastDecode(mf.Data, f.slice(name))
+			}
+		}()
+	}
+	wg.Wait()
+	for _, o := range ok {
+		if !o {
+			return nil, false
+		}
+	}
+	return f, true
+}
 
 // errGiveUp stops the fast reader; it never leaves this file.
 var errGiveUp = errors.New("seed: outside the fast reader's subset")
