@@ -64,10 +64,15 @@ func fastDecode(data []byte, out any) (ok bool) {
 	if dst.Kind() != reflect.Pointer || dst.Elem().Kind() != reflect.Slice {
 		return false
 	}
-	// Tabs, carriage returns, byte order marks and invalid UTF-8 are all
-	// legal somewhere in YAML; leave them to go-yaml.
-	if bytes.IndexByte(data, '\t') >= 0 || bytes.IndexByte(data, '\r') >= 0 ||
-		bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) || !utf8.Valid(data) {
+	// Tabs, carriage returns, other control characters, byte order marks
+	// and invalid UTF-8: each is legal somewhere in YAML, or refused, and
+	// left to go-yaml.
+	for _, c := range data {
+		if c < ' ' && c != '\n' || c == 0x7f {
+			return false
+		}
+	}
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) || !utf8.Valid(data) {
 		return false
 	}
 	d := &fastDecoder{data: data}

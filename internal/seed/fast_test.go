@@ -131,6 +131,8 @@ var fastCases = []struct {
 	{"- id: org:a\n  nmae: a\n", false},
 	{"- id: org:a\n\tname: a\n", false},
 	{"- id: org:a\r\n  name: a\r\n", false},
+	{"- id: org:a\n  name: \"a\x01b\"\n", false},
+	{"\xef\xbb\xbf- id: org:a\n", false},
 	{"---\n- id: org:a\n", false},
 	{"- id: org:a\n---\n- id: org:b\n", false},
 	{"- id: org:a\n  name: a\n - id: org:b\n", false},
