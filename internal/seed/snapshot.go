@@ -23,7 +23,7 @@ import (
 // validation. It is written only for a seed directory that go-yaml had to
 // read (some file outside the fast reader's subset, fast.go): decoding the
 // snapshot costs about what the fast reader and the validation cost
-// together (docs/benchmarks.md, "Cold start"), while go-yaml costs ten
+// together (docs/benchmarks.md, "Issue 13 item 5"), while go-yaml costs ten
 // times more. Its name is a hash of the seed files' bytes, of the shape of
 // the domain types and of the running program itself: a change to the data
 // or to any code that reads, validates or derives it makes a new snapshot,
