@@ -524,6 +524,7 @@ func cmdPeer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	duration := fs.Duration("duration", 10*time.Second, "length of each measured phase")
 	rounds := fs.Int("rounds", 4, "rounds; each measures every query on both servers, which goes first alternating")
 	warmup := fs.Duration("warmup", 3*time.Second, "unmeasured load on each server and query before the rounds")
+	reqTimeout := fs.Duration("request-timeout", 10*time.Minute, "how long a client waits for one answer")
 	checkOnly := fs.Bool("check-only", false, "only check that both servers answer alike (make check-peer)")
 	procs := fs.String("cpu", "", "processes whose CPU time to report per request: name=pid[+pid...],... (e.g. famigraph=1,peer=2+3,neo4j=4)")
 	writeQueries := fs.String("write-queries", "", "only write the request bodies of both servers' queries into this directory (famigraph-Q.json, peer-Q.json) and exit")
@@ -576,6 +577,9 @@ func cmdPeer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer fgDrv.Close()
 	peerDrv := bench.NewDriver(*peerURL, *clients)
 	defer peerDrv.Close()
+	// 32 clients of a large query queue for longer than the driver's
+	// default 30 s at scale 10: a request is measured however long it takes.
+	fgDrv.Client.Timeout, peerDrv.Client.Timeout = *reqTimeout, *reqTimeout
 
 	// The check: the same content from both.
 	type prepared struct {

@@ -118,19 +118,21 @@ if [ "$mode" = bench ]; then
   start_peer "$work/peer-debug.log" DEBUG='@neo4j/graphql:execution' PEER_WORKERS=1
   "$work/famigraph-bench" peer --scale "$scale" --write-queries "$work/queries"
   for q in map partners; do
-    : >"$work/peer-debug.log"
+    # The log's new lines only (the server keeps writing at its offset).
+    from=$(($(wc -l <"$work/peer-debug.log") + 1))
     node -e 'fetch(process.argv[1], {method: "POST", headers: {"content-type": "application/json"},
         body: require("fs").readFileSync(process.argv[2])}).then(async (r) => { await r.text(); if (!r.ok) process.exit(1) })' \
       "$peer_url" "$work/queries/peer-$q.json"
-    # The statement: from the line after "CYPHER 5" to the one before "cypher params".
+    tail -n +"$from" "$work/peer-debug.log" >"$work/peer-debug-$q.log"
+    # The statement: from the line after "CYPHER 5" to the one before
+    # "cypher params"; the version check (dbms.components) each process
+    # sends once is not the request's.
     awk '/@neo4j\/graphql:execution CYPHER 5/{grab=1; buf=""; next}
-         /@neo4j\/graphql:execution cypher params/{if (grab) last=buf; grab=0}
+         /@neo4j\/graphql:execution cypher params/{if (grab && buf !~ /^CALL dbms.components/) {last=buf; n++}; grab=0}
          grab{buf=buf $0 "\n"}
-         END{printf "%s", last}' "$work/peer-debug.log" >"$out/peer-$q.cypher"
-    # Less the version check (dbms.components) each process sends once.
-    n="$(grep -A2 '@neo4j/graphql:execution executing cypher' "$work/peer-debug.log" | grep -c '^MATCH\|^CALL (\|^UNWIND' || true)"
+         END{printf "%s", last; print n + 0 >"/dev/stderr"}' "$work/peer-debug-$q.log" >"$out/peer-$q.cypher" 2>"$work/n"
     printf '@neo4j/graphql, %s: %s statement(s) for the request; its statement: %s bytes, %s lines (%s)\n' \
-      "$q" "$n" "$(wc -c <"$out/peer-$q.cypher")" "$(wc -l <"$out/peer-$q.cypher")" "$out/peer-$q.cypher"
+      "$q" "$(cat "$work/n")" "$(wc -c <"$out/peer-$q.cypher")" "$(wc -l <"$out/peer-$q.cypher")" "$out/peer-$q.cypher"
   done
   stop_pid "$peer_pid"
 fi
@@ -138,9 +140,9 @@ fi
 step "famigraph serve from Neo4j and @neo4j/graphql, on free ports"
 # serve's defaults, except --max-in-flight 0: its admission bound (4 per
 # CPU) would answer most of 32 clients with 503; both servers queue instead;
-# and --timeout 60s: the peer has no request timeout, and a cold Neo4j on a
-# busy machine can take more than serve's 10 s to plan the first statements.
-"$work/famigraph" serve --addr 127.0.0.1:0 --max-in-flight 0 --timeout 60s --snapshot-dir "" >"$work/famigraph.log" 2>&1 &
+# and --timeout 10m: the peer has no request timeout, and 32 clients of the
+# map query at scale 10 queue for more than serve's 10 s.
+"$work/famigraph" serve --addr 127.0.0.1:0 --max-in-flight 0 --timeout 10m --snapshot-dir "" >"$work/famigraph.log" 2>&1 &
 fg_pid=$!
 procs+=("$fg_pid")
 fg_url="$(wait_line "$work/famigraph.log" '^famigraph: serving on http' "$fg_pid" | sed -E 's/.* on (http:[^ ]*)\/ .*/\1/')"
