@@ -378,7 +378,9 @@ func parseProcs(s string) ([]procSet, error) {
 			if err != nil || pid <= 0 {
 				return nil, fmt.Errorf("--cpu %q: %q is not a process id", s, p)
 			}
-			ps.pids = append(ps.pids, pid)
+			if !slices.Contains(ps.pids, pid) { // counted once
+				ps.pids = append(ps.pids, pid)
+			}
 		}
 		out = append(out, ps)
 	}

@@ -50,7 +50,7 @@ func TestCompareAnswers(t *testing.T) {
 }
 
 func TestParseProcs(t *testing.T) {
-	ps, err := parseProcs("famigraph=12,peer=3+4+5")
+	ps, err := parseProcs("famigraph=12,peer=3+4+5+3")
 	if err != nil || len(ps) != 2 || ps[0].name != "famigraph" || len(ps[1].pids) != 3 {
 		t.Fatalf("parseProcs: %+v, %v", ps, err)
 	}

@@ -74,15 +74,18 @@ wait_line() {
   grep -m1 -E "$pattern" "$file"
 }
 
-# start_peer LOG [ENV...]: the peer on a free port; sets peer_pid and
-# peer_url (not a command substitution: the server must be this shell's
-# child, for cleanup to stop it).
+# start_peer LOG [ENV...]: the peer on a free port; sets peer_pid, peer_url
+# and peer_pids (its processes, for their CPU time: pid+pid...). Not a
+# command substitution: the server must be this shell's child, for cleanup
+# to stop it.
 start_peer() {
-  local log=$1; shift
+  local log=$1 line; shift
   env "$@" node "$root/tools/peer/server.mjs" --port 0 >"$log" 2>&1 &
   peer_pid=$!
   procs+=("$peer_pid")
-  peer_url="$(wait_line "$log" '^peer: @neo4j/graphql on http' "$peer_pid" | sed -E 's/.* on (http[^ ,]*).*/\1/')"
+  line="$(wait_line "$log" '^peer: @neo4j/graphql on http' "$peer_pid")"
+  peer_url="$(sed -E 's/.* on (http[^ ,]*).*/\1/' <<<"$line")"
+  peer_pids="$peer_pid+$(sed -E 's/.*\(pids ([0-9 ]*)\).*/\1/; s/ /+/g' <<<"$line")"
 }
 
 step "@neo4j/graphql and graphql-yoga from tools/peer/package-lock.json (npm ci)"
@@ -110,8 +113,6 @@ else
   "$work/famigraph" seed --seed "$work/seed" >&2
 fi
 
-suffix=""
-[ "$scale" = 0 ] || suffix="-syn0"
 if [ "$mode" = bench ]; then
   step "the Cypher @neo4j/graphql generates (its debug log) into $out"
   mkdir -p "$out"
@@ -150,7 +151,6 @@ start_peer "$work/peer.log"
 echo "famigraph: $fg_url; @neo4j/graphql: $peer_url" >&2
 
 neo4j_pid="$(cat "$home/neo4j.pid")"
-peer_pids="$peer_pid$( (pgrep -P "$peer_pid" || true) | sed 's/^/+/' | tr -d '\n')"
 flags=(--famigraph "$fg_url" --peer "$peer_url" --scale "$scale")
 if [ "$mode" = check ]; then
   step "both answer alike"

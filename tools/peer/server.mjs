@@ -9,8 +9,8 @@
 // CPU, as famigraph's Go runtime uses every CPU). DEBUG=@neo4j/graphql:*
 // logs the Cypher the library generates for each request.
 // Flags: --host (default 127.0.0.1), --port (required; 0 for a free one).
-// Prints `peer: @neo4j/graphql on http://HOST:PORT/graphql, N workers` when
-// every worker listens.
+// Prints `peer: @neo4j/graphql on http://HOST:PORT/graphql, N workers (pids
+// P...)` when every worker listens.
 import cluster from "node:cluster";
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
@@ -39,7 +39,8 @@ if (cluster.isPrimary && workers > 1) {
     w.on("message", (m) => {
       // Workers that listen on port 0 share one port the primary chose.
       if (m?.ready && ++ready === workers) {
-        console.log(`peer: @neo4j/graphql on http://${args.host}:${m.port}/graphql, ${workers} workers`);
+        const pids = Object.values(cluster.workers).map((x) => x.process.pid);
+        console.log(`peer: @neo4j/graphql on http://${args.host}:${m.port}/graphql, ${workers} workers (pids ${pids.join(" ")})`);
       }
     });
   }
@@ -90,7 +91,7 @@ async function serve() {
   });
   const bound = server.address().port;
   if (cluster.isWorker) process.send({ ready: true, port: bound });
-  else console.log(`peer: @neo4j/graphql on http://${args.host}:${bound}/graphql, 1 worker`);
+  else console.log(`peer: @neo4j/graphql on http://${args.host}:${bound}/graphql, 1 worker (pids ${process.pid})`);
   const shutdown = () => {
     server.close();
     server.closeAllConnections();
