@@ -140,5 +140,10 @@ func serveNeo4j(ctx context.Context, cfg *serveConfig, logger *slog.Logger, stdo
 	// Fields the prefetcher does not cover batch their keys for a moment
 	// rather than sending one statement each.
 	// Seeding may change the data while the server runs: no response cache.
-	return serveStore(ctx, cfg, store, graph.LoaderConfig{Wait: 2 * time.Millisecond}, 0, logger, stdout)
+	return serveStore(ctx, cfg, store, graph.LoaderConfig{Wait: cfg.neo4jBatchWait}, 0, logger, stdout)
 }
+
+// defaultNeo4jBatchWait is serve's loader batching window with Neo4j
+// (--neo4j-batch-wait), measured in docs/benchmarks.md ("famigraph vs
+// @neo4j/graphql", the batching window).
+const defaultNeo4jBatchWait = time.Millisecond
