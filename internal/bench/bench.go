@@ -275,9 +275,9 @@ func (c *Counting) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 }
 
 // Related implements kg.Store.
-func (c *Counting) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]kg.Node, error) {
+func (c *Counting) Related(ctx context.Context, q kg.NodeQuery, ids []string, w kg.Where) ([][]kg.Node, error) {
 	c.n.Add(1)
-	return c.Store.Related(ctx, q, ids)
+	return c.Store.Related(ctx, q, ids, w)
 }
 
 // Edges implements kg.Store.

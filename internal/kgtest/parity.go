@@ -2,6 +2,7 @@ package kgtest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -46,16 +47,18 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		same(t, "Nodes(aliases)", ids(want), ids(got))
 	})
 	t.Run("Related", func(t *testing.T) {
-		for _, q := range kg.NodeQueries {
-			want, err := ref.Related(ctx(t), q, allIDs)
-			must(t, err)
-			got, err := s.Related(ctx(t), q, allIDs)
-			must(t, err)
-			if len(got) != len(allIDs) {
-				t.Fatalf("%s: %d results for %d ids", q, len(got), len(allIDs))
-			}
-			for i := range allIDs {
-				same(t, fmt.Sprintf("%s(%s)", q, allIDs[i]), ids(want[i]), ids(got[i]))
+		for _, r := range kg.NodeRels() {
+			for _, w := range whereCases(r, ds) {
+				want, err := ref.Related(ctx(t), r.Node, allIDs, w)
+				must(t, err)
+				got, err := s.Related(ctx(t), r.Node, allIDs, w)
+				must(t, err)
+				if len(got) != len(allIDs) {
+					t.Fatalf("%s: %d results for %d ids", r.Node, len(got), len(allIDs))
+				}
+				for i := range allIDs {
+					same(t, fmt.Sprintf("%s(%s, %s)", r.Node, allIDs[i], w.Key()), ids(want[i]), ids(got[i]))
+				}
 			}
 		}
 	})
@@ -301,4 +304,31 @@ func lastProject(p *kg.ProjectPage) string {
 		return ""
 	}
 	return p.Items[len(p.Items)-1].ID
+}
+
+// whereCases returns the filters to try on a traversal row: none, and for
+// each argument it takes, a filter on values the dataset holds.
+func whereCases(r *kg.Rel, ds *kg.Dataset) []kg.Where {
+	out := []kg.Where{{}}
+	var calls []string
+	var kinds []kg.OrgKind
+	for _, n := range ds.Nodes {
+		switch n := n.(type) {
+		case *kg.Call:
+			calls = append(calls, n.ID)
+		case *kg.Body:
+			if !slices.Contains(kinds, n.Kind) {
+				kinds = append(kinds, n.Kind)
+			}
+		}
+	}
+	for _, a := range r.Args {
+		switch a {
+		case kg.WhereCallIDs:
+			out = append(out, kg.Where{CallIDs: calls[:min(2, len(calls))]}, kg.Where{CallIDs: []string{"call:does-not-exist"}})
+		case kg.WhereKinds:
+			out = append(out, kg.Where{Kinds: kinds[:min(2, len(kinds))]})
+		}
+	}
+	return out
 }

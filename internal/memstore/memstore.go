@@ -93,11 +93,11 @@ func New(ds *kg.Dataset) *Store {
 	slices.SortFunc(s.funds, func(a, b *kg.Fund) int { return cmp.Compare(a.ID, b.ID) })
 	slices.SortFunc(s.orgs, func(a, b kg.Org) int { return cmp.Compare(a.NodeID(), b.NodeID()) })
 	slices.SortFunc(s.projects, func(a, b *kg.Project) int { return cmp.Compare(a.ID, b.ID) })
-	for q, spec := range nodeQueries {
-		s.related[q] = s.traverse(spec)
+	for _, r := range kg.NodeRels() {
+		s.related[r.Node] = s.traverse(r)
 	}
-	for q, spec := range edgeQueries {
-		s.edges[q] = s.collectEdges(spec)
+	for _, r := range kg.EdgeRels() {
+		s.edges[r.Edge] = s.collectEdges(r)
 	}
 	s.search = newIndex(ds.Nodes)
 	return s
@@ -117,14 +117,14 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 }
 
 // Related implements kg.Store.
-func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]kg.Node, error) {
+func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string, w kg.Where) ([][]kg.Node, error) {
 	m, ok := s.related[q]
 	if !ok {
 		return nil, kg.Errorf(kg.EINTERNAL, "unknown node query %s", q)
 	}
 	out := make([][]kg.Node, len(ids))
 	for i, id := range ids {
-		out[i] = m[id]
+		out[i] = w.Apply(m[id])
 	}
 	return out, ctx.Err()
 }

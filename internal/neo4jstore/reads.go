@@ -112,7 +112,7 @@ func confidencesParam(min kg.Confidence) []any {
 }
 
 // Related implements kg.Store.
-func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]kg.Node, error) {
+func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string, w kg.Where) ([][]kg.Node, error) {
 	op := "load " + string(q)
 	st, ok := stRelated[q]
 	if !ok {
@@ -122,7 +122,19 @@ func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]
 	if len(ids) == 0 {
 		return out, ctxErr(ctx, op)
 	}
-	recs, err := s.read(ctx, op, st, map[string]any{"ids": distinct(ids)})
+	params := map[string]any{"ids": distinct(ids)}
+	for _, a := range whereArgs(kg.NodeRel(q)) {
+		switch a {
+		case kg.WhereCallIDs:
+			params["callIds"] = stringsParam(w.CallIDs)
+		case kg.WhereKinds:
+			params["kinds"] = stringsParam(w.Kinds)
+		}
+	}
+	if !w.IsZero() && len(params) == 1 {
+		return nil, kg.Errorf(kg.EINTERNAL, "%s takes no filter", q)
+	}
+	recs, err := s.read(ctx, op, st, params)
 	if err != nil {
 		return nil, err
 	}
@@ -152,15 +164,6 @@ func groupByID[T any](op string, ids []string, recs []record, decode func(record
 	return out, nil
 }
 
-// edgeTypes gives the relationship type each kg.EdgeQuery returns.
-var edgeTypes = func() map[kg.EdgeQuery]kg.RelType {
-	m := map[kg.EdgeQuery]kg.RelType{}
-	for _, sp := range edgeSpecs {
-		m[sp.q] = sp.rel
-	}
-	return m
-}()
-
 // Edges implements kg.Store.
 func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*kg.Edge, error) {
 	op := "load " + string(q)
@@ -176,7 +179,7 @@ func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*k
 	if err != nil {
 		return nil, err
 	}
-	return groupByID(op, ids, recs, func(r record) (*kg.Edge, error) { return decodeEdge(edgeTypes[q], r["edge"]) })
+	return groupByID(op, ids, recs, func(r record) (*kg.Edge, error) { return decodeEdge(kg.EdgeRel(q).Rels[0], r["edge"]) })
 }
 
 // decodeAll decodes the "node" column of every record as a T.
