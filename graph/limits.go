@@ -107,7 +107,7 @@ var listSizes = map[string]int{
 	"PartnershipNetwork.communities": 50, "Continuity.persisting": 30,
 	// Counted from the participants (a row of theirs), one entry a role.
 	"Project.participantCounts": defaultListSize,
-	"Continuity.links": 5, "ContinuingPartner.rolesBefore": 3, "ContinuingPartner.rolesAfter": 3,
+	"Continuity.links":          5, "ContinuingPartner.rolesBefore": 3, "ContinuingPartner.rolesAfter": 3,
 	// A connection multiplies by its first argument already.
 	"OrganizationConnection.edges": 1, "OrganizationConnection.nodes": 1,
 	"ProjectConnection.edges": 1, "ProjectConnection.nodes": 1,

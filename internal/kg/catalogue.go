@@ -76,15 +76,15 @@ type SortKey string
 
 // The sort keys. Missing values sort last, as Cypher's ORDER BY does.
 const (
-	ByID        SortKey = "id"        // the record's id
-	ByCode      SortKey = "code"      // an action's code
-	ByNUTS      SortKey = "nutsCode"  // a region's NUTS code
-	ByDate      SortKey = "date"      // an amendment's date
-	ByAdoption  SortKey = "adoptedOn" // a call's adoption date
-	ByFrom      SortKey = "from"      // the id of the relationship's start
-	ByTo        SortKey = "to"        // the id of the relationship's end
-	ByRole      SortKey = "role"      // the role's rank, lead first (Role.Rank)
-	ByRelation  SortKey = "relation"  // an involvement's relation
+	ByID       SortKey = "id"        // the record's id
+	ByCode     SortKey = "code"      // an action's code
+	ByNUTS     SortKey = "nutsCode"  // a region's NUTS code
+	ByDate     SortKey = "date"      // an amendment's date
+	ByAdoption SortKey = "adoptedOn" // a call's adoption date
+	ByFrom     SortKey = "from"      // the id of the relationship's start
+	ByTo       SortKey = "to"        // the id of the relationship's end
+	ByRole     SortKey = "role"      // the role's rank, lead first (Role.Rank)
+	ByRelation SortKey = "relation"  // an involvement's relation
 )
 
 // NodeSortKeys and EdgeSortKeys list the keys each kind of row may use.
