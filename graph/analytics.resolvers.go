@@ -97,7 +97,7 @@ func (r *regionResolver) Summary(ctx context.Context, obj *kg.Region, callIds []
 			return nil, err
 		}
 		// The summaries' calls are few: load them all at once.
-		calls, err := r.Service.Store.Calls(ctx)
+		calls, err := r.Service.Calls(ctx)
 		for _, c := range calls {
 			loadersFrom(ctx).nodes.Prime(c.ID, c)
 		}

@@ -10,9 +10,6 @@ import (
 	"github.com/famigraph/famigraph/internal/kg"
 )
 
-// maxNodesPerRequest bounds Query.nodes.
-const maxNodesPerRequest = 100
-
 // nodeOf returns the record with the id as type T, or nil: an id of another
 // kind is invalid input, a missing record is null.
 func nodeOf[T kg.Node](ctx context.Context, svc *kg.Service, id string, kinds ...kg.Kind) (T, error) {

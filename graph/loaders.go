@@ -25,15 +25,15 @@ type LoaderConfig struct {
 	MaxBatch int
 }
 
-// NewLoaders returns fresh loaders over store; they cache for their lifetime,
-// which must be one request.
-func NewLoaders(store kg.Store, cfg LoaderConfig) *Loaders {
+// NewLoaders returns fresh loaders over the service's batched lookups; they
+// cache for their lifetime, which must be one request.
+func NewLoaders(svc *kg.Service, cfg LoaderConfig) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(cfg.Wait)}
 	if cfg.MaxBatch > 0 {
 		opts = append(opts, dataloadgen.WithBatchCapacity(cfg.MaxBatch))
 	}
-	nodes := dataloadgen.NewLoader(batch(store.Nodes), opts...)
-	return &Loaders{nodes: nodes, fetched: newFetched(store, nodes), memo: &memo{results: map[string]*memoResult{}}}
+	nodes := dataloadgen.NewLoader(batch(svc.Records), opts...)
+	return &Loaders{nodes: nodes, fetched: newFetched(svc, nodes), memo: &memo{results: map[string]*memoResult{}}}
 }
 
 // batch adapts an aligned store lookup to a loader's fetch function: a

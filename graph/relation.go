@@ -15,7 +15,7 @@ import (
 // prefetcher did not reach) asks the store for its one parent and keeps the
 // answer.
 type fetched struct {
-	store   kg.Store
+	svc     *kg.Service
 	nodes   nodeLoader
 	mu      sync.Mutex
 	related map[fetchKey]fetchedList
@@ -47,8 +47,8 @@ type fetchedList struct {
 // listKey names a row with a filter.
 func listKey(r *kg.Rel, w kg.Where) string { return r.Key() + "|" + w.Key() }
 
-func newFetched(store kg.Store, nodes nodeLoader) *fetched {
-	return &fetched{store: store, nodes: nodes, related: map[fetchKey]fetchedList{}, known: map[string]kg.Node{}}
+func newFetched(svc *kg.Service, nodes nodeLoader) *fetched {
+	return &fetched{svc: svc, nodes: nodes, related: map[fetchKey]fetchedList{}, known: map[string]kg.Node{}}
 }
 
 // remember keeps a record, so that a later reference to it needs no call.
@@ -78,7 +78,7 @@ func (f *fetched) loadNodes(ctx context.Context, ids []string) {
 	if len(missing) == 0 {
 		return
 	}
-	ns, err := f.store.Nodes(ctx, missing)
+	ns, err := f.svc.Records(ctx, missing)
 	if err != nil || len(ns) != len(missing) {
 		return // the resolvers ask again, and report the error
 	}
@@ -113,14 +113,14 @@ func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string)
 	var err error
 	if r.Node != "" {
 		var ns [][]kg.Node
-		if ns, err = f.store.Related(ctx, r.Node, missing, w); err == nil && len(ns) == len(missing) {
+		if ns, err = f.svc.Related(ctx, r.Node, missing, w); err == nil && len(ns) == len(missing) {
 			for i := range ns {
 				res[i].nodes = ns[i]
 			}
 		}
 	} else {
 		var es [][]*kg.Edge
-		if es, err = f.store.Edges(ctx, r.Edge, missing); err == nil && len(es) == len(missing) {
+		if es, err = f.svc.Edges(ctx, r.Edge, missing); err == nil && len(es) == len(missing) {
 			for i := range es {
 				res[i].edges = es[i]
 			}

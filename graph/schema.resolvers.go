@@ -400,20 +400,12 @@ func (r *queryResolver) Node(ctx context.Context, id string) (kg.Node, error) {
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
-	if len(ids) > maxNodesPerRequest {
-		return nil, kg.Errorf(kg.EINVALID, "nodes takes at most %d ids", maxNodesPerRequest)
-	}
-	for _, id := range ids {
-		if err := kg.ParseRef(id); err != nil {
-			return nil, err
-		}
-	}
-	return r.Service.Store.Nodes(ctx, ids)
+	return r.Service.Nodes(ctx, ids)
 }
 
 // Regions is the resolver for the regions field.
 func (r *queryResolver) Regions(ctx context.Context) ([]*kg.Region, error) {
-	return r.Service.Store.Regions(ctx)
+	return r.Service.Regions(ctx)
 }
 
 // Region is the resolver for the region field.
@@ -423,7 +415,7 @@ func (r *queryResolver) Region(ctx context.Context, nutsCode string) (*kg.Region
 
 // Calls is the resolver for the calls field.
 func (r *queryResolver) Calls(ctx context.Context) ([]*kg.Call, error) {
-	return r.Service.Store.Calls(ctx)
+	return r.Service.Calls(ctx)
 }
 
 // Call is the resolver for the call field.
@@ -433,7 +425,7 @@ func (r *queryResolver) Call(ctx context.Context, id string) (*kg.Call, error) {
 
 // Funds is the resolver for the funds field.
 func (r *queryResolver) Funds(ctx context.Context) ([]*kg.Fund, error) {
-	return r.Service.Store.Funds(ctx)
+	return r.Service.Funds(ctx)
 }
 
 // Project is the resolver for the project field.
@@ -536,8 +528,7 @@ func (r *queryResolver) Lineage(ctx context.Context, of string, direction *kg.Di
 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context) (*kg.Stats, error) {
-	st, err := r.Service.Store.Stats(ctx)
-	return &st, err
+	return r.Service.Stats(ctx)
 }
 
 // Region is the resolver for the region field.

@@ -110,7 +110,7 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 		// and deeper stacks in the goroutines gqlgen starts per list
 		// element). No other extension intercepts fields.
 		graphql.GetOperationContext(ctx).ResolverMiddleware = prefetch
-		return next(WithLoaders(ctx, NewLoaders(svc.Store, cfg.Loaders)))
+		return next(WithLoaders(ctx, NewLoaders(svc, cfg.Loaders)))
 	})
 	if cfg.Observer != nil {
 		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

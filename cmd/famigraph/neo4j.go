@@ -139,6 +139,7 @@ func serveNeo4j(ctx context.Context, cfg *serveConfig, logger *slog.Logger, stdo
 	}
 	// Fields the prefetcher does not cover batch their keys for a moment
 	// rather than sending one statement each.
-	// Seeding may change the data while the server runs: no response cache.
-	return serveStore(ctx, cfg, store, graph.LoaderConfig{Wait: 2 * time.Millisecond}, 0, logger, stdout)
+	// Seeding may change the data while the server runs: server.New refuses
+	// a response cache over it.
+	return serveStore(ctx, cfg, store, graph.LoaderConfig{Wait: 2 * time.Millisecond}, logger, stdout)
 }

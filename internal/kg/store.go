@@ -90,6 +90,7 @@ const (
 	MaxSearchTextBytes = 500
 	MaxSearchTerms     = 10
 	MaxFilterValues    = 100
+	MaxNodesPerRequest = 100 // ids of one Query.nodes
 )
 
 // Page asks for up to First items after the item with id After (keyset
@@ -220,4 +221,12 @@ type Store interface {
 	Dataset(ctx context.Context) (*Dataset, error)
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
+}
+
+// IsImmutable reports whether the store's data never changes while it
+// serves (it has an Immutable method that says so): only then may answers
+// be cached across requests.
+func IsImmutable(s Store) bool {
+	i, ok := s.(interface{ Immutable() bool })
+	return ok && i.Immutable()
 }

@@ -103,6 +103,10 @@ func New(ds *kg.Dataset) *Store {
 	return s
 }
 
+// Immutable reports that the store's data never changes: it is built once
+// from a dataset (see kg.IsImmutable).
+func (s *Store) Immutable() bool { return true }
+
 // Nodes implements kg.Store.
 func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 	out := make([]kg.Node, len(ids))
