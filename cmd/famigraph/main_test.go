@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/famigraph/famigraph/graph"
-	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/httpapi"
+	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/memstore"
 )
