@@ -451,14 +451,10 @@ func (r *queryResolver) Projects(ctx context.Context, filter *model.ProjectFilte
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ProjectConnection{Nodes: res.Items, TotalCount: res.Total, PageInfo: &model.PageInfo{HasNextPage: res.HasNext}}
-	for _, n := range res.Items {
-		conn.Edges = append(conn.Edges, &model.ProjectEdge{Cursor: encodeCursor(n.ID), Node: n})
-	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
-	}
-	return conn, nil
+	edges, info := connection(res.Items, res.HasNext, func(c string, n *kg.Project) *model.ProjectEdge {
+		return &model.ProjectEdge{Cursor: c, Node: n}
+	})
+	return &model.ProjectConnection{Nodes: res.Items, Edges: edges, TotalCount: res.Total, PageInfo: info}, nil
 }
 
 // Organization is the resolver for the organization field.
@@ -480,14 +476,10 @@ func (r *queryResolver) Organizations(ctx context.Context, filter *model.Organiz
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.OrganizationConnection{Nodes: res.Items, TotalCount: res.Total, PageInfo: &model.PageInfo{HasNextPage: res.HasNext}}
-	for _, n := range res.Items {
-		conn.Edges = append(conn.Edges, &model.OrganizationEdge{Cursor: encodeCursor(n.NodeID()), Node: n})
-	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
-	}
-	return conn, nil
+	edges, info := connection(res.Items, res.HasNext, func(c string, n kg.Org) *model.OrganizationEdge {
+		return &model.OrganizationEdge{Cursor: c, Node: n}
+	})
+	return &model.OrganizationConnection{Nodes: res.Items, Edges: edges, TotalCount: res.Total, PageInfo: info}, nil
 }
 
 // Search is the resolver for the search field.

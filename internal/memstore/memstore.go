@@ -89,7 +89,7 @@ func New(ds *kg.Dataset) *Store {
 		slices.SortFunc(a, func(x, y adjacent) int { return cmp.Or(cmp.Compare(x.id, y.id), cmp.Compare(x.rel, y.rel)) })
 	}
 	slices.SortFunc(s.regions, func(a, b *kg.Region) int { return cmp.Compare(a.NUTSCode, b.NUTSCode) })
-	slices.SortFunc(s.calls, byAdoption)
+	slices.SortFunc(s.calls, func(a, b *kg.Call) int { return kg.CompareNodes(callOrder, a, b) })
 	slices.SortFunc(s.funds, func(a, b *kg.Fund) int { return cmp.Compare(a.ID, b.ID) })
 	slices.SortFunc(s.orgs, func(a, b kg.Org) int { return cmp.Compare(a.NodeID(), b.NodeID()) })
 	slices.SortFunc(s.projects, func(a, b *kg.Project) int { return cmp.Compare(a.ID, b.ID) })
@@ -102,6 +102,10 @@ func New(ds *kg.Dataset) *Store {
 	s.search = newIndex(ds.Nodes)
 	return s
 }
+
+// callOrder is the order of Calls: by adoption date, then id, as the
+// catalogue's traversals to calls.
+var callOrder = []kg.SortKey{kg.ByAdoption, kg.ByID}
 
 // Immutable reports that the store's data never changes: it is built once
 // from a dataset (see kg.IsImmutable).
@@ -303,21 +307,4 @@ func (s *Store) activeIn(p *kg.Project, from, to *kg.Date) bool {
 		return false
 	}
 	return true
-}
-
-func byAdoption(a, b *kg.Call) int {
-	return cmp.Or(compareDates(a.AdoptedOn, b.AdoptedOn), cmp.Compare(a.ID, b.ID))
-}
-
-// compareDates orders dates with missing ones last, as Cypher's ORDER BY does.
-func compareDates(a, b *kg.Date) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return 1
-	case b == nil:
-		return -1
-	}
-	return cmp.Compare(*a, *b)
 }

@@ -303,8 +303,9 @@ func (s *Store) ServerVersion(ctx context.Context) (edition, version string, err
 	return "", "", internalf(op, "no Neo4j Kernel among %d components", len(recs))
 }
 
-// page reads the single row of the organizations and projects statements.
-func page(op string, recs []record) (items []kg.Node, total int, hasNext bool, err error) {
+// page reads the single row of the organizations and projects statements:
+// the page's items as T, the total and whether more follow.
+func page[T kg.Node](op string, recs []record) (items []T, total int, hasNext bool, err error) {
 	if len(recs) != 1 {
 		return nil, 0, false, internalf(op, "%d rows, want 1", len(recs))
 	}
@@ -327,7 +328,11 @@ func page(op string, recs []record) (items []kg.Node, total int, hasNext bool, e
 		if k := len(items); k > 0 && items[k-1].NodeID() >= n.NodeID() {
 			return nil, 0, false, internalf(op, "items out of id order: %s before %s", items[k-1].NodeID(), n.NodeID())
 		}
-		items = append(items, n)
+		item, ok := n.(T)
+		if !ok {
+			return nil, 0, false, internalf(op, "%s has an unexpected type", n.NodeID())
+		}
+		items = append(items, item)
 	}
 	return items, *t, hasNext, nil
 }
@@ -373,19 +378,11 @@ func (s *Store) Organizations(ctx context.Context, f kg.OrganizationFilter, p kg
 	if err != nil {
 		return nil, err
 	}
-	items, total, hasNext, err := page(op, recs)
+	items, total, hasNext, err := page[kg.Org](op, recs)
 	if err != nil {
 		return nil, err
 	}
-	out := &kg.OrgPage{Total: total, HasNext: hasNext}
-	for _, n := range items {
-		o, ok := n.(kg.Org)
-		if !ok {
-			return nil, internalf(op, "%s is not an organization", n.NodeID())
-		}
-		out.Items = append(out.Items, o)
-	}
-	return out, nil
+	return &kg.OrgPage{Items: items, Total: total, HasNext: hasNext}, nil
 }
 
 // Projects implements kg.Store.
@@ -399,19 +396,11 @@ func (s *Store) Projects(ctx context.Context, f kg.ProjectFilter, p kg.Page) (*k
 	if err != nil {
 		return nil, err
 	}
-	items, total, hasNext, err := page(op, recs)
+	items, total, hasNext, err := page[*kg.Project](op, recs)
 	if err != nil {
 		return nil, err
 	}
-	out := &kg.ProjectPage{Total: total, HasNext: hasNext}
-	for _, n := range items {
-		pr, ok := n.(*kg.Project)
-		if !ok {
-			return nil, internalf(op, "%s is not a project", n.NodeID())
-		}
-		out.Items = append(out.Items, pr)
-	}
-	return out, nil
+	return &kg.ProjectPage{Items: items, Total: total, HasNext: hasNext}, nil
 }
 
 // Dataset implements kg.Store: it reads the whole graph back, so that its

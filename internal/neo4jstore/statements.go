@@ -330,28 +330,11 @@ RETURN docs, i AS term, node.searchWords[j] AS word, collect(node.id) AS ids, co
 	// Paths: all shortest paths ignoring direction, ordered as kg.Store
 	// documents. Variable-length bounds must be literals: the search goes up
 	// to kg.MaxPathLength and longer answers than maxLength are dropped.
-	stPaths = stmt("paths", `
-MATCH (a:Entity {id: $from})
-MATCH (b:Entity {id: $to})
-MATCH p = allShortestPaths((a)-[*..`+fmt.Sprint(kg.MaxPathLength)+`]-(b))
-WITH p
-WHERE length(p) <= $maxLength
-RETURN [x IN nodes(p) | x.id] AS nodeIds, [r IN relationships(p) | type(r)] AS relTypes
-ORDER BY nodeIds, relTypes
-LIMIT $first`)
+	stPaths = pathsStatement("paths", "")
 
 	// The relationship predicate is checked during the breadth-first search,
 	// so the paths are the shortest among those using only these types.
-	stPathsRestricted = stmt("pathsRestricted", `
-MATCH (a:Entity {id: $from})
-MATCH (b:Entity {id: $to})
-MATCH p = allShortestPaths((a)-[*..`+fmt.Sprint(kg.MaxPathLength)+`]-(b))
-WHERE all(r IN relationships(p) WHERE type(r) IN $relations)
-WITH p
-WHERE length(p) <= $maxLength
-RETURN [x IN nodes(p) | x.id] AS nodeIds, [r IN relationships(p) | type(r)] AS relTypes
-ORDER BY nodeIds, relTypes
-LIMIT $first`)
+	stPathsRestricted = pathsStatement("pathsRestricted", "\nWHERE all(r IN relationships(p) WHERE type(r) IN $relations)")
 
 	// Lineage: each record's breadth-first distance from the start is the
 	// length of the shortest walk to it; its links are one step further.
@@ -373,6 +356,20 @@ MATCH (n)<-[r:`+lineageTypes+`]-(m:Entity)
 RETURN m.id AS fromId, n.id AS toId, type(r) AS relation, dist + 1 AS depth, r.sources AS sources
 ORDER BY depth, fromId, toId, relation`)
 )
+
+// pathsStatement is the statement of shortest paths, with a condition on
+// the paths the search considers.
+func pathsStatement(name, where string) Statement {
+	return stmt(name, `
+MATCH (a:Entity {id: $from})
+MATCH (b:Entity {id: $to})
+MATCH p = allShortestPaths((a)-[*..`+fmt.Sprint(kg.MaxPathLength)+`]-(b))`+where+`
+WITH p
+WHERE length(p) <= $maxLength
+RETURN [x IN nodes(p) | x.id] AS nodeIds, [r IN relationships(p) | type(r)] AS relTypes
+ORDER BY nodeIds, relTypes
+LIMIT $first`)
+}
 
 var lineageTypes = string(kg.RelCapitalisesOn) + "|" + string(kg.RelContinues)
 
