@@ -12,11 +12,6 @@ import (
 	"github.com/famigraph/famigraph/internal/kg"
 )
 
-// Size is the resolver for the size field.
-func (r *communityResolver) Size(ctx context.Context, obj *kg.Community) (int, error) {
-	return len(obj.MemberIDs), nil
-}
-
 // Members is the resolver for the members field.
 func (r *communityResolver) Members(ctx context.Context, obj *kg.Community) ([]kg.Org, error) {
 	return many[kg.Org](ctx, obj)

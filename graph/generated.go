@@ -46,7 +46,6 @@ type ResolverRoot interface {
 	Involvement() InvolvementResolver
 	LineageLink() LineageLinkResolver
 	NetworkEdge() NetworkEdgeResolver
-	NetworkMembership() NetworkMembershipResolver
 	NetworkNode() NetworkNodeResolver
 	Objective() ObjectiveResolver
 	OrganizationGroup() OrganizationGroupResolver
@@ -302,7 +301,7 @@ type ComplexityRoot struct {
 		Kind       func(childComplexity int) int
 		Name       func(childComplexity int) int
 		Network    func(childComplexity int) int
-		Note       func(childComplexity int) int
+		OptNote    func(childComplexity int) int
 		Sources    func(childComplexity int) int
 	}
 
@@ -582,7 +581,6 @@ type CallRegionResolver interface {
 	Call(ctx context.Context, obj *kg.Edge) (*kg.Call, error)
 }
 type CommunityResolver interface {
-	Size(ctx context.Context, obj *kg.Community) (int, error)
 	Members(ctx context.Context, obj *kg.Community) ([]kg.Org, error)
 }
 type ContinuingPartnerResolver interface {
@@ -630,10 +628,6 @@ type LineageLinkResolver interface {
 type NetworkEdgeResolver interface {
 	Projects(ctx context.Context, obj *kg.NetworkEdge) ([]*kg.Project, error)
 }
-type NetworkMembershipResolver interface {
-	Kind(ctx context.Context, obj *kg.NetworkMembership) (kg.OrgKind, error)
-	Note(ctx context.Context, obj *kg.NetworkMembership) (*string, error)
-}
 type NetworkNodeResolver interface {
 	Organization(ctx context.Context, obj *kg.NetworkNode) (kg.Org, error)
 }
@@ -641,10 +635,7 @@ type ObjectiveResolver interface {
 	Fund(ctx context.Context, obj *kg.Objective) (*kg.Fund, error)
 }
 type OrganizationGroupResolver interface {
-	DeclaredSize(ctx context.Context, obj *model.OrganizationGroup) (*int, error)
 	Members(ctx context.Context, obj *model.OrganizationGroup) ([]*kg.Edge, error)
-	UnidentifiedMembers(ctx context.Context, obj *model.OrganizationGroup) (*int, error)
-	Complete(ctx context.Context, obj *model.OrganizationGroup) (bool, error)
 }
 type ParticipationResolver interface {
 	Organization(ctx context.Context, obj *kg.Edge) (kg.Org, error)
@@ -1786,11 +1777,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NetworkMembership.Network(childComplexity), true
 	case "NetworkMembership.note":
-		if e.ComplexityRoot.NetworkMembership.Note == nil {
+		if e.ComplexityRoot.NetworkMembership.OptNote == nil {
 			break
 		}
 
-		return e.ComplexityRoot.NetworkMembership.Note(childComplexity), true
+		return e.ComplexityRoot.NetworkMembership.OptNote(childComplexity), true
 	case "NetworkMembership.sources":
 		if e.ComplexityRoot.NetworkMembership.Sources == nil {
 			break
@@ -7518,7 +7509,7 @@ func (ec *executionContext) _Community_size(ctx context.Context, field graphql.C
 			return ec.fieldContext_Community_size(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Community().Size(ctx, obj)
+			return obj.Size(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -7529,7 +7520,7 @@ func (ec *executionContext) _Community_size(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Community_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Community", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("Community", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Community_members(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
@@ -9857,7 +9848,7 @@ func (ec *executionContext) _NetworkMembership_kind(ctx context.Context, field g
 			return ec.fieldContext_NetworkMembership_kind(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NetworkMembership().Kind(ctx, obj)
+			return obj.Kind(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v kg.OrgKind) graphql.Marshaler {
@@ -9868,7 +9859,7 @@ func (ec *executionContext) _NetworkMembership_kind(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_NetworkMembership_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NetworkMembership", field, true, true, "OrganizationKind")
+	return graphql.NewScalarFieldContext("NetworkMembership", field, true, false, "OrganizationKind")
 }
 
 func (ec *executionContext) _NetworkMembership_note(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
@@ -9880,7 +9871,7 @@ func (ec *executionContext) _NetworkMembership_note(ctx context.Context, field g
 			return ec.fieldContext_NetworkMembership_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.NetworkMembership().Note(ctx, obj)
+			return obj.OptNote(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9891,7 +9882,7 @@ func (ec *executionContext) _NetworkMembership_note(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_NetworkMembership_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NetworkMembership", field, true, true, "String")
+	return graphql.NewScalarFieldContext("NetworkMembership", field, true, false, "String")
 }
 
 func (ec *executionContext) _NetworkMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
@@ -10536,7 +10527,7 @@ func (ec *executionContext) _OrganizationGroup_declaredSize(ctx context.Context,
 			return ec.fieldContext_OrganizationGroup_declaredSize(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrganizationGroup().DeclaredSize(ctx, obj)
+			return obj.DeclaredSize(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -10547,7 +10538,7 @@ func (ec *executionContext) _OrganizationGroup_declaredSize(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationGroup_declaredSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrganizationGroup_members(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
@@ -10591,7 +10582,7 @@ func (ec *executionContext) _OrganizationGroup_unidentifiedMembers(ctx context.C
 			return ec.fieldContext_OrganizationGroup_unidentifiedMembers(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrganizationGroup().UnidentifiedMembers(ctx, obj)
+			return obj.UnidentifiedMembers(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -10602,7 +10593,7 @@ func (ec *executionContext) _OrganizationGroup_unidentifiedMembers(ctx context.C
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationGroup_unidentifiedMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrganizationGroup_complete(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
@@ -10614,7 +10605,7 @@ func (ec *executionContext) _OrganizationGroup_complete(ctx context.Context, fie
 			return ec.fieldContext_OrganizationGroup_complete(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.OrganizationGroup().Complete(ctx, obj)
+			return obj.Complete(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -10625,7 +10616,7 @@ func (ec *executionContext) _OrganizationGroup_complete(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_OrganizationGroup_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -16744,11 +16735,10 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "size":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Community_size(ctx, field, obj)
-				})
+			out.Values[i] = ec._Community_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "members":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17650,34 +17640,32 @@ func (ec *executionContext) _NetworkMembership(ctx context.Context, sel ast.Sele
 		case "network":
 			out.Values[i] = ec._NetworkMembership_network(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._NetworkMembership_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "kind":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NetworkMembership_kind(ctx, field, obj)
-				})
+			out.Values[i] = ec._NetworkMembership_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "note":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._NetworkMembership_note(ctx, field, obj)
-				})
+			out.Values[i] = ec._NetworkMembership_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "confidence":
 			out.Values[i] = ec._NetworkMembership_confidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "sources":
 			out.Values[i] = ec._NetworkMembership_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17932,11 +17920,10 @@ func (ec *executionContext) _OrganizationGroup(ctx context.Context, sel ast.Sele
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("OrganizationGroup")
 		case "declaredSize":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._OrganizationGroup_declaredSize(ctx, field, obj)
-				})
+			out.Values[i] = ec._OrganizationGroup_declaredSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "members":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17944,17 +17931,15 @@ func (ec *executionContext) _OrganizationGroup(ctx context.Context, sel ast.Sele
 					return ec._OrganizationGroup_members(ctx, field, obj)
 				})
 		case "unidentifiedMembers":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._OrganizationGroup_unidentifiedMembers(ctx, field, obj)
-				})
+			out.Values[i] = ec._OrganizationGroup_unidentifiedMembers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "complete":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._OrganizationGroup_complete(ctx, field, obj)
-				})
+			out.Values[i] = ec._OrganizationGroup_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -74,11 +74,3 @@ func ptrs[T any](s []T) []*T {
 	}
 	return out
 }
-
-// opt turns an empty string into null.
-func opt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}

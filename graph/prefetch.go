@@ -47,6 +47,30 @@ var held = map[string]func(parent any) []any{
 	"ProjectEdge.node":               func(p any) []any { return []any{p.(*model.ProjectEdge).Node} },
 }
 
+// computed lists the fields computed from relationships beyond their own
+// row: after a level's calls, each runs for the parents that select it, so
+// that the resolver finds everything it reads in the fetched set.
+var computed = map[string]func(ctx context.Context, f *fetched, parents []any){
+	// participantCounts reads the participants (its row), the bodies among
+	// them and the members of the groups whose size is declared.
+	"Project.participantCounts": func(ctx context.Context, f *fetched, parents []any) {
+		var froms []string
+		for _, id := range parentIDs(parents) {
+			for _, e := range f.list(ctx, kg.EdgeRel(kg.ProjectParticipants), kg.Where{}, id).edges {
+				froms = append(froms, e.From)
+			}
+		}
+		f.loadNodes(ctx, froms)
+		var groups []string
+		for _, id := range distinct(froms) {
+			if b, _ := f.knownNode(id).(*kg.Body); b != nil && b.Group != nil && b.Group.DeclaredSize != nil {
+				groups = append(groups, id)
+			}
+		}
+		f.load(ctx, kg.EdgeRel(kg.GroupMembers), kg.Where{}, groups)
+	},
+}
+
 // heldOf returns the held-children function of a field, or nil.
 func heldOf(typ, field string) func(any) []any {
 	if f := held[typ+"."+field]; f != nil {
@@ -153,6 +177,7 @@ type frame struct {
 // children its parents hold), its filter, and the selection the children
 // get.
 type request struct {
+	key     string // "Type.field"
 	row     *kg.Rel
 	where   kg.Where
 	held    func(any) []any
@@ -182,7 +207,7 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 					if f.Definition == nil {
 						continue
 					}
-					r := request{parents: objs, field: f, row: kg.RelOf(t + "." + f.Name), held: heldOf(t, f.Name)}
+					r := request{key: t + "." + f.Name, parents: objs, field: f, row: kg.RelOf(t + "." + f.Name), held: heldOf(t, f.Name)}
 					switch {
 					case r.row == nil && r.held == nil:
 						continue
@@ -209,6 +234,13 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 		for _, k := range order {
 			c := calls[k]
 			fns = append(fns, func() { p.f.load(ctx, c.row, c.where, distinct(c.ids)) })
+		}
+		concurrently(fns...)
+		fns = nil
+		for _, r := range reqs {
+			if then := computed[r.key]; then != nil {
+				fns = append(fns, func() { then(ctx, p.f, r.parents) })
+			}
 		}
 		concurrently(fns...)
 		var next []frame

@@ -158,6 +158,13 @@ func (f *fetched) list(ctx context.Context, r *kg.Rel, w kg.Where, parent string
 	return l
 }
 
+// knownNode returns a record the request knows, or nil.
+func (f *fetched) knownNode(id string) kg.Node {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.known[id]
+}
+
 // node returns a record by id: known to the request, else loaded.
 func (f *fetched) node(ctx context.Context, id string) (kg.Node, error) {
 	f.mu.Lock()

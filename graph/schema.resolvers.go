@@ -216,16 +216,6 @@ func (r *networkEdgeResolver) Projects(ctx context.Context, obj *kg.NetworkEdge)
 	return many[*kg.Project](ctx, obj)
 }
 
-// Kind is the resolver for the kind field.
-func (r *networkMembershipResolver) Kind(ctx context.Context, obj *kg.NetworkMembership) (kg.OrgKind, error) {
-	return kg.NetworkKinds[obj.Network], nil
-}
-
-// Note is the resolver for the note field.
-func (r *networkMembershipResolver) Note(ctx context.Context, obj *kg.NetworkMembership) (*string, error) {
-	return opt(obj.Note), nil
-}
-
 // Organization is the resolver for the organization field.
 func (r *networkNodeResolver) Organization(ctx context.Context, obj *kg.NetworkNode) (kg.Org, error) {
 	return one[kg.Org](ctx, obj)
@@ -236,27 +226,9 @@ func (r *objectiveResolver) Fund(ctx context.Context, obj *kg.Objective) (*kg.Fu
 	return one[*kg.Fund](ctx, obj)
 }
 
-// DeclaredSize is the resolver for the declaredSize field.
-func (r *organizationGroupResolver) DeclaredSize(ctx context.Context, obj *model.OrganizationGroup) (*int, error) {
-	return obj.Body.Group.DeclaredSize, nil
-}
-
 // Members is the resolver for the members field.
 func (r *organizationGroupResolver) Members(ctx context.Context, obj *model.OrganizationGroup) ([]*kg.Edge, error) {
 	return many[*kg.Edge](ctx, obj)
-}
-
-// UnidentifiedMembers is the resolver for the unidentifiedMembers field.
-func (r *organizationGroupResolver) UnidentifiedMembers(ctx context.Context, obj *model.OrganizationGroup) (*int, error) {
-	if n := obj.Body.Group.Unidentified(); n >= 0 {
-		return &n, nil
-	}
-	return nil, nil
-}
-
-// Complete is the resolver for the complete field.
-func (r *organizationGroupResolver) Complete(ctx context.Context, obj *model.OrganizationGroup) (bool, error) {
-	return obj.Body.Group.Complete(), nil
 }
 
 // Organization is the resolver for the organization field.
@@ -624,11 +596,6 @@ func (r *Resolver) LineageLink() LineageLinkResolver { return &lineageLinkResolv
 // NetworkEdge returns NetworkEdgeResolver implementation.
 func (r *Resolver) NetworkEdge() NetworkEdgeResolver { return &networkEdgeResolver{r} }
 
-// NetworkMembership returns NetworkMembershipResolver implementation.
-func (r *Resolver) NetworkMembership() NetworkMembershipResolver {
-	return &networkMembershipResolver{r}
-}
-
 // NetworkNode returns NetworkNodeResolver implementation.
 func (r *Resolver) NetworkNode() NetworkNodeResolver { return &networkNodeResolver{r} }
 
@@ -681,7 +648,6 @@ type (
 	involvementResolver        struct{ *Resolver }
 	lineageLinkResolver        struct{ *Resolver }
 	networkEdgeResolver        struct{ *Resolver }
-	networkMembershipResolver  struct{ *Resolver }
 	networkNodeResolver        struct{ *Resolver }
 	objectiveResolver          struct{ *Resolver }
 	organizationGroupResolver  struct{ *Resolver }
