@@ -237,6 +237,12 @@ func TestCatalogue(t *testing.T) {
 		def := schema.Types[typ]
 		if def == nil || def.Fields.ForName(field) == nil {
 			t.Errorf("kg.Catalogue has a row for %s, which the schema does not have", key)
+			continue
+		}
+		// A list field is priced by its row's estimate; a field of one
+		// record has none.
+		if list, size := def.Fields.ForName(field).Type.Elem != nil, kg.RelOf(key).ListSize; list != (size > 0) {
+			t.Errorf("%s: list %v, but its row's list size is %d", key, list, size)
 		}
 	}
 	for key := range held {
