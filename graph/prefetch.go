@@ -95,16 +95,6 @@ func anys[T any](s []T) []any {
 	return out
 }
 
-// typeNames maps the records' Go types to their GraphQL object types, to
-// find the concrete type of an item of an interface-typed field.
-var typeNames = map[reflect.Type]string{
-	reflect.TypeFor[*kg.Region](): "Region", reflect.TypeFor[*kg.Body](): "Body",
-	reflect.TypeFor[*kg.Call](): "Call", reflect.TypeFor[*kg.Fund](): "Fund",
-	reflect.TypeFor[*kg.Objective](): "Objective", reflect.TypeFor[*kg.Action](): "Action",
-	reflect.TypeFor[*kg.Amendment](): "Amendment", reflect.TypeFor[*kg.Project](): "Project",
-	reflect.TypeFor[*kg.Place](): "Place", reflect.TypeFor[*kg.Initiative](): "Initiative",
-}
-
 // prefetchRoot is a field middleware: after a root field resolves, it
 // prefetches everything its selection will need.
 func prefetchRoot(schema *ast.Schema) graphql.FieldMiddleware {
@@ -202,7 +192,7 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 		calls := map[string]*call{}
 		var order []string
 		for _, fr := range frames {
-			for t, objs := range groupByType(fr.declared, fr.objs) {
+			for t, objs := range p.groupByType(fr.declared, fr.objs) {
 				for _, f := range graphql.CollectFields(p.op, fr.sel, p.satisfies(t)) {
 					if f.Definition == nil {
 						continue
@@ -319,14 +309,20 @@ func (p *prefetcher) children(r request) []any {
 	return out
 }
 
-// groupByType splits items by their concrete GraphQL type: the declared
-// type, or for interface-typed fields the type of each record.
-func groupByType(declared string, objs []any) map[string][]any {
+// groupByType splits items by their concrete GraphQL type: for a record,
+// the object type its Go type is named after (gqlgen.yml binds each
+// record's type to the struct of the same name: Region to kg.Region), else
+// the declared type.
+func (p *prefetcher) groupByType(declared string, objs []any) map[string][]any {
 	groups := map[string][]any{}
 	for _, o := range objs {
 		t := declared
-		if name, ok := typeNames[reflect.TypeOf(o)]; ok {
-			t = name
+		if _, ok := o.(kg.Node); ok {
+			if rt := reflect.TypeOf(o); rt.Kind() == reflect.Pointer {
+				if def := p.schema.Types[rt.Elem().Name()]; def != nil && def.Kind == ast.Object {
+					t = def.Name
+				}
+			}
 		}
 		groups[t] = append(groups[t], o)
 	}
