@@ -77,3 +77,11 @@ func (a *admission) serve(w http.ResponseWriter, r *http.Request, media string, 
 	defer a.release()
 	next.ServeHTTP(w, r)
 }
+
+// handler runs next within the bound, refusing a request beyond it as
+// OVERLOADED in the media type the client accepts.
+func (a *admission) handler(rejected func(string), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.serve(w, r, responseMediaType(r), rejected, next)
+	})
+}

@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/famigraph/famigraph/internal/httpapi"
+	"github.com/famigraph/famigraph/internal/kg"
+	"github.com/famigraph/famigraph/internal/kgtest"
+	"github.com/famigraph/famigraph/internal/memstore"
 )
 
 // TestAdmission fills the admission bound with requests held inside the
@@ -30,7 +33,8 @@ func TestAdmission(t *testing.T) {
 	})
 	var mu sync.Mutex
 	rejected := map[string]int{}
-	h := httpapi.NewRouter(httpapi.Config{GraphQL: gql, MaxInFlight: bound, ResponseCacheBytes: 4096,
+	exports := &kg.Service{Store: memstore.New(kgtest.Fixture(t))}
+	h := httpapi.NewRouter(httpapi.Config{GraphQL: gql, MaxInFlight: bound, ResponseCacheBytes: 4096, Exports: exports,
 		Rejected: func(reason string) {
 			mu.Lock()
 			rejected[reason]++
@@ -85,6 +89,13 @@ func TestAdmission(t *testing.T) {
 			t.Errorf("content type %q, want %q", got, want)
 		}
 	}
+	// Exports share the bound.
+	get := httptest.NewRequest(http.MethodGet, "/export/network.graphml", nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, get)
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "1" || !strings.Contains(rec.Body.String(), httpapi.CodeOverloaded) {
+		t.Errorf("an export beyond the bound: status %d, Retry-After %q, body %s; want 503, 1, %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body, httpapi.CodeOverloaded)
+	}
 	if rec := post("/graphql", `{"query":"{ cached }"}`, ""); rec.Code != http.StatusOK {
 		t.Errorf("an answer from the cache with the bound full: status %d, want 200", rec.Code)
 	}
@@ -93,9 +104,14 @@ func TestAdmission(t *testing.T) {
 	if rec := post("/graphql", `{"query":"{ after }"}`, ""); rec.Code != http.StatusOK {
 		t.Errorf("after the held requests ended: status %d, want 200", rec.Code)
 	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/export/network.graphml", nil))
+	if rec.Code != http.StatusOK {
+		t.Errorf("an export after the held requests ended: status %d, want 200 (%s)", rec.Code, rec.Body)
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	if rejected["overloaded"] != 2 {
-		t.Errorf("rejected as overloaded: %d, want 2 (%v)", rejected["overloaded"], rejected)
+	if rejected["overloaded"] != 3 {
+		t.Errorf("rejected as overloaded: %d, want 3 (%v)", rejected["overloaded"], rejected)
 	}
 }

@@ -64,8 +64,8 @@ type Config struct {
 	// Exports, if set, serves the exports of its data at GET /export/...,
 	// under the same timeout and per-client rate limit as GraphQL requests.
 	Exports *kg.Service
-	// MaxInFlight bounds the GraphQL requests executed at once (answers
-	// from the response cache are not counted); a request beyond it is
+	// MaxInFlight bounds the GraphQL requests and exports executed at once
+	// (answers from the response cache are not counted); a request beyond it is
 	// answered at once with 503, Retry-After and the code OVERLOADED. Zero
 	// or less: no bound. Serve's default is DefaultMaxInFlight.
 	MaxInFlight int
@@ -110,6 +110,7 @@ func NewRouter(cfg Config) http.Handler {
 	}
 	r.Use(logRequests(cfg.Logger))
 	r.Use(recoverPanics)
+	r.Use(middleware.GetHead) // HEAD is answered as GET (the server sends no body)
 	for _, m := range cfg.Middleware {
 		r.Use(m)
 	}
@@ -136,7 +137,11 @@ func NewRouter(cfg Config) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	// One rate limit per client over every data endpoint.
-	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent, newAdmission(cfg.MaxInFlight)))
+	// GraphQL requests and exports share one admission bound: both are CPU
+	// work on the embedded store, and an export can weigh more than any
+	// query.
+	adm := newAdmission(cfg.MaxInFlight)
+	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent, adm))
 	rateLimited := func(h http.Handler) http.Handler { return h }
 	if cfg.RateLimit.Rate > 0 {
 		rateLimited = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)
@@ -145,7 +150,7 @@ func NewRouter(cfg Config) http.Handler {
 	r.Method(http.MethodGet, "/graphql", gql)
 	r.Method(http.MethodPost, "/graphql", gql)
 	if cfg.Exports != nil {
-		exports := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(exportHandler(cfg.Exports)))
+		exports := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(adm.handler(cfg.Rejected, exportHandler(cfg.Exports))))
 		r.Method(http.MethodGet, "/export/*", exports)
 	}
 	if cfg.RegionsGeoJSON != nil {
@@ -168,7 +173,7 @@ func NewRouter(cfg Config) http.Handler {
 		r.Method(http.MethodGet, "/metrics", cfg.Metrics)
 	}
 	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
-		w.Header().Set("Allow", "GET, POST")
+		w.Header().Set("Allow", "GET, HEAD, POST")
 		writeError(w, responseMediaType(req), http.StatusMethodNotAllowed, CodeMethodNotAllowed, "method not allowed")
 	})
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {

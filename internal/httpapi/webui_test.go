@@ -37,6 +37,19 @@ func TestBrowserPagesFollowTheSwitches(t *testing.T) {
 	}
 }
 
+// TestHead checks that HEAD is answered as GET without a body, as HTTP
+// asks (RFC 9110 9.3.2) and uptime checks and link checkers expect.
+func TestHead(t *testing.T) {
+	h := httpapi.NewRouter(httpapi.Config{GraphQL: http.NotFoundHandler(), Playground: true, Explorer: true})
+	for _, path := range []string{"/", "/explore", "/healthz"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, path, nil))
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") == "" {
+			t.Errorf("HEAD %s: status %d, Content-Type %q; want 200 and the GET's type", path, rec.Code, rec.Header().Get("Content-Type"))
+		}
+	}
+}
+
 func TestBrowserPagesAreCompressed(t *testing.T) {
 	h := httpapi.NewRouter(httpapi.Config{GraphQL: http.NotFoundHandler(), Playground: true})
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
