@@ -18,32 +18,23 @@ func TestStatementsDerivedFromCatalogue(t *testing.T) {
 	for _, s := range Statements() {
 		byName[s.Name] = s
 	}
-	for _, r := range kg.NodeRels() {
-		s, ok := byName["related."+string(r.Node)]
+	for _, r := range append(kg.NodeRels(), kg.EdgeRels()...) {
+		name, want := "edges."+string(r.Edge), []string{"ids"}
+		if r.Node != "" {
+			name = "related." + string(r.Node)
+			for _, a := range whereArgs(r) {
+				want = append(want, string(a))
+			}
+			slices.Sort(want)
+		}
+		s, ok := byName[name]
 		if !ok {
-			t.Errorf("%s has no statement", r.Node)
+			t.Errorf("%s has no statement", r.Key())
 			continue
 		}
-		delete(byName, s.Name)
-		want := []string{"ids"}
-		for _, a := range whereArgs(r) {
-			want = append(want, string(a))
-		}
-		slices.Sort(want)
+		delete(byName, name)
 		if !slices.Equal(s.Params, want) {
-			t.Errorf("%s: parameters %v, want %v", s.Name, s.Params, want)
-		}
-		checkDerived(t, s, r)
-	}
-	for _, r := range kg.EdgeRels() {
-		s, ok := byName["edges."+string(r.Edge)]
-		if !ok {
-			t.Errorf("%s has no statement", r.Edge)
-			continue
-		}
-		delete(byName, s.Name)
-		if !slices.Equal(s.Params, []string{"ids"}) {
-			t.Errorf("%s: parameters %v, want [ids]", s.Name, s.Params)
+			t.Errorf("%s: parameters %v, want %v", name, s.Params, want)
 		}
 		checkDerived(t, s, r)
 	}

@@ -56,13 +56,9 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 	}
 	byID := make(map[string]kg.Node, len(recs))
 	for _, r := range recs {
-		id, _, err := value[string](r, "id")
+		id, n, err := idAndNode(op, r)
 		if err != nil {
-			return nil, internalf(op, "%v", err)
-		}
-		n, err := decodeNode(r["node"])
-		if err != nil {
-			return nil, internalf(op, "%v", err)
+			return nil, err
 		}
 		byID[id] = n
 	}
@@ -78,13 +74,9 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 			return nil, err
 		}
 		for _, r := range recs {
-			alias, _, err := value[string](r, "id")
+			alias, n, err := idAndNode(op, r)
 			if err != nil {
-				return nil, internalf(op, "%v", err)
-			}
-			n, err := decodeNode(r["node"])
-			if err != nil {
-				return nil, internalf(op, "%v", err)
+				return nil, err
 			}
 			if prev := byID[alias]; prev != nil && prev.NodeID() != n.NodeID() {
 				return nil, internalf(op, "alias %s names both %s and %s", alias, prev.NodeID(), n.NodeID())
@@ -96,6 +88,19 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 		out[i] = byID[id] // nil when missing
 	}
 	return out, nil
+}
+
+// idAndNode decodes the "id" and "node" columns of a row.
+func idAndNode(op string, r record) (string, kg.Node, error) {
+	id, _, err := value[string](r, "id")
+	if err != nil {
+		return "", nil, internalf(op, "%v", err)
+	}
+	n, err := decodeNode(r["node"])
+	if err != nil {
+		return "", nil, internalf(op, "%v", err)
+	}
+	return id, n, nil
 }
 
 // confidencesParam lists the confidence levels at least min, or none (no
