@@ -209,10 +209,14 @@ func NewServer(store kg.Store, cfg ServerConfig) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
+	cache := cfg.CacheBytes()
+	if cfg.ResponseCacheBytes == nil && !kg.IsImmutable(store) {
+		cache = 0 // as famigraph serve over Neo4j: no cache over data that can change
+	}
 	return server.New(store, server.Config{
 		GraphQL: graph.ServerConfig{Introspection: true, Loaders: graph.LoaderConfig{Wait: cfg.Wait}},
 		HTTP: httpapi.Config{Logger: cfg.Logger, MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
-			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cfg.CacheBytes(), MaxInFlight: cfg.InFlight()},
+			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cache, MaxInFlight: cfg.InFlight()},
 		Metrics: !cfg.NoMetrics,
 	})
 }
@@ -261,6 +265,9 @@ type Counting struct {
 }
 
 var _ kg.Store = (*Counting)(nil)
+
+// Unwrap returns the store counted (see kg.IsImmutable).
+func (c *Counting) Unwrap() kg.Store { return c.Store }
 
 // Count returns the number of calls so far.
 func (c *Counting) Count() int64 { return c.n.Load() }

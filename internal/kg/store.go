@@ -224,9 +224,19 @@ type Store interface {
 }
 
 // IsImmutable reports whether the store's data never changes while it
-// serves (it has an Immutable method that says so): only then may answers
-// be cached across requests.
+// serves (it has an Immutable method that says so, or it wraps, by an
+// Unwrap method, a store that does): only then may answers be cached across
+// requests.
 func IsImmutable(s Store) bool {
-	i, ok := s.(interface{ Immutable() bool })
-	return ok && i.Immutable()
+	for s != nil {
+		if i, ok := s.(interface{ Immutable() bool }); ok {
+			return i.Immutable()
+		}
+		w, ok := s.(interface{ Unwrap() Store })
+		if !ok {
+			return false
+		}
+		s = w.Unwrap()
+	}
+	return false
 }

@@ -14,6 +14,9 @@ type store struct {
 	m *Metrics
 }
 
+// Unwrap returns the store instrumented (see kg.IsImmutable).
+func (s *store) Unwrap() kg.Store { return s.Store }
+
 var _ kg.Store = (*store)(nil)
 
 func (s *store) Nodes(ctx context.Context, ids []string) (out []kg.Node, err error) {
