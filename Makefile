@@ -43,6 +43,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 10s)
 	$(GO) test -run '^$$' -fuzz '^FuzzSearchTerms$$' -fuzztime $(FUZZTIME) ./internal/kg
 	$(GO) test -run '^$$' -fuzz '^FuzzSearch$$' -fuzztime $(FUZZTIME) ./internal/memstore
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./internal/seed
+	$(GO) test -run '^$$' -fuzz '^FuzzFastDecode$$' -fuzztime $(FUZZTIME) ./internal/seed
 
 # Benchmarks and load test (docs/benchmarks.md). Flags pass through: e.g.
 # make bench-http BENCH_HTTP_FLAGS='--clients 64 --cpuprofile cpu.out',
@@ -98,3 +99,14 @@ neo4j-down: ## stop the Neo4j of make neo4j-up
 
 test-neo4j: ## every Neo4j test, -race, against a fresh real Neo4j (fails if any skips); stops it afterwards
 	@GO=$(GO) tools/neo4j/test.sh
+
+# famigraph against @neo4j/graphql on the same real Neo4j (tools/peer;
+# Node.js, npm, Java 17, Maven). docs/benchmarks.md records the figures.
+PEER_SCALE ?= 1
+PEER_BENCH_FLAGS ?=
+.PHONY: bench-peer check-peer
+bench-peer: ## famigraph vs @neo4j/graphql on one fresh Neo4j (PEER_SCALE=1; 10 for scale 10): same answers, then 32 clients in alternating rounds; last line: the ratios
+	@GO=$(GO) PEER_SCALE=$(PEER_SCALE) PEER_BENCH_FLAGS='$(PEER_BENCH_FLAGS)' tools/peer/bench.sh bench
+
+check-peer: ## famigraph and @neo4j/graphql answer the map and partnership queries with the same content, on a fresh Neo4j
+	@GO=$(GO) PEER_SCALE=$(PEER_SCALE) tools/peer/bench.sh check

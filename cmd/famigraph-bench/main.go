@@ -6,6 +6,7 @@
 //	famigraph-bench http [flags]   throughput and latency of one query, cached and uncached, against a floor
 //	famigraph-bench load [flags]   bounded load test: zero errors, stable memory, no leaks
 //	famigraph-bench overload [flags]   overload test: admitted latency bounded, every request answered, memory flat
+//	famigraph-bench peer [flags]   famigraph against @neo4j/graphql on the same Neo4j (make bench-peer)
 //
 // `make bench-http` and `make loadtest` run them; docs/benchmarks.md explains
 // the method and records the figures.
@@ -39,6 +40,7 @@ Usage:
   famigraph-bench http [flags]   the map query (or another), with and without the response cache, against a floor serving the same bytes
   famigraph-bench load [flags]   many clients on the heaviest queries; fails on errors, leaks or heap growth
   famigraph-bench overload [flags]   32, 256 and 1,024 clients on uncached map queries: admitted latency, refusals, memory
+  famigraph-bench peer [flags]   famigraph against @neo4j/graphql (tools/peer), both serving the same Neo4j: same answers, then alternating rounds
 
 Run 'famigraph-bench <command> -h' for the flags.
 `
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdLoad(ctx, args[1:], stdout, stderr)
 	case "overload":
 		return cmdOverload(ctx, args[1:], stdout, stderr)
+	case "peer":
+		return cmdPeer(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

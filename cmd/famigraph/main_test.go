@@ -45,7 +45,9 @@ func noenv(string) string { return "" }
 
 // TestServeEndToEnd starts the real server on a random port with the real
 // seed, embedded and from its directory, queries it over HTTP and shuts it
-// down gracefully; the second start of each comes from the snapshot.
+// down gracefully, twice. The fast reader reads the whole real seed, so
+// neither start uses a snapshot (internal/seed tests the snapshot with a
+// seed that needs go-yaml).
 func TestServeEndToEnd(t *testing.T) {
 	for name, seedArgs := range map[string][]string{
 		"embedded":  nil,
@@ -53,7 +55,7 @@ func TestServeEndToEnd(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			snapshots := t.TempDir()
-			for round, fromSnapshot := range []bool{false, true} {
+			for round, fromSnapshot := range []bool{false, false} {
 				if log := serveOnce(t, snapshots, seedArgs...); !strings.Contains(log, fmt.Sprintf("from_snapshot=%v", fromSnapshot)) {
 					t.Errorf("start %d: want from_snapshot=%v in the log:\n%s", round+1, fromSnapshot, log)
 				}

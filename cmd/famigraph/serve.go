@@ -44,6 +44,7 @@ type serveConfig struct {
 	maxInFlight     int64
 	limits          graph.Limits
 	neo4j           neo4jConfig // serve from Neo4j when its URI is set
+	neo4jBatchWait  time.Duration
 }
 
 func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) string) (*serveConfig, error) {
@@ -52,7 +53,7 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 	env := envDefaults{getenv: getenv}
 	fs.StringVar(&c.addr, "addr", env.str("FAMIGRAPH_ADDR", "127.0.0.1:8080"), "listen address (FAMIGRAPH_ADDR)")
 	seedFlag(fs, &env, &c.seedDir, "seed directory the embedded store serves")
-	fs.StringVar(&c.snapshotDir, "snapshot-dir", env.str("FAMIGRAPH_SNAPSHOT_DIR", defaultSnapshotDir()), "where the validated seed is cached for fast restarts; empty disables (FAMIGRAPH_SNAPSHOT_DIR)")
+	fs.StringVar(&c.snapshotDir, "snapshot-dir", env.str("FAMIGRAPH_SNAPSHOT_DIR", defaultSnapshotDir()), "where a validated seed that the fast reader cannot read whole is cached for fast restarts; empty disables (FAMIGRAPH_SNAPSHOT_DIR)")
 	fs.StringVar(&c.corsOrigins, "cors-origins", env.str("FAMIGRAPH_CORS_ORIGINS", ""), "comma-separated browser origins allowed by CORS; empty disables CORS (FAMIGRAPH_CORS_ORIGINS)")
 	fs.BoolVar(&c.playground, "playground", env.boolean("FAMIGRAPH_PLAYGROUND", true), "serve GraphiQL at / (FAMIGRAPH_PLAYGROUND)")
 	fs.BoolVar(&c.explorer, "explorer", env.boolean("FAMIGRAPH_EXPLORER", true), "serve the explorer (map and network) at /explore (FAMIGRAPH_EXPLORER)")
@@ -83,6 +84,8 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 	intFlag(&c.limits.MaxDirectives, "max-directives", "FAMIGRAPH_MAX_DIRECTIVES", graph.DefaultMaxDirectives, "maximum directives in a document")
 	intFlag(&c.limits.MaxVariableValues, "max-variable-values", "FAMIGRAPH_MAX_VARIABLE_VALUES", graph.DefaultMaxVariableValues, "maximum values in a request's variables")
 	c.neo4j.register(fs, &env)
+	fs.DurationVar(&c.neo4jBatchWait, "neo4j-batch-wait", env.duration("FAMIGRAPH_NEO4J_BATCH_WAIT", defaultNeo4jBatchWait),
+		"with Neo4j: how long a loader collects the keys of fields the prefetcher does not cover before one batched statement (FAMIGRAPH_NEO4J_BATCH_WAIT)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -107,6 +110,9 @@ func (c *serveConfig) validate() error {
 	}
 	if c.timeout <= 0 {
 		errs = append(errs, fmt.Errorf("--timeout must be positive"))
+	}
+	if c.neo4jBatchWait < 0 || c.neo4jBatchWait > time.Second {
+		errs = append(errs, fmt.Errorf("--neo4j-batch-wait must be between 0 and 1s"))
 	}
 	if c.maxBody < 1024 {
 		errs = append(errs, fmt.Errorf("--max-body must be at least 1024 bytes"))

@@ -162,6 +162,11 @@ type Load struct {
 	// server's Retry-After before its next request, as a well-behaved
 	// client does; without it the client sends its next request at once.
 	RetryAfter bool
+	// Drain lets the requests in flight when the duration ends run to
+	// their end (uncounted) rather than cancelling them, so that a server
+	// that keeps working on abandoned requests does not carry them into
+	// the next measurement. Run then returns once they have ended.
+	Drain bool
 }
 
 // Result is what a Load measured.
@@ -209,8 +214,12 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 		firstErrs []string
 	}
 	results := make([]clientResult, l.Clients)
+	reqCtx := ctx
 	ctx, cancel := context.WithTimeout(ctx, l.Duration)
 	defer cancel()
+	if !l.Drain {
+		reqCtx = ctx
+	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for c := range l.Clients {
@@ -223,7 +232,7 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 				ri := i % len(l.Requests)
 				req := l.Requests[ri]
 				t0 := time.Now()
-				body, _, err := d.do(ctx, req.Body)
+				body, _, err := d.do(reqCtx, req.Body)
 				lat := time.Since(t0)
 				if ctx.Err() != nil {
 					break // cut short by the end of the run: not counted
@@ -259,7 +268,11 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 		}()
 	}
 	wg.Wait()
-	out := &Result{Elapsed: time.Since(start), ByName: map[string][]time.Duration{}}
+	elapsed := time.Since(start)
+	if l.Drain {
+		elapsed = l.Duration // the drained requests are not counted
+	}
+	out := &Result{Elapsed: elapsed, ByName: map[string][]time.Duration{}}
 	for _, r := range results {
 		out.Requests += r.n
 		out.Bytes += r.bytes

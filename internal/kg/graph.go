@@ -110,11 +110,25 @@ type Dataset struct {
 	Edges []*Edge
 }
 
+// keyedEdge is an edge with its key, for sorting.
+type keyedEdge struct {
+	key string
+	e   *Edge
+}
+
 // Sort puts nodes in id order and edges in key order, so that equal datasets
 // compare equal and loads are deterministic.
 func (d *Dataset) Sort() {
 	slices.SortFunc(d.Nodes, func(a, b Node) int { return cmp.Compare(a.NodeID(), b.NodeID()) })
-	slices.SortFunc(d.Edges, func(a, b *Edge) int { return cmp.Compare(a.Key(), b.Key()) })
+	// Each edge's key once, not twice per comparison.
+	keyed := make([]keyedEdge, len(d.Edges))
+	for i, e := range d.Edges {
+		keyed[i] = keyedEdge{e.Key(), e}
+	}
+	slices.SortFunc(keyed, func(a, b keyedEdge) int { return cmp.Compare(a.key, b.key) })
+	for i, k := range keyed {
+		d.Edges[i] = k.e
+	}
 }
 
 // MinConfidence returns the weakest of the confidences given, or Low if

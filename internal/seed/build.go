@@ -43,10 +43,10 @@ type builder struct {
 	sources    map[string]*SourceDoc
 	cited      map[string]bool
 	ds         *kg.Dataset
-	edgeKeys   map[string]string // edge key -> file:path of its first definition
-	broken     bool              // some source did not decode: unused sources are not reported
-	unreadable map[kg.Kind]bool  // kinds whose file could not be read at all
-	aliases    map[string]string // alias -> file:line of its first definition
+	edgeKeys   map[string]loc   // edge key -> where it is first defined
+	broken     bool             // some source did not decode: unused sources are not reported
+	unreadable map[kg.Kind]bool // kinds whose file could not be read at all
+	aliases    map[string]loc   // alias -> where it is first given
 	groups     map[string]*kg.Body
 }
 
@@ -66,8 +66,8 @@ var fileKinds = map[string][]kg.Kind{
 // problem it finds; the dataset is nil when there is any.
 func Build(files *Files, docs Docs) (*kg.Dataset, []Problem) {
 	b := &builder{docs: docs, ids: map[string]entry{}, sources: map[string]*SourceDoc{},
-		cited: map[string]bool{}, ds: &kg.Dataset{}, edgeKeys: map[string]string{}, unreadable: map[kg.Kind]bool{},
-		aliases: map[string]string{}, groups: map[string]*kg.Body{}}
+		cited: map[string]bool{}, ds: &kg.Dataset{}, edgeKeys: map[string]loc{}, unreadable: map[kg.Kind]bool{},
+		aliases: map[string]loc{}, groups: map[string]*kg.Body{}}
 	for _, name := range FileNames {
 		if _, read := docs[name]; !read {
 			for _, k := range fileKinds[name] {
@@ -143,6 +143,11 @@ func (l loc) fieldName() string {
 		return p[i+2:]
 	}
 	return strings.TrimPrefix(p, "$")
+}
+
+// where is "file:line" of l, for messages.
+func (b *builder) where(l loc) string {
+	return fmt.Sprintf("%s:%d", l.file, b.docs.Line(l.file, l.path))
 }
 
 func (b *builder) fail(l loc, format string, args ...any) {
@@ -372,10 +377,10 @@ func (b *builder) record(l loc, id string, p *Provenance) kg.Record {
 			continue
 		}
 		if prev, dup := b.aliases[a]; dup {
-			b.fail(al, "alias %s is also given at %s", a, prev)
+			b.fail(al, "alias %s is also given at %s", a, b.where(prev))
 			continue
 		}
-		b.aliases[a] = fmt.Sprintf("%s:%d", al.file, b.docs.Line(al.file, al.path))
+		b.aliases[a] = al
 		r.Aliases = append(r.Aliases, a)
 	}
 	slices.Sort(r.Aliases)
@@ -450,11 +455,14 @@ func fieldCites(r *kg.Record, field string) []kg.Citation {
 
 // edge adds a relationship, refusing a second one with the same key.
 func (b *builder) edge(l loc, e *kg.Edge) {
-	if prev, dup := b.edgeKeys[e.Key()]; dup {
-		b.fail(l, "duplicate %s from %s to %s, first defined at %s", e.Type, e.From, e.To, prev)
+	key := e.Key()
+	if prev, dup := b.edgeKeys[key]; dup {
+		b.fail(l, "duplicate %s from %s to %s, first defined at %s", e.Type, e.From, e.To, b.where(prev))
 		return
 	}
-	b.edgeKeys[e.Key()] = fmt.Sprintf("%s:%d", l.file, b.docs.Line(l.file, l.path))
+	// The line is looked up only for a message: it costs a walk of the
+	// syntax tree.
+	b.edgeKeys[key] = l
 	e.Confidence = kg.MaxConfidence(e.Sources)
 	b.ds.Edges = append(b.ds.Edges, e)
 }

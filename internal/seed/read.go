@@ -76,6 +76,16 @@ func LoadDir(dir string) (*kg.Dataset, error) {
 // of fsys must be a seed file or one of NonDataFiles: any other is refused,
 // naming it, and nothing is loaded.
 func Load(fsys fs.FS) (*kg.Dataset, error) {
+	if len(checkEntries(fsys)) == 0 {
+		// The fast reader first (fast.go); a directory with any problem is
+		// read again below, by go-yaml alone, so that every problem is
+		// reported with its line, as it always was.
+		if files, docs, problems := read(fsys, true); len(problems) == 0 {
+			if ds, more := Build(files, docs); len(more) == 0 {
+				return ds, nil
+			}
+		}
+	}
 	files, docs, problems := Read(fsys)
 	problems = append(checkEntries(fsys), problems...)
 	ds, more := Build(files, docs)
@@ -124,6 +134,13 @@ func parentPath(p string) string {
 // decode is reported with its line and skipped, and the others are still
 // read, so that one run reports every problem.
 func Read(fsys fs.FS) (*Files, Docs, []Problem) {
+	return read(fsys, false)
+}
+
+// read is Read; with fast, each file is first given to the fast reader,
+// and a file it reads has no syntax tree in the Docs (problems found in it
+// later have no line).
+func read(fsys fs.FS, fast bool) (*Files, Docs, []Problem) {
 	files := &Files{broken: map[string]map[int]bool{}}
 	docs := Docs{}
 	results := make([]fileResult, len(FileNames))
@@ -134,7 +151,7 @@ func Read(fsys fs.FS) (*Files, Docs, []Problem) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = readOne(fsys, name, files)
+			results[i] = readOne(fsys, name, files, fast)
 		}()
 	}
 	wg.Wait()
@@ -142,7 +159,7 @@ func Read(fsys fs.FS) (*Files, Docs, []Problem) {
 	for i, name := range FileNames {
 		r := results[i]
 		problems = append(problems, r.problems...)
-		if r.doc != nil {
+		if r.doc != nil || r.fast {
 			docs[name] = r.doc
 			files.broken[name] = r.broken
 		}
@@ -152,16 +169,20 @@ func Read(fsys fs.FS) (*Files, Docs, []Problem) {
 
 type fileResult struct {
 	doc      *ast.File
+	fast     bool // read by the fast reader: no doc
 	broken   map[int]bool
 	problems []Problem
 }
 
 // readOne parses one file and decodes its records into its own slice of
 // files (each file has its own, so files are read concurrently).
-func readOne(fsys fs.FS, name string, files *Files) fileResult {
+func readOne(fsys fs.FS, name string, files *Files, fast bool) fileResult {
 	data, err := readFile(fsys, name)
 	if err != nil {
 		return fileResult{problems: []Problem{{File: name, Message: err.Error()}}}
+	}
+	if fast && fastDecode(data, files.slice(name)) {
+		return fileResult{fast: true, broken: map[int]bool{}}
 	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {

@@ -20,6 +20,29 @@ type Files struct {
 	broken map[string]map[int]bool
 }
 
+// slice returns a pointer to the records of a file.
+func (f *Files) slice(file string) any {
+	switch file {
+	case SourcesFile:
+		return &f.Sources
+	case FundsFile:
+		return &f.Funds
+	case CallsFile:
+		return &f.Calls
+	case RegionsFile:
+		return &f.Regions
+	case OrganizationsFile:
+		return &f.Organizations
+	case ProjectsFile:
+		return &f.Projects
+	case PlacesFile:
+		return &f.Places
+	case InitiativesFile:
+		return &f.Initiatives
+	}
+	return nil
+}
+
 func (f *Files) isBroken(file string, i int) bool { return f.broken[file][i] }
 
 func (f *Files) markBroken(file string, i int) {

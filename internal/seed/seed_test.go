@@ -129,6 +129,11 @@ func TestProblems(t *testing.T) {
 - id: org:ats-due`)
 			return []string{fmt.Sprintf("organizations.yaml:%d: id: duplicate id org:comune-uno, first defined at organizations.yaml:%d", l, first)}
 		}},
+		{"alias given twice", func(t *testing.T, m fstest.MapFS) []string {
+			first := lineOf(t, m, seed.OrganizationsFile, "aliases: [org:comune_uno, org:uno]")
+			l := edit(t, m, seed.OrganizationsFile, "- id: org:ats-due\n", "- id: org:ats-due\n  aliases:\n    - org:uno\n") + 2
+			return []string{fmt.Sprintf("organizations.yaml:%d: aliases[0]: alias org:uno is also given at organizations.yaml:%d", l, first)}
+		}},
 		{"id of another kind", func(t *testing.T, m fstest.MapFS) []string {
 			l := edit(t, m, seed.PlacesFile, "id: place:casa", "id: org:casa")
 			return []string{fmt.Sprintf("places.yaml:%d: id: id org:casa must be a place id in this place", l)}

@@ -20,8 +20,11 @@ import (
 
 // A snapshot is the validated dataset of a seed directory, kept in a cache
 // directory so that a restart over the same files skips parsing and
-// validation (ready in about 1.3 s instead of 7 s at a hundred times the
-// real data). Its name is a hash of the seed files' bytes, of the shape of
+// validation. It is written only for a seed directory that go-yaml had to
+// read (some file outside the fast reader's subset, fast.go): decoding the
+// snapshot costs about what the fast reader and the validation cost
+// together (docs/benchmarks.md, "Issue 13 item 5"), while go-yaml costs ten
+// times more. Its name is a hash of the seed files' bytes, of the shape of
 // the domain types and of the running program itself: a change to the data
 // or to any code that reads, validates or derives it makes a new snapshot,
 // so a stale one is never read. It is JSON, which keeps a pointer to zero
@@ -59,6 +62,16 @@ func LoadCached(fsys fs.FS, cacheDir string) (*kg.Dataset, bool, error) {
 			return ds, false, err
 		}
 		files[name] = &fstest.MapFile{Data: b}
+	}
+	// A directory the fast reader reads whole needs no snapshot.
+	if f, ok := readFast(files); ok {
+		docs := Docs{}
+		for _, name := range FileNames {
+			docs[name] = nil
+		}
+		if ds, more := Build(f, docs); len(more) == 0 {
+			return ds, false, nil
+		}
 	}
 	key, ok := snapshotKey(files)
 	if !ok || !privateDir(cacheDir) {
