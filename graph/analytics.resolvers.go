@@ -12,54 +12,49 @@ import (
 	"github.com/famigraph/famigraph/internal/kg"
 )
 
-// Size is the resolver for the size field.
-func (r *communityResolver) Size(ctx context.Context, obj *kg.Community) (int, error) {
-	return len(obj.MemberIDs), nil
-}
-
 // Members is the resolver for the members field.
 func (r *communityResolver) Members(ctx context.Context, obj *kg.Community) ([]kg.Org, error) {
-	return nodesAs[kg.Org](ctx, obj.MemberIDs)
+	return many[kg.Org](ctx, obj)
 }
 
 // Organization is the resolver for the organization field.
 func (r *continuingPartnerResolver) Organization(ctx context.Context, obj *kg.ContinuingPartner) (kg.Org, error) {
-	return nodeAs[kg.Org](ctx, obj.OrgID)
+	return one[kg.Org](ctx, obj)
 }
 
 // Region is the resolver for the region field.
 func (r *continuityResolver) Region(ctx context.Context, obj *kg.Continuity) (*kg.Region, error) {
-	return nodeAs[*kg.Region](ctx, obj.RegionID)
+	return one[*kg.Region](ctx, obj)
 }
 
 // Earlier is the resolver for the earlier field.
 func (r *continuityResolver) Earlier(ctx context.Context, obj *kg.Continuity) ([]*kg.Project, error) {
-	return nodesAs[*kg.Project](ctx, obj.EarlierIDs)
+	return many[*kg.Project](ctx, obj)
 }
 
 // Later is the resolver for the later field.
 func (r *continuityResolver) Later(ctx context.Context, obj *kg.Continuity) ([]*kg.Project, error) {
-	return nodesAs[*kg.Project](ctx, obj.LaterIDs)
+	return many[*kg.Project](ctx, obj)
 }
 
 // Joined is the resolver for the joined field.
 func (r *continuityResolver) Joined(ctx context.Context, obj *kg.Continuity) ([]kg.Org, error) {
-	return nodesAs[kg.Org](ctx, obj.JoinedIDs)
+	return many[kg.Org](ctx, obj)
 }
 
 // Left is the resolver for the left field.
 func (r *continuityResolver) Left(ctx context.Context, obj *kg.Continuity) ([]kg.Org, error) {
-	return nodesAs[kg.Org](ctx, obj.LeftIDs)
+	return many[kg.Org](ctx, obj)
 }
 
 // Call is the resolver for the call field.
 func (r *fundingGroupResolver) Call(ctx context.Context, obj *kg.FundingGroup) (*kg.Call, error) {
-	return optionalAs[*kg.Call](ctx, obj.CallID)
+	return one[*kg.Call](ctx, obj)
 }
 
 // Region is the resolver for the region field.
 func (r *fundingGroupResolver) Region(ctx context.Context, obj *kg.FundingGroup) (*kg.Region, error) {
-	return optionalAs[*kg.Region](ctx, obj.RegionID)
+	return one[*kg.Region](ctx, obj)
 }
 
 // Funding is the resolver for the funding field.
@@ -97,7 +92,7 @@ func (r *regionResolver) Summary(ctx context.Context, obj *kg.Region, callIds []
 			return nil, err
 		}
 		// The summaries' calls are few: load them all at once.
-		calls, err := r.Service.Store.Calls(ctx)
+		calls, err := r.Service.Calls(ctx)
 		for _, c := range calls {
 			loadersFrom(ctx).nodes.Prime(c.ID, c)
 		}
@@ -111,7 +106,7 @@ func (r *regionResolver) Summary(ctx context.Context, obj *kg.Region, callIds []
 
 // Call is the resolver for the call field.
 func (r *regionCallSummaryResolver) Call(ctx context.Context, obj *kg.RegionCallSummary) (*kg.Call, error) {
-	return nodeAs[*kg.Call](ctx, obj.CallID)
+	return one[*kg.Call](ctx, obj)
 }
 
 // Community returns CommunityResolver implementation.

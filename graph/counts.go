@@ -13,7 +13,7 @@ import (
 // members are not counted twice). A group whose size no source declares
 // makes the count a lower bound.
 func participantCounts(ctx context.Context, projectID string) ([]*model.RoleCount, error) {
-	parts, err := edges(ctx, kg.ProjectParticipants, projectID)
+	parts, err := edgesOf(ctx, kg.ProjectParticipants, projectID)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func participantCounts(ctx context.Context, projectID string) ([]*model.RoleCoun
 			byRole[e.Role] = rc
 			out = append(out, rc)
 		}
-		o, err := org(ctx, e.From)
+		o, err := loadersFrom(ctx).fetched.node(ctx, e.From)
 		if err != nil {
 			return nil, err
 		}
@@ -45,7 +45,7 @@ func participantCounts(ctx context.Context, projectID string) ([]*model.RoleCoun
 			rc.Exact = false
 			continue
 		}
-		members, err := edges(ctx, kg.GroupMembers, b.ID)
+		members, err := edgesOf(ctx, kg.GroupMembers, b.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -46,7 +46,6 @@ type ResolverRoot interface {
 	Involvement() InvolvementResolver
 	LineageLink() LineageLinkResolver
 	NetworkEdge() NetworkEdgeResolver
-	NetworkMembership() NetworkMembershipResolver
 	NetworkNode() NetworkNodeResolver
 	Objective() ObjectiveResolver
 	OrganizationGroup() OrganizationGroupResolver
@@ -302,7 +301,7 @@ type ComplexityRoot struct {
 		Kind       func(childComplexity int) int
 		Name       func(childComplexity int) int
 		Network    func(childComplexity int) int
-		Note       func(childComplexity int) int
+		OptNote    func(childComplexity int) int
 		Sources    func(childComplexity int) int
 	}
 
@@ -582,7 +581,6 @@ type CallRegionResolver interface {
 	Call(ctx context.Context, obj *kg.Edge) (*kg.Call, error)
 }
 type CommunityResolver interface {
-	Size(ctx context.Context, obj *kg.Community) (int, error)
 	Members(ctx context.Context, obj *kg.Community) ([]kg.Org, error)
 }
 type ContinuingPartnerResolver interface {
@@ -630,10 +628,6 @@ type LineageLinkResolver interface {
 type NetworkEdgeResolver interface {
 	Projects(ctx context.Context, obj *kg.NetworkEdge) ([]*kg.Project, error)
 }
-type NetworkMembershipResolver interface {
-	Kind(ctx context.Context, obj *kg.NetworkMembership) (kg.OrgKind, error)
-	Note(ctx context.Context, obj *kg.NetworkMembership) (*string, error)
-}
 type NetworkNodeResolver interface {
 	Organization(ctx context.Context, obj *kg.NetworkNode) (kg.Org, error)
 }
@@ -641,10 +635,7 @@ type ObjectiveResolver interface {
 	Fund(ctx context.Context, obj *kg.Objective) (*kg.Fund, error)
 }
 type OrganizationGroupResolver interface {
-	DeclaredSize(ctx context.Context, obj *model.OrganizationGroup) (*int, error)
 	Members(ctx context.Context, obj *model.OrganizationGroup) ([]*kg.Edge, error)
-	UnidentifiedMembers(ctx context.Context, obj *model.OrganizationGroup) (*int, error)
-	Complete(ctx context.Context, obj *model.OrganizationGroup) (bool, error)
 }
 type ParticipationResolver interface {
 	Organization(ctx context.Context, obj *kg.Edge) (kg.Org, error)
@@ -1786,11 +1777,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NetworkMembership.Network(childComplexity), true
 	case "NetworkMembership.note":
-		if e.ComplexityRoot.NetworkMembership.Note == nil {
+		if e.ComplexityRoot.NetworkMembership.OptNote == nil {
 			break
 		}
 
-		return e.ComplexityRoot.NetworkMembership.Note(childComplexity), true
+		return e.ComplexityRoot.NetworkMembership.OptNote(childComplexity), true
 	case "NetworkMembership.sources":
 		if e.ComplexityRoot.NetworkMembership.Sources == nil {
 			break
@@ -7788,6 +7779,9 @@ func (ec *executionContext) fieldContext_Community_id(_ context.Context, field g
 }
 
 func (ec *executionContext) _Community_size(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
+	if ret = ec.leaf_Community_size(ctx, field, obj); ret != nil {
+		return ret
+	}
 	fc, err := ec.fieldContext_Community_size(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -7800,7 +7794,7 @@ func (ec *executionContext) _Community_size(ctx context.Context, field graphql.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return (&communityResolver{ec.Resolvers.(*Resolver)}).Size(ctx, obj)
+		return obj.Size(), nil
 	}(ctx)
 	v, ok, null := resolved[int](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -7809,7 +7803,7 @@ func (ec *executionContext) _Community_size(ctx context.Context, field graphql.C
 	return ec.marshalNInt2int(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Community_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Community", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("Community", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Community_members(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
@@ -10450,6 +10444,9 @@ func (ec *executionContext) fieldContext_NetworkMembership_name(_ context.Contex
 }
 
 func (ec *executionContext) _NetworkMembership_kind(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkMembership_kind(ctx, field, obj); ret != nil {
+		return ret
+	}
 	fc, err := ec.fieldContext_NetworkMembership_kind(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -10462,7 +10459,7 @@ func (ec *executionContext) _NetworkMembership_kind(ctx context.Context, field g
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.NetworkMembership().Kind(ctx, obj)
+		return obj.Kind(), nil
 	}(ctx)
 	v, ok, null := resolved[kg.OrgKind](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -10471,10 +10468,13 @@ func (ec *executionContext) _NetworkMembership_kind(ctx context.Context, field g
 	return ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkMembership_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NetworkMembership", field, true, true, "OrganizationKind")
+	return graphql.NewScalarFieldContext("NetworkMembership", field, true, false, "OrganizationKind")
 }
 
 func (ec *executionContext) _NetworkMembership_note(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	if ret = ec.leaf_NetworkMembership_note(ctx, field, obj); ret != nil {
+		return ret
+	}
 	fc, err := ec.fieldContext_NetworkMembership_note(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -10487,7 +10487,7 @@ func (ec *executionContext) _NetworkMembership_note(ctx context.Context, field g
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.NetworkMembership().Note(ctx, obj)
+		return obj.OptNote(), nil
 	}(ctx)
 	v, ok, null := resolved[*string](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -10496,7 +10496,7 @@ func (ec *executionContext) _NetworkMembership_note(ctx context.Context, field g
 	return ec.marshalOString2ᚖstring(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NetworkMembership_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NetworkMembership", field, true, true, "String")
+	return graphql.NewScalarFieldContext("NetworkMembership", field, true, false, "String")
 }
 
 func (ec *executionContext) _NetworkMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
@@ -11226,6 +11226,9 @@ func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _OrganizationGroup_declaredSize(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
+	if ret = ec.leaf_OrganizationGroup_declaredSize(ctx, field, obj); ret != nil {
+		return ret
+	}
 	fc, err := ec.fieldContext_OrganizationGroup_declaredSize(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -11238,7 +11241,7 @@ func (ec *executionContext) _OrganizationGroup_declaredSize(ctx context.Context,
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.OrganizationGroup().DeclaredSize(ctx, obj)
+		return obj.DeclaredSize(), nil
 	}(ctx)
 	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -11247,7 +11250,7 @@ func (ec *executionContext) _OrganizationGroup_declaredSize(ctx context.Context,
 	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationGroup_declaredSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrganizationGroup_members(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
@@ -11285,6 +11288,9 @@ func (ec *executionContext) fieldContext_OrganizationGroup_members(_ context.Con
 }
 
 func (ec *executionContext) _OrganizationGroup_unidentifiedMembers(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
+	if ret = ec.leaf_OrganizationGroup_unidentifiedMembers(ctx, field, obj); ret != nil {
+		return ret
+	}
 	fc, err := ec.fieldContext_OrganizationGroup_unidentifiedMembers(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -11297,7 +11303,7 @@ func (ec *executionContext) _OrganizationGroup_unidentifiedMembers(ctx context.C
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.OrganizationGroup().UnidentifiedMembers(ctx, obj)
+		return obj.UnidentifiedMembers(), nil
 	}(ctx)
 	v, ok, null := resolved[*int](ctx, ec.OperationContext, fc, res, err, false)
 	if !ok {
@@ -11306,10 +11312,13 @@ func (ec *executionContext) _OrganizationGroup_unidentifiedMembers(ctx context.C
 	return ec.marshalOInt2ᚖint(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationGroup_unidentifiedMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, false, "Int")
 }
 
 func (ec *executionContext) _OrganizationGroup_complete(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
+	if ret = ec.leaf_OrganizationGroup_complete(ctx, field, obj); ret != nil {
+		return ret
+	}
 	fc, err := ec.fieldContext_OrganizationGroup_complete(ctx, field)
 	if err != nil {
 		return graphql.Null
@@ -11322,7 +11331,7 @@ func (ec *executionContext) _OrganizationGroup_complete(ctx context.Context, fie
 		}
 	}()
 	res, err := func(ctx context.Context) (any, error) {
-		return ec.Resolvers.OrganizationGroup().Complete(ctx, obj)
+		return obj.Complete(), nil
 	}(ctx)
 	v, ok, null := resolved[bool](ctx, ec.OperationContext, fc, res, err, true)
 	if !ok {
@@ -11331,7 +11340,7 @@ func (ec *executionContext) _OrganizationGroup_complete(ctx context.Context, fie
 	return ec.marshalNBoolean2bool(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_OrganizationGroup_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("OrganizationGroup", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -22623,6 +22632,22 @@ func (ec *executionContext) leaf_Community_id(ctx context.Context, field graphql
 	return ret
 }
 
+// leaf_Community_size marshals the value of _Community_size without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_Community_size(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Size()
+	ret = ec.marshalNInt2int(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
 // leaf_Continuity_retention marshals the value of _Continuity_retention without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Continuity_retention(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
@@ -23126,6 +23151,32 @@ func (ec *executionContext) leaf_NetworkMembership_name(ctx context.Context, fie
 	return (*jsonString)(&obj.Name)
 }
 
+// leaf_NetworkMembership_kind marshals the value of _NetworkMembership_kind without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkMembership_kind(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Kind()
+	ret = ec.marshalNOrganizationKind2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgKind(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
+}
+
+// leaf_NetworkMembership_note marshals the value of _NetworkMembership_note without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_NetworkMembership_note(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
+	v := obj.OptNote()
+	if v == nil {
+		return graphql.Null
+	}
+	return (*jsonString)(v)
+}
+
 // leaf_NetworkMembership_confidence marshals the value of _NetworkMembership_confidence without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_NetworkMembership_confidence(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
@@ -23310,6 +23361,48 @@ func (ec *executionContext) leaf_OrganizationConnection_totalCount(ctx context.C
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
 	return (*jsonString)(&obj.Cursor)
+}
+
+// leaf_OrganizationGroup_declaredSize marshals the value of _OrganizationGroup_declaredSize without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_OrganizationGroup_declaredSize(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.DeclaredSize()
+	ret = ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_OrganizationGroup_unidentifiedMembers marshals the value of _OrganizationGroup_unidentifiedMembers without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_OrganizationGroup_unidentifiedMembers(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.UnidentifiedMembers()
+	ret = ec.marshalOInt2ᚖint(ctx, field.Selections, v)
+	return ret
+}
+
+// leaf_OrganizationGroup_complete marshals the value of _OrganizationGroup_complete without gqlgen's field machinery, or returns nil
+// to leave it to gqlgen (graph/internal/generate).
+func (ec *executionContext) leaf_OrganizationGroup_complete(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
+	defer func() {
+		if recover() != nil {
+			ret = nil
+		}
+	}()
+	v := obj.Complete()
+	ret = ec.marshalNBoolean2bool(ctx, field.Selections, v)
+	if ret == graphql.Null {
+		return nil
+	}
+	return ret
 }
 
 // leaf_PageInfo_hasNextPage marshals the value of _PageInfo_hasNextPage without gqlgen's field machinery, or returns nil

@@ -7,11 +7,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/famigraph/famigraph/graph/model"
 	"github.com/famigraph/famigraph/internal/kg"
 )
-
-// maxNodesPerRequest bounds Query.nodes.
-const maxNodesPerRequest = 100
 
 // nodeOf returns the record with the id as type T, or nil: an id of another
 // kind is invalid input, a missing record is null.
@@ -44,6 +42,22 @@ func decodeCursor(c string) (string, error) {
 		return "", kg.Errorf(kg.EINVALID, "after is not a valid cursor")
 	}
 	return string(b), nil
+}
+
+// connection builds the edges and page info of a connection over one page
+// of records in id order: each edge's cursor names its record, and the end
+// cursor is the last edge's.
+func connection[N kg.Node, E any](items []N, hasNext bool, edge func(cursor string, n N) E) ([]E, *model.PageInfo) {
+	info := &model.PageInfo{HasNextPage: hasNext}
+	var edges []E
+	for _, n := range items {
+		edges = append(edges, edge(encodeCursor(n.NodeID()), n))
+	}
+	if len(items) > 0 {
+		c := encodeCursor(items[len(items)-1].NodeID())
+		info.EndCursor = &c
+	}
+	return edges, info
 }
 
 func page(first *int, after *string) (kg.Page, error) {

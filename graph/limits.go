@@ -11,6 +11,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
@@ -94,22 +96,32 @@ func init() {
 
 // listSizes estimates how many items a list field returns when no argument
 // bounds it: generous figures for the real data, so that the cost of a
-// query grows with what it may fetch.
+// query grows with what it may fetch. A relationship field's estimate is its
+// row's in kg.Catalogue (listSize); these are the others.
 var listSizes = map[string]int{
 	"Query.regions": 21, "Query.calls": 10, "Query.funds": 5, "Query.lineage": 20,
-	"PartnershipNetwork.nodes": 200, "PartnershipNetwork.edges": 1000,
-	"Region.calls": 5, "Region.projects": 10, "Region.organizations": 30,
-	"Call.projects": 25, "Call.regions": 21, "Amendment.adherents": 21,
-	"Project.participants": 20, "Path.nodes": 7, "Path.relations": 7,
+	"PartnershipNetwork.nodes": 200, "PartnershipNetwork.edges": 1000, "Path.relations": 7,
 	// Analytics: groups of call × region × year, a summary per call, a
 	// continuity entry per region; communities are a fraction of the nodes.
 	"Query.funding": 100, "Query.continuity": 21, "Region.summary": 5, "RegionCallSummary.partnersByKind": 13,
-	"PartnershipNetwork.communities": 50, "Community.members": 20,
-	"Continuity.earlier": 5, "Continuity.later": 5, "Continuity.persisting": 30, "Continuity.joined": 30,
-	"Continuity.left": 30, "Continuity.links": 5, "ContinuingPartner.rolesBefore": 3, "ContinuingPartner.rolesAfter": 3,
+	"PartnershipNetwork.communities": 50, "Continuity.persisting": 30,
+	// Counted from the participants (a row of theirs), one entry a role.
+	"Project.participantCounts": defaultListSize,
+	"Continuity.links":          5, "ContinuingPartner.rolesBefore": 3, "ContinuingPartner.rolesAfter": 3,
 	// A connection multiplies by its first argument already.
 	"OrganizationConnection.edges": 1, "OrganizationConnection.nodes": 1,
 	"ProjectConnection.edges": 1, "ProjectConnection.nodes": 1,
+}
+
+// listSize is the estimate of a list field.
+func listSize(field string) int {
+	if size, ok := listSizes[field]; ok {
+		return size
+	}
+	if r := kg.RelOf(field); r != nil && r.ListSize > 0 {
+		return r.ListSize
+	}
+	return defaultListSize
 }
 
 const defaultListSize = 10
@@ -139,11 +151,7 @@ func (c costModel) Complexity(ctx context.Context, typeName, field string, child
 	case f.Arguments.ForName("first") != nil:
 		n = intArg(args["first"])
 	case f.Type.Elem != nil:
-		if size, ok := listSizes[typeName+"."+field]; ok {
-			n = size
-		} else {
-			n = defaultListSize
-		}
+		n = listSize(typeName + "." + field)
 	default:
 		return 0, false
 	}

@@ -37,23 +37,6 @@ func memoized[T any](ctx context.Context, key string, compute func() (T, error))
 	return v, r.err
 }
 
-// nodesAs loads records that must exist, as type T, in the order of ids.
-func nodesAs[T kg.Node](ctx context.Context, ids []string) ([]T, error) {
-	ns, err := loadersFrom(ctx).nodes.LoadAll(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, len(ids))
-	for i, n := range ns {
-		t, ok := n.(T)
-		if !ok {
-			return nil, kg.Errorf(kg.EINTERNAL, "%s is missing or has an unexpected type", ids[i])
-		}
-		out[i] = t
-	}
-	return out, nil
-}
-
 // networkMetrics returns the costlier network metrics the selection asks for.
 func networkMetrics(ctx context.Context) kg.NetworkMetrics {
 	return kg.NetworkMetrics{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -15,155 +16,67 @@ import (
 // Prefetching makes the number of store calls of a request depend on its
 // selection, never on the number of items. When a root field has resolved,
 // the prefetcher walks its selection set level by level: for every
-// relationship field selected at a level it makes one store call for all the
-// items of that level, whatever lists they sit in, and primes the loaders
-// with the answers. The resolvers then find everything in the loaders'
-// caches. A field the table below does not know falls back to the loaders'
-// time-window batching.
+// relationship field selected at a level (a row of kg.Catalogue) it makes
+// one store call for all the items of that level, whatever lists they sit
+// in, and with the field's arguments; the calls of one level are sent
+// concurrently. The answers go to the request's fetched set, where the
+// relationship resolvers (relation.go) find them without a store call.
 
-// prefetchSpec says how to fetch one relationship field for many parents.
-// Exactly one of its members is set.
-type prefetchSpec struct {
-	related kg.NodeQuery              // a traversal from each parent's id
-	edges   kg.EdgeQuery              // the relationships of each parent
-	refs    func(parent any) []string // ids of records the parent references
-	pass    func(parent any) []any    // children held by the parent itself
-}
-
-func refsOf[T any](f func(T) []string) func(any) []string {
-	return func(p any) []string { return f(p.(T)) }
-}
-
-func one(id string) []string {
-	if id == "" {
-		return nil
-	}
-	return []string{id}
-}
-
-func edgeFrom(e *kg.Edge) []string { return one(e.From) }
-func edgeTo(e *kg.Edge) []string   { return one(e.To) }
-
-// prefetchSpecs lists, by "Type.field", every field whose resolver loads
-// from the store. TestPrefetchCoversTheSchema keeps it complete.
-var prefetchSpecs = map[string]prefetchSpec{
-	"Region.participations": {edges: kg.OrgParticipations},
-	"Region.involvements":   {edges: kg.OrgInvolvements},
-	"Region.calls":          {related: kg.RegionCalls},
-	"Region.projects":       {related: kg.RegionProjects},
-	"Region.organizations":  {related: kg.RegionBodies},
-	"Region.places":         {related: kg.RegionPlaces},
-	"Region.initiatives":    {related: kg.RegionInitiatives},
-
-	"Body.region":         {refs: refsOf(func(b *kg.Body) []string { return one(b.RegionID) })},
-	"Body.participations": {edges: kg.OrgParticipations},
-	"Body.involvements":   {edges: kg.OrgInvolvements},
-	"Body.places":         {related: kg.OrgPlaces},
-	"Body.issuedCalls":    {related: kg.IssuerCalls},
-	"Body.memberOf":       {edges: kg.OrgGroups},
-	"Body.group": {pass: func(p any) []any {
+// held lists the fields whose children the parent holds itself (no store
+// call): the prefetcher passes through them to reach the relationship
+// fields below. A key "*.field" applies to every type.
+var held = map[string]func(parent any) []any{
+	"*.facts": func(p any) []any { return addrs(p.(interface{ NodeRecord() *kg.Record }).NodeRecord().Facts) },
+	"Body.group": func(p any) []any {
 		if b := p.(*kg.Body); b.Group != nil {
 			return []any{&model.OrganizationGroup{Body: b}}
 		}
 		return nil
-	}},
-	"Body.networks":             {pass: func(p any) []any { return addrs(p.(*kg.Body).Networks) }},
-	"OrganizationGroup.members": {edges: kg.GroupMembers},
-	"GroupMembership.member":    {refs: refsOf(edgeFrom)},
-	"GroupMembership.group":     {refs: refsOf(edgeTo)},
-	"Region.callLinks":          {edges: kg.RegionCallLinks},
-	"Region.memberOf":           {edges: kg.OrgGroups},
-	"Call.regionLinks":          {edges: kg.CallRegionLinks},
-	"CallRegion.region":         {refs: refsOf(edgeFrom)},
-	"CallRegion.call":           {refs: refsOf(edgeTo)},
-	"Project.participantCounts": {edges: kg.ProjectParticipants},
-	"Project.placeLinks":        {edges: kg.WorkerPlaceLinks},
-	"Body.placeLinks":           {edges: kg.WorkerPlaceLinks},
-	"Region.placeLinks":         {edges: kg.WorkerPlaceLinks},
-	"Place.workerLinks":         {edges: kg.PlaceWorkerLinks},
-	"Place.initiatives":         {related: kg.PlaceInitiatives},
-	"Initiative.places":         {related: kg.InitiativePlaces},
-	"Initiative.placeLinks":     {edges: kg.WorkerPlaceLinks},
-	"PlaceLink.place":           {refs: refsOf(edgeTo)},
-	"PlaceLink.worker":          {refs: refsOf(edgeFrom)},
+	},
+	"Body.networks":                  func(p any) []any { return addrs(p.(*kg.Body).Networks) },
+	"Continuity.persisting":          func(p any) []any { return addrs(p.(*kg.Continuity).Persisting) },
+	"Continuity.links":               func(p any) []any { return addrs(p.(*kg.Continuity).Links) },
+	"PartnershipNetwork.communities": func(p any) []any { return addrs(p.(*kg.Network).Communities) },
+	"PartnershipNetwork.nodes":       func(p any) []any { return addrs(p.(*kg.Network).Nodes) },
+	"PartnershipNetwork.edges":       func(p any) []any { return addrs(p.(*kg.Network).Edges) },
+	"OrganizationConnection.nodes":   func(p any) []any { return anys(p.(*model.OrganizationConnection).Nodes) },
+	"OrganizationConnection.edges":   func(p any) []any { return anys(p.(*model.OrganizationConnection).Edges) },
+	"OrganizationEdge.node":          func(p any) []any { return []any{p.(*model.OrganizationEdge).Node} },
+	"ProjectConnection.nodes":        func(p any) []any { return anys(p.(*model.ProjectConnection).Nodes) },
+	"ProjectConnection.edges":        func(p any) []any { return anys(p.(*model.ProjectConnection).Edges) },
+	"ProjectEdge.node":               func(p any) []any { return []any{p.(*model.ProjectEdge).Node} },
+}
 
-	"Call.fund":          {refs: refsOf(func(c *kg.Call) []string { return one(c.FundID) })},
-	"Call.issuer":        {refs: refsOf(func(c *kg.Call) []string { return one(c.IssuerID) })},
-	"Call.objectives":    {related: kg.CallObjectives},
-	"Call.actions":       {related: kg.CallActions},
-	"Call.projects":      {related: kg.CallProjects},
-	"Call.regions":       {related: kg.CallRegions},
-	"Call.amendments":    {related: kg.CallAmendments},
-	"Call.capitalisesOn": {related: kg.CallCapitalisesOn},
-	"Call.capitalisedBy": {related: kg.CallCapitalisedBy},
+// computed lists the fields computed from relationships beyond their own
+// row: after a level's calls, each runs for the parents that select it, so
+// that the resolver finds everything it reads in the fetched set.
+var computed = map[string]func(ctx context.Context, f *fetched, parents []any){
+	// participantCounts reads the participants (its row), the bodies among
+	// them and the members of the groups whose size is declared.
+	"Project.participantCounts": func(ctx context.Context, f *fetched, parents []any) {
+		var froms []string
+		for _, id := range parentIDs(parents) {
+			for _, e := range f.list(ctx, kg.EdgeRel(kg.ProjectParticipants), kg.Where{}, id).edges {
+				froms = append(froms, e.From)
+			}
+		}
+		f.loadNodes(ctx, froms)
+		var groups []string
+		for _, id := range distinct(froms) {
+			if b, _ := f.knownNode(id).(*kg.Body); b != nil && b.Group != nil && b.Group.DeclaredSize != nil {
+				groups = append(groups, id)
+			}
+		}
+		f.load(ctx, kg.EdgeRel(kg.GroupMembers), kg.Where{}, groups)
+	},
+}
 
-	"Fund.objectives": {related: kg.FundObjectives},
-	"Fund.calls":      {related: kg.FundCalls},
-	"Objective.fund":  {refs: refsOf(func(o *kg.Objective) []string { return one(o.FundID) })},
-	"Action.call":     {refs: refsOf(func(a *kg.Action) []string { return one(a.CallID) })},
-
-	"Amendment.call":                  {refs: refsOf(func(a *kg.Amendment) []string { return one(a.CallID) })},
-	"Amendment.adherents":             {edges: kg.AmendmentAdherents},
-	"AmendmentAdherence.organization": {refs: refsOf(edgeFrom)},
-
-	"Project.call":          {refs: refsOf(func(p *kg.Project) []string { return one(p.CallID) })},
-	"Project.region":        {refs: refsOf(func(p *kg.Project) []string { return one(p.RegionID) })},
-	"Project.lead":          {refs: refsOf(func(p *kg.Project) []string { return one(p.LeadID) })},
-	"Project.participants":  {edges: kg.ProjectParticipants},
-	"Project.involvements":  {edges: kg.ProjectInvolvements},
-	"Project.actions":       {related: kg.ProjectActions},
-	"Project.actionDetails": {edges: kg.ProjectActionDetails},
-	"Project.capitalisesOn": {related: kg.ProjectCapitalisesOn},
-	"Project.capitalisedBy": {related: kg.ProjectCapitalisedBy},
-	"Project.places":        {related: kg.ProjectPlaces},
-
-	"Participation.organization": {refs: refsOf(edgeFrom)},
-	"Participation.project":      {refs: refsOf(edgeTo)},
-	"Involvement.organization":   {refs: refsOf(edgeFrom)},
-	"Involvement.target":         {refs: refsOf(edgeTo)},
-	"ProjectAction.action":       {refs: refsOf(edgeTo)},
-
-	"Place.region":        {refs: refsOf(func(p *kg.Place) []string { return one(p.RegionID) })},
-	"Place.municipality":  {refs: refsOf(func(p *kg.Place) []string { return one(p.MunicipalityID) })},
-	"Place.organizations": {related: kg.PlaceOrganizations},
-	"Place.projects":      {related: kg.PlaceProjects},
-
-	"Initiative.region":       {refs: refsOf(func(i *kg.Initiative) []string { return one(i.RegionID) })},
-	"Initiative.fund":         {refs: refsOf(func(i *kg.Initiative) []string { return one(i.FundID) })},
-	"Initiative.involvements": {edges: kg.ProjectInvolvements},
-
-	"SearchHit.node":           {refs: refsOf(func(h *kg.SearchHit) []string { return one(h.ID) })},
-	"LineageLink.from":         {refs: refsOf(func(l *kg.LineageLink) []string { return one(l.From) })},
-	"LineageLink.to":           {refs: refsOf(func(l *kg.LineageLink) []string { return one(l.To) })},
-	"Path.nodes":               {refs: refsOf(func(p *kg.Path) []string { return p.Nodes })},
-	"NetworkNode.organization": {refs: refsOf(func(n *kg.NetworkNode) []string { return one(n.OrgID) })},
-	"NetworkEdge.projects":     {refs: refsOf(func(e *kg.NetworkEdge) []string { return e.ProjectIDs })},
-
-	"FundingGroup.call":      {refs: refsOf(func(g *kg.FundingGroup) []string { return one(g.CallID) })},
-	"FundingGroup.region":    {refs: refsOf(func(g *kg.FundingGroup) []string { return one(g.RegionID) })},
-	"RegionCallSummary.call": {refs: refsOf(func(s *kg.RegionCallSummary) []string { return one(s.CallID) })},
-
-	"Community.members":              {refs: refsOf(func(c *kg.Community) []string { return c.MemberIDs })},
-	"Continuity.region":              {refs: refsOf(func(c *kg.Continuity) []string { return one(c.RegionID) })},
-	"Continuity.earlier":             {refs: refsOf(func(c *kg.Continuity) []string { return c.EarlierIDs })},
-	"Continuity.later":               {refs: refsOf(func(c *kg.Continuity) []string { return c.LaterIDs })},
-	"Continuity.joined":              {refs: refsOf(func(c *kg.Continuity) []string { return c.JoinedIDs })},
-	"Continuity.left":                {refs: refsOf(func(c *kg.Continuity) []string { return c.LeftIDs })},
-	"Continuity.persisting":          {pass: func(p any) []any { return addrs(p.(*kg.Continuity).Persisting) }},
-	"Continuity.links":               {pass: func(p any) []any { return addrs(p.(*kg.Continuity).Links) }},
-	"ContinuingPartner.organization": {refs: refsOf(func(c *kg.ContinuingPartner) []string { return one(c.OrgID) })},
-	"PartnershipNetwork.communities": {pass: func(p any) []any { return addrs(p.(*kg.Network).Communities) }},
-
-	"PartnershipNetwork.nodes": {pass: func(p any) []any { return addrs(p.(*kg.Network).Nodes) }},
-	"PartnershipNetwork.edges": {pass: func(p any) []any { return addrs(p.(*kg.Network).Edges) }},
-	"OrganizationConnection.nodes": {pass: func(p any) []any {
-		return anys(p.(*model.OrganizationConnection).Nodes)
-	}},
-	"OrganizationConnection.edges": {pass: func(p any) []any { return anys(p.(*model.OrganizationConnection).Edges) }},
-	"OrganizationEdge.node":        {pass: func(p any) []any { return []any{p.(*model.OrganizationEdge).Node} }},
-	"ProjectConnection.nodes":      {pass: func(p any) []any { return anys(p.(*model.ProjectConnection).Nodes) }},
-	"ProjectConnection.edges":      {pass: func(p any) []any { return anys(p.(*model.ProjectConnection).Edges) }},
-	"ProjectEdge.node":             {pass: func(p any) []any { return []any{p.(*model.ProjectEdge).Node} }},
+// heldOf returns the held-children function of a field, or nil.
+func heldOf(typ, field string) func(any) []any {
+	if f := held[typ+"."+field]; f != nil {
+		return f
+	}
+	return held["*."+field]
 }
 
 func addrs[T any](s []T) []any {
@@ -182,31 +95,9 @@ func anys[T any](s []T) []any {
 	return out
 }
 
-// typeNames maps the records' Go types to their GraphQL object types, to
-// find the concrete type of an item of an interface-typed field.
-var typeNames = map[reflect.Type]string{
-	reflect.TypeFor[*kg.Region](): "Region", reflect.TypeFor[*kg.Body](): "Body",
-	reflect.TypeFor[*kg.Call](): "Call", reflect.TypeFor[*kg.Fund](): "Fund",
-	reflect.TypeFor[*kg.Objective](): "Objective", reflect.TypeFor[*kg.Action](): "Action",
-	reflect.TypeFor[*kg.Amendment](): "Amendment", reflect.TypeFor[*kg.Project](): "Project",
-	reflect.TypeFor[*kg.Place](): "Place", reflect.TypeFor[*kg.Initiative](): "Initiative",
-}
-
-// prefetcher walks one root field's selection. Its maps remember what it
-// has fetched, so that a record reached twice is fetched once.
-type prefetcher struct {
-	store   kg.Store
-	loaders *Loaders
-	op      *graphql.OperationContext
-	schema  *ast.Schema
-	nodes   map[string]kg.Node
-	related map[kg.NodeQuery]map[string][]kg.Node
-	edges   map[kg.EdgeQuery]map[string][]*kg.Edge
-}
-
 // prefetchRoot is a field middleware: after a root field resolves, it
 // prefetches everything its selection will need.
-func prefetchRoot(store kg.Store, schema *ast.Schema) graphql.FieldMiddleware {
+func prefetchRoot(schema *ast.Schema) graphql.FieldMiddleware {
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		if fc == nil || fc.Object != "Query" || len(fc.Field.Selections) == 0 {
@@ -217,17 +108,24 @@ func prefetchRoot(store kg.Store, schema *ast.Schema) graphql.FieldMiddleware {
 		if err != nil || l == nil {
 			return res, err
 		}
-		p := &prefetcher{store: store, loaders: l, op: graphql.GetOperationContext(ctx), schema: schema,
-			nodes: map[string]kg.Node{}, related: map[kg.NodeQuery]map[string][]kg.Node{}, edges: map[kg.EdgeQuery]map[string][]*kg.Edge{}}
+		p := &prefetcher{f: l.fetched, op: graphql.GetOperationContext(ctx), schema: schema}
 		roots := items(res)
 		for _, o := range roots {
 			if n, ok := o.(kg.Node); ok {
-				p.remember(n)
+				p.f.remember(n)
 			}
 		}
 		p.walk(ctx, []frame{{declared: fc.Field.Definition.Type.Name(), objs: roots, sel: fc.Field.Selections}})
 		return res, err
 	}
+}
+
+// prefetcher walks one root field's selection into the request's fetched
+// set.
+type prefetcher struct {
+	f      *fetched
+	op     *graphql.OperationContext
+	schema *ast.Schema
 }
 
 // items turns a resolver's result into the list of its items.
@@ -265,79 +163,82 @@ type frame struct {
 	sel      ast.SelectionSet
 }
 
-// request is a field selected of some items: what to fetch, and for which
-// selection the children go on.
+// request is a field selected of some items: its catalogue row (or the
+// children its parents hold), its filter, and the selection the children
+// get.
 type request struct {
-	spec    prefetchSpec
+	key     string // "Type.field"
+	row     *kg.Rel
+	where   kg.Where
+	held    func(any) []any
 	parents []any
 	field   graphql.CollectedField
 }
 
+// call is one store call of a level: a row, a filter and the parents.
+type call struct {
+	row   *kg.Rel
+	where kg.Where
+	ids   []string
+}
+
 // walk prefetches breadth first: at each depth it gathers the fields every
-// frame selects, makes at most one call per traversal and one call for all
-// the referenced records, then moves to the children.
+// frame selects, sends at most one call per row and filter and one call for
+// all the referenced records, concurrently, then moves to the children.
 func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 	for len(frames) > 0 && ctx.Err() == nil {
 		var reqs []request
 		var refIDs []string
+		calls := map[string]*call{}
+		var order []string
 		for _, fr := range frames {
-			for t, objs := range groupByType(fr.declared, fr.objs) {
+			for t, objs := range p.groupByType(fr.declared, fr.objs) {
 				for _, f := range graphql.CollectFields(p.op, fr.sel, p.satisfies(t)) {
-					spec, ok := prefetchSpecs[t+"."+f.Name]
-					if !ok || f.Definition == nil {
+					if f.Definition == nil {
 						continue
 					}
-					reqs = append(reqs, request{spec: spec, parents: objs, field: f})
-					if spec.refs != nil {
+					r := request{key: t + "." + f.Name, parents: objs, field: f, row: kg.RelOf(t + "." + f.Name), held: heldOf(t, f.Name)}
+					switch {
+					case r.row == nil && r.held == nil:
+						continue
+					case r.row != nil && r.row.Ref != nil:
 						for _, o := range objs {
-							refIDs = append(refIDs, spec.refs(o)...)
+							refIDs = append(refIDs, r.row.Ref(o)...)
 						}
+					case r.row != nil:
+						r.where = whereOf(r.row, f.ArgumentMap(p.op.Variables))
+						k := listKey(r.row, r.where)
+						c := calls[k]
+						if c == nil {
+							c = &call{row: r.row, where: r.where}
+							calls[k] = c
+							order = append(order, k)
+						}
+						c.ids = append(c.ids, parentIDs(objs)...)
 					}
+					reqs = append(reqs, r)
 				}
 			}
 		}
-		failed := p.loadNodes(ctx, refIDs) != nil
-		related := map[kg.NodeQuery][]any{}
-		edges := map[kg.EdgeQuery][]any{}
+		fns := []func(){func() { p.f.loadNodes(ctx, refIDs) }}
+		for _, k := range order {
+			c := calls[k]
+			fns = append(fns, func() { p.f.load(ctx, c.row, c.where, distinct(c.ids)) })
+		}
+		concurrently(fns...)
+		fns = nil
 		for _, r := range reqs {
-			switch {
-			case r.spec.related != "":
-				related[r.spec.related] = append(related[r.spec.related], r.parents...)
-			case r.spec.edges != "":
-				edges[r.spec.edges] = append(edges[r.spec.edges], r.parents...)
+			if then := computed[r.key]; then != nil {
+				fns = append(fns, func() { then(ctx, p.f, r.parents) })
 			}
 		}
-		relatedOK := map[kg.NodeQuery]bool{}
-		for q, parents := range related {
-			relatedOK[q] = p.loadRelated(ctx, q, parentIDs(parents)) == nil
-		}
-		edgesOK := map[kg.EdgeQuery]bool{}
-		for q, parents := range edges {
-			edgesOK[q] = p.loadEdges(ctx, q, parentIDs(parents)) == nil
-		}
+		concurrently(fns...)
 		var next []frame
 		for _, r := range reqs {
 			if len(r.field.Selections) == 0 {
 				continue
 			}
-			var children []any
-			switch {
-			case r.spec.pass != nil:
-				for _, o := range r.parents {
-					children = append(children, r.spec.pass(o)...)
-				}
-			case r.spec.refs != nil && !failed:
-				children = p.referenced(r.spec.refs, r.parents)
-			case r.spec.related != "" && relatedOK[r.spec.related]:
-				children = p.relatedOf(r.spec.related, r.parents)
-			case r.spec.edges != "" && edgesOK[r.spec.edges]:
-				for _, id := range parentIDs(r.parents) {
-					for _, e := range p.edges[r.spec.edges][id] {
-						children = append(children, e)
-					}
-				}
-			}
-			if len(children) > 0 {
+			if children := p.children(r); len(children) > 0 {
 				next = append(next, frame{declared: r.field.Definition.Type.Name(), objs: children, sel: r.field.Selections})
 			}
 		}
@@ -345,14 +246,83 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 	}
 }
 
-// groupByType splits items by their concrete GraphQL type: the declared
-// type, or for interface-typed fields the type of each record.
-func groupByType(declared string, objs []any) map[string][]any {
+// concurrently runs the functions at once and waits for them. A panic in
+// one (a store's bug) is raised again in the caller, where gqlgen's recover
+// function reports it as for any resolver.
+func concurrently(fns ...func()) {
+	var wg sync.WaitGroup
+	var once sync.Once
+	var panicked any
+	for _, fn := range fns {
+		wg.Go(func() {
+			defer func() {
+				if v := recover(); v != nil {
+					once.Do(func() { panicked = v })
+				}
+			}()
+			fn()
+		})
+	}
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+}
+
+// children returns what a request's field gives its parents, once each, as
+// far as the fetched set knows it.
+func (p *prefetcher) children(r request) []any {
+	var out []any
+	if r.held != nil {
+		for _, o := range r.parents {
+			out = append(out, r.held(o)...)
+		}
+		return out
+	}
+	seen := map[any]bool{}
+	add := func(v any) {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	p.f.mu.Lock()
+	defer p.f.mu.Unlock()
+	for _, o := range r.parents {
+		switch {
+		case r.row.Ref != nil:
+			for _, id := range r.row.Ref(o) {
+				if n := p.f.known[id]; n != nil {
+					add(n)
+				}
+			}
+		case r.row.Node != "":
+			for _, n := range p.f.related[fetchKey{listKey(r.row, r.where), parentID(o)}].nodes {
+				add(n)
+			}
+		default:
+			for _, e := range p.f.related[fetchKey{listKey(r.row, r.where), parentID(o)}].edges {
+				add(e)
+			}
+		}
+	}
+	return out
+}
+
+// groupByType splits items by their concrete GraphQL type: for a record,
+// the object type its Go type is named after (gqlgen.yml binds each
+// record's type to the struct of the same name: Region to kg.Region), else
+// the declared type.
+func (p *prefetcher) groupByType(declared string, objs []any) map[string][]any {
 	groups := map[string][]any{}
 	for _, o := range objs {
 		t := declared
-		if name, ok := typeNames[reflect.TypeOf(o)]; ok {
-			t = name
+		if _, ok := o.(kg.Node); ok {
+			if rt := reflect.TypeOf(o); rt.Kind() == reflect.Pointer {
+				if def := p.schema.Types[rt.Elem().Name()]; def != nil && def.Kind == ast.Object {
+					t = def.Name
+				}
+			}
 		}
 		groups[t] = append(groups[t], o)
 	}
@@ -368,135 +338,20 @@ func (p *prefetcher) satisfies(t string) []string {
 	return out
 }
 
-// referenced returns the records the parents reference, once each.
-func (p *prefetcher) referenced(refs func(any) []string, parents []any) []any {
-	var ids []string
-	for _, o := range parents {
-		ids = append(ids, refs(o)...)
+// parentID is the id a relationship of the parent starts from.
+func parentID(o any) string {
+	if n, ok := o.(interface{ NodeID() string }); ok {
+		return n.NodeID()
 	}
-	var out []any
-	for _, id := range distinct(ids) {
-		if n := p.nodes[id]; n != nil {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// relatedOf returns the records a traversal reached from the parents, once
-// each.
-func (p *prefetcher) relatedOf(q kg.NodeQuery, parents []any) []any {
-	var out []any
-	seen := map[string]bool{}
-	for _, id := range parentIDs(parents) {
-		for _, n := range p.related[q][id] {
-			if !seen[n.NodeID()] {
-				seen[n.NodeID()] = true
-				out = append(out, n)
-			}
-		}
-	}
-	return out
-}
-
-// loadRelated runs a traversal from the ids not seen yet and primes its
-// loader; the records it reaches are remembered for later references.
-func (p *prefetcher) loadRelated(ctx context.Context, q kg.NodeQuery, ids []string) error {
-	known := p.related[q]
-	if known == nil {
-		known = map[string][]kg.Node{}
-		p.related[q] = known
-	}
-	missing := unknown(ids, known)
-	if len(missing) == 0 {
-		return nil
-	}
-	res, err := p.store.Related(ctx, q, missing)
-	if err != nil {
-		return err
-	}
-	for i, id := range missing {
-		known[id] = res[i]
-		p.loaders.related[q].Prime(id, res[i])
-		for _, n := range res[i] {
-			p.remember(n)
-		}
-	}
-	return nil
-}
-
-// loadEdges looks up the relationships of the ids not seen yet and primes
-// its loader.
-func (p *prefetcher) loadEdges(ctx context.Context, q kg.EdgeQuery, ids []string) error {
-	known := p.edges[q]
-	if known == nil {
-		known = map[string][]*kg.Edge{}
-		p.edges[q] = known
-	}
-	missing := unknown(ids, known)
-	if len(missing) == 0 {
-		return nil
-	}
-	res, err := p.store.Edges(ctx, q, missing)
-	if err != nil {
-		return err
-	}
-	for i, id := range missing {
-		known[id] = res[i]
-		p.loaders.edges[q].Prime(id, res[i])
-	}
-	return nil
-}
-
-// loadNodes fetches the records not seen yet and primes the node loader.
-func (p *prefetcher) loadNodes(ctx context.Context, ids []string) error {
-	var missing []string
-	for _, id := range distinct(ids) {
-		if _, ok := p.nodes[id]; !ok {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	ns, err := p.store.Nodes(ctx, missing)
-	if err != nil {
-		return err
-	}
-	for i, id := range missing {
-		p.nodes[id] = ns[i]
-		p.loaders.nodes.Prime(id, ns[i])
-	}
-	return nil
-}
-
-// remember keeps a record a traversal returned, so that a later reference
-// to it needs no call.
-func (p *prefetcher) remember(n kg.Node) {
-	if _, ok := p.nodes[n.NodeID()]; !ok {
-		p.nodes[n.NodeID()] = n
-		p.loaders.nodes.Prime(n.NodeID(), n)
-	}
+	return ""
 }
 
 func parentIDs(parents []any) []string {
 	ids := make([]string, 0, len(parents))
 	for _, o := range parents {
-		if n, ok := o.(kg.Node); ok {
-			ids = append(ids, n.NodeID())
-		}
+		ids = append(ids, parentID(o))
 	}
 	return distinct(ids)
-}
-
-func unknown[V any](ids []string, known map[string]V) []string {
-	var out []string
-	for _, id := range ids {
-		if _, ok := known[id]; !ok {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func distinct(ids []string) []string {
@@ -511,12 +366,57 @@ func distinct(ids []string) []string {
 	return slices.Clip(out)
 }
 
-// PrefetchSpecs returns the names of the fields the prefetcher knows, for
-// tests.
-func PrefetchSpecs() map[string]bool {
-	out := make(map[string]bool, len(prefetchSpecs))
-	for k := range prefetchSpecs {
-		out[k] = true
+// whereOf is the filter a row's arguments set, from the field's argument
+// values (Go values of gqlgen's, or raw values of the document).
+func whereOf(row *kg.Rel, args map[string]any) kg.Where {
+	var w kg.Where
+	for name, a := range row.Args {
+		vs := argStrings(reflect.ValueOf(args[name]))
+		switch a {
+		case kg.WhereCallIDs:
+			w.CallIDs = vs
+		case kg.WhereKinds:
+			for _, v := range vs {
+				w.Kinds = append(w.Kinds, kg.OrgKind(v))
+			}
+		}
 	}
-	return out
+	return w
+}
+
+// argStrings reads an argument that is null, a string (or a pointer to
+// one) or a list of strings.
+func argStrings(v reflect.Value) []string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return argStrings(v.Elem())
+	case reflect.String:
+		return []string{v.String()}
+	case reflect.Slice:
+		var out []string
+		for i := 0; i < v.Len(); i++ {
+			out = append(out, argStrings(v.Index(i))...)
+		}
+		return out
+	}
+	return nil
+}
+
+// PrefetchedFields returns the fields the prefetcher serves from
+// kg.Catalogue (rows) and those whose children their parents hold (held;
+// "*.field" for every type), for tests.
+func PrefetchedFields() (rows, heldFields map[string]bool) {
+	rows, heldFields = map[string]bool{}, map[string]bool{}
+	for _, r := range kg.Catalogue {
+		for _, f := range r.Fields {
+			rows[f] = true
+		}
+	}
+	for k := range held {
+		heldFields[k] = true
+	}
+	return rows, heldFields
 }

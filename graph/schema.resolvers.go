@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/famigraph/famigraph/graph/model"
@@ -16,47 +15,47 @@ import (
 
 // Call is the resolver for the call field.
 func (r *actionResolver) Call(ctx context.Context, obj *kg.Action) (*kg.Call, error) {
-	return nodeAs[*kg.Call](ctx, obj.CallID)
+	return one[*kg.Call](ctx, obj)
 }
 
 // Call is the resolver for the call field.
 func (r *amendmentResolver) Call(ctx context.Context, obj *kg.Amendment) (*kg.Call, error) {
-	return nodeAs[*kg.Call](ctx, obj.CallID)
+	return one[*kg.Call](ctx, obj)
 }
 
 // Adherents is the resolver for the adherents field.
 func (r *amendmentResolver) Adherents(ctx context.Context, obj *kg.Amendment) ([]*kg.Edge, error) {
-	return edges(ctx, kg.AmendmentAdherents, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Organization is the resolver for the organization field.
 func (r *amendmentAdherenceResolver) Organization(ctx context.Context, obj *kg.Edge) (kg.Org, error) {
-	return nodeAs[kg.Org](ctx, obj.From)
+	return one[kg.Org](ctx, obj)
 }
 
 // Region is the resolver for the region field.
 func (r *bodyResolver) Region(ctx context.Context, obj *kg.Body) (*kg.Region, error) {
-	return optionalAs[*kg.Region](ctx, obj.RegionID)
+	return one[*kg.Region](ctx, obj)
 }
 
 // Participations is the resolver for the participations field.
 func (r *bodyResolver) Participations(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error) {
-	return edges(ctx, kg.OrgParticipations, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Involvements is the resolver for the involvements field.
 func (r *bodyResolver) Involvements(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error) {
-	return edges(ctx, kg.OrgInvolvements, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Places is the resolver for the places field.
 func (r *bodyResolver) Places(ctx context.Context, obj *kg.Body) ([]*kg.Place, error) {
-	return related[*kg.Place](ctx, kg.OrgPlaces, obj.ID)
+	return many[*kg.Place](ctx, obj)
 }
 
 // IssuedCalls is the resolver for the issuedCalls field.
 func (r *bodyResolver) IssuedCalls(ctx context.Context, obj *kg.Body) ([]*kg.Call, error) {
-	return related[*kg.Call](ctx, kg.IssuerCalls, obj.ID)
+	return many[*kg.Call](ctx, obj)
 }
 
 // Group is the resolver for the group field.
@@ -69,145 +68,142 @@ func (r *bodyResolver) Group(ctx context.Context, obj *kg.Body) (*model.Organiza
 
 // MemberOf is the resolver for the memberOf field.
 func (r *bodyResolver) MemberOf(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error) {
-	return edges(ctx, kg.OrgGroups, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // PlaceLinks is the resolver for the placeLinks field.
 func (r *bodyResolver) PlaceLinks(ctx context.Context, obj *kg.Body) ([]*kg.Edge, error) {
-	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Fund is the resolver for the fund field.
 func (r *callResolver) Fund(ctx context.Context, obj *kg.Call) (*kg.Fund, error) {
-	return nodeAs[*kg.Fund](ctx, obj.FundID)
+	return one[*kg.Fund](ctx, obj)
 }
 
 // Objectives is the resolver for the objectives field.
 func (r *callResolver) Objectives(ctx context.Context, obj *kg.Call) ([]*kg.Objective, error) {
-	return related[*kg.Objective](ctx, kg.CallObjectives, obj.ID)
+	return many[*kg.Objective](ctx, obj)
 }
 
 // Issuer is the resolver for the issuer field.
 func (r *callResolver) Issuer(ctx context.Context, obj *kg.Call) (kg.Org, error) {
-	return org(ctx, obj.IssuerID)
+	return one[kg.Org](ctx, obj)
 }
 
 // Actions is the resolver for the actions field.
 func (r *callResolver) Actions(ctx context.Context, obj *kg.Call) ([]*kg.Action, error) {
-	return related[*kg.Action](ctx, kg.CallActions, obj.ID)
+	return many[*kg.Action](ctx, obj)
 }
 
 // Projects is the resolver for the projects field.
 func (r *callResolver) Projects(ctx context.Context, obj *kg.Call) ([]*kg.Project, error) {
-	return related[*kg.Project](ctx, kg.CallProjects, obj.ID)
+	return many[*kg.Project](ctx, obj)
 }
 
 // Regions is the resolver for the regions field.
 func (r *callResolver) Regions(ctx context.Context, obj *kg.Call) ([]*kg.Region, error) {
-	return related[*kg.Region](ctx, kg.CallRegions, obj.ID)
+	return many[*kg.Region](ctx, obj)
 }
 
 // RegionLinks is the resolver for the regionLinks field.
 func (r *callResolver) RegionLinks(ctx context.Context, obj *kg.Call) ([]*kg.Edge, error) {
-	return edges(ctx, kg.CallRegionLinks, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Amendments is the resolver for the amendments field.
 func (r *callResolver) Amendments(ctx context.Context, obj *kg.Call) ([]*kg.Amendment, error) {
-	return related[*kg.Amendment](ctx, kg.CallAmendments, obj.ID)
+	return many[*kg.Amendment](ctx, obj)
 }
 
 // CapitalisesOn is the resolver for the capitalisesOn field.
 func (r *callResolver) CapitalisesOn(ctx context.Context, obj *kg.Call) ([]*kg.Call, error) {
-	return related[*kg.Call](ctx, kg.CallCapitalisesOn, obj.ID)
+	return many[*kg.Call](ctx, obj)
 }
 
 // CapitalisedBy is the resolver for the capitalisedBy field.
 func (r *callResolver) CapitalisedBy(ctx context.Context, obj *kg.Call) ([]*kg.Call, error) {
-	return related[*kg.Call](ctx, kg.CallCapitalisedBy, obj.ID)
+	return many[*kg.Call](ctx, obj)
 }
 
 // Region is the resolver for the region field.
 func (r *callRegionResolver) Region(ctx context.Context, obj *kg.Edge) (*kg.Region, error) {
-	return nodeAs[*kg.Region](ctx, obj.From)
+	return one[*kg.Region](ctx, obj)
 }
 
 // Call is the resolver for the call field.
 func (r *callRegionResolver) Call(ctx context.Context, obj *kg.Edge) (*kg.Call, error) {
-	return nodeAs[*kg.Call](ctx, obj.To)
+	return one[*kg.Call](ctx, obj)
 }
 
 // Entity is the resolver for the entity field.
 func (r *factResolver) Entity(ctx context.Context, obj *kg.Fact) (kg.Node, error) {
-	if obj.Type != kg.FactEntity {
-		return nil, nil
-	}
-	return node(ctx, obj.Value)
+	return one[kg.Node](ctx, obj)
 }
 
 // Objectives is the resolver for the objectives field.
 func (r *fundResolver) Objectives(ctx context.Context, obj *kg.Fund) ([]*kg.Objective, error) {
-	return related[*kg.Objective](ctx, kg.FundObjectives, obj.ID)
+	return many[*kg.Objective](ctx, obj)
 }
 
 // Calls is the resolver for the calls field.
 func (r *fundResolver) Calls(ctx context.Context, obj *kg.Fund) ([]*kg.Call, error) {
-	return related[*kg.Call](ctx, kg.FundCalls, obj.ID)
+	return many[*kg.Call](ctx, obj)
 }
 
 // Member is the resolver for the member field.
 func (r *groupMembershipResolver) Member(ctx context.Context, obj *kg.Edge) (kg.Org, error) {
-	return org(ctx, obj.From)
+	return one[kg.Org](ctx, obj)
 }
 
 // Group is the resolver for the group field.
 func (r *groupMembershipResolver) Group(ctx context.Context, obj *kg.Edge) (*kg.Body, error) {
-	return nodeAs[*kg.Body](ctx, obj.To)
+	return one[*kg.Body](ctx, obj)
 }
 
 // Region is the resolver for the region field.
 func (r *initiativeResolver) Region(ctx context.Context, obj *kg.Initiative) (*kg.Region, error) {
-	return nodeAs[*kg.Region](ctx, obj.RegionID)
+	return one[*kg.Region](ctx, obj)
 }
 
 // Fund is the resolver for the fund field.
 func (r *initiativeResolver) Fund(ctx context.Context, obj *kg.Initiative) (*kg.Fund, error) {
-	return optionalAs[*kg.Fund](ctx, obj.FundID)
+	return one[*kg.Fund](ctx, obj)
 }
 
 // Involvements is the resolver for the involvements field.
 func (r *initiativeResolver) Involvements(ctx context.Context, obj *kg.Initiative) ([]*kg.Edge, error) {
-	return edges(ctx, kg.ProjectInvolvements, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Places is the resolver for the places field.
 func (r *initiativeResolver) Places(ctx context.Context, obj *kg.Initiative) ([]*kg.Place, error) {
-	return related[*kg.Place](ctx, kg.InitiativePlaces, obj.ID)
+	return many[*kg.Place](ctx, obj)
 }
 
 // PlaceLinks is the resolver for the placeLinks field.
 func (r *initiativeResolver) PlaceLinks(ctx context.Context, obj *kg.Initiative) ([]*kg.Edge, error) {
-	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Organization is the resolver for the organization field.
 func (r *involvementResolver) Organization(ctx context.Context, obj *kg.Edge) (kg.Org, error) {
-	return nodeAs[kg.Org](ctx, obj.From)
+	return one[kg.Org](ctx, obj)
 }
 
 // Target is the resolver for the target field.
 func (r *involvementResolver) Target(ctx context.Context, obj *kg.Edge) (kg.Node, error) {
-	return nodeAs[kg.Node](ctx, obj.To)
+	return one[kg.Node](ctx, obj)
 }
 
 // From is the resolver for the from field.
 func (r *lineageLinkResolver) From(ctx context.Context, obj *kg.LineageLink) (kg.Node, error) {
-	return nodeAs[kg.Node](ctx, obj.From)
+	return one[kg.Node](ctx, obj)
 }
 
 // To is the resolver for the to field.
 func (r *lineageLinkResolver) To(ctx context.Context, obj *kg.LineageLink) (kg.Node, error) {
-	return nodeAs[kg.Node](ctx, obj.To)
+	return one[kg.Node](ctx, obj)
 }
 
 // Relation is the resolver for the relation field.
@@ -217,68 +213,32 @@ func (r *lineageLinkResolver) Relation(ctx context.Context, obj *kg.LineageLink)
 
 // Projects is the resolver for the projects field.
 func (r *networkEdgeResolver) Projects(ctx context.Context, obj *kg.NetworkEdge) ([]*kg.Project, error) {
-	out := make([]*kg.Project, len(obj.ProjectIDs))
-	for i, id := range obj.ProjectIDs {
-		p, err := nodeAs[*kg.Project](ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = p
-	}
-	return out, nil
-}
-
-// Kind is the resolver for the kind field.
-func (r *networkMembershipResolver) Kind(ctx context.Context, obj *kg.NetworkMembership) (kg.OrgKind, error) {
-	return kg.NetworkKinds[obj.Network], nil
-}
-
-// Note is the resolver for the note field.
-func (r *networkMembershipResolver) Note(ctx context.Context, obj *kg.NetworkMembership) (*string, error) {
-	return opt(obj.Note), nil
+	return many[*kg.Project](ctx, obj)
 }
 
 // Organization is the resolver for the organization field.
 func (r *networkNodeResolver) Organization(ctx context.Context, obj *kg.NetworkNode) (kg.Org, error) {
-	return nodeAs[kg.Org](ctx, obj.OrgID)
+	return one[kg.Org](ctx, obj)
 }
 
 // Fund is the resolver for the fund field.
 func (r *objectiveResolver) Fund(ctx context.Context, obj *kg.Objective) (*kg.Fund, error) {
-	return nodeAs[*kg.Fund](ctx, obj.FundID)
-}
-
-// DeclaredSize is the resolver for the declaredSize field.
-func (r *organizationGroupResolver) DeclaredSize(ctx context.Context, obj *model.OrganizationGroup) (*int, error) {
-	return obj.Body.Group.DeclaredSize, nil
+	return one[*kg.Fund](ctx, obj)
 }
 
 // Members is the resolver for the members field.
 func (r *organizationGroupResolver) Members(ctx context.Context, obj *model.OrganizationGroup) ([]*kg.Edge, error) {
-	return edges(ctx, kg.GroupMembers, obj.Body.ID)
-}
-
-// UnidentifiedMembers is the resolver for the unidentifiedMembers field.
-func (r *organizationGroupResolver) UnidentifiedMembers(ctx context.Context, obj *model.OrganizationGroup) (*int, error) {
-	if n := obj.Body.Group.Unidentified(); n >= 0 {
-		return &n, nil
-	}
-	return nil, nil
-}
-
-// Complete is the resolver for the complete field.
-func (r *organizationGroupResolver) Complete(ctx context.Context, obj *model.OrganizationGroup) (bool, error) {
-	return obj.Body.Group.Complete(), nil
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Organization is the resolver for the organization field.
 func (r *participationResolver) Organization(ctx context.Context, obj *kg.Edge) (kg.Org, error) {
-	return nodeAs[kg.Org](ctx, obj.From)
+	return one[kg.Org](ctx, obj)
 }
 
 // Project is the resolver for the project field.
 func (r *participationResolver) Project(ctx context.Context, obj *kg.Edge) (*kg.Project, error) {
-	return nodeAs[*kg.Project](ctx, obj.To)
+	return one[*kg.Project](ctx, obj)
 }
 
 // Length is the resolver for the length field.
@@ -288,15 +248,7 @@ func (r *pathResolver) Length(ctx context.Context, obj *kg.Path) (int, error) {
 
 // Nodes is the resolver for the nodes field.
 func (r *pathResolver) Nodes(ctx context.Context, obj *kg.Path) ([]kg.Node, error) {
-	out := make([]kg.Node, len(obj.Nodes))
-	for i, id := range obj.Nodes {
-		n, err := nodeAs[kg.Node](ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = n
-	}
-	return out, nil
+	return many[kg.Node](ctx, obj)
 }
 
 // Relations is the resolver for the relations field.
@@ -310,97 +262,97 @@ func (r *pathResolver) Relations(ctx context.Context, obj *kg.Path) ([]string, e
 
 // Region is the resolver for the region field.
 func (r *placeResolver) Region(ctx context.Context, obj *kg.Place) (*kg.Region, error) {
-	return nodeAs[*kg.Region](ctx, obj.RegionID)
+	return one[*kg.Region](ctx, obj)
 }
 
 // Municipality is the resolver for the municipality field.
 func (r *placeResolver) Municipality(ctx context.Context, obj *kg.Place) (kg.Org, error) {
-	return org(ctx, obj.MunicipalityID)
+	return one[kg.Org](ctx, obj)
 }
 
 // Organizations is the resolver for the organizations field.
 func (r *placeResolver) Organizations(ctx context.Context, obj *kg.Place) ([]kg.Org, error) {
-	return related[kg.Org](ctx, kg.PlaceOrganizations, obj.ID)
+	return many[kg.Org](ctx, obj)
 }
 
 // Projects is the resolver for the projects field.
 func (r *placeResolver) Projects(ctx context.Context, obj *kg.Place) ([]*kg.Project, error) {
-	return related[*kg.Project](ctx, kg.PlaceProjects, obj.ID)
+	return many[*kg.Project](ctx, obj)
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *placeResolver) Initiatives(ctx context.Context, obj *kg.Place) ([]*kg.Initiative, error) {
-	return related[*kg.Initiative](ctx, kg.PlaceInitiatives, obj.ID)
+	return many[*kg.Initiative](ctx, obj)
 }
 
 // WorkerLinks is the resolver for the workerLinks field.
 func (r *placeResolver) WorkerLinks(ctx context.Context, obj *kg.Place) ([]*kg.Edge, error) {
-	return edges(ctx, kg.PlaceWorkerLinks, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Place is the resolver for the place field.
 func (r *placeLinkResolver) Place(ctx context.Context, obj *kg.Edge) (*kg.Place, error) {
-	return nodeAs[*kg.Place](ctx, obj.To)
+	return one[*kg.Place](ctx, obj)
 }
 
 // Worker is the resolver for the worker field.
 func (r *placeLinkResolver) Worker(ctx context.Context, obj *kg.Edge) (kg.Node, error) {
-	return nodeAs[kg.Node](ctx, obj.From)
+	return one[kg.Node](ctx, obj)
 }
 
 // Call is the resolver for the call field.
 func (r *projectResolver) Call(ctx context.Context, obj *kg.Project) (*kg.Call, error) {
-	return nodeAs[*kg.Call](ctx, obj.CallID)
+	return one[*kg.Call](ctx, obj)
 }
 
 // Region is the resolver for the region field.
 func (r *projectResolver) Region(ctx context.Context, obj *kg.Project) (*kg.Region, error) {
-	return nodeAs[*kg.Region](ctx, obj.RegionID)
+	return one[*kg.Region](ctx, obj)
 }
 
 // Lead is the resolver for the lead field.
 func (r *projectResolver) Lead(ctx context.Context, obj *kg.Project) (kg.Org, error) {
-	return org(ctx, obj.LeadID)
+	return one[kg.Org](ctx, obj)
 }
 
 // Participants is the resolver for the participants field.
 func (r *projectResolver) Participants(ctx context.Context, obj *kg.Project) ([]*kg.Edge, error) {
-	return edges(ctx, kg.ProjectParticipants, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Involvements is the resolver for the involvements field.
 func (r *projectResolver) Involvements(ctx context.Context, obj *kg.Project) ([]*kg.Edge, error) {
-	return edges(ctx, kg.ProjectInvolvements, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Actions is the resolver for the actions field.
 func (r *projectResolver) Actions(ctx context.Context, obj *kg.Project) ([]*kg.Action, error) {
-	return related[*kg.Action](ctx, kg.ProjectActions, obj.ID)
+	return many[*kg.Action](ctx, obj)
 }
 
 // ActionDetails is the resolver for the actionDetails field.
 func (r *projectResolver) ActionDetails(ctx context.Context, obj *kg.Project) ([]*kg.Edge, error) {
-	return edges(ctx, kg.ProjectActionDetails, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // CapitalisesOn is the resolver for the capitalisesOn field.
 func (r *projectResolver) CapitalisesOn(ctx context.Context, obj *kg.Project) ([]*kg.Project, error) {
-	return related[*kg.Project](ctx, kg.ProjectCapitalisesOn, obj.ID)
+	return many[*kg.Project](ctx, obj)
 }
 
 // CapitalisedBy is the resolver for the capitalisedBy field.
 func (r *projectResolver) CapitalisedBy(ctx context.Context, obj *kg.Project) ([]*kg.Project, error) {
-	return related[*kg.Project](ctx, kg.ProjectCapitalisedBy, obj.ID)
+	return many[*kg.Project](ctx, obj)
 }
 
 // Places is the resolver for the places field.
 func (r *projectResolver) Places(ctx context.Context, obj *kg.Project) ([]*kg.Place, error) {
-	return related[*kg.Place](ctx, kg.ProjectPlaces, obj.ID)
+	return many[*kg.Place](ctx, obj)
 }
 
 // PlaceLinks is the resolver for the placeLinks field.
 func (r *projectResolver) PlaceLinks(ctx context.Context, obj *kg.Project) ([]*kg.Edge, error) {
-	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // ParticipantCounts is the resolver for the participantCounts field.
@@ -410,7 +362,7 @@ func (r *projectResolver) ParticipantCounts(ctx context.Context, obj *kg.Project
 
 // Action is the resolver for the action field.
 func (r *projectActionResolver) Action(ctx context.Context, obj *kg.Edge) (*kg.Action, error) {
-	return nodeAs[*kg.Action](ctx, obj.To)
+	return one[*kg.Action](ctx, obj)
 }
 
 // Node is the resolver for the node field.
@@ -420,20 +372,12 @@ func (r *queryResolver) Node(ctx context.Context, id string) (kg.Node, error) {
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
-	if len(ids) > maxNodesPerRequest {
-		return nil, kg.Errorf(kg.EINVALID, "nodes takes at most %d ids", maxNodesPerRequest)
-	}
-	for _, id := range ids {
-		if err := kg.ParseRef(id); err != nil {
-			return nil, err
-		}
-	}
-	return r.Service.Store.Nodes(ctx, ids)
+	return r.Service.Nodes(ctx, ids)
 }
 
 // Regions is the resolver for the regions field.
 func (r *queryResolver) Regions(ctx context.Context) ([]*kg.Region, error) {
-	return r.Service.Store.Regions(ctx)
+	return r.Service.Regions(ctx)
 }
 
 // Region is the resolver for the region field.
@@ -443,7 +387,7 @@ func (r *queryResolver) Region(ctx context.Context, nutsCode string) (*kg.Region
 
 // Calls is the resolver for the calls field.
 func (r *queryResolver) Calls(ctx context.Context) ([]*kg.Call, error) {
-	return r.Service.Store.Calls(ctx)
+	return r.Service.Calls(ctx)
 }
 
 // Call is the resolver for the call field.
@@ -453,7 +397,7 @@ func (r *queryResolver) Call(ctx context.Context, id string) (*kg.Call, error) {
 
 // Funds is the resolver for the funds field.
 func (r *queryResolver) Funds(ctx context.Context) ([]*kg.Fund, error) {
-	return r.Service.Store.Funds(ctx)
+	return r.Service.Funds(ctx)
 }
 
 // Project is the resolver for the project field.
@@ -479,14 +423,10 @@ func (r *queryResolver) Projects(ctx context.Context, filter *model.ProjectFilte
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ProjectConnection{Nodes: res.Items, TotalCount: res.Total, PageInfo: &model.PageInfo{HasNextPage: res.HasNext}}
-	for _, n := range res.Items {
-		conn.Edges = append(conn.Edges, &model.ProjectEdge{Cursor: encodeCursor(n.ID), Node: n})
-	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
-	}
-	return conn, nil
+	edges, info := connection(res.Items, res.HasNext, func(c string, n *kg.Project) *model.ProjectEdge {
+		return &model.ProjectEdge{Cursor: c, Node: n}
+	})
+	return &model.ProjectConnection{Nodes: res.Items, Edges: edges, TotalCount: res.Total, PageInfo: info}, nil
 }
 
 // Organization is the resolver for the organization field.
@@ -508,14 +448,10 @@ func (r *queryResolver) Organizations(ctx context.Context, filter *model.Organiz
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.OrganizationConnection{Nodes: res.Items, TotalCount: res.Total, PageInfo: &model.PageInfo{HasNextPage: res.HasNext}}
-	for _, n := range res.Items {
-		conn.Edges = append(conn.Edges, &model.OrganizationEdge{Cursor: encodeCursor(n.NodeID()), Node: n})
-	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
-	}
-	return conn, nil
+	edges, info := connection(res.Items, res.HasNext, func(c string, n kg.Org) *model.OrganizationEdge {
+		return &model.OrganizationEdge{Cursor: c, Node: n}
+	})
+	return &model.OrganizationConnection{Nodes: res.Items, Edges: edges, TotalCount: res.Total, PageInfo: info}, nil
 }
 
 // Search is the resolver for the search field.
@@ -556,8 +492,7 @@ func (r *queryResolver) Lineage(ctx context.Context, of string, direction *kg.Di
 
 // Stats is the resolver for the stats field.
 func (r *queryResolver) Stats(ctx context.Context) (*kg.Stats, error) {
-	st, err := r.Service.Store.Stats(ctx)
-	return &st, err
+	return r.Service.Stats(ctx)
 }
 
 // Region is the resolver for the region field.
@@ -567,77 +502,57 @@ func (r *regionResolver) Region(ctx context.Context, obj *kg.Region) (*kg.Region
 
 // Participations is the resolver for the participations field.
 func (r *regionResolver) Participations(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error) {
-	return edges(ctx, kg.OrgParticipations, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Involvements is the resolver for the involvements field.
 func (r *regionResolver) Involvements(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error) {
-	return edges(ctx, kg.OrgInvolvements, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Calls is the resolver for the calls field.
 func (r *regionResolver) Calls(ctx context.Context, obj *kg.Region) ([]*kg.Call, error) {
-	return related[*kg.Call](ctx, kg.RegionCalls, obj.ID)
+	return many[*kg.Call](ctx, obj)
 }
 
 // Projects is the resolver for the projects field.
 func (r *regionResolver) Projects(ctx context.Context, obj *kg.Region, callIds []string) ([]*kg.Project, error) {
-	ps, err := related[*kg.Project](ctx, kg.RegionProjects, obj.ID)
-	if err != nil || len(callIds) == 0 {
-		return ps, err
-	}
-	out := make([]*kg.Project, 0, len(ps))
-	for _, p := range ps {
-		if slices.Contains(callIds, p.CallID) {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return many[*kg.Project](ctx, obj)
 }
 
 // Organizations is the resolver for the organizations field.
 func (r *regionResolver) Organizations(ctx context.Context, obj *kg.Region, kind *kg.OrgKind) ([]kg.Org, error) {
-	bodies, err := related[kg.Org](ctx, kg.RegionBodies, obj.ID)
-	if err != nil || kind == nil {
-		return bodies, err
-	}
-	out := make([]kg.Org, 0, len(bodies))
-	for _, b := range bodies {
-		if b.OrgKind() == *kind {
-			out = append(out, b)
-		}
-	}
-	return out, nil
+	return many[kg.Org](ctx, obj)
 }
 
 // Places is the resolver for the places field.
 func (r *regionResolver) Places(ctx context.Context, obj *kg.Region) ([]*kg.Place, error) {
-	return related[*kg.Place](ctx, kg.RegionPlaces, obj.ID)
+	return many[*kg.Place](ctx, obj)
 }
 
 // Initiatives is the resolver for the initiatives field.
 func (r *regionResolver) Initiatives(ctx context.Context, obj *kg.Region) ([]*kg.Initiative, error) {
-	return related[*kg.Initiative](ctx, kg.RegionInitiatives, obj.ID)
+	return many[*kg.Initiative](ctx, obj)
 }
 
 // CallLinks is the resolver for the callLinks field.
 func (r *regionResolver) CallLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error) {
-	return edges(ctx, kg.RegionCallLinks, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // MemberOf is the resolver for the memberOf field.
 func (r *regionResolver) MemberOf(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error) {
-	return edges(ctx, kg.OrgGroups, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // PlaceLinks is the resolver for the placeLinks field.
 func (r *regionResolver) PlaceLinks(ctx context.Context, obj *kg.Region) ([]*kg.Edge, error) {
-	return edges(ctx, kg.WorkerPlaceLinks, obj.ID)
+	return many[*kg.Edge](ctx, obj)
 }
 
 // Node is the resolver for the node field.
 func (r *searchHitResolver) Node(ctx context.Context, obj *kg.SearchHit) (kg.Node, error) {
-	return nodeAs[kg.Node](ctx, obj.ID)
+	return one[kg.Node](ctx, obj)
 }
 
 // Action returns ActionResolver implementation.
@@ -680,11 +595,6 @@ func (r *Resolver) LineageLink() LineageLinkResolver { return &lineageLinkResolv
 
 // NetworkEdge returns NetworkEdgeResolver implementation.
 func (r *Resolver) NetworkEdge() NetworkEdgeResolver { return &networkEdgeResolver{r} }
-
-// NetworkMembership returns NetworkMembershipResolver implementation.
-func (r *Resolver) NetworkMembership() NetworkMembershipResolver {
-	return &networkMembershipResolver{r}
-}
 
 // NetworkNode returns NetworkNodeResolver implementation.
 func (r *Resolver) NetworkNode() NetworkNodeResolver { return &networkNodeResolver{r} }
@@ -738,7 +648,6 @@ type (
 	involvementResolver        struct{ *Resolver }
 	lineageLinkResolver        struct{ *Resolver }
 	networkEdgeResolver        struct{ *Resolver }
-	networkMembershipResolver  struct{ *Resolver }
 	networkNodeResolver        struct{ *Resolver }
 	objectiveResolver          struct{ *Resolver }
 	organizationGroupResolver  struct{ *Resolver }

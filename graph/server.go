@@ -101,7 +101,7 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 	srv.Use(lim)
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(recoverPanic)
-	prefetch := prefetchRoot(svc.Store, es.Schema())
+	prefetch := prefetchRoot(es.Schema())
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		// The prefetcher is the operation's field middleware, set here
 		// rather than with srv.AroundFields: every field of a response
@@ -116,7 +116,7 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 		op := graphql.GetOperationContext(ctx)
 		op.ResolverMiddleware = prefetch
 		startExecution(op)
-		return next(WithLoaders(ctx, NewLoaders(svc.Store, cfg.Loaders)))
+		return next(WithLoaders(ctx, NewLoaders(svc, cfg.Loaders)))
 	})
 	if cfg.Observer != nil {
 		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {

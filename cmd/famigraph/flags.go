@@ -129,3 +129,10 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok
 func seedFlag(fs *flag.FlagSet, env *envDefaults, p *string, usage string) {
 	fs.StringVar(p, "seed", env.str("FAMIGRAPH_SEED", ""), usage+"; empty for the seed embedded in the binary (FAMIGRAPH_SEED)")
 }
+
+// flagSet reports whether the command line sets the flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/famigraph/famigraph/graph"
+	"github.com/famigraph/famigraph/internal/httpapi"
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/memstore"
@@ -222,6 +223,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.responseCache = 0 // the blocking store does not say it is immutable
 	store := &blockingStore{Store: memstore.New(kgtest.Fixture(t)), entered: make(chan struct{}), release: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -229,7 +231,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	done := make(chan int, 1)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	go func() {
-		done <- serveStore(ctx, cfg, store, graph.LoaderConfig{}, 0, logger, pw)
+		done <- serveStore(ctx, cfg, store, graph.LoaderConfig{}, logger, pw)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -272,5 +274,35 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	}
 	if code := <-done; code != 0 {
 		t.Errorf("exit status %d", code)
+	}
+}
+
+// Over Neo4j the response cache is off by default, and asked for it is kept
+// so that serving refuses it (server.Assemble) rather than drop it.
+func TestResponseCacheDefaultOverNeo4j(t *testing.T) {
+	env := func(uri string) func(string) string {
+		return func(k string) string {
+			if k == "NEO4J_URI" {
+				return uri
+			}
+			return ""
+		}
+	}
+	for _, c := range []struct {
+		uri  string
+		args []string
+		want int64
+	}{
+		{"", nil, httpapi.DefaultResponseCacheBytes},
+		{"bolt://127.0.0.1:7687", nil, 0},
+		{"bolt://127.0.0.1:7687", []string{"--response-cache", "1000"}, 1000},
+	} {
+		cfg, err := parseServe(c.args, io.Discard, io.Discard, env(c.uri))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.responseCache != c.want {
+			t.Errorf("NEO4J_URI=%q %v: response cache %d, want %d", c.uri, c.args, cfg.responseCache, c.want)
+		}
 	}
 }

@@ -139,8 +139,9 @@ func serveNeo4j(ctx context.Context, cfg *serveConfig, logger *slog.Logger, stdo
 	}
 	// Fields the prefetcher does not cover batch their keys for a moment
 	// rather than sending one statement each.
-	// Seeding may change the data while the server runs: no response cache.
-	return serveStore(ctx, cfg, store, graph.LoaderConfig{Wait: cfg.neo4jBatchWait}, 0, logger, stdout)
+	// Seeding may change the data while the server runs: server.Assemble
+	// refuses a response cache over it.
+	return serveStore(ctx, cfg, store, graph.LoaderConfig{Wait: cfg.neo4jBatchWait}, logger, stdout)
 }
 
 // defaultNeo4jBatchWait is serve's loader batching window with Neo4j

@@ -66,7 +66,7 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 	fs.Int64Var(&c.trustedProxies, "trusted-proxies", env.int64("FAMIGRAPH_TRUSTED_PROXIES", 0), "number of reverse proxies in front that append to X-Forwarded-For; 0 uses the connection's address (FAMIGRAPH_TRUSTED_PROXIES)")
 	fs.BoolVar(&c.metrics, "metrics", env.boolean("FAMIGRAPH_METRICS", true), "serve Prometheus metrics at /metrics (FAMIGRAPH_METRICS)")
 	fs.Float64Var(&c.rateLimit, "rate-limit", env.float("FAMIGRAPH_RATE_LIMIT", 0), "GraphQL requests per second per client; 0 disables (FAMIGRAPH_RATE_LIMIT)")
-	fs.Int64Var(&c.responseCache, "response-cache", env.int64("FAMIGRAPH_RESPONSE_CACHE", httpapi.DefaultResponseCacheBytes), "bytes of successful responses kept and reused; embedded store only; 0 disables (FAMIGRAPH_RESPONSE_CACHE)")
+	fs.Int64Var(&c.responseCache, "response-cache", env.int64("FAMIGRAPH_RESPONSE_CACHE", httpapi.DefaultResponseCacheBytes), "bytes of successful responses kept and reused; embedded store only (refused over Neo4j, whose data can change; its default there is 0); 0 disables (FAMIGRAPH_RESPONSE_CACHE)")
 	fs.Int64Var(&c.maxInFlight, "max-in-flight", env.int64("FAMIGRAPH_MAX_IN_FLIGHT", int64(httpapi.DefaultMaxInFlight())), "GraphQL requests and exports executed at once (answers from the response cache not counted); beyond it a request is answered at once with 503 OVERLOADED and Retry-After; default 4 x GOMAXPROCS; 0 disables (FAMIGRAPH_MAX_IN_FLIGHT)")
 	fs.Int64Var(&c.rateBurst, "rate-burst", env.int64("FAMIGRAPH_RATE_BURST", 0), "burst of the per-client rate limit; 0 means the rate rounded up (FAMIGRAPH_RATE_BURST)")
 	intFlag := func(p *int, name, envName string, def int, usage string) {
@@ -91,6 +91,11 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	// The response cache serves only immutable data: over Neo4j it is off
+	// unless asked for, and asked for it is refused (server.New).
+	if c.neo4j.uri != "" && getenv("FAMIGRAPH_RESPONSE_CACHE") == "" && !flagSet(fs, "response-cache") {
+		c.responseCache = 0
 	}
 	if env.err != nil {
 		return nil, env.err
@@ -203,22 +208,26 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// The embedded store answers in memory: its loaders need no batching
 	// window (the prefetcher batches by level anyway), and its data never
 	// changes, so responses can be reused.
-	return serveStore(ctx, cfg, store, graph.LoaderConfig{}, cfg.responseCache, logger, stdout)
+	return serveStore(ctx, cfg, store, graph.LoaderConfig{}, logger, stdout)
 }
 
 // serveStore serves the API over store with every piece of the HTTP edge.
-func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, loaders graph.LoaderConfig, cacheBytes int64, logger *slog.Logger, stdout io.Writer) int {
-	h := server.New(store, server.Config{
+func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, loaders graph.LoaderConfig, logger *slog.Logger, stdout io.Writer) int {
+	h, err := server.Assemble(store, server.Config{
 		GraphQL: graph.ServerConfig{Introspection: cfg.introspection, Limits: cfg.limits, Loaders: loaders},
 		HTTP: httpapi.Config{
 			Logger: logger, CORSOrigins: cfg.origins(),
 			MaxBodyBytes: cfg.maxBody, Timeout: cfg.timeout, Playground: cfg.playground, Explorer: cfg.explorer, TrustedProxies: int(cfg.trustedProxies),
 			RateLimit:          httpapi.RateLimit{Rate: cfg.rateLimit, Burst: int(cfg.rateBurst)},
-			ResponseCacheBytes: cacheBytes,
+			ResponseCacheBytes: cfg.responseCache,
 			MaxInFlight:        int(cfg.maxInFlight),
 		},
 		Metrics: cfg.metrics,
 	})
+	if err != nil {
+		logger.Error("cannot serve", "err", err)
+		return 1
+	}
 	return listenAndServe(ctx, cfg, h, logger, stdout)
 }
 

@@ -209,10 +209,14 @@ func NewServer(store kg.Store, cfg ServerConfig) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
+	cache := cfg.CacheBytes()
+	if cfg.ResponseCacheBytes == nil && !kg.IsImmutable(store) {
+		cache = 0 // as famigraph serve over Neo4j: no cache over data that can change
+	}
 	return server.New(store, server.Config{
 		GraphQL: graph.ServerConfig{Introspection: true, Loaders: graph.LoaderConfig{Wait: cfg.Wait}},
 		HTTP: httpapi.Config{Logger: cfg.Logger, MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
-			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cfg.CacheBytes(), MaxInFlight: cfg.InFlight()},
+			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cache, MaxInFlight: cfg.InFlight()},
 		Metrics: !cfg.NoMetrics,
 	})
 }
@@ -262,6 +266,9 @@ type Counting struct {
 
 var _ kg.Store = (*Counting)(nil)
 
+// Unwrap returns the store counted (see kg.IsImmutable).
+func (c *Counting) Unwrap() kg.Store { return c.Store }
+
 // Count returns the number of calls so far.
 func (c *Counting) Count() int64 { return c.n.Load() }
 
@@ -275,9 +282,9 @@ func (c *Counting) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 }
 
 // Related implements kg.Store.
-func (c *Counting) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]kg.Node, error) {
+func (c *Counting) Related(ctx context.Context, q kg.NodeQuery, ids []string, w kg.Where) ([][]kg.Node, error) {
 	c.n.Add(1)
-	return c.Store.Related(ctx, q, ids)
+	return c.Store.Related(ctx, q, ids, w)
 }
 
 // Edges implements kg.Store.

@@ -31,9 +31,15 @@ func newResponseCache(maxBytes int64) *responseCache {
 	return &responseCache{max: maxBytes, order: list.New(), entries: map[[32]byte]*list.Element{}}
 }
 
-// cacheKey covers everything that shapes a response: the method, the media
-// type asked for, and the query, operation name, variables and extensions
-// (the body of a POST, the query string of a GET).
+// cacheKey covers every input that can change an answer: the method, the
+// media type asked for (Accept), and the query, operation name, variables
+// and extensions (the body of a POST, the query string of a GET; a
+// persisted query's hash is in its extensions). Nothing else a request
+// carries reaches the answer: the Content-Type and the shape of the body are
+// checked before the cache is asked, limits and rate limits refuse with an
+// error (never cached), and the data itself cannot change under the cache
+// (server.Assemble allows a cache only over an immutable store). An input
+// added to the API that changes answers must be added here.
 func cacheKey(r *http.Request, media string, body []byte) [32]byte {
 	h := sha256.New()
 	h.Write([]byte(r.Method + "\n" + media + "\n" + r.URL.RawQuery + "\n"))

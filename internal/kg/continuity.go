@@ -86,7 +86,7 @@ func (s *Service) Continuity(ctx context.Context, fromCallIDs, toCallIDs, region
 	// only those need their links read, with sources.
 	bases := map[string][]Node{}
 	if len(laterIDs) > 0 {
-		res, err := s.Store.Related(ctx, ProjectCapitalisesOn, laterIDs)
+		res, err := s.Store.Related(ctx, ProjectCapitalisesOn, laterIDs, Where{})
 		if err != nil {
 			return nil, err
 		}

@@ -335,6 +335,9 @@ type NetworkMembership struct {
 	Sources    []Citation
 }
 
+// Kind is the kind the network's members have (NetworkKinds).
+func (m *NetworkMembership) Kind() OrgKind { return NetworkKinds[m.Network] }
+
 // HasKind reports whether the body is of kind k or belongs to a network
 // whose members have kind k.
 func (b *Body) HasKind(k OrgKind) bool {

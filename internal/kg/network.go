@@ -68,6 +68,9 @@ type Community struct {
 	MemberIDs []string // in id order
 }
 
+// Size is the number of members.
+func (c *Community) Size() int { return len(c.MemberIDs) }
+
 // NetworkMetrics says which of the costlier metrics to compute.
 type NetworkMetrics struct {
 	Betweenness bool

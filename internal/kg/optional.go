@@ -88,3 +88,6 @@ func (x *Place) OptDescription() *string { return optional(x.Description) }
 
 // OptDescription returns Description, or nil when it is empty.
 func (x *Initiative) OptDescription() *string { return optional(x.Description) }
+
+// OptNote returns Note, or nil when it is empty.
+func (x *NetworkMembership) OptNote() *string { return optional(x.Note) }

@@ -34,6 +34,54 @@ func (s *Service) NodeOf(ctx context.Context, id string, kinds ...Kind) (Node, e
 	return ns[0], nil
 }
 
+// Nodes returns the records with the given ids or aliases, nil for those
+// that name none; ids must be well formed, at most MaxNodesPerRequest.
+func (s *Service) Nodes(ctx context.Context, ids []string) ([]Node, error) {
+	if len(ids) > MaxNodesPerRequest {
+		return nil, Errorf(EINVALID, "nodes takes at most %d ids", MaxNodesPerRequest)
+	}
+	for _, id := range ids {
+		if err := ParseRef(id); err != nil {
+			return nil, err
+		}
+	}
+	return s.Store.Nodes(ctx, ids)
+}
+
+// Records returns the records with the given ids, aligned with them (nil
+// for an id that names none): the batched lookup of the records that other
+// records reference, whose ids come from the store, not from a client.
+func (s *Service) Records(ctx context.Context, ids []string) ([]Node, error) {
+	return s.Store.Nodes(ctx, ids)
+}
+
+// Related runs a traversal of the catalogue from each id, keeping the
+// records w keeps; results are aligned with ids.
+func (s *Service) Related(ctx context.Context, q NodeQuery, ids []string, w Where) ([][]Node, error) {
+	return s.Store.Related(ctx, q, ids, w)
+}
+
+// Edges returns the relationships of a catalogue row of each id, aligned
+// with ids.
+func (s *Service) Edges(ctx context.Context, q EdgeQuery, ids []string) ([][]*Edge, error) {
+	return s.Store.Edges(ctx, q, ids)
+}
+
+// Regions returns the regions and autonomous provinces by NUTS code.
+func (s *Service) Regions(ctx context.Context) ([]*Region, error) { return s.Store.Regions(ctx) }
+
+// Calls returns every call, oldest first.
+func (s *Service) Calls(ctx context.Context) ([]*Call, error) { return s.Store.Calls(ctx) }
+
+// Funds returns every fund, by id.
+func (s *Service) Funds(ctx context.Context) ([]*Fund, error) { return s.Store.Funds(ctx) }
+
+// Stats counts nodes and relationships.
+func (s *Service) Stats(ctx context.Context) (*Stats, error) {
+	st, err := s.Store.Stats(ctx)
+	return &st, err
+}
+
 // mustExist returns the record with the id or a not-found error.
 func (s *Service) mustExist(ctx context.Context, id string, kinds ...Kind) (Node, error) {
 	n, err := s.NodeOf(ctx, id, kinds...)

@@ -35,12 +35,15 @@ const (
 	InitiativePlaces     NodeQuery = "InitiativePlaces"     // places the initiative works at, by id
 )
 
-// NodeQueries lists every NodeQuery an adapter must implement.
-var NodeQueries = []NodeQuery{CallProjects, CallActions, CallRegions, CallAmendments, CallObjectives,
-	CallCapitalisesOn, CallCapitalisedBy, FundCalls, FundObjectives, RegionCalls, RegionBodies,
-	RegionProjects, RegionPlaces, RegionInitiatives, ProjectActions, ProjectCapitalisesOn,
-	ProjectCapitalisedBy, ProjectPlaces, OrgPlaces, PlaceProjects, PlaceOrganizations, IssuerCalls,
-	PlaceInitiatives, InitiativePlaces}
+// NodeQueries lists every NodeQuery an adapter must implement: those of
+// the catalogue.
+var NodeQueries = func() []NodeQuery {
+	var out []NodeQuery
+	for _, r := range NodeRels() {
+		out = append(out, r.Node)
+	}
+	return out
+}()
 
 // EdgeQuery names a batched lookup of the relationships of a record, for
 // relationships that carry properties of their own.
@@ -62,10 +65,15 @@ const (
 	PlaceWorkerLinks     EdgeQuery = "PlaceWorkerLinks"     // WORKS_AT into the place, by worker id
 )
 
-// EdgeQueries lists every EdgeQuery an adapter must implement.
-var EdgeQueries = []EdgeQuery{OrgParticipations, ProjectParticipants, OrgInvolvements,
-	ProjectInvolvements, AmendmentAdherents, ProjectActionDetails, CallRegionLinks, RegionCallLinks,
-	GroupMembers, OrgGroups, WorkerPlaceLinks, PlaceWorkerLinks}
+// EdgeQueries lists every EdgeQuery an adapter must implement: those of
+// the catalogue.
+var EdgeQueries = func() []EdgeQuery {
+	var out []EdgeQuery
+	for _, r := range EdgeRels() {
+		out = append(out, r.Edge)
+	}
+	return out
+}()
 
 // Limits on what one request may ask of a store.
 const (
@@ -82,6 +90,7 @@ const (
 	MaxSearchTextBytes = 500
 	MaxSearchTerms     = 10
 	MaxFilterValues    = 100
+	MaxNodesPerRequest = 100 // ids of one Query.nodes
 )
 
 // Page asks for up to First items after the item with id After (keyset
@@ -178,8 +187,9 @@ type Store interface {
 	// Nodes returns the records with the given ids or aliases (see
 	// Record.Aliases); a record found by alias keeps its canonical id.
 	Nodes(ctx context.Context, ids []string) ([]Node, error)
-	// Related runs a traversal from each id.
-	Related(ctx context.Context, q NodeQuery, ids []string) ([][]Node, error)
+	// Related runs a traversal from each id, keeping the records w keeps
+	// (the zero Where keeps all).
+	Related(ctx context.Context, q NodeQuery, ids []string, w Where) ([][]Node, error)
 	// Edges returns the relationships of each id.
 	Edges(ctx context.Context, q EdgeQuery, ids []string) ([][]*Edge, error)
 	// Regions returns the regions and autonomous provinces by NUTS code.
@@ -211,4 +221,22 @@ type Store interface {
 	Dataset(ctx context.Context) (*Dataset, error)
 	// Ping reports whether the store can serve requests.
 	Ping(ctx context.Context) error
+}
+
+// IsImmutable reports whether the store's data never changes while it
+// serves (it has an Immutable method that says so, or it wraps, by an
+// Unwrap method, a store that does): only then may answers be cached across
+// requests.
+func IsImmutable(s Store) bool {
+	for s != nil {
+		if i, ok := s.(interface{ Immutable() bool }); ok {
+			return i.Immutable()
+		}
+		w, ok := s.(interface{ Unwrap() Store })
+		if !ok {
+			return false
+		}
+		s = w.Unwrap()
+	}
+	return false
 }

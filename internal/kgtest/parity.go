@@ -2,6 +2,7 @@ package kgtest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -46,16 +47,18 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		same(t, "Nodes(aliases)", ids(want), ids(got))
 	})
 	t.Run("Related", func(t *testing.T) {
-		for _, q := range kg.NodeQueries {
-			want, err := ref.Related(ctx(t), q, allIDs)
-			must(t, err)
-			got, err := s.Related(ctx(t), q, allIDs)
-			must(t, err)
-			if len(got) != len(allIDs) {
-				t.Fatalf("%s: %d results for %d ids", q, len(got), len(allIDs))
-			}
-			for i := range allIDs {
-				same(t, fmt.Sprintf("%s(%s)", q, allIDs[i]), ids(want[i]), ids(got[i]))
+		for _, r := range kg.NodeRels() {
+			for _, w := range whereCases(r, ds) {
+				want, err := ref.Related(ctx(t), r.Node, allIDs, w)
+				must(t, err)
+				got, err := s.Related(ctx(t), r.Node, allIDs, w)
+				must(t, err)
+				if len(got) != len(allIDs) {
+					t.Fatalf("%s: %d results for %d ids", r.Node, len(got), len(allIDs))
+				}
+				for i := range allIDs {
+					same(t, fmt.Sprintf("%s(%s, %s)", r.Node, allIDs[i], w.Key()), ids(want[i]), ids(got[i]))
+				}
 			}
 		}
 	})
@@ -75,29 +78,15 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 	})
 	t.Run("Lists", func(t *testing.T) {
 		wr, _ := ref.Regions(ctx(t))
-		gr, err := s.Regions(ctx(t))
-		must(t, err)
-		same(t, "Regions", wr, gr)
 		codes := []string{"ITI3", "nope"}
 		for _, r := range wr {
 			codes = append(codes, r.NUTSCode)
 		}
-		wn, _ := ref.RegionsByNUTS(ctx(t), codes)
-		gn, err := s.RegionsByNUTS(ctx(t), codes)
-		must(t, err)
-		same(t, "RegionsByNUTS", wn, gn)
-		wc, _ := ref.Calls(ctx(t))
-		gc, err := s.Calls(ctx(t))
-		must(t, err)
-		same(t, "Calls", wc, gc)
-		wf, _ := ref.Funds(ctx(t))
-		gf, err := s.Funds(ctx(t))
-		must(t, err)
-		same(t, "Funds", wf, gf)
-		ws, _ := ref.Stats(ctx(t))
-		gs, err := s.Stats(ctx(t))
-		must(t, err)
-		same(t, "Stats", ws, gs)
+		agree(t, "Regions", ref, s, func(st kg.Store) ([]*kg.Region, error) { return st.Regions(ctx(t)) })
+		agree(t, "RegionsByNUTS", ref, s, func(st kg.Store) ([]*kg.Region, error) { return st.RegionsByNUTS(ctx(t), codes) })
+		agree(t, "Calls", ref, s, func(st kg.Store) ([]*kg.Call, error) { return st.Calls(ctx(t)) })
+		agree(t, "Funds", ref, s, func(st kg.Store) ([]*kg.Fund, error) { return st.Funds(ctx(t)) })
+		agree(t, "Stats", ref, s, func(st kg.Store) (kg.Stats, error) { return st.Stats(ctx(t)) })
 	})
 
 	var callIDs, regionIDs, orgIDs []string
@@ -128,18 +117,13 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 				sizes = append(sizes, 1)
 			}
 			for _, size := range sizes {
-				walk(t, fmt.Sprintf("%+v/%d", f, size), size,
-					func(p kg.Page) (any, bool, string, error) {
-						pg, err := ref.Organizations(ctx(t), f, p)
-						return orgPage(pg), pg.HasNext, lastOrg(pg), err
-					},
-					func(p kg.Page) (any, bool, string, error) {
-						pg, err := s.Organizations(ctx(t), f, p)
-						if err != nil {
-							return nil, false, "", err
-						}
-						return orgPage(pg), pg.HasNext, lastOrg(pg), nil
-					}, same)
+				walk(t, fmt.Sprintf("%+v/%d", f, size), size, ref, s, func(st kg.Store, p kg.Page) (any, bool, string, error) {
+					pg, err := st.Organizations(ctx(t), f, p)
+					if err != nil {
+						return nil, false, "", err
+					}
+					return orgPage(pg), pg.HasNext, lastOrg(pg), nil
+				}, same)
 			}
 		}
 	})
@@ -164,18 +148,13 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 				sizes = append(sizes, 1)
 			}
 			for _, size := range sizes {
-				walk(t, fmt.Sprintf("%+v/%d", f, size), size,
-					func(p kg.Page) (any, bool, string, error) {
-						pg, err := ref.Projects(ctx(t), f, p)
-						return pg, pg.HasNext, lastProject(pg), err
-					},
-					func(p kg.Page) (any, bool, string, error) {
-						pg, err := s.Projects(ctx(t), f, p)
-						if err != nil {
-							return nil, false, "", err
-						}
-						return pg, pg.HasNext, lastProject(pg), nil
-					}, same)
+				walk(t, fmt.Sprintf("%+v/%d", f, size), size, ref, s, func(st kg.Store, p kg.Page) (any, bool, string, error) {
+					pg, err := st.Projects(ctx(t), f, p)
+					if err != nil {
+						return nil, false, "", err
+					}
+					return pg, pg.HasNext, lastProject(pg), nil
+				}, same)
 			}
 		}
 	})
@@ -189,10 +168,7 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			}
 		}
 		for _, f := range filters {
-			want, _ := ref.Participations(ctx(t), f)
-			got, err := s.Participations(ctx(t), f)
-			must(t, err)
-			same(t, fmt.Sprintf("Participations(%+v)", f), want, got)
+			agree(t, fmt.Sprintf("Participations(%+v)", f), ref, s, func(st kg.Store) ([]*kg.Edge, error) { return st.Participations(ctx(t), f) })
 		}
 	})
 	t.Run("Analytics", func(t *testing.T) { runAnalyticsParity(t, s, ref, callIDs, regionIDs) })
@@ -210,10 +186,7 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		for w := range words {
 			for _, text := range []string{w, string([]rune(w)[:3])} {
 				q := kg.SearchQuery{Text: text, First: kg.MaxSearchHits}
-				want, _ := ref.Search(ctx(t), q)
-				got, err := s.Search(ctx(t), q)
-				must(t, err)
-				same(t, fmt.Sprintf("Search(%q)", text), want, got)
+				agree(t, fmt.Sprintf("Search(%q)", text), ref, s, func(st kg.Store) ([]kg.SearchHit, error) { return st.Search(ctx(t), q) })
 			}
 		}
 	})
@@ -257,14 +230,29 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 	})
 }
 
-// walk pages through a list in both stores and compares every page.
-func walk(t *testing.T, what string, size int, ref, got func(kg.Page) (any, bool, string, error), same func(*testing.T, string, any, any)) {
+// agree asks one question of the embedded store (ref) and of s, and
+// requires the same answer (empty and nil lists alike).
+func agree[T any](t *testing.T, what string, ref, s kg.Store, ask func(kg.Store) (T, error)) {
+	t.Helper()
+	want, err := ask(ref)
+	must(t, err)
+	got, err := ask(s)
+	must(t, err)
+	if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("%s differs (-embedded +store):\n%s", what, d)
+	}
+}
+
+// walk pages through a list on both stores (list asks one store for one
+// page: the page's view, whether more follow and its last id) and requires
+// the same pages.
+func walk(t *testing.T, what string, size int, ref, s kg.Store, list func(kg.Store, kg.Page) (any, bool, string, error), same func(*testing.T, string, any, any)) {
 	t.Helper()
 	p := kg.Page{First: size}
 	for i := 0; i < 1000; i++ {
-		w, wNext, wLast, err := ref(p)
+		w, wNext, wLast, err := list(ref, p)
 		must(t, err)
-		g, _, _, err := got(p)
+		g, _, _, err := list(s, p)
 		must(t, err)
 		same(t, fmt.Sprintf("%s page %d", what, i), w, g)
 		if !wNext || wLast == "" {
@@ -301,4 +289,31 @@ func lastProject(p *kg.ProjectPage) string {
 		return ""
 	}
 	return p.Items[len(p.Items)-1].ID
+}
+
+// whereCases returns the filters to try on a traversal row: none, and for
+// each argument it takes, a filter on values the dataset holds.
+func whereCases(r *kg.Rel, ds *kg.Dataset) []kg.Where {
+	out := []kg.Where{{}}
+	var calls []string
+	var kinds []kg.OrgKind
+	for _, n := range ds.Nodes {
+		switch n := n.(type) {
+		case *kg.Call:
+			calls = append(calls, n.ID)
+		case *kg.Body:
+			if !slices.Contains(kinds, n.Kind) {
+				kinds = append(kinds, n.Kind)
+			}
+		}
+	}
+	for _, a := range r.Args {
+		switch a {
+		case kg.WhereCallIDs:
+			out = append(out, kg.Where{CallIDs: calls[:min(2, len(calls))]}, kg.Where{CallIDs: []string{"call:does-not-exist"}})
+		case kg.WhereKinds:
+			out = append(out, kg.Where{Kinds: kinds[:min(2, len(kinds))]})
+		}
+	}
+	return out
 }

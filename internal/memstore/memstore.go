@@ -89,19 +89,27 @@ func New(ds *kg.Dataset) *Store {
 		slices.SortFunc(a, func(x, y adjacent) int { return cmp.Or(cmp.Compare(x.id, y.id), cmp.Compare(x.rel, y.rel)) })
 	}
 	slices.SortFunc(s.regions, func(a, b *kg.Region) int { return cmp.Compare(a.NUTSCode, b.NUTSCode) })
-	slices.SortFunc(s.calls, byAdoption)
+	slices.SortFunc(s.calls, func(a, b *kg.Call) int { return kg.CompareNodes(callOrder, a, b) })
 	slices.SortFunc(s.funds, func(a, b *kg.Fund) int { return cmp.Compare(a.ID, b.ID) })
 	slices.SortFunc(s.orgs, func(a, b kg.Org) int { return cmp.Compare(a.NodeID(), b.NodeID()) })
 	slices.SortFunc(s.projects, func(a, b *kg.Project) int { return cmp.Compare(a.ID, b.ID) })
-	for q, spec := range nodeQueries {
-		s.related[q] = s.traverse(spec)
+	for _, r := range kg.NodeRels() {
+		s.related[r.Node] = s.traverse(r)
 	}
-	for q, spec := range edgeQueries {
-		s.edges[q] = s.collectEdges(spec)
+	for _, r := range kg.EdgeRels() {
+		s.edges[r.Edge] = s.collectEdges(r)
 	}
 	s.search = newIndex(ds.Nodes)
 	return s
 }
+
+// callOrder is the order of Calls: by adoption date, then id, as the
+// catalogue's traversals to calls.
+var callOrder = []kg.SortKey{kg.ByAdoption, kg.ByID}
+
+// Immutable reports that the store's data never changes: it is built once
+// from a dataset (see kg.IsImmutable).
+func (s *Store) Immutable() bool { return true }
 
 // Nodes implements kg.Store.
 func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
@@ -117,14 +125,14 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 }
 
 // Related implements kg.Store.
-func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]kg.Node, error) {
+func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string, w kg.Where) ([][]kg.Node, error) {
 	m, ok := s.related[q]
 	if !ok {
 		return nil, kg.Errorf(kg.EINTERNAL, "unknown node query %s", q)
 	}
 	out := make([][]kg.Node, len(ids))
 	for i, id := range ids {
-		out[i] = m[id]
+		out[i] = w.Apply(m[id])
 	}
 	return out, ctx.Err()
 }
@@ -299,21 +307,4 @@ func (s *Store) activeIn(p *kg.Project, from, to *kg.Date) bool {
 		return false
 	}
 	return true
-}
-
-func byAdoption(a, b *kg.Call) int {
-	return cmp.Or(compareDates(a.AdoptedOn, b.AdoptedOn), cmp.Compare(a.ID, b.ID))
-}
-
-// compareDates orders dates with missing ones last, as Cypher's ORDER BY does.
-func compareDates(a, b *kg.Date) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return 1
-	case b == nil:
-		return -1
-	}
-	return cmp.Compare(*a, *b)
 }

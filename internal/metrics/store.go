@@ -14,6 +14,9 @@ type store struct {
 	m *Metrics
 }
 
+// Unwrap returns the store instrumented (see kg.IsImmutable).
+func (s *store) Unwrap() kg.Store { return s.Store }
+
 var _ kg.Store = (*store)(nil)
 
 func (s *store) Nodes(ctx context.Context, ids []string) (out []kg.Node, err error) {
@@ -21,9 +24,9 @@ func (s *store) Nodes(ctx context.Context, ids []string) (out []kg.Node, err err
 	return s.Store.Nodes(ctx, ids)
 }
 
-func (s *store) Related(ctx context.Context, q kg.NodeQuery, ids []string) (out [][]kg.Node, err error) {
+func (s *store) Related(ctx context.Context, q kg.NodeQuery, ids []string, w kg.Where) (out [][]kg.Node, err error) {
 	defer func(start time.Time) { s.m.observe("Related/"+string(q), start, err) }(time.Now())
-	return s.Store.Related(ctx, q, ids)
+	return s.Store.Related(ctx, q, ids, w)
 }
 
 func (s *store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) (out [][]*kg.Edge, err error) {

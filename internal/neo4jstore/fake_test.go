@@ -128,7 +128,8 @@ func (f *fakeNeo4j) do(ctx context.Context, st Statement, params map[string]any,
 
 func strs(v any) []string {
 	var out []string
-	for _, x := range v.([]any) {
+	list, _ := v.([]any)
+	for _, x := range list {
 		out = append(out, x.(string))
 	}
 	return out
@@ -169,7 +170,12 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		q := kg.NodeQuery(strings.TrimPrefix(name, "related."))
 		ids := strs(p["ids"])
 		slices.Sort(ids)
-		res, err := ref.Related(ctx, q, ids)
+		var w kg.Where
+		w.CallIDs = strs(p["callIds"])
+		for _, k := range strs(p["kinds"]) {
+			w.Kinds = append(w.Kinds, kg.OrgKind(k))
+		}
+		res, err := ref.Related(ctx, q, ids, w)
 		if err != nil {
 			return nil, err
 		}

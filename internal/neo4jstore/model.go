@@ -190,7 +190,7 @@ func GraphSchema() Schema {
 	return s
 }
 
-func appendUnique(list []string, vs ...string) []string {
+func appendUnique[T comparable](list []T, vs ...T) []T {
 	for _, v := range vs {
 		if !slices.Contains(list, v) {
 			list = append(list, v)

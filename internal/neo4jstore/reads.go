@@ -56,13 +56,9 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 	}
 	byID := make(map[string]kg.Node, len(recs))
 	for _, r := range recs {
-		id, _, err := value[string](r, "id")
+		id, n, err := idAndNode(op, r)
 		if err != nil {
-			return nil, internalf(op, "%v", err)
-		}
-		n, err := decodeNode(r["node"])
-		if err != nil {
-			return nil, internalf(op, "%v", err)
+			return nil, err
 		}
 		byID[id] = n
 	}
@@ -78,13 +74,9 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 			return nil, err
 		}
 		for _, r := range recs {
-			alias, _, err := value[string](r, "id")
+			alias, n, err := idAndNode(op, r)
 			if err != nil {
-				return nil, internalf(op, "%v", err)
-			}
-			n, err := decodeNode(r["node"])
-			if err != nil {
-				return nil, internalf(op, "%v", err)
+				return nil, err
 			}
 			if prev := byID[alias]; prev != nil && prev.NodeID() != n.NodeID() {
 				return nil, internalf(op, "alias %s names both %s and %s", alias, prev.NodeID(), n.NodeID())
@@ -96,6 +88,19 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 		out[i] = byID[id] // nil when missing
 	}
 	return out, nil
+}
+
+// idAndNode decodes the "id" and "node" columns of a row.
+func idAndNode(op string, r record) (string, kg.Node, error) {
+	id, _, err := value[string](r, "id")
+	if err != nil {
+		return "", nil, internalf(op, "%v", err)
+	}
+	n, err := decodeNode(r["node"])
+	if err != nil {
+		return "", nil, internalf(op, "%v", err)
+	}
+	return id, n, nil
 }
 
 // confidencesParam lists the confidence levels at least min, or none (no
@@ -112,7 +117,7 @@ func confidencesParam(min kg.Confidence) []any {
 }
 
 // Related implements kg.Store.
-func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]kg.Node, error) {
+func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string, w kg.Where) ([][]kg.Node, error) {
 	op := "load " + string(q)
 	st, ok := stRelated[q]
 	if !ok {
@@ -122,7 +127,19 @@ func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string) ([][]
 	if len(ids) == 0 {
 		return out, ctxErr(ctx, op)
 	}
-	recs, err := s.read(ctx, op, st, map[string]any{"ids": distinct(ids)})
+	params := map[string]any{"ids": distinct(ids)}
+	for _, a := range whereArgs(kg.NodeRel(q)) {
+		switch a {
+		case kg.WhereCallIDs:
+			params["callIds"] = stringsParam(w.CallIDs)
+		case kg.WhereKinds:
+			params["kinds"] = stringsParam(w.Kinds)
+		}
+	}
+	if !w.IsZero() && len(params) == 1 {
+		return nil, kg.Errorf(kg.EINTERNAL, "%s takes no filter", q)
+	}
+	recs, err := s.read(ctx, op, st, params)
 	if err != nil {
 		return nil, err
 	}
@@ -152,15 +169,6 @@ func groupByID[T any](op string, ids []string, recs []record, decode func(record
 	return out, nil
 }
 
-// edgeTypes gives the relationship type each kg.EdgeQuery returns.
-var edgeTypes = func() map[kg.EdgeQuery]kg.RelType {
-	m := map[kg.EdgeQuery]kg.RelType{}
-	for _, sp := range edgeSpecs {
-		m[sp.q] = sp.rel
-	}
-	return m
-}()
-
 // Edges implements kg.Store.
 func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*kg.Edge, error) {
 	op := "load " + string(q)
@@ -176,7 +184,7 @@ func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*k
 	if err != nil {
 		return nil, err
 	}
-	return groupByID(op, ids, recs, func(r record) (*kg.Edge, error) { return decodeEdge(edgeTypes[q], r["edge"]) })
+	return groupByID(op, ids, recs, func(r record) (*kg.Edge, error) { return decodeEdge(kg.EdgeRel(q).Rels[0], r["edge"]) })
 }
 
 // decodeAll decodes the "node" column of every record as a T.
@@ -300,8 +308,9 @@ func (s *Store) ServerVersion(ctx context.Context) (edition, version string, err
 	return "", "", internalf(op, "no Neo4j Kernel among %d components", len(recs))
 }
 
-// page reads the single row of the organizations and projects statements.
-func page(op string, recs []record) (items []kg.Node, total int, hasNext bool, err error) {
+// page reads the single row of the organizations and projects statements:
+// the page's items as T, the total and whether more follow.
+func page[T kg.Node](op string, recs []record) (items []T, total int, hasNext bool, err error) {
 	if len(recs) != 1 {
 		return nil, 0, false, internalf(op, "%d rows, want 1", len(recs))
 	}
@@ -324,7 +333,11 @@ func page(op string, recs []record) (items []kg.Node, total int, hasNext bool, e
 		if k := len(items); k > 0 && items[k-1].NodeID() >= n.NodeID() {
 			return nil, 0, false, internalf(op, "items out of id order: %s before %s", items[k-1].NodeID(), n.NodeID())
 		}
-		items = append(items, n)
+		item, ok := n.(T)
+		if !ok {
+			return nil, 0, false, internalf(op, "%s has an unexpected type", n.NodeID())
+		}
+		items = append(items, item)
 	}
 	return items, *t, hasNext, nil
 }
@@ -370,19 +383,11 @@ func (s *Store) Organizations(ctx context.Context, f kg.OrganizationFilter, p kg
 	if err != nil {
 		return nil, err
 	}
-	items, total, hasNext, err := page(op, recs)
+	items, total, hasNext, err := page[kg.Org](op, recs)
 	if err != nil {
 		return nil, err
 	}
-	out := &kg.OrgPage{Total: total, HasNext: hasNext}
-	for _, n := range items {
-		o, ok := n.(kg.Org)
-		if !ok {
-			return nil, internalf(op, "%s is not an organization", n.NodeID())
-		}
-		out.Items = append(out.Items, o)
-	}
-	return out, nil
+	return &kg.OrgPage{Items: items, Total: total, HasNext: hasNext}, nil
 }
 
 // Projects implements kg.Store.
@@ -396,19 +401,11 @@ func (s *Store) Projects(ctx context.Context, f kg.ProjectFilter, p kg.Page) (*k
 	if err != nil {
 		return nil, err
 	}
-	items, total, hasNext, err := page(op, recs)
+	items, total, hasNext, err := page[*kg.Project](op, recs)
 	if err != nil {
 		return nil, err
 	}
-	out := &kg.ProjectPage{Total: total, HasNext: hasNext}
-	for _, n := range items {
-		pr, ok := n.(*kg.Project)
-		if !ok {
-			return nil, internalf(op, "%s is not a project", n.NodeID())
-		}
-		out.Items = append(out.Items, pr)
-	}
-	return out, nil
+	return &kg.ProjectPage{Items: items, Total: total, HasNext: hasNext}, nil
 }
 
 // Dataset implements kg.Store: it reads the whole graph back, so that its

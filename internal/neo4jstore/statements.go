@@ -330,28 +330,11 @@ RETURN docs, i AS term, node.searchWords[j] AS word, collect(node.id) AS ids, co
 	// Paths: all shortest paths ignoring direction, ordered as kg.Store
 	// documents. Variable-length bounds must be literals: the search goes up
 	// to kg.MaxPathLength and longer answers than maxLength are dropped.
-	stPaths = stmt("paths", `
-MATCH (a:Entity {id: $from})
-MATCH (b:Entity {id: $to})
-MATCH p = allShortestPaths((a)-[*..`+fmt.Sprint(kg.MaxPathLength)+`]-(b))
-WITH p
-WHERE length(p) <= $maxLength
-RETURN [x IN nodes(p) | x.id] AS nodeIds, [r IN relationships(p) | type(r)] AS relTypes
-ORDER BY nodeIds, relTypes
-LIMIT $first`)
+	stPaths = pathsStatement("paths", "")
 
 	// The relationship predicate is checked during the breadth-first search,
 	// so the paths are the shortest among those using only these types.
-	stPathsRestricted = stmt("pathsRestricted", `
-MATCH (a:Entity {id: $from})
-MATCH (b:Entity {id: $to})
-MATCH p = allShortestPaths((a)-[*..`+fmt.Sprint(kg.MaxPathLength)+`]-(b))
-WHERE all(r IN relationships(p) WHERE type(r) IN $relations)
-WITH p
-WHERE length(p) <= $maxLength
-RETURN [x IN nodes(p) | x.id] AS nodeIds, [r IN relationships(p) | type(r)] AS relTypes
-ORDER BY nodeIds, relTypes
-LIMIT $first`)
+	stPathsRestricted = pathsStatement("pathsRestricted", "\nWHERE all(r IN relationships(p) WHERE type(r) IN $relations)")
 
 	// Lineage: each record's breadth-first distance from the start is the
 	// length of the shortest walk to it; its links are one step further.
@@ -373,6 +356,20 @@ MATCH (n)<-[r:`+lineageTypes+`]-(m:Entity)
 RETURN m.id AS fromId, n.id AS toId, type(r) AS relation, dist + 1 AS depth, r.sources AS sources
 ORDER BY depth, fromId, toId, relation`)
 )
+
+// pathsStatement is the statement of shortest paths, with a condition on
+// the paths the search considers.
+func pathsStatement(name, where string) Statement {
+	return stmt(name, `
+MATCH (a:Entity {id: $from})
+MATCH (b:Entity {id: $to})
+MATCH p = allShortestPaths((a)-[*..`+fmt.Sprint(kg.MaxPathLength)+`]-(b))`+where+`
+WITH p
+WHERE length(p) <= $maxLength
+RETURN [x IN nodes(p) | x.id] AS nodeIds, [r IN relationships(p) | type(r)] AS relTypes
+ORDER BY nodeIds, relTypes
+LIMIT $first`)
+}
 
 var lineageTypes = string(kg.RelCapitalisesOn) + "|" + string(kg.RelContinues)
 
@@ -399,102 +396,133 @@ func edgeProjection(t kg.RelType) string {
 	return "r {" + strings.Join(items, ", ") + "}"
 }
 
-// relatedSpecs defines each kg.NodeQuery: the pattern from the record s with
-// id `id` to the related records n, their kinds and their order. They follow
-// the definitions of the embedded store (internal/memstore/queries.go).
-var relatedSpecs = []struct {
-	q       kg.NodeQuery
-	pattern string
-	kinds   []kg.Kind
-	order   string
-}{
-	{kg.CallProjects, "(s)<-[:FUNDED_UNDER]-(n:Project)", []kg.Kind{kg.KindProject}, byID},
-	{kg.CallActions, "(s)-[:HAS_ACTION]->(n:Action)", []kg.Kind{kg.KindAction}, byCode},
-	{kg.CallRegions, "(s)<-[:TAKES_PART_IN]-(n:Region)", []kg.Kind{kg.KindRegion}, byNUTS},
-	{kg.CallAmendments, "(s)-[:AMENDED_BY]->(n:Amendment)", []kg.Kind{kg.KindAmendment}, byDate},
-	{kg.CallObjectives, "(s)-[:UNDER_OBJECTIVE]->(n:Objective)", []kg.Kind{kg.KindObjective}, byID},
-	{kg.CallCapitalisesOn, "(s)-[:CAPITALISES_ON|CONTINUES]->(n:Call)", []kg.Kind{kg.KindCall}, byAdoption},
-	{kg.CallCapitalisedBy, "(s)<-[:CAPITALISES_ON|CONTINUES]-(n:Call)", []kg.Kind{kg.KindCall}, byAdoption},
-	{kg.FundCalls, "(s)<-[:FUNDED_BY]-(n:Call)", []kg.Kind{kg.KindCall}, byAdoption},
-	{kg.FundObjectives, "(s)<-[:PART_OF]-(n:Objective)", []kg.Kind{kg.KindObjective}, byID},
-	{kg.RegionCalls, "(s)-[:TAKES_PART_IN]->(n:Call)", []kg.Kind{kg.KindCall}, byAdoption},
-	{kg.RegionBodies, "(s)<-[:LOCATED_IN]-(n:Body)", []kg.Kind{kg.KindOrg}, byID},
-	{kg.RegionProjects, "(s)<-[:LOCATED_IN]-(n:Project)", []kg.Kind{kg.KindProject}, byID},
-	{kg.RegionPlaces, "(s)<-[:LOCATED_IN]-(n:Place)", []kg.Kind{kg.KindPlace}, byID},
-	{kg.RegionInitiatives, "(s)<-[:LOCATED_IN]-(n:Initiative)", []kg.Kind{kg.KindInitiative}, byID},
-	{kg.ProjectActions, "(s)-[:IMPLEMENTS]->(n:Action)", []kg.Kind{kg.KindAction}, byCode},
-	{kg.ProjectCapitalisesOn, "(s)-[:CAPITALISES_ON|CONTINUES]->(n:Project)", []kg.Kind{kg.KindProject}, byID},
-	{kg.ProjectCapitalisedBy, "(s)<-[:CAPITALISES_ON|CONTINUES]-(n:Project)", []kg.Kind{kg.KindProject}, byID},
-	{kg.ProjectPlaces, "(s)-[:WORKS_AT]->(n:Place)", []kg.Kind{kg.KindPlace}, byID},
-	{kg.OrgPlaces, "(s)-[:WORKS_AT]->(n:Place)", []kg.Kind{kg.KindPlace}, byID},
-	{kg.PlaceProjects, "(s)<-[:WORKS_AT]-(n:Project)", []kg.Kind{kg.KindProject}, byID},
-	{kg.PlaceOrganizations, "(s)<-[:WORKS_AT]-(n:Organization)", orgKinds, byID},
-	{kg.PlaceInitiatives, "(s)<-[:WORKS_AT]-(n:Initiative)", []kg.Kind{kg.KindInitiative}, byID},
-	{kg.InitiativePlaces, "(s)-[:WORKS_AT]->(n:Place)", []kg.Kind{kg.KindPlace}, byID},
-	{kg.IssuerCalls, "(s)<-[:ISSUED_BY]-(n:Call)", []kg.Kind{kg.KindCall}, byAdoption},
+// The statements of the catalogue's rows (kg.Catalogue): one per traversal
+// and one per relationship lookup, each batched over $ids with UNWIND and
+// generated from the row, so that the embedded store and this adapter read
+// the same definition.
+
+// label returns the label every record of the kinds carries (a common one
+// for several kinds, e.g. Organization for bodies and regions).
+func label(kinds []kg.Kind) string {
+	for _, l := range kindLabels[kinds[0]] {
+		common := true
+		for _, k := range kinds[1:] {
+			common = common && slices.Contains(kindLabels[k], l)
+		}
+		if common {
+			return l
+		}
+	}
+	panic(fmt.Sprintf("neo4jstore: kinds %v share no label", kinds))
 }
 
-// Orders of related records. Cypher sorts missing values last, as the
-// embedded store does.
-const (
-	byID       = "n.id"
-	byCode     = "n.code, n.id"
-	byNUTS     = "n.nutsCode"
-	byDate     = "n.date, n.id"
-	byAdoption = "n.adoptedOn, n.id"
-)
+// relTypes is a relationship pattern's types.
+func relTypes(rels []kg.RelType) string {
+	types := make([]string, len(rels))
+	for i, r := range rels {
+		types[i] = string(r)
+	}
+	return strings.Join(types, "|")
+}
 
-// stRelated holds the statement of each kg.NodeQuery.
-var stRelated = func() map[kg.NodeQuery]Statement {
-	m := map[kg.NodeQuery]Statement{}
-	for _, sp := range relatedSpecs {
-		m[sp.q] = stmt("related."+string(sp.q), `
+// sortExprs gives the Cypher expression of each sort key: node keys over
+// the related record n, edge keys over the relationship r from a to b.
+// Cypher sorts missing values last, as kg.CompareNodes does.
+var sortExprs = map[kg.SortKey]string{
+	kg.ByID: "n.id", kg.ByCode: "n.code", kg.ByNUTS: "n.nutsCode", kg.ByDate: "n.date", kg.ByAdoption: "n.adoptedOn",
+	kg.ByFrom: "a.id", kg.ByTo: "b.id", kg.ByRelation: "r.relation", kg.ByRole: roleRank(),
+}
+
+// roleRank is kg.Role.Rank in Cypher.
+func roleRank() string {
+	var b strings.Builder
+	b.WriteString("CASE r.role")
+	rest := 0
+	for _, r := range []kg.Role{kg.RoleLead, kg.RolePartner, kg.RoleAdherent} {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", r, r.Rank())
+		rest = max(rest, r.Rank()+1)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", rest)
+	return b.String()
+}
+
+func orderBy(keys []kg.SortKey) string {
+	exprs := make([]string, len(keys))
+	for i, k := range keys {
+		exprs[i] = sortExprs[k]
+	}
+	return strings.Join(exprs, ", ")
+}
+
+// whereClauses gives the condition each filter of kg.Where sets on the
+// related record n; an empty parameter keeps every record.
+var whereClauses = map[kg.WhereArg]string{
+	kg.WhereCallIDs: "(size($callIds) = 0 OR EXISTS { (n)-[:" + string(kg.RelFundedUnder) + "]->(c:Call) WHERE c.id IN $callIds })",
+	kg.WhereKinds:   "(size($kinds) = 0 OR n.kind IN $kinds)",
+}
+
+// relatedStatement is the statement of a traversal row.
+func relatedStatement(r *kg.Rel) Statement {
+	pattern := "(s)<-[:" + relTypes(r.Rels) + "]-(n:" + label(r.Kinds) + ")"
+	if r.Out {
+		pattern = "(s)-[:" + relTypes(r.Rels) + "]->(n:" + label(r.Kinds) + ")"
+	}
+	var conds []string
+	for _, a := range whereArgs(r) {
+		conds = append(conds, whereClauses[a])
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = "\nWHERE " + strings.Join(conds, " AND ")
+	}
+	return stmt("related."+string(r.Node), `
 UNWIND $ids AS id
 MATCH (s:Entity {id: id})
-MATCH `+sp.pattern+`
+MATCH `+pattern+where+`
 WITH DISTINCT id, n
-RETURN id, `+projection("n", sp.kinds...)+` AS node
-ORDER BY id, `+sp.order)
-	}
-	return m
-}()
-
-// edgeSpecs defines each kg.EdgeQuery: the relationship r from a to b, which
-// end is the record with id `id`, and the order of the results.
-var edgeSpecs = []struct {
-	q     kg.EdgeQuery
-	rel   kg.RelType
-	out   bool // the record is a (the relationship leaves it)
-	order string
-}{
-	{kg.OrgParticipations, kg.RelParticipatesIn, true, "b.id"},
-	{kg.ProjectParticipants, kg.RelParticipatesIn, false,
-		"CASE r.role WHEN 'LEAD' THEN 0 WHEN 'PARTNER' THEN 1 WHEN 'ADHERENT' THEN 2 ELSE 3 END, a.id"},
-	{kg.OrgInvolvements, kg.RelInvolvedIn, true, "b.id, r.relation"},
-	{kg.ProjectInvolvements, kg.RelInvolvedIn, false, "r.relation, a.id"},
-	{kg.AmendmentAdherents, kg.RelAdheresTo, false, "a.id"},
-	{kg.ProjectActionDetails, kg.RelImplements, true, "b.id"},
-	{kg.CallRegionLinks, kg.RelTakesPartIn, false, "a.id"},
-	{kg.RegionCallLinks, kg.RelTakesPartIn, true, "b.id"},
-	{kg.GroupMembers, kg.RelMemberOf, false, "a.id"},
-	{kg.OrgGroups, kg.RelMemberOf, true, "b.id"},
-	{kg.WorkerPlaceLinks, kg.RelWorksAt, true, "b.id"},
-	{kg.PlaceWorkerLinks, kg.RelWorksAt, false, "a.id"},
+RETURN id, `+projection("n", r.Kinds...)+` AS node
+ORDER BY id, `+orderBy(r.Sort))
 }
 
-// stEdges holds the statement of each kg.EdgeQuery.
-var stEdges = func() map[kg.EdgeQuery]Statement {
-	m := map[kg.EdgeQuery]Statement{}
-	for _, sp := range edgeSpecs {
-		match := "(a:Entity {id: id})-[r:" + string(sp.rel) + "]->(b:Entity)"
-		if !sp.out {
-			match = "(a:Entity)-[r:" + string(sp.rel) + "]->(b:Entity {id: id})"
-		}
-		m[sp.q] = stmt("edges."+string(sp.q), `
+// whereArgs lists the filters a row's arguments set, in a fixed order.
+func whereArgs(r *kg.Rel) []kg.WhereArg {
+	var out []kg.WhereArg
+	for _, a := range r.Args {
+		out = appendUnique(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// edgesStatement is the statement of a relationship row: the relationship
+// r from a to b, the record with id `id` at the end the row leaves from.
+func edgesStatement(r *kg.Rel) Statement {
+	t := string(r.Rels[0])
+	match := "(a:Entity {id: id})-[r:" + t + "]->(b:Entity)"
+	if !r.Out {
+		match = "(a:Entity)-[r:" + t + "]->(b:Entity {id: id})"
+	}
+	return stmt("edges."+string(r.Edge), `
 UNWIND $ids AS id
 MATCH `+match+`
-RETURN id, `+edgeProjection(sp.rel)+` AS edge
-ORDER BY id, `+sp.order)
-	}
-	return m
-}()
+RETURN id, `+edgeProjection(r.Rels[0])+` AS edge
+ORDER BY id, `+orderBy(r.Sort))
+}
+
+// stRelated and stEdges hold the statement of each row.
+var (
+	stRelated = func() map[kg.NodeQuery]Statement {
+		m := map[kg.NodeQuery]Statement{}
+		for _, r := range kg.NodeRels() {
+			m[r.Node] = relatedStatement(r)
+		}
+		return m
+	}()
+	stEdges = func() map[kg.EdgeQuery]Statement {
+		m := map[kg.EdgeQuery]Statement{}
+		for _, r := range kg.EdgeRels() {
+			m[r.Edge] = edgesStatement(r)
+		}
+		return m
+	}()
+)

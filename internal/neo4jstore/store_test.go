@@ -70,7 +70,7 @@ func TestRoundTripsPerCall(t *testing.T) {
 		{"RegionsByNUTS", func(ids []string) error { _, err := s.RegionsByNUTS(ctx, ids); return err }},
 	}
 	for _, q := range kg.NodeQueries {
-		calls = append(calls, call{"Related " + string(q), func(ids []string) error { _, err := s.Related(ctx, q, ids); return err }})
+		calls = append(calls, call{"Related " + string(q), func(ids []string) error { _, err := s.Related(ctx, q, ids, kg.Where{}); return err }})
 	}
 	for _, q := range kg.EdgeQueries {
 		calls = append(calls, call{"Edges " + string(q), func(ids []string) error { _, err := s.Edges(ctx, q, ids); return err }})
@@ -139,7 +139,7 @@ func TestOnRoundTripCallback(t *testing.T) {
 		defer mu.Unlock()
 		names = append(names, st)
 	}})
-	if _, err := s.Related(t.Context(), kg.CallProjects, []string{"call:new"}); err != nil {
+	if _, err := s.Related(t.Context(), kg.CallProjects, []string{"call:new"}, kg.Where{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Ping(t.Context()); err != nil {
@@ -171,7 +171,7 @@ func TestStatementsCoverCode(t *testing.T) {
 	_, err := s.Nodes(ctx, []string{"call:new", "org:comune_uno"}) // an id, then an alias
 	must(err)
 	for _, q := range kg.NodeQueries {
-		_, err := s.Related(ctx, q, []string{"call:new"})
+		_, err := s.Related(ctx, q, []string{"call:new"}, kg.Where{})
 		must(err)
 	}
 	for _, q := range kg.EdgeQueries {
@@ -511,7 +511,7 @@ func TestErrorTranslation(t *testing.T) {
 			f := newFake(t, kgtest.Fixture(t))
 			f.fail = func(context.Context, Statement) error { return c.err }
 			s := newStore(f, Config{})
-			_, err := s.Related(t.Context(), kg.CallProjects, []string{"call:new"})
+			_, err := s.Related(t.Context(), kg.CallProjects, []string{"call:new"}, kg.Where{})
 			if got := kg.ErrorCode(err); got != c.code {
 				t.Errorf("code %q, want %q (err %v)", got, c.code, err)
 			}

@@ -78,41 +78,13 @@ func Build(files *Files, docs Docs) (*kg.Dataset, []Problem) {
 	b.collect(files)
 	b.buildSources(files.Sources)
 	b.broken = len(files.broken[SourcesFile]) > 0 || b.unreadable[kg.KindSource]
-	for i := range files.Funds {
-		if !files.isBroken(FundsFile, i) {
-			b.buildFund(&files.Funds[i], fmt.Sprintf("$[%d]", i))
-		}
-	}
-	for i := range files.Regions {
-		if !files.isBroken(RegionsFile, i) {
-			b.buildRegion(&files.Regions[i], fmt.Sprintf("$[%d]", i))
-		}
-	}
-	for i := range files.Organizations {
-		if !files.isBroken(OrganizationsFile, i) {
-			b.buildOrg(&files.Organizations[i], fmt.Sprintf("$[%d]", i))
-		}
-	}
-	for i := range files.Calls {
-		if !files.isBroken(CallsFile, i) {
-			b.buildCall(&files.Calls[i], fmt.Sprintf("$[%d]", i))
-		}
-	}
-	for i := range files.Projects {
-		if !files.isBroken(ProjectsFile, i) {
-			b.buildProject(&files.Projects[i], fmt.Sprintf("$[%d]", i))
-		}
-	}
-	for i := range files.Places {
-		if !files.isBroken(PlacesFile, i) {
-			b.buildPlace(&files.Places[i], fmt.Sprintf("$[%d]", i))
-		}
-	}
-	for i := range files.Initiatives {
-		if !files.isBroken(InitiativesFile, i) {
-			b.buildInitiative(&files.Initiatives[i], fmt.Sprintf("$[%d]", i))
-		}
-	}
+	buildAll(files, FundsFile, files.Funds, b.buildFund)
+	buildAll(files, RegionsFile, files.Regions, b.buildRegion)
+	buildAll(files, OrganizationsFile, files.Organizations, b.buildOrg)
+	buildAll(files, CallsFile, files.Calls, b.buildCall)
+	buildAll(files, ProjectsFile, files.Projects, b.buildProject)
+	buildAll(files, PlacesFile, files.Places, b.buildPlace)
+	buildAll(files, InitiativesFile, files.Initiatives, b.buildInitiative)
 	b.deriveCallRegions()
 	b.checkGroups()
 	for i, s := range files.Sources {
@@ -125,6 +97,16 @@ func Build(files *Files, docs Docs) (*kg.Dataset, []Problem) {
 	}
 	b.ds.Sort()
 	return b.ds, nil
+}
+
+// buildAll builds, in order, every entry of a file that reads well, each
+// with the YAML path of its place in the file.
+func buildAll[T any](files *Files, file string, entries []T, build func(*T, string)) {
+	for i := range entries {
+		if !files.isBroken(file, i) {
+			build(&entries[i], fmt.Sprintf("$[%d]", i))
+		}
+	}
 }
 
 func anyBroken(m map[string]map[int]bool) bool {

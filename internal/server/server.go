@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/famigraph/famigraph/graph"
@@ -24,9 +25,29 @@ type Config struct {
 	Metrics bool
 }
 
-// New returns the server's HTTP handler over store.
+// New is Assemble for a configuration known to be valid (tests, benchmarks):
+// it panics where Assemble returns an error.
 func New(store kg.Store, cfg Config) http.Handler {
+	h, err := Assemble(store, cfg)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}
+
+// Assemble returns the server's HTTP handler over store. It enforces the
+// rule of the response cache: a cached response is reused until evicted, so
+// the cache may only sit over a store whose data never changes while it
+// serves (kg.IsImmutable); over any other (Neo4j, which seeding can change)
+// Assemble refuses a cache rather than serve stale answers or silently drop
+// it. The cache's key holds every input that can change an answer (see
+// httpapi's response cache).
+func Assemble(store kg.Store, cfg Config) (http.Handler, error) {
 	gqlCfg, httpCfg := cfg.GraphQL, cfg.HTTP
+	if httpCfg.ResponseCacheBytes > 0 && !kg.IsImmutable(store) {
+		return nil, fmt.Errorf("a response cache (%d bytes) serves only a store whose data cannot change; "+
+			"this store's can (Neo4j): set --response-cache 0 (FAMIGRAPH_RESPONSE_CACHE=0)", httpCfg.ResponseCacheBytes)
+	}
 	if httpCfg.Ready == nil {
 		httpCfg.Ready = store.Ping
 	}
@@ -44,5 +65,5 @@ func New(store kg.Store, cfg Config) http.Handler {
 	httpCfg.RegionsGeoJSON = func(ctx context.Context, callIDs []string) ([]byte, error) {
 		return svc.RegionsGeoJSON(ctx, callIDs)
 	}
-	return httpapi.NewRouter(httpCfg)
+	return httpapi.NewRouter(httpCfg), nil
 }

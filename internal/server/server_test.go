@@ -6,9 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/famigraph/famigraph/internal/httpapi"
+	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/memstore"
 	"github.com/famigraph/famigraph/internal/server"
@@ -88,5 +90,26 @@ func TestRegionsGeoJSONEndpointIsTheGraphQLField(t *testing.T) {
 		if res.StatusCode != http.StatusBadRequest || len(e.Errors) != 1 || e.Errors[0].Extensions.Code != "BAD_INPUT" {
 			t.Errorf("%s: status %d, %+v; want 400 BAD_INPUT", q, res.StatusCode, e)
 		}
+	}
+}
+
+// mutable is a store that does not say its data is immutable, as Neo4j's.
+type mutable struct{ kg.Store }
+
+// The response cache sits only over immutable data: over a store that can
+// change, Assemble refuses it with an error that says what to do; without
+// a cache, or over the embedded store, it assembles.
+func TestResponseCacheOnlyOverImmutableData(t *testing.T) {
+	ds := kgtest.Fixture(t)
+	withCache := server.Config{HTTP: httpapi.Config{ResponseCacheBytes: 1 << 20}}
+	_, err := server.Assemble(mutable{memstore.New(ds)}, withCache)
+	if err == nil || !strings.Contains(err.Error(), "--response-cache 0") {
+		t.Errorf("a cache over a mutable store: error %v, want a refusal naming --response-cache 0", err)
+	}
+	if _, err := server.Assemble(mutable{memstore.New(ds)}, server.Config{}); err != nil {
+		t.Errorf("no cache over a mutable store: %v", err)
+	}
+	if _, err := server.Assemble(memstore.New(ds), withCache); err != nil {
+		t.Errorf("a cache over the embedded store: %v", err)
 	}
 }

@@ -1,0 +1,274 @@
+package graph
+
+import (
+	"context"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/famigraph/famigraph/internal/kg"
+)
+
+// fetched is what one request has read of the relationships of
+// kg.Catalogue: the prefetcher fills it one level at a time, the
+// relationship resolvers read it. A resolver that finds nothing (a field the
+// prefetcher did not reach) asks the store for its one parent and keeps the
+// answer.
+type fetched struct {
+	svc     *kg.Service
+	nodes   nodeLoader
+	mu      sync.Mutex
+	related map[fetchKey]fetchedList
+	// nodes known to the request, nil for an id known to name nothing.
+	known map[string]kg.Node
+}
+
+// nodeLoader is the request's batched lookup of records by id, for
+// references the prefetcher did not reach.
+type nodeLoader = interface {
+	Load(ctx context.Context, id string) (kg.Node, error)
+	Prime(id string, n kg.Node) bool
+}
+
+// fetchKey names the answer of a row, with a filter, for one parent.
+type fetchKey struct {
+	list   string // listKey
+	parent string
+}
+
+// fetchedList is one parent's answer: records or relationships, or the
+// error that prevented them.
+type fetchedList struct {
+	nodes []kg.Node
+	edges []*kg.Edge
+	err   error
+}
+
+// listKey names a row with a filter.
+func listKey(r *kg.Rel, w kg.Where) string { return r.Key() + "|" + w.Key() }
+
+func newFetched(svc *kg.Service, nodes nodeLoader) *fetched {
+	return &fetched{svc: svc, nodes: nodes, related: map[fetchKey]fetchedList{}, known: map[string]kg.Node{}}
+}
+
+// remember keeps a record, so that a later reference to it needs no call.
+func (f *fetched) remember(n kg.Node) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rememberLocked(n)
+}
+
+func (f *fetched) rememberLocked(n kg.Node) {
+	if _, ok := f.known[n.NodeID()]; !ok {
+		f.known[n.NodeID()] = n
+		f.nodes.Prime(n.NodeID(), n)
+	}
+}
+
+// loadNodes fetches, in one call, the records not known yet.
+func (f *fetched) loadNodes(ctx context.Context, ids []string) {
+	f.mu.Lock()
+	var missing []string
+	for _, id := range distinct(ids) {
+		if _, ok := f.known[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	f.mu.Unlock()
+	if len(missing) == 0 {
+		return
+	}
+	ns, err := f.svc.Records(ctx, missing)
+	if err != nil || len(ns) != len(missing) {
+		return // the resolvers ask again, and report the error
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, id := range missing {
+		if _, ok := f.known[id]; !ok {
+			f.known[id] = ns[i]
+			if ns[i] != nil {
+				f.nodes.Prime(id, ns[i])
+			}
+		}
+	}
+}
+
+// load fetches, in one call, a traversal or relationship row with a filter
+// for the parents whose answer is not known yet.
+func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string) {
+	lk := listKey(r, w)
+	f.mu.Lock()
+	var missing []string
+	for _, id := range ids {
+		if _, ok := f.related[fetchKey{lk, id}]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	f.mu.Unlock()
+	if len(missing) == 0 {
+		return
+	}
+	res := make([]fetchedList, len(missing))
+	var err error
+	if r.Node != "" {
+		var ns [][]kg.Node
+		if ns, err = f.svc.Related(ctx, r.Node, missing, w); err == nil && len(ns) == len(missing) {
+			for i := range ns {
+				res[i].nodes = ns[i]
+			}
+		}
+	} else {
+		var es [][]*kg.Edge
+		if es, err = f.svc.Edges(ctx, r.Edge, missing); err == nil && len(es) == len(missing) {
+			for i := range es {
+				res[i].edges = es[i]
+			}
+		}
+	}
+	if err == nil && len(res) != len(missing) {
+		err = kg.Errorf(kg.EINTERNAL, "store returned results not aligned with %d ids", len(missing))
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, id := range missing {
+		if err != nil {
+			res[i] = fetchedList{err: err}
+		}
+		f.related[fetchKey{lk, id}] = res[i]
+		for _, n := range res[i].nodes {
+			f.rememberLocked(n)
+		}
+	}
+}
+
+// list returns a row's answer for one parent, fetching it when the
+// prefetcher did not.
+func (f *fetched) list(ctx context.Context, r *kg.Rel, w kg.Where, parent string) fetchedList {
+	k := fetchKey{listKey(r, w), parent}
+	f.mu.Lock()
+	l, ok := f.related[k]
+	f.mu.Unlock()
+	if !ok {
+		f.load(ctx, r, w, []string{parent})
+		f.mu.Lock()
+		l = f.related[k]
+		f.mu.Unlock()
+	}
+	return l
+}
+
+// knownNode returns a record the request knows, or nil.
+func (f *fetched) knownNode(id string) kg.Node {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.known[id]
+}
+
+// node returns a record by id: known to the request, else loaded.
+func (f *fetched) node(ctx context.Context, id string) (kg.Node, error) {
+	f.mu.Lock()
+	n, ok := f.known[id]
+	f.mu.Unlock()
+	if ok {
+		return n, nil
+	}
+	return f.nodes.Load(ctx, id)
+}
+
+// The relationship resolvers. Each resolves the field being resolved (its
+// catalogue row is found by the field's name, its filter from the field's
+// arguments) from the request's fetched set.
+
+// rowOf returns the catalogue row and the filter of the field being
+// resolved.
+func rowOf(ctx context.Context) (*kg.Rel, kg.Where) {
+	fc := graphql.GetFieldContext(ctx)
+	r := kg.RelOf(fc.Object + "." + fc.Field.Name)
+	if r == nil {
+		panic("graph: " + fc.Object + "." + fc.Field.Name + " has no catalogue row")
+	}
+	return r, whereOf(r, fc.Args)
+}
+
+// many resolves a list field of kg.Catalogue for obj.
+func many[T any](ctx context.Context, obj any) ([]T, error) {
+	r, w := rowOf(ctx)
+	f := loadersFrom(ctx).fetched
+	if r.Ref != nil {
+		ids := r.Ref(obj)
+		out := make([]T, 0, len(ids))
+		for _, id := range ids {
+			t, err := refTo[T](ctx, f, r, id)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t)
+		}
+		return out, nil
+	}
+	l := f.list(ctx, r, w, parentID(obj))
+	if l.err != nil {
+		return nil, l.err
+	}
+	if r.Edge != "" {
+		return as[T](r, l.edges)
+	}
+	return as[T](r, l.nodes)
+}
+
+// one resolves a field of kg.Catalogue that names one record.
+func one[T any](ctx context.Context, obj any) (T, error) {
+	r, _ := rowOf(ctx)
+	var id string
+	if ids := r.Ref(obj); len(ids) > 0 {
+		id = ids[0]
+	}
+	return refTo[T](ctx, loadersFrom(ctx).fetched, r, id)
+}
+
+// refTo resolves a reference by the rules of its row (kg.Missing).
+func refTo[T any](ctx context.Context, f *fetched, r *kg.Rel, id string) (T, error) {
+	var zero T
+	if id == "" && r.Missing != kg.Required {
+		return zero, nil
+	}
+	var n kg.Node
+	var err error
+	if id != "" {
+		if n, err = f.node(ctx, id); err != nil {
+			return zero, err
+		}
+	}
+	if n == nil {
+		if r.Missing == kg.Lenient {
+			return zero, nil
+		}
+		return zero, kg.Errorf(kg.EINTERNAL, "dangling reference to %s", id)
+	}
+	t, ok := n.(T)
+	if !ok {
+		return zero, kg.Errorf(kg.EINTERNAL, "%s has an unexpected type", id)
+	}
+	return t, nil
+}
+
+// as converts a row's results to the field's Go type.
+func as[T, V any](r *kg.Rel, vs []V) ([]T, error) {
+	out := make([]T, 0, len(vs))
+	for _, v := range vs {
+		t, ok := any(v).(T)
+		if !ok {
+			return nil, kg.Errorf(kg.EINTERNAL, "%s returned a record of an unexpected type", r.Key())
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// edgesOf returns the relationships of a row for one record, for fields
+// computed from them.
+func edgesOf(ctx context.Context, q kg.EdgeQuery, id string) ([]*kg.Edge, error) {
+	l := loadersFrom(ctx).fetched.list(ctx, kg.EdgeRel(q), kg.Where{}, id)
+	return l.edges, l.err
+}
