@@ -516,20 +516,8 @@ func (d *decoder) ref(k string) string {
 	return slices.Min(ids)
 }
 
-func (d *decoder) json(k string, into any) {
-	s := d.str(k)
-	if s == "" {
-		return
-	}
-	if err := json.Unmarshal([]byte(s), into); err != nil {
-		d.fail(fmt.Errorf("%s: %w", k, err))
-	}
-}
-
 func (d *decoder) citations(k string) []kg.Citation {
-	var js []citationJSON
-	d.json(k, &js)
-	return citationsOf(js)
+	return decodeJSON(d, k, &decodedCitations, citationsOf)
 }
 
 func (d *decoder) record(id string) kg.Record {
@@ -537,18 +525,22 @@ func (d *decoder) record(id string) kg.Record {
 	if aliases := d.strings(propAliases); len(aliases) > 0 {
 		r.Aliases = aliases
 	}
-	var facts []factJSON
-	d.json(propFacts, &facts)
-	for _, f := range facts {
-		r.Facts = append(r.Facts, kg.Fact{Key: f.Key, Value: f.Value, Type: kg.FactType(f.Type), Note: f.Note,
-			Sources: citationsOf(f.Sources)})
-	}
-	var ds []discrepancyJSON
-	d.json(propDiscrepancies, &ds)
-	for _, x := range ds {
-		r.Discrepancies = append(r.Discrepancies, kg.Discrepancy{Field: x.Field, Recorded: x.Recorded,
-			Stated: x.Stated, Note: x.Note, Sources: citationsOf(x.Sources)})
-	}
+	r.Facts = decodeJSON(d, propFacts, &decodedFacts, func(fs []factJSON) []kg.Fact {
+		var out []kg.Fact
+		for _, f := range fs {
+			out = append(out, kg.Fact{Key: f.Key, Value: f.Value, Type: kg.FactType(f.Type), Note: f.Note,
+				Sources: citationsOf(f.Sources)})
+		}
+		return out
+	})
+	r.Discrepancies = decodeJSON(d, propDiscrepancies, &decodedDiscrepancies, func(ds []discrepancyJSON) []kg.Discrepancy {
+		var out []kg.Discrepancy
+		for _, x := range ds {
+			out = append(out, kg.Discrepancy{Field: x.Field, Recorded: x.Recorded,
+				Stated: x.Stated, Note: x.Note, Sources: citationsOf(x.Sources)})
+		}
+		return out
+	})
 	return r
 }
 
@@ -576,12 +568,14 @@ func decodeNode(raw any) (kg.Node, error) {
 		if known := d.int("groupKnownMembers"); known != nil {
 			b.Group = &kg.Group{DeclaredSize: d.int("groupDeclaredSize"), KnownMembers: *known}
 		}
-		var nets []networkJSON
-		d.json("networks", &nets)
-		for _, m := range nets {
-			b.Networks = append(b.Networks, kg.NetworkMembership{Network: m.Network, Name: m.Name, Note: m.Note,
-				Confidence: kg.Confidence(m.Confidence), Sources: citationsOf(m.Sources)})
-		}
+		b.Networks = decodeJSON(d, "networks", &decodedNetworks, func(nets []networkJSON) []kg.NetworkMembership {
+			var out []kg.NetworkMembership
+			for _, m := range nets {
+				out = append(out, kg.NetworkMembership{Network: m.Network, Name: m.Name, Note: m.Note,
+					Confidence: kg.Confidence(m.Confidence), Sources: citationsOf(m.Sources)})
+			}
+			return out
+		})
 		n = b
 	case kg.KindFund:
 		n = &kg.Fund{Record: rec, Name: d.str("name"), Period: d.str("period")}
