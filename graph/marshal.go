@@ -10,52 +10,29 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/famigraph/famigraph/graph/internal/batched"
 )
 
 // The executor resolves an object's fields, and the elements of a list, one
 // after the other in the request's goroutine (graph/internal/generate):
 // their values are at hand, in the records or in what the prefetcher
-// fetched. The exception is a list whose selection reaches a field of
-// batched.Fields, which loads through a loader's time window: its elements
-// resolve concurrently, as gqlgen resolves them, so that the window is
-// waited once for all of them rather than once per element.
-
-// batchedFields is batched.Fields as a set.
-var batchedFields = func() map[fieldKey]bool {
-	out := map[fieldKey]bool{}
-	for _, f := range batched.Fields {
-		for i := 0; i < len(f); i++ {
-			if f[i] == '.' {
-				out[fieldKey{f[:i], f[i+1:]}] = true
-			}
-		}
-	}
-	return out
-}()
-
-type fieldKey struct{ typ, field string }
+// fetched (every relationship field is a row of kg.Catalogue, which
+// TestCatalogue checks), so goroutines would only cost.
 
 // marshalSlice is what generated code calls to marshal a list of objects,
 // in place of graphql.MarshalSliceConcurrently, with the same contract: the
 // element's marshaller runs with a field context holding its index (and
 // sets its Result); a panic is recovered unless omitPanicHandler, and
 // reported on the element, which becomes Null. The elements are marshalled
-// in order in this goroutine, under one field context whose index moves,
-// unless the selection reaches a batched field: then gqlgen's concurrent
-// marshalling does it.
-func (ec *executionContext) marshalSlice(ctx context.Context, sel ast.SelectionSet, length int, workerLimit int64,
+// in order in this goroutine, under one field context whose index moves.
+func (ec *executionContext) marshalSlice(ctx context.Context, _ ast.SelectionSet, length int, _ int64,
 	omitPanicHandler bool, marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
 	if length == 0 {
 		return graphql.Array{}
 	}
-	if ec.reachesBatched(sel) {
-		return graphql.MarshalSliceConcurrently(ctx, length, workerLimit, omitPanicHandler, marshalElement)
-	}
 	ret := make(graphql.Array, length)
 	// One field context for all elements: nothing below an element outlives
-	// it (no goroutine, no deferred fragment: both need a batched field or
-	// a root field), and paths are read when an error is added.
+	// it (no goroutine, no deferred fragment: both need a root field), and
+	// paths are read when an error is added.
 	e := &element{}
 	fc := &e.fc
 	fc.Index = &e.index
@@ -91,12 +68,10 @@ func marshalElement1(ctx context.Context, i int, omitPanicHandler bool,
 }
 
 // execState is what the executor keeps for one operation, in its
-// OperationContext's Stats (no context lookup): which selection sets reach
-// a batched field, by the address of their first selection, and the fields
-// each object type collects from each selection set.
+// OperationContext's Stats (no context lookup): the fields each object type
+// collects from each selection set, and the field sets it hands out.
 type execState struct {
 	mu      sync.Mutex
-	reaches map[*ast.Selection]bool
 	fields  map[collectKey][]graphql.CollectedField
 	// fieldSets are the field sets not yet used of the last slab, of slab
 	// elements (doubling from 8 to 256 as the operation needs more).
@@ -116,7 +91,7 @@ const execStateName = "famigraph.executor"
 
 // startExecution gives an operation its executor state.
 func startExecution(op *graphql.OperationContext) {
-	op.Stats.SetExtension(execStateName, &execState{reaches: map[*ast.Selection]bool{}, fields: map[collectKey][]graphql.CollectedField{}})
+	op.Stats.SetExtension(execStateName, &execState{fields: map[collectKey][]graphql.CollectedField{}})
 }
 
 func (ec *executionContext) state() *execState {
@@ -147,61 +122,6 @@ func (ec *executionContext) collectFields(sel ast.SelectionSet, satisfies []stri
 	st.fields[key] = fields
 	st.mu.Unlock()
 	return fields
-}
-
-// reachesBatched reports whether sel selects, at any depth and through
-// fragments, a field of batched.Fields.
-func (ec *executionContext) reachesBatched(sel ast.SelectionSet) bool {
-	if len(batchedFields) == 0 || len(sel) == 0 {
-		return false
-	}
-	st := ec.state()
-	if st == nil {
-		return reaches(ec.OperationContext, sel, nil)
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return reaches(ec.OperationContext, sel, st.reaches)
-}
-
-// reaches walks sel, remembering in memo (if not nil) the answer for every
-// selection set it walks, so that an operation's document is walked once.
-func reaches(op *graphql.OperationContext, sel ast.SelectionSet, memo map[*ast.Selection]bool) bool {
-	if len(sel) == 0 {
-		return false
-	}
-	key := unsafe.SliceData(sel)
-	if r, ok := memo[key]; ok {
-		return r
-	}
-	found := false
-	for _, s := range sel {
-		switch s := s.(type) {
-		case *ast.Field:
-			if s.ObjectDefinition != nil && batchedFields[fieldKey{s.ObjectDefinition.Name, s.Name}] {
-				found = true
-			}
-			if reaches(op, s.SelectionSet, memo) {
-				found = true
-			}
-		case *ast.InlineFragment:
-			if reaches(op, s.SelectionSet, memo) {
-				found = true
-			}
-		case *ast.FragmentSpread:
-			def := s.Definition
-			if def == nil && op.Doc != nil {
-				def = op.Doc.Fragments.ForName(s.Name)
-			}
-			if def != nil && reaches(op, def.SelectionSet, memo) {
-				found = true
-			}
-		}
-	}
-	if memo != nil {
-		memo[key] = found
-	}
-	return found
 }
 
 // fieldSet is the field set of a sequential object (graph/internal/generate
