@@ -9,7 +9,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-
 )
 
 // The executor resolves an object's fields, and the elements of a list, one
@@ -71,8 +70,8 @@ func marshalElement1(ctx context.Context, i int, omitPanicHandler bool,
 // OperationContext's Stats (no context lookup): the fields each object type
 // collects from each selection set, and the field sets it hands out.
 type execState struct {
-	mu      sync.Mutex
-	fields  map[collectKey][]graphql.CollectedField
+	mu     sync.Mutex
+	fields map[collectKey][]graphql.CollectedField
 	// fieldSets are the field sets not yet used of the last slab, of slab
 	// elements (doubling from 8 to 256 as the operation needs more).
 	fieldSets []fieldSet
