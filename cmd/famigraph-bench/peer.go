@@ -141,20 +141,6 @@ type (
 	}
 )
 
-func decodeData(body []byte, data any) error {
-	var r struct {
-		Data   json.RawMessage   `json:"data"`
-		Errors []json.RawMessage `json:"errors"`
-	}
-	if err := json.Unmarshal(body, &r); err != nil {
-		return fmt.Errorf("response is not JSON: %v", err)
-	}
-	if len(r.Errors) > 0 {
-		return fmt.Errorf("GraphQL errors: %.300s", r.Errors[0])
-	}
-	return json.Unmarshal(r.Data, data)
-}
-
 func sortCanon(p *canonProject) {
 	slices.SortFunc(p.Participants, func(a, b canonParticipant) int {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Role, b.Role))
@@ -209,7 +195,7 @@ func canonMapFamigraph(body []byte) (any, error) {
 			Projects []fgProject     `json:"projects"`
 		} `json:"regions"`
 	}
-	if err := decodeData(body, &d); err != nil {
+	if err := bench.DecodeGraphQL(body, &d); err != nil {
 		return nil, err
 	}
 	var out []canonRegion
@@ -246,7 +232,7 @@ func canonMapPeer(body []byte) (any, error) {
 			Projects []peerProject   `json:"projects"`
 		} `json:"regions"`
 	}
-	if err := decodeData(body, &d); err != nil {
+	if err := bench.DecodeGraphQL(body, &d); err != nil {
 		return nil, err
 	}
 	var out []canonRegion
@@ -281,7 +267,7 @@ func canonPartnersFamigraph(body []byte) (any, error) {
 			} `json:"participations"`
 		} `json:"organization"`
 	}
-	if err := decodeData(body, &d); err != nil {
+	if err := bench.DecodeGraphQL(body, &d); err != nil {
 		return nil, err
 	}
 	if d.Organization == nil {
@@ -310,7 +296,7 @@ func canonPartnersPeer(body []byte) (any, error) {
 			} `json:"participationsConnection"`
 		} `json:"bodies"`
 	}
-	if err := decodeData(body, &d); err != nil {
+	if err := bench.DecodeGraphQL(body, &d); err != nil {
 		return nil, err
 	}
 	if len(d.Bodies) != 1 {

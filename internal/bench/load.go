@@ -115,6 +115,13 @@ func errorCode(body []byte) string {
 // CheckGraphQL returns an error unless body is a GraphQL response with data
 // and no errors.
 func CheckGraphQL(body []byte) error {
+	var data json.RawMessage
+	return DecodeGraphQL(body, &data)
+}
+
+// DecodeGraphQL decodes the data of body, a GraphQL response, into data; it
+// returns an error unless body has data and no errors.
+func DecodeGraphQL(body []byte, data any) error {
 	var r struct {
 		Data   json.RawMessage   `json:"data"`
 		Errors []json.RawMessage `json:"errors"`
@@ -128,7 +135,7 @@ func CheckGraphQL(body []byte) error {
 	if len(r.Data) == 0 || string(r.Data) == "null" {
 		return errors.New("GraphQL response without data")
 	}
-	return nil
+	return json.Unmarshal(r.Data, data)
 }
 
 // Prepare sends each query once, checks that it answers without errors and
