@@ -73,10 +73,11 @@ type gexf struct {
 	} `xml:"graph"`
 }
 
-// TestExportsParse reads every export of the real data with encoding/xml,
-// encoding/csv and encoding/json and checks counts and attributes against
-// the API's answers.
-func TestExportsParse(t *testing.T) {
+// realExports returns the real seed, a service over it, its dataset
+// description, and the IMPACT and PRIMA partnership network with every
+// metric, with the filter that selects it: what the export tests export.
+func realExports(t *testing.T) (*kg.Dataset, *kg.Service, *kg.DatasetInfo, kg.NetworkFilter, *kg.Network) {
+	t.Helper()
 	ds := kgtest.RealSeed(t)
 	svc := &kg.Service{Store: memstore.New(ds)}
 	info, err := svc.Dataset(t.Context())
@@ -88,6 +89,14 @@ func TestExportsParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ds, svc, info, filter, net
+}
+
+// TestExportsParse reads every export of the real data with encoding/xml,
+// encoding/csv and encoding/json and checks counts and attributes against
+// the API's answers.
+func TestExportsParse(t *testing.T) {
+	ds, svc, info, filter, net := realExports(t)
 	for _, c := range []struct {
 		what         string
 		filter       kg.NetworkFilter
@@ -187,17 +196,7 @@ func TestExportsOpenInNetworkX(t *testing.T) {
 	if python == "" {
 		t.Skip("set FAMIGRAPH_NETWORKX_PYTHON to a Python with networkx to read the exports with NetworkX")
 	}
-	ds := kgtest.RealSeed(t)
-	svc := &kg.Service{Store: memstore.New(ds)}
-	info, err := svc.Dataset(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	filter := kg.NetworkFilter{CallIDs: []string{"call:impact", "call:prima"}}
-	net, err := svc.Network(t.Context(), filter, kg.NetworkMetrics{Betweenness: true, Closeness: true, Communities: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds, svc, info, filter, net := realExports(t)
 	dir := t.TempDir()
 	expect := map[string]any{}
 	top := net.Nodes[0]
