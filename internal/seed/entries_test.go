@@ -54,20 +54,7 @@ func TestDirectoryEntries(t *testing.T) {
 				}
 				return
 			}
-			if ds != nil {
-				t.Errorf("a dataset was returned despite problems")
-			}
-			var se *seed.Error
-			if !errors.As(err, &se) {
-				t.Fatalf("err = %v, want a *seed.Error", err)
-			}
-			var got []string
-			for _, p := range se.Problems {
-				got = append(got, p.String())
-			}
-			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
-				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
-			}
+			wantProblems(t, ds, err, c.want)
 		})
 	}
 }

@@ -235,20 +235,7 @@ func TestProblems(t *testing.T) {
 			m := fixture(t)
 			want := c.mutate(t, m)
 			ds, err := seed.Load(m)
-			if ds != nil {
-				t.Errorf("a dataset was returned despite problems")
-			}
-			var se *seed.Error
-			if !errors.As(err, &se) {
-				t.Fatalf("err = %v, want a *seed.Error", err)
-			}
-			var got []string
-			for _, p := range se.Problems {
-				got = append(got, p.String())
-			}
-			if strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-			}
+			wantProblems(t, ds, err, want)
 		})
 	}
 }
@@ -271,5 +258,25 @@ func TestAllProblemsAtOnce(t *testing.T) {
 	}
 	if !strings.HasPrefix(se.Error(), "seed: 3 problem(s)\ncalls.yaml:") {
 		t.Errorf("Error() = %q", se.Error())
+	}
+}
+
+// wantProblems requires a failed load: no dataset, and an error listing
+// exactly the problems of want, in order.
+func wantProblems(t *testing.T, ds *kg.Dataset, err error, want []string) {
+	t.Helper()
+	if ds != nil {
+		t.Errorf("a dataset was returned despite problems")
+	}
+	var se *seed.Error
+	if !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a *seed.Error", err)
+	}
+	var got []string
+	for _, p := range se.Problems {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
