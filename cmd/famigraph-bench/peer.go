@@ -181,18 +181,18 @@ func sortRegions(rs []canonRegion) []canonRegion {
 	return rs
 }
 
-func canonMapFamigraph(body []byte) (any, error) {
+// canonMap puts a map query's answer in the canonical form of either
+// server: they differ in the centroid's field names (C) and the shape of
+// a project (P, made canonical by project).
+func canonMap[C interface{ point() (lat, lon float64) }, P any](body []byte, project func(P) canonProject) (any, error) {
 	var d struct {
 		Regions []struct {
-			ID       string `json:"id"`
-			Name     string `json:"name"`
-			NutsCode string `json:"nutsCode"`
-			Centroid struct {
-				Lat float64 `json:"lat"`
-				Lon float64 `json:"lon"`
-			} `json:"centroid"`
+			ID       string          `json:"id"`
+			Name     string          `json:"name"`
+			NutsCode string          `json:"nutsCode"`
+			Centroid C               `json:"centroid"`
 			Calls    []canonCallJSON `json:"calls"`
-			Projects []fgProject     `json:"projects"`
+			Projects []P             `json:"projects"`
 		} `json:"regions"`
 	}
 	if err := bench.DecodeGraphQL(body, &d); err != nil {
@@ -200,54 +200,44 @@ func canonMapFamigraph(body []byte) (any, error) {
 	}
 	var out []canonRegion
 	for _, r := range d.Regions {
-		c := canonRegion{ID: r.ID, Name: r.Name, NUTS: r.NutsCode, Lat: r.Centroid.Lat, Lon: r.Centroid.Lon}
+		c := canonRegion{ID: r.ID, Name: r.Name, NUTS: r.NutsCode}
+		c.Lat, c.Lon = r.Centroid.point()
 		for _, call := range r.Calls {
 			c.Calls = append(c.Calls, canonCall(call))
 		}
 		for _, p := range r.Projects {
-			c.Projects = append(c.Projects, fromFamigraphProject(p))
+			c.Projects = append(c.Projects, project(p))
 		}
 		sortRegion(&c)
 		out = append(out, c)
 	}
 	return sortRegions(out), nil
 }
+
+// fgCentroid is famigraph's GeoPoint; peerCentroid the peer's Point.
+type (
+	fgCentroid struct {
+		Lat float64 `json:"lat"`
+		Lon float64 `json:"lon"`
+	}
+	peerCentroid struct {
+		Latitude  float64 `json:"latitude"`
+		Longitude float64 `json:"longitude"`
+	}
+)
+
+func (c fgCentroid) point() (lat, lon float64)   { return c.Lat, c.Lon }
+func (c peerCentroid) point() (lat, lon float64) { return c.Latitude, c.Longitude }
+
+func canonMapFamigraph(body []byte) (any, error) {
+	return canonMap[fgCentroid](body, fromFamigraphProject)
+}
+
+func canonMapPeer(body []byte) (any, error) { return canonMap[peerCentroid](body, fromPeerProject) }
 
 type canonCallJSON struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
-}
-
-func canonMapPeer(body []byte) (any, error) {
-	var d struct {
-		Regions []struct {
-			ID       string `json:"id"`
-			Name     string `json:"name"`
-			NutsCode string `json:"nutsCode"`
-			Centroid struct {
-				Latitude  float64 `json:"latitude"`
-				Longitude float64 `json:"longitude"`
-			} `json:"centroid"`
-			Calls    []canonCallJSON `json:"calls"`
-			Projects []peerProject   `json:"projects"`
-		} `json:"regions"`
-	}
-	if err := bench.DecodeGraphQL(body, &d); err != nil {
-		return nil, err
-	}
-	var out []canonRegion
-	for _, r := range d.Regions {
-		c := canonRegion{ID: r.ID, Name: r.Name, NUTS: r.NutsCode, Lat: r.Centroid.Latitude, Lon: r.Centroid.Longitude}
-		for _, call := range r.Calls {
-			c.Calls = append(c.Calls, canonCall(call))
-		}
-		for _, p := range r.Projects {
-			c.Projects = append(c.Projects, fromPeerProject(p))
-		}
-		sortRegion(&c)
-		out = append(out, c)
-	}
-	return sortRegions(out), nil
 }
 
 func sortParticipations(o *canonOrganization) {
