@@ -24,7 +24,7 @@ import (
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/memstore"
-	"github.com/famigraph/famigraph/internal/neo4jstore"
+	"github.com/famigraph/famigraph/internal/neo4jtest"
 	"github.com/famigraph/famigraph/internal/seed"
 )
 
@@ -46,46 +46,13 @@ var storeKinds = []struct {
 	{"neo4j", 2 * time.Millisecond, openNeo4j},
 }
 
-// openNeo4j seeds the Neo4j of NEO4J_URI (NEO4J_USER, NEO4J_PASSWORD,
-// NEO4J_DATABASE) with ds and deletes it afterwards. Like the adapter's
-// conformance suite it refuses a database that holds famigraph records
-// unless FAMIGRAPH_TEST_NEO4J_WIPE=1.
+// openNeo4j seeds the Neo4j of NEO4J_URI with ds for the benchmark's
+// lifetime, as the Neo4j tests do (neo4jtest.Open, neo4jtest.Seed): it
+// skips without NEO4J_URI, refuses a database that holds famigraph records
+// unless FAMIGRAPH_TEST_NEO4J_WIPE=1, and deletes what it seeded afterwards.
 func openNeo4j(b *testing.B, ds *kg.Dataset) kg.Store {
-	b.Helper()
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		b.Skip("set NEO4J_URI (e.g. bolt://localhost:7687, plus NEO4J_USER/NEO4J_PASSWORD) to benchmark Neo4j")
-	}
-	s, err := neo4jstore.Open(neo4jstore.Config{URI: uri, User: os.Getenv("NEO4J_USER"),
-		Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE"), MaxRetryTime: 15 * time.Second})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = s.Close(context.Background()) })
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := s.Ping(ctx); err != nil {
-		b.Fatalf("cannot reach Neo4j at %s: %v", neo4jstore.RedactURI(uri), err)
-	}
-	if err := s.Migrate(ctx); err != nil {
-		b.Fatalf("migrate: %v", err)
-	}
-	if st, err := s.Stats(ctx); err != nil {
-		b.Fatal(err)
-	} else if st.Nodes > 0 && os.Getenv("FAMIGRAPH_TEST_NEO4J_WIPE") != "1" {
-		b.Fatalf("the database holds %d famigraph records, which the benchmark would replace: "+
-			"point NEO4J_URI/NEO4J_DATABASE at a scratch database, or set FAMIGRAPH_TEST_NEO4J_WIPE=1", st.Nodes)
-	}
-	b.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		if err := s.Wipe(ctx); err != nil {
-			b.Errorf("clean up Neo4j: %v", err)
-		}
-	})
-	if _, err := s.Seed(context.Background(), ds, nil); err != nil {
-		b.Fatalf("seed Neo4j: %v", err)
-	}
+	s := neo4jtest.Open(b)
+	neo4jtest.Seed(b, s, ds)
 	return s
 }
 
@@ -148,7 +115,11 @@ func BenchmarkQuery(b *testing.B) {
 				wait = *waitFlag
 			}
 			for _, scale := range scales(b) {
-				benchQueries(b, scale, wait, sk.open)
+				// A store of its own per scale, closed (and on Neo4j
+				// emptied) before the next scale's.
+				b.Run(fmt.Sprintf("scale=%d", scale), func(b *testing.B) {
+					benchQueries(b, scale, wait, sk.open)
+				})
 			}
 		})
 	}
@@ -159,7 +130,7 @@ func benchQueries(b *testing.B, scale int, wait time.Duration, open func(*testin
 	store := &bench.Counting{Store: open(b, ds)}
 	h := graph.NewHandler(&kg.Service{Store: store}, graph.ServerConfig{Loaders: graph.LoaderConfig{Wait: wait}})
 	for _, q := range bench.Queries(suffix) {
-		b.Run(fmt.Sprintf("scale=%d/%s", scale, q.Name), func(b *testing.B) {
+		b.Run(q.Name, func(b *testing.B) {
 			body := q.Body()
 			rec := serve(h, body)
 			if rec.Code != http.StatusOK {
