@@ -23,6 +23,9 @@ import (
 //     parent, with their own properties, in the order Sort;
 //   - Ref: records whose ids the parent holds itself (a reference the
 //     adapters fill in, the end of a relationship, an analytics result).
+//     A reference a record holds of the graph's relationships says which
+//     (Rels, Out, Kinds and Role, as a traversal would): a store that keeps
+//     references only as relationships reads it back from them.
 type Rel struct {
 	// Fields are the GraphQL fields the row serves, as "Type.field".
 	Fields []string
@@ -31,8 +34,11 @@ type Rel struct {
 	Ref    func(parent any) []string
 	Rels   []RelType
 	Out    bool
-	Kinds  []Kind    // the kinds of the related records (Node rows)
+	Kinds  []Kind    // the kinds of the related records (Node rows, stored references)
 	Sort   []SortKey // the order of the results, most significant first
+	// Role narrows a stored reference to the relationships in which the
+	// record takes part in this role (Project.lead: the LEAD participant).
+	Role Role
 	// Args maps the fields' GraphQL arguments to the filter they set
 	// (Node rows); the store applies it, see Where.
 	Args map[string]WhereArg
@@ -283,20 +289,34 @@ var Catalogue = []Rel{
 	{Fields: []string{"Project.placeLinks", "Body.placeLinks", "Region.placeLinks", "Initiative.placeLinks"}, Edge: WorkerPlaceLinks, Rels: []RelType{RelWorksAt}, Out: true, Sort: []SortKey{ByTo}, ListSize: 10},
 	{Fields: []string{"Place.workerLinks"}, Edge: PlaceWorkerLinks, Rels: []RelType{RelWorksAt}, Sort: []SortKey{ByFrom}, ListSize: 10},
 
-	// References the records hold.
-	{Fields: []string{"Body.region"}, Ref: ref(func(b *Body) string { return b.RegionID }), Missing: Optional},
-	{Fields: []string{"Call.fund"}, Ref: ref(func(c *Call) string { return c.FundID })},
-	{Fields: []string{"Call.issuer"}, Ref: ref(func(c *Call) string { return c.IssuerID }), Missing: Optional},
-	{Fields: []string{"Objective.fund"}, Ref: ref(func(o *Objective) string { return o.FundID })},
-	{Fields: []string{"Action.call"}, Ref: ref(func(a *Action) string { return a.CallID })},
-	{Fields: []string{"Amendment.call"}, Ref: ref(func(a *Amendment) string { return a.CallID })},
-	{Fields: []string{"Project.call"}, Ref: ref(func(p *Project) string { return p.CallID })},
-	{Fields: []string{"Project.region"}, Ref: ref(func(p *Project) string { return p.RegionID })},
-	{Fields: []string{"Project.lead"}, Ref: ref(func(p *Project) string { return p.LeadID }), Missing: Optional},
-	{Fields: []string{"Place.region"}, Ref: ref(func(p *Place) string { return p.RegionID })},
-	{Fields: []string{"Place.municipality"}, Ref: ref(func(p *Place) string { return p.MunicipalityID }), Missing: Optional},
-	{Fields: []string{"Initiative.region"}, Ref: ref(func(i *Initiative) string { return i.RegionID })},
-	{Fields: []string{"Initiative.fund"}, Ref: ref(func(i *Initiative) string { return i.FundID }), Missing: Optional},
+	// References the records hold, each kept in the graph as a relationship.
+	{Fields: []string{"Body.region"}, Ref: ref(func(b *Body) string { return b.RegionID }), Missing: Optional,
+		Rels: []RelType{RelLocatedIn}, Out: true, Kinds: []Kind{KindRegion}},
+	{Fields: []string{"Call.fund"}, Ref: ref(func(c *Call) string { return c.FundID }),
+		Rels: []RelType{RelFundedBy}, Out: true, Kinds: []Kind{KindFund}},
+	{Fields: []string{"Call.issuer"}, Ref: ref(func(c *Call) string { return c.IssuerID }), Missing: Optional,
+		Rels: []RelType{RelIssuedBy}, Out: true, Kinds: orgs},
+	{Fields: []string{"Objective.fund"}, Ref: ref(func(o *Objective) string { return o.FundID }),
+		Rels: []RelType{RelPartOf}, Out: true, Kinds: []Kind{KindFund}},
+	{Fields: []string{"Action.call"}, Ref: ref(func(a *Action) string { return a.CallID }),
+		Rels: []RelType{RelHasAction}, Kinds: []Kind{KindCall}},
+	{Fields: []string{"Amendment.call"}, Ref: ref(func(a *Amendment) string { return a.CallID }),
+		Rels: []RelType{RelAmendedBy}, Kinds: []Kind{KindCall}},
+	{Fields: []string{"Project.call"}, Ref: ref(func(p *Project) string { return p.CallID }),
+		Rels: []RelType{RelFundedUnder}, Out: true, Kinds: []Kind{KindCall}},
+	{Fields: []string{"Project.region"}, Ref: ref(func(p *Project) string { return p.RegionID }),
+		Rels: []RelType{RelLocatedIn}, Out: true, Kinds: []Kind{KindRegion}},
+	{Fields: []string{"Project.lead"}, Ref: ref(func(p *Project) string { return p.LeadID }), Missing: Optional,
+		Rels: []RelType{RelParticipatesIn}, Kinds: orgs, Role: RoleLead},
+	{Fields: []string{"Place.region"}, Ref: ref(func(p *Place) string { return p.RegionID }),
+		Rels: []RelType{RelLocatedIn}, Out: true, Kinds: []Kind{KindRegion}},
+	{Fields: []string{"Place.municipality"}, Ref: ref(func(p *Place) string { return p.MunicipalityID }), Missing: Optional,
+		Rels: []RelType{RelInMunicipality}, Out: true, Kinds: []Kind{KindOrg}},
+	{Fields: []string{"Initiative.region"}, Ref: ref(func(i *Initiative) string { return i.RegionID }),
+		Rels: []RelType{RelLocatedIn}, Out: true, Kinds: []Kind{KindRegion}},
+	{Fields: []string{"Initiative.fund"}, Ref: ref(func(i *Initiative) string { return i.FundID }), Missing: Optional,
+		Rels: []RelType{RelFundedBy}, Out: true, Kinds: []Kind{KindFund}},
+	// References computed or held by values that are not records.
 	{Fields: []string{"Fact.entity"}, Ref: ref(func(f *Fact) string {
 		if f.Type != FactEntity {
 			return ""

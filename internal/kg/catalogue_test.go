@@ -52,9 +52,18 @@ func TestCatalogueRows(t *testing.T) {
 			}
 			checkSort(t, r, EdgeSortKeys, r.Sort, []SortKey{other})
 		default:
-			if len(r.Rels) != 0 || len(r.Sort) != 0 || len(r.Args) != 0 {
-				t.Errorf("%v: a reference is held by the record: no relationships, order or arguments", r.Fields)
+			if len(r.Sort) != 0 || len(r.Args) != 0 {
+				t.Errorf("%v: a reference is held by the record: no order or arguments", r.Fields)
 			}
+			if len(r.Rels) > 0 && (len(r.Rels) != 1 || len(r.Kinds) == 0 || r.ListSize != 0) {
+				t.Errorf("%v: a reference kept as relationships needs one type, kinds, and one record", r.Fields)
+			}
+			if len(r.Rels) == 0 && (len(r.Kinds) != 0 || r.Out) {
+				t.Errorf("%v: kinds and direction are those of a reference's relationship, and it has none", r.Fields)
+			}
+		}
+		if r.Role != "" && (r.Ref == nil || len(r.Rels) == 0 || !r.Role.Valid()) {
+			t.Errorf("%s: a role narrows a stored reference, and must be one", r.Key())
 		}
 		for _, rel := range r.Rels {
 			if !slices.Contains(RelTypes, rel) {

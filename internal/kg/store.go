@@ -4,35 +4,37 @@ import "context"
 
 // NodeQuery names a batched traversal from a record to the records related to
 // it. Each adapter implements every query with one statement per batch; the
-// order of the results is part of the query's definition.
+// query's definition, the order of its results included, is its row in
+// Catalogue.
 type NodeQuery string
 
-// The traversals the API batches, with the order of their results.
+// The traversals the API batches (their rows in Catalogue give their
+// relationships and order).
 const (
-	CallProjects         NodeQuery = "CallProjects"         // projects funded under the call, by id
-	CallActions          NodeQuery = "CallActions"          // actions of the call, by code then id
-	CallRegions          NodeQuery = "CallRegions"          // regions that took part, by NUTS code
-	CallAmendments       NodeQuery = "CallAmendments"       // amendments, by date then id
-	CallObjectives       NodeQuery = "CallObjectives"       // objectives the call serves, by id
-	CallCapitalisesOn    NodeQuery = "CallCapitalisesOn"    // calls it builds on, by adoption date then id
-	CallCapitalisedBy    NodeQuery = "CallCapitalisedBy"    // calls building on it, by adoption date then id
-	FundCalls            NodeQuery = "FundCalls"            // calls of the fund, by adoption date then id
-	FundObjectives       NodeQuery = "FundObjectives"       // objectives of the fund, by id
-	RegionCalls          NodeQuery = "RegionCalls"          // calls the region took part in, by adoption date then id
-	RegionBodies         NodeQuery = "RegionBodies"         // bodies located in the region, by id
-	RegionProjects       NodeQuery = "RegionProjects"       // projects in the region, by id
-	RegionPlaces         NodeQuery = "RegionPlaces"         // places in the region, by id
-	RegionInitiatives    NodeQuery = "RegionInitiatives"    // initiatives in the region, by id
-	ProjectActions       NodeQuery = "ProjectActions"       // actions the project implements, by code then id
-	ProjectCapitalisesOn NodeQuery = "ProjectCapitalisesOn" // projects it builds on, by id
-	ProjectCapitalisedBy NodeQuery = "ProjectCapitalisedBy" // projects building on it, by id
-	ProjectPlaces        NodeQuery = "ProjectPlaces"        // places the project works at, by id
-	OrgPlaces            NodeQuery = "OrgPlaces"            // places the body works at, by id
-	PlaceProjects        NodeQuery = "PlaceProjects"        // projects working at the place, by id
-	PlaceOrganizations   NodeQuery = "PlaceOrganizations"   // bodies working at the place, by id
-	IssuerCalls          NodeQuery = "IssuerCalls"          // calls issued by the body, by adoption date then id
-	PlaceInitiatives     NodeQuery = "PlaceInitiatives"     // initiatives working at the place, by id
-	InitiativePlaces     NodeQuery = "InitiativePlaces"     // places the initiative works at, by id
+	CallProjects         NodeQuery = "CallProjects"         // projects funded under the call
+	CallActions          NodeQuery = "CallActions"          // actions of the call
+	CallRegions          NodeQuery = "CallRegions"          // regions that took part
+	CallAmendments       NodeQuery = "CallAmendments"       // amendments
+	CallObjectives       NodeQuery = "CallObjectives"       // objectives the call serves
+	CallCapitalisesOn    NodeQuery = "CallCapitalisesOn"    // calls it builds on
+	CallCapitalisedBy    NodeQuery = "CallCapitalisedBy"    // calls building on it
+	FundCalls            NodeQuery = "FundCalls"            // calls of the fund
+	FundObjectives       NodeQuery = "FundObjectives"       // objectives of the fund
+	RegionCalls          NodeQuery = "RegionCalls"          // calls the region took part in
+	RegionBodies         NodeQuery = "RegionBodies"         // bodies located in the region
+	RegionProjects       NodeQuery = "RegionProjects"       // projects in the region
+	RegionPlaces         NodeQuery = "RegionPlaces"         // places in the region
+	RegionInitiatives    NodeQuery = "RegionInitiatives"    // initiatives in the region
+	ProjectActions       NodeQuery = "ProjectActions"       // actions the project implements
+	ProjectCapitalisesOn NodeQuery = "ProjectCapitalisesOn" // projects it builds on
+	ProjectCapitalisedBy NodeQuery = "ProjectCapitalisedBy" // projects building on it
+	ProjectPlaces        NodeQuery = "ProjectPlaces"        // places the project works at
+	OrgPlaces            NodeQuery = "OrgPlaces"            // places the body works at
+	PlaceProjects        NodeQuery = "PlaceProjects"        // projects working at the place
+	PlaceOrganizations   NodeQuery = "PlaceOrganizations"   // bodies working at the place
+	IssuerCalls          NodeQuery = "IssuerCalls"          // calls issued by the body
+	PlaceInitiatives     NodeQuery = "PlaceInitiatives"     // initiatives working at the place
+	InitiativePlaces     NodeQuery = "InitiativePlaces"     // places the initiative works at
 )
 
 // NodeQueries lists every NodeQuery an adapter must implement: those of
@@ -46,23 +48,25 @@ var NodeQueries = func() []NodeQuery {
 }()
 
 // EdgeQuery names a batched lookup of the relationships of a record, for
-// relationships that carry properties of their own.
+// relationships that carry properties of their own; its definition is its
+// row in Catalogue.
 type EdgeQuery string
 
-// The relationship lookups the API batches, with the order of their results.
+// The relationship lookups the API batches (their rows in Catalogue give
+// their relationship type and order).
 const (
-	OrgParticipations    EdgeQuery = "OrgParticipations"    // PARTICIPATES_IN from the body, by project id
-	ProjectParticipants  EdgeQuery = "ProjectParticipants"  // PARTICIPATES_IN into the project, by role (lead first) then body id
-	OrgInvolvements      EdgeQuery = "OrgInvolvements"      // INVOLVED_IN from the body, by target id then relation
-	ProjectInvolvements  EdgeQuery = "ProjectInvolvements"  // INVOLVED_IN into the project or initiative, by relation then body id
-	AmendmentAdherents   EdgeQuery = "AmendmentAdherents"   // ADHERES_TO into the amendment, by region id
-	ProjectActionDetails EdgeQuery = "ProjectActionDetails" // IMPLEMENTS from the project, by action id
-	CallRegionLinks      EdgeQuery = "CallRegionLinks"      // TAKES_PART_IN into the call, by region id
-	RegionCallLinks      EdgeQuery = "RegionCallLinks"      // TAKES_PART_IN from the region, by call id
-	GroupMembers         EdgeQuery = "GroupMembers"         // MEMBER_OF into the group, by member id
-	OrgGroups            EdgeQuery = "OrgGroups"            // MEMBER_OF from the body, by group id
-	WorkerPlaceLinks     EdgeQuery = "WorkerPlaceLinks"     // WORKS_AT from the body, project or initiative, by place id
-	PlaceWorkerLinks     EdgeQuery = "PlaceWorkerLinks"     // WORKS_AT into the place, by worker id
+	OrgParticipations    EdgeQuery = "OrgParticipations"    // the body's participations in projects
+	ProjectParticipants  EdgeQuery = "ProjectParticipants"  // the participants of the project
+	OrgInvolvements      EdgeQuery = "OrgInvolvements"      // the body's involvements in projects and initiatives
+	ProjectInvolvements  EdgeQuery = "ProjectInvolvements"  // the bodies involved in the project or initiative
+	AmendmentAdherents   EdgeQuery = "AmendmentAdherents"   // the regions adhering to the amendment
+	ProjectActionDetails EdgeQuery = "ProjectActionDetails" // the actions the project implements, with details
+	CallRegionLinks      EdgeQuery = "CallRegionLinks"      // the regions taking part in the call
+	RegionCallLinks      EdgeQuery = "RegionCallLinks"      // the calls the region takes part in
+	GroupMembers         EdgeQuery = "GroupMembers"         // the members of the group
+	OrgGroups            EdgeQuery = "OrgGroups"            // the groups the body belongs to
+	WorkerPlaceLinks     EdgeQuery = "WorkerPlaceLinks"     // the places a body, project or initiative works at
+	PlaceWorkerLinks     EdgeQuery = "PlaceWorkerLinks"     // those working at the place
 )
 
 // EdgeQueries lists every EdgeQuery an adapter must implement: those of
