@@ -57,3 +57,27 @@ func checkDerived(t *testing.T, s Statement, r *kg.Rel) {
 		t.Errorf("%s is not ordered by %v", s.Name, r.Sort)
 	}
 }
+
+// TestReferencesDerivedFromCatalogue checks that a record's projection
+// reads each reference its table names from the relationships of the
+// reference's catalogue row: its type, direction, target and role.
+func TestReferencesDerivedFromCatalogue(t *testing.T) {
+	for _, k := range nodeKinds {
+		p := projection("n", k)
+		for _, ref := range kindTables[k].refs() {
+			r := ref.rel
+			rel := "[:" + string(r.Rels[0])
+			if r.Role != "" {
+				rel += " {role: '" + string(r.Role) + "'}"
+			}
+			rel += "]"
+			want := "[(ref:" + label(r.Kinds) + ")-" + rel + "->(n) | ref.id]"
+			if r.Out {
+				want = "[(n)-" + rel + "->(ref:" + label(r.Kinds) + ") | ref.id]"
+			}
+			if !strings.Contains(p, ref.key+": "+want) {
+				t.Errorf("%s: the projection does not read %s as %s", k, r.Fields[0], want)
+			}
+		}
+	}
+}

@@ -402,39 +402,24 @@ func nodeMap(n kg.Node, kinds []kg.Kind) map[string]any {
 	m := map[string]any{}
 	keys := slices.Clone(commonProps)
 	for _, k := range kinds {
-		keys = appendUnique(keys, kindProps[k]...)
+		keys = appendUnique(keys, kindTables[k].props()...)
 	}
 	for _, k := range keys {
 		m[k] = row.props[k] // nil when absent, as in a map projection
 	}
-	list := func(ids ...string) []any {
-		out := []any{}
-		for _, id := range ids {
-			if id != "" {
-				out = append(out, id)
+	for _, k := range kinds {
+		for _, r := range kindTables[k].refs() {
+			if _, ok := m[r.key]; !ok {
+				m[r.key] = []any{}
+			}
+			if k == kind {
+				ids := r.ids(n)
+				slices.Reverse(ids) // Neo4j does not order them
+				for _, id := range ids {
+					m[r.key] = append(m[r.key].([]any), id)
+				}
 			}
 		}
-		return out
-	}
-	switch n := n.(type) {
-	case *kg.Body:
-		m["regionIds"] = list(n.RegionID)
-	case *kg.Call:
-		objs := slices.Clone(n.ObjectiveIDs)
-		slices.Reverse(objs) // Neo4j does not order them
-		m["fundIds"], m["objectiveIds"], m["issuerIds"] = list(n.FundID), list(objs...), list(n.IssuerID)
-	case *kg.Objective:
-		m["fundIds"] = list(n.FundID)
-	case *kg.Action:
-		m["callIds"] = list(n.CallID)
-	case *kg.Amendment:
-		m["callIds"] = list(n.CallID)
-	case *kg.Project:
-		m["callIds"], m["regionIds"], m["leadIds"] = list(n.CallID), list(n.RegionID), list(n.LeadID)
-	case *kg.Place:
-		m["regionIds"], m["municipalityIds"] = list(n.RegionID), list(n.MunicipalityID)
-	case *kg.Initiative:
-		m["regionIds"], m["fundIds"] = list(n.RegionID), list(n.FundID)
 	}
 	return m
 }

@@ -150,11 +150,12 @@ type nodeRow struct {
 func encodeNode(n kg.Node) (*nodeRow, error) {
 	id := n.NodeID()
 	kind := kg.KindOf(id)
-	if _, ok := kindLabels[kind]; !ok {
+	t, ok := kindTables[kind]
+	if !ok {
 		return nil, fmt.Errorf("%s: not a kind of record stored as a node", id)
 	}
 	p := props{propID: id}
-	rec, err := encodeKind(p, n)
+	rec, err := t.encode(p, n)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", id, err)
 	}
@@ -187,113 +188,6 @@ func encodeNode(n kg.Node) (*nodeRow, error) {
 	}
 	p[propHash] = h
 	return &nodeRow{id: id, kind: kind, hash: h, props: p}, nil
-}
-
-// encodeKind sets the kind's own properties and returns the record's
-// provenance.
-func encodeKind(p props, n kg.Node) (*kg.Record, error) {
-	var err error
-	date := func(k string, d *kg.Date) {
-		if e := p.date(k, d); e != nil && err == nil {
-			err = e
-		}
-	}
-	switch n := n.(type) {
-	case *kg.Region:
-		p.str("name", n.Name)
-		p.str("kind", string(n.Kind))
-		p.str("nutsCode", n.NUTSCode)
-		p.str("istatCode", n.ISTATCode)
-		p.str("istatProvinceCode", n.ISTATProvinceCode)
-		p.str("capital", n.Capital)
-		p["specialStatute"] = n.SpecialStatute
-		p["centroid"] = neo4j.Point2D{X: n.Centroid.Lon, Y: n.Centroid.Lat, SpatialRefId: wgs84}
-		return &n.Record, nil
-	case *kg.Body:
-		p.str("name", n.Name)
-		p.str("kind", string(n.Kind))
-		p.str("typeLabel", n.TypeLabel)
-		p.str("website", n.Website)
-		if n.Group != nil {
-			p.int("groupDeclaredSize", n.Group.DeclaredSize)
-			p["groupKnownMembers"] = int64(n.Group.KnownMembers)
-		}
-		nets := make([]networkJSON, len(n.Networks))
-		var kinds []string
-		for i, m := range n.Networks {
-			nets[i] = networkJSON{Network: m.Network, Name: m.Name, Note: m.Note, Confidence: string(m.Confidence),
-				Sources: citationsJSON(m.Sources)}
-			if k := string(kg.NetworkKinds[m.Network]); k != "" && !slices.Contains(kinds, k) {
-				kinds = append(kinds, k)
-			}
-		}
-		p.list("networkKinds", kinds)
-		return &n.Record, p.json("networks", nets, len(nets) == 0)
-	case *kg.Fund:
-		p.str("name", n.Name)
-		p.str("period", n.Period)
-		return &n.Record, nil
-	case *kg.Objective:
-		p.str("code", n.Code)
-		p.str("name", n.Name)
-		p.float("budgetEUR", n.BudgetEUR)
-		p.float("sharePercent", n.SharePercent)
-		return &n.Record, nil
-	case *kg.Call:
-		p.str("code", n.Code)
-		p.str("name", n.Name)
-		p.str("title", n.Title)
-		p.str("description", n.Description)
-		p.float("budgetEUR", n.BudgetEUR)
-		p.float("awardedEUR", n.AwardedEUR)
-		date("adoptedOn", n.AdoptedOn)
-		p.str("decree", n.Decree)
-		p.str("registration", n.Registration)
-		date("startDate", n.StartDate)
-		date("endDate", n.EndDate)
-		p.int("maxDurationMonths", n.MaxDurationMonths)
-		p.int("declaredRegions", n.Declared.Regions)
-		p.int("declaredProjects", n.Declared.Projects)
-		p.int("declaredSchools", n.Declared.Schools)
-		p.int("declaredLocalBodies", n.Declared.LocalBodies)
-		p.int("declaredAnciChapters", n.Declared.ANCIChapters)
-		return &n.Record, err
-	case *kg.Action:
-		p.str("code", n.Code)
-		p.str("title", n.Title)
-		p.str("description", n.Description)
-		return &n.Record, nil
-	case *kg.Amendment:
-		d := n.Date
-		date("date", &d)
-		p.str("decree", n.Decree)
-		date("previousEndDate", n.PreviousEndDate)
-		date("newEndDate", n.NewEndDate)
-		date("newDeadline", n.NewDeadline)
-		p["budgetIncrease"] = n.BudgetIncrease
-		p.str("summary", n.Summary)
-		return &n.Record, err
-	case *kg.Project:
-		p.str("title", n.Title)
-		p.str("acronym", n.Acronym)
-		p.str("description", n.Description)
-		p.float("budgetEUR", n.BudgetEUR)
-		date("startDate", n.StartDate)
-		date("endDate", n.EndDate)
-		p.str("code", n.Code)
-		p.str("cup", n.CUP)
-		p.str("website", n.Website)
-		return &n.Record, err
-	case *kg.Place:
-		p.str("name", n.Name)
-		p.str("description", n.Description)
-		return &n.Record, nil
-	case *kg.Initiative:
-		p.str("title", n.Title)
-		p.str("description", n.Description)
-		return &n.Record, nil
-	}
-	return nil, fmt.Errorf("unknown record type %T", n)
 }
 
 // searchText is what the full-text index holds for a record: the words of
@@ -555,72 +449,11 @@ func decodeNode(raw any) (kg.Node, error) {
 	if d.err != nil || id == "" {
 		return nil, fmt.Errorf("node without an id: %v", d.err)
 	}
-	rec := d.record(id)
-	var n kg.Node
-	switch kg.KindOf(id) {
-	case kg.KindRegion:
-		n = &kg.Region{Record: rec, Name: d.str("name"), Kind: kg.OrgKind(d.str("kind")), NUTSCode: d.str("nutsCode"),
-			ISTATCode: d.str("istatCode"), ISTATProvinceCode: d.str("istatProvinceCode"), Capital: d.str("capital"),
-			SpecialStatute: d.boolean("specialStatute"), Centroid: d.point("centroid")}
-	case kg.KindOrg:
-		b := &kg.Body{Record: rec, Name: d.str("name"), Kind: kg.OrgKind(d.str("kind")), RegionID: d.ref("regionIds"),
-			TypeLabel: d.str("typeLabel"), Website: d.str("website")}
-		if known := d.int("groupKnownMembers"); known != nil {
-			b.Group = &kg.Group{DeclaredSize: d.int("groupDeclaredSize"), KnownMembers: *known}
-		}
-		b.Networks = decodeJSON(d, "networks", &decodedNetworks, func(nets []networkJSON) []kg.NetworkMembership {
-			var out []kg.NetworkMembership
-			for _, m := range nets {
-				out = append(out, kg.NetworkMembership{Network: m.Network, Name: m.Name, Note: m.Note,
-					Confidence: kg.Confidence(m.Confidence), Sources: citationsOf(m.Sources)})
-			}
-			return out
-		})
-		n = b
-	case kg.KindFund:
-		n = &kg.Fund{Record: rec, Name: d.str("name"), Period: d.str("period")}
-	case kg.KindObjective:
-		n = &kg.Objective{Record: rec, FundID: d.ref("fundIds"), Code: d.str("code"), Name: d.str("name"),
-			BudgetEUR: d.float("budgetEUR"), SharePercent: d.float("sharePercent")}
-	case kg.KindCall:
-		objectives := d.strings("objectiveIds")
-		slices.Sort(objectives) // the canonical order (see seed.buildCall)
-		if len(objectives) == 0 {
-			objectives = nil
-		}
-		n = &kg.Call{Record: rec, Code: d.str("code"), Name: d.str("name"), Title: d.str("title"),
-			Description: d.str("description"), FundID: d.ref("fundIds"), ObjectiveIDs: objectives,
-			IssuerID: d.ref("issuerIds"), BudgetEUR: d.float("budgetEUR"), AwardedEUR: d.float("awardedEUR"),
-			AdoptedOn: d.date("adoptedOn"), Decree: d.str("decree"), Registration: d.str("registration"),
-			StartDate: d.date("startDate"), EndDate: d.date("endDate"), MaxDurationMonths: d.int("maxDurationMonths"),
-			Declared: kg.Counts{Regions: d.int("declaredRegions"), Projects: d.int("declaredProjects"),
-				Schools: d.int("declaredSchools"), LocalBodies: d.int("declaredLocalBodies"),
-				ANCIChapters: d.int("declaredAnciChapters")}}
-	case kg.KindAction:
-		n = &kg.Action{Record: rec, CallID: d.ref("callIds"), Code: d.str("code"), Title: d.str("title"),
-			Description: d.str("description")}
-	case kg.KindAmendment:
-		a := &kg.Amendment{Record: rec, CallID: d.ref("callIds"), Decree: d.str("decree"),
-			PreviousEndDate: d.date("previousEndDate"), NewEndDate: d.date("newEndDate"),
-			NewDeadline: d.date("newDeadline"), BudgetIncrease: d.boolean("budgetIncrease"), Summary: d.str("summary")}
-		if date := d.date("date"); date != nil {
-			a.Date = *date
-		}
-		n = a
-	case kg.KindProject:
-		n = &kg.Project{Record: rec, Title: d.str("title"), Acronym: d.str("acronym"), Description: d.str("description"),
-			CallID: d.ref("callIds"), RegionID: d.ref("regionIds"), LeadID: d.ref("leadIds"),
-			BudgetEUR: d.float("budgetEUR"), StartDate: d.date("startDate"), EndDate: d.date("endDate"),
-			Code: d.str("code"), CUP: d.str("cup"), Website: d.str("website")}
-	case kg.KindPlace:
-		n = &kg.Place{Record: rec, Name: d.str("name"), Description: d.str("description"),
-			RegionID: d.ref("regionIds"), MunicipalityID: d.ref("municipalityIds")}
-	case kg.KindInitiative:
-		n = &kg.Initiative{Record: rec, Title: d.str("title"), Description: d.str("description"),
-			RegionID: d.ref("regionIds"), FundID: d.ref("fundIds")}
-	default:
+	t, ok := kindTables[kg.KindOf(id)]
+	if !ok {
 		return nil, fmt.Errorf("node %s: not a kind of record", id)
 	}
+	n := t.decode(d, d.record(id))
 	if d.err != nil {
 		return nil, fmt.Errorf("node %s: %w", id, d.err)
 	}

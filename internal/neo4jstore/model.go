@@ -7,7 +7,8 @@ import (
 )
 
 // The storage model, in one place: which labels each kind of record carries,
-// which properties it stores, and which kinds each relationship type links.
+// which properties it stores (kindTables, in properties.go), and which kinds
+// each relationship type links.
 // The Cypher statements, the record mapping and the schema handed to the
 // Cypher analyser (make cypher-check) are all derived from these tables.
 
@@ -69,27 +70,6 @@ const (
 
 // commonProps are the properties of every record that reads return.
 var commonProps = []string{propID, propConfidence, propSources, propFacts, propDiscrepancies, propAliases}
-
-// kindProps are the scalar properties each kind of record stores, besides
-// commonProps. Dates are Neo4j DATE values, Region.centroid a WGS-84 POINT,
-// counts INTEGER and amounts FLOAT. Reference fields (a project's call,
-// region and lead, and so on) are not properties: they are read from the
-// relationships that carry them.
-var kindProps = map[kg.Kind][]string{
-	kg.KindRegion: {"name", "kind", "nutsCode", "istatCode", "istatProvinceCode", "capital", "specialStatute", "centroid"},
-	kg.KindOrg: {"name", "kind", "typeLabel", "website", "groupDeclaredSize", "groupKnownMembers", "networks",
-		"networkKinds"},
-	kg.KindFund:      {"name", "period"},
-	kg.KindObjective: {"code", "name", "budgetEUR", "sharePercent"},
-	kg.KindCall: {"code", "name", "title", "description", "budgetEUR", "awardedEUR", "adoptedOn", "decree",
-		"registration", "startDate", "endDate", "maxDurationMonths", "declaredRegions", "declaredProjects",
-		"declaredSchools", "declaredLocalBodies", "declaredAnciChapters"},
-	kg.KindAction:     {"code", "title", "description"},
-	kg.KindAmendment:  {"date", "decree", "previousEndDate", "newEndDate", "newDeadline", "budgetIncrease", "summary"},
-	kg.KindProject:    {"title", "acronym", "description", "budgetEUR", "startDate", "endDate", "code", "cup", "website"},
-	kg.KindPlace:      {"name", "description"},
-	kg.KindInitiative: {"title", "description"},
-}
 
 // Properties relationships store. Every relationship has confidence,
 // sources (JSON) and hash; the others belong to some types only.
@@ -166,7 +146,7 @@ func GraphSchema() Schema {
 	s.PropertyKeys = appendUnique(s.PropertyKeys, propHash, propSearchText, propSearchWords, propSearchWeights)
 	s.PropertyKeys = appendUnique(s.PropertyKeys, commonProps...)
 	for _, k := range nodeKinds {
-		s.PropertyKeys = appendUnique(s.PropertyKeys, kindProps[k]...)
+		s.PropertyKeys = appendUnique(s.PropertyKeys, kindTables[k].props()...)
 	}
 	seen := map[SchemaEndpoint]bool{}
 	for _, r := range kg.RelTypes {

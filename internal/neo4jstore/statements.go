@@ -89,89 +89,52 @@ func ExampleParams() map[string]any {
 	}
 }
 
-// Reference fields are read from relationships with pattern comprehensions.
-// refSource is one way a reference is stored: a relationship of type rel
-// from the record (out) or into it, whose other end has label target.
-type refSource struct {
-	kind   kg.Kind
-	rel    kg.RelType
-	out    bool
-	target string
-	props  string // a property map the relationship must match, or ""
-}
-
-// refs lists, for each reference key a projection returns, where it comes
-// from for each kind of record.
-var refs = []struct {
-	key     string
-	sources []refSource
-}{
-	{"regionIds", []refSource{
-		{kg.KindOrg, kg.RelLocatedIn, true, LabelRegion, ""},
-		{kg.KindProject, kg.RelLocatedIn, true, LabelRegion, ""},
-		{kg.KindPlace, kg.RelLocatedIn, true, LabelRegion, ""},
-		{kg.KindInitiative, kg.RelLocatedIn, true, LabelRegion, ""},
-	}},
-	{"fundIds", []refSource{
-		{kg.KindCall, kg.RelFundedBy, true, LabelFund, ""},
-		{kg.KindInitiative, kg.RelFundedBy, true, LabelFund, ""},
-		{kg.KindObjective, kg.RelPartOf, true, LabelFund, ""},
-	}},
-	{"callIds", []refSource{
-		{kg.KindProject, kg.RelFundedUnder, true, LabelCall, ""},
-		{kg.KindAction, kg.RelHasAction, false, LabelCall, ""},
-		{kg.KindAmendment, kg.RelAmendedBy, false, LabelCall, ""},
-	}},
-	{"leadIds", []refSource{
-		{kg.KindProject, kg.RelParticipatesIn, false, LabelOrganization, "{role: 'LEAD'}"},
-	}},
-	{"issuerIds", []refSource{{kg.KindCall, kg.RelIssuedBy, true, LabelOrganization, ""}}},
-	{"objectiveIds", []refSource{{kg.KindCall, kg.RelUnderObjective, true, LabelObjective, ""}}},
-	{"municipalityIds", []refSource{{kg.KindPlace, kg.RelInMunicipality, true, LabelBody, ""}}},
-}
-
 // projection returns a map projection of node variable v, which holds a
-// record of one of the kinds: its stored properties and its references.
+// record of one of the kinds: its stored properties (commonProps and the
+// kinds' tables) and its references, each read with a pattern
+// comprehension from the relationships its catalogue row names. The kinds
+// whose references share a key share its list: the comprehensions that
+// follow the same direction, target and role are merged into one over
+// several relationship types.
 func projection(v string, kinds ...kg.Kind) string {
 	props := slices.Clone(commonProps)
 	for _, k := range kinds {
-		props = appendUnique(props, kindProps[k]...)
+		props = appendUnique(props, kindTables[k].props()...)
 	}
 	var items []string
 	for _, p := range props {
 		items = append(items, "."+p)
 	}
-	for _, r := range refs {
-		// Group the sources that apply by direction, target and filter, so
-		// that one comprehension covers several relationship types.
-		type group struct {
-			out    bool
-			target string
-			props  string
-			types  []string
+	type group struct {
+		out    bool
+		target string
+		role   kg.Role
+		types  []kg.RelType
+	}
+	var keys []string
+	groups := map[string][]*group{}
+	for _, k := range kinds {
+		for _, ref := range kindTables[k].refs() {
+			r := ref.rel
+			g := &group{out: r.Out, target: label(r.Kinds), role: r.Role}
+			i := slices.IndexFunc(groups[ref.key], func(h *group) bool {
+				return h.out == g.out && h.target == g.target && h.role == g.role
+			})
+			if i < 0 {
+				keys = appendUnique(keys, ref.key)
+				groups[ref.key] = append(groups[ref.key], g)
+			} else {
+				g = groups[ref.key][i]
+			}
+			g.types = appendUnique(g.types, r.Rels...)
 		}
-		var groups []*group
-		for _, src := range r.sources {
-			if !slices.Contains(kinds, src.kind) {
-				continue
-			}
-			var g *group
-			for _, gg := range groups {
-				if gg.out == src.out && gg.target == src.target && gg.props == src.props {
-					g = gg
-				}
-			}
-			if g == nil {
-				g = &group{out: src.out, target: src.target, props: src.props}
-				groups = append(groups, g)
-			}
-			g.types = appendUnique(g.types, string(src.rel))
-		}
+	}
+	for _, key := range keys {
 		var parts []string
-		for _, g := range groups {
-			rel := "[:" + strings.Join(g.types, "|")
-			if g.props != "" {
-				rel += " " + g.props
+		for _, g := range groups[key] {
+			rel := "[:" + relTypes(g.types)
+			if g.role != "" {
+				rel += " {" + relPropRole + ": '" + string(g.role) + "'}"
 			}
 			rel += "]"
 			if g.out {
@@ -180,9 +143,7 @@ func projection(v string, kinds ...kg.Kind) string {
 				parts = append(parts, fmt.Sprintf("[(ref:%s)-%s->(%s) | ref.id]", g.target, rel, v))
 			}
 		}
-		if len(parts) > 0 {
-			items = append(items, r.key+": "+strings.Join(parts, " + "))
-		}
+		items = append(items, key+": "+strings.Join(parts, " + "))
 	}
 	return v + " {" + strings.Join(items, ", ") + "}"
 }
