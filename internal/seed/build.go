@@ -467,6 +467,19 @@ func (b *builder) edge(l loc, e *kg.Edge) {
 	b.ds.Edges = append(b.ds.Edges, e)
 }
 
+// link adds the relationship e that an entry of a list states (read at l:
+// the record it names, id, at key, and the entry's sources), when id names
+// a record of one of the kinds; it returns the relationship added, or nil.
+func (b *builder) link(l loc, key, id string, sources []CitationDoc, e kg.Edge, kinds ...kg.Kind) *kg.Edge {
+	cs := b.cites(l.at("sources"), sources)
+	if !b.ref(l.at(key), id, true, kinds...) {
+		return nil
+	}
+	e.Sources = cs
+	b.edge(l, &e)
+	return &e
+}
+
 // fkEdge adds the relationship a reference field implies, with the
 // citations of that field.
 func (b *builder) fkEdge(l loc, t kg.RelType, r *kg.Record, field, from, to string) {
@@ -701,19 +714,13 @@ func (b *builder) buildCall(c *CallDoc, path string) {
 			if ad.Extension && a.NewEndDate == "" {
 				b.fail(adl.at("extension"), "the amendment does not extend the end date")
 			}
-			cs := b.cites(adl.at("sources"), ad.Sources)
-			if b.ref(adl.at("region"), ad.Region, true, kg.KindRegion) {
-				b.edge(adl, &kg.Edge{Type: kg.RelAdheresTo, From: ad.Region, To: am.ID,
-					Extension: ad.Extension, BudgetIncrease: ad.BudgetIncrease, Sources: cs})
-			}
+			b.link(adl, "region", ad.Region, ad.Sources, kg.Edge{Type: kg.RelAdheresTo, From: ad.Region, To: am.ID,
+				Extension: ad.Extension, BudgetIncrease: ad.BudgetIncrease}, kg.KindRegion)
 		}
 	}
 	for i, r := range c.Regions {
-		rl := l.idx("regions", i)
-		cs := b.cites(rl.at("sources"), r.Sources)
-		if b.ref(rl.at("region"), r.Region, true, kg.KindRegion) {
-			b.edge(rl, &kg.Edge{Type: kg.RelTakesPartIn, From: r.Region, To: c.ID, Sources: cs})
-		}
+		b.link(l.idx("regions", i), "region", r.Region, r.Sources,
+			kg.Edge{Type: kg.RelTakesPartIn, From: r.Region, To: c.ID}, kg.KindRegion)
 	}
 	for i, lk := range c.CapitalisesOn {
 		ll := l.idx("capitalisesOn", i)
@@ -832,13 +839,10 @@ func (b *builder) involvements(l loc, target string, ins []InvolvementDoc, initi
 		if !valid {
 			b.fail(il.at("relation"), "%q is not a relation for this record", in.Relation)
 		}
-		cs := b.cites(il.at("sources"), in.Sources)
-		if b.ref(il.at("org"), in.Org, true, kg.KindOrg, kg.KindRegion) {
-			e := &kg.Edge{Type: kg.RelInvolvedIn, From: in.Org, To: target, Relation: in.Relation, Sources: cs}
-			b.edge(il, e)
-			if in.Relation == kg.InvolvedLead && (lead == nil || e.Confidence.Rank() > lead.Confidence.Rank()) {
-				lead = e
-			}
+		e := b.link(il, "org", in.Org, in.Sources, kg.Edge{Type: kg.RelInvolvedIn, From: in.Org, To: target,
+			Relation: in.Relation}, kg.KindOrg, kg.KindRegion)
+		if e != nil && in.Relation == kg.InvolvedLead && (lead == nil || e.Confidence.Rank() > lead.Confidence.Rank()) {
+			lead = e
 		}
 	}
 	return lead
@@ -859,25 +863,18 @@ func (b *builder) buildPlace(p *PlaceDoc, path string) {
 		pl.MunicipalityID = p.Municipality
 		b.fkEdge(l.at("municipality"), kg.RelInMunicipality, &pl.Record, "municipality", pl.ID, p.Municipality)
 	}
-	for i, w := range p.Organizations {
-		wl := l.idx("organizations", i)
-		cs := b.cites(wl.at("sources"), w.Sources)
-		if b.ref(wl.at("id"), w.ID, true, kg.KindOrg, kg.KindRegion) {
-			b.edge(wl, &kg.Edge{Type: kg.RelWorksAt, From: w.ID, To: p.ID, Sources: cs})
-		}
-	}
-	for i, w := range p.Projects {
-		wl := l.idx("projects", i)
-		cs := b.cites(wl.at("sources"), w.Sources)
-		if b.ref(wl.at("id"), w.ID, true, kg.KindProject) {
-			b.edge(wl, &kg.Edge{Type: kg.RelWorksAt, From: w.ID, To: p.ID, Sources: cs})
-		}
-	}
-	for i, w := range p.Initiatives {
-		wl := l.idx("initiatives", i)
-		cs := b.cites(wl.at("sources"), w.Sources)
-		if b.ref(wl.at("id"), w.ID, true, kg.KindInitiative) {
-			b.edge(wl, &kg.Edge{Type: kg.RelWorksAt, From: w.ID, To: p.ID, Sources: cs})
+	for _, workers := range []struct {
+		field string
+		docs  []WorkerDoc
+		kinds []kg.Kind
+	}{
+		{"organizations", p.Organizations, []kg.Kind{kg.KindOrg, kg.KindRegion}},
+		{"projects", p.Projects, []kg.Kind{kg.KindProject}},
+		{"initiatives", p.Initiatives, []kg.Kind{kg.KindInitiative}},
+	} {
+		for i, w := range workers.docs {
+			b.link(l.idx(workers.field, i), "id", w.ID, w.Sources, kg.Edge{Type: kg.RelWorksAt, From: w.ID, To: p.ID},
+				workers.kinds...)
 		}
 	}
 	b.ds.Nodes = append(b.ds.Nodes, pl)
