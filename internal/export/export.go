@@ -182,7 +182,7 @@ var graphEdgeAttrs = []attribute{
 func graphDocument(info *kg.DatasetInfo, ds *kg.Dataset) *Document {
 	d := &Document{Info: info, directed: true, nodeAttrs: graphNodeAttrs, edgeAttrs: graphEdgeAttrs}
 	for _, n := range ds.Nodes {
-		rec := recordOf(n)
+		rec := kg.RecordOf(n)
 		v := make([]any, len(graphNodeAttrs))
 		v[0] = string(kg.KindOf(n.NodeID()))
 		v[1] = nonEmpty(label(n))
@@ -293,7 +293,7 @@ func networkDocument(ctx context.Context, svc *kg.Service, info *kg.DatasetInfo,
 		if o, ok := orgs[i].(kg.Org); ok {
 			v[0], v[1] = nonEmpty(o.OrgName()), string(o.OrgKind())
 			v[2] = nonEmpty(o.OrgRegionID())
-			if rec := recordOf(o); rec != nil {
+			if rec := kg.RecordOf(o); rec != nil {
 				v[10] = nonEmpty(string(rec.Confidence))
 				v[11], v[12] = firstSource(rec.Sources)
 			}
@@ -304,33 +304,6 @@ func networkDocument(ctx context.Context, svc *kg.Service, info *kg.DatasetInfo,
 		d.edges = append(d.edges, row{source: e.Source, target: e.Target, values: []any{e.Weight, strings.Join(e.ProjectIDs, " ")}})
 	}
 	return d, nil
-}
-
-// recordOf returns the provenance of a record.
-func recordOf(n kg.Node) *kg.Record {
-	switch n := n.(type) {
-	case *kg.Region:
-		return &n.Record
-	case *kg.Body:
-		return &n.Record
-	case *kg.Fund:
-		return &n.Record
-	case *kg.Objective:
-		return &n.Record
-	case *kg.Call:
-		return &n.Record
-	case *kg.Action:
-		return &n.Record
-	case *kg.Amendment:
-		return &n.Record
-	case *kg.Project:
-		return &n.Record
-	case *kg.Place:
-		return &n.Record
-	case *kg.Initiative:
-		return &n.Record
-	}
-	return nil
 }
 
 // label is a record's name or title.

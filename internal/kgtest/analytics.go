@@ -263,21 +263,17 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 	t.Run("Funding", func(t *testing.T) {
 		for _, by := range [][]kg.FundingDimension{nil, {kg.ByCall}, {kg.ByRegion}, {kg.ByYear}, {kg.ByCall, kg.ByRegion, kg.ByYear}, {kg.ByYear, kg.ByRegion}} {
 			for _, f := range [][2][]string{{nil, nil}, {upTo(callIDs, 1), nil}, {nil, upTo(regionIDs, 2)}} {
-				w, err := want.Funding(ctx(t), by, f[0], f[1])
-				must(t, err)
-				g, err := got.Funding(ctx(t), by, f[0], f[1])
-				must(t, err)
-				same(t, fmt.Sprintf("Funding(%v, %v, %v)", by, f[0], f[1]), w, g)
+				ask(t, fmt.Sprintf("Funding(%v, %v, %v)", by, f[0], f[1]), want, got, func(s *kg.Service) ([]kg.FundingGroup, error) {
+					return s.Funding(ctx(t), by, f[0], f[1])
+				})
 			}
 		}
 	})
 	t.Run("RegionSummaries", func(t *testing.T) {
 		for _, calls := range [][]string{nil, upTo(callIDs, 1)} {
-			w, err := want.RegionSummaries(ctx(t), calls)
-			must(t, err)
-			g, err := got.RegionSummaries(ctx(t), calls)
-			must(t, err)
-			same(t, fmt.Sprintf("RegionSummaries(%v)", calls), w, g)
+			ask(t, fmt.Sprintf("RegionSummaries(%v)", calls), want, got, func(s *kg.Service) (map[string][]kg.RegionCallSummary, error) {
+				return s.RegionSummaries(ctx(t), calls)
+			})
 		}
 	})
 	t.Run("Network", func(t *testing.T) {
@@ -289,11 +285,9 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 			filters = append(filters, kg.NetworkFilter{CallIDs: []string{c}})
 		}
 		for _, f := range filters {
-			w, err := want.Network(ctx(t), f, all)
-			must(t, err)
-			g, err := got.Network(ctx(t), f, all)
-			must(t, err)
-			same(t, fmt.Sprintf("Network(%+v)", f), w, g)
+			ask(t, fmt.Sprintf("Network(%+v)", f), want, got, func(s *kg.Service) (*kg.Network, error) {
+				return s.Network(ctx(t), f, all)
+			})
 		}
 		wn, err := want.Network(ctx(t), kg.NetworkFilter{}, kg.NetworkMetrics{})
 		must(t, err)
@@ -302,11 +296,9 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 				continue
 			}
 			for depth := 1; depth <= kg.MaxEgoDepth; depth++ {
-				w, err := want.EgoNetwork(ctx(t), node.OrgID, depth, nil, all)
-				must(t, err)
-				g, err := got.EgoNetwork(ctx(t), node.OrgID, depth, nil, all)
-				must(t, err)
-				same(t, fmt.Sprintf("EgoNetwork(%s, %d)", node.OrgID, depth), w, g)
+				ask(t, fmt.Sprintf("EgoNetwork(%s, %d)", node.OrgID, depth), want, got, func(s *kg.Service) (*kg.Network, error) {
+					return s.EgoNetwork(ctx(t), node.OrgID, depth, nil, all)
+				})
 			}
 		}
 	})
@@ -317,11 +309,10 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 					continue
 				}
 				for _, regions := range [][]string{nil, upTo(regionIDs, 4)} {
-					w, err := want.Continuity(ctx(t), callIDs[:i+1][i:], callIDs[j:j+1], regions)
-					must(t, err)
-					g, err := got.Continuity(ctx(t), callIDs[:i+1][i:], callIDs[j:j+1], regions)
-					must(t, err)
-					same(t, fmt.Sprintf("Continuity(%s, %s, %v)", callIDs[i], callIDs[j], regions), w, g)
+					ask(t, fmt.Sprintf("Continuity(%s, %s, %v)", callIDs[i], callIDs[j], regions), want, got,
+						func(s *kg.Service) ([]kg.Continuity, error) {
+							return s.Continuity(ctx(t), callIDs[:i+1][i:], callIDs[j:j+1], regions)
+						})
 				}
 			}
 		}
@@ -340,11 +331,7 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 		for i := range w.Edges {
 			same(t, "Dataset edge "+w.Edges[i].Key(), w.Edges[i], g.Edges[i])
 		}
-		wi, err := want.Dataset(ctx(t))
-		must(t, err)
-		gi, err := got.Dataset(ctx(t))
-		must(t, err)
-		same(t, "Dataset description", wi, gi)
+		ask(t, "Dataset description", want, got, func(s *kg.Service) (*kg.DatasetInfo, error) { return s.Dataset(ctx(t)) })
 	})
 	t.Run("Exports", func(t *testing.T) {
 		for _, r := range []export.Request{
@@ -363,13 +350,24 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 	})
 	t.Run("RegionsGeoJSON", func(t *testing.T) {
 		for _, calls := range [][]string{nil, upTo(callIDs, 1)} {
-			w, err := want.RegionsGeoJSON(ctx(t), calls)
-			must(t, err)
-			g, err := got.RegionsGeoJSON(ctx(t), calls)
-			must(t, err)
-			same(t, fmt.Sprintf("RegionsGeoJSON(%v)", calls), string(w), string(g))
+			ask(t, fmt.Sprintf("RegionsGeoJSON(%v)", calls), want, got, func(s *kg.Service) (string, error) {
+				b, err := s.RegionsGeoJSON(ctx(t), calls)
+				return string(b), err
+			})
 		}
 	})
+}
+
+// ask asks both services the same question and compares their answers.
+func ask[T any](t *testing.T, what string, want, got *kg.Service, question func(*kg.Service) (T, error)) {
+	t.Helper()
+	w, err := question(want)
+	must(t, err)
+	g, err := question(got)
+	must(t, err)
+	if d := cmp.Diff(w, g, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("%s differs (-embedded +store):\n%s", what, d)
+	}
 }
 
 // upTo returns the first n ids, or all when there are fewer.

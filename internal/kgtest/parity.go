@@ -111,21 +111,14 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 		for _, r := range regionIDs {
 			filters = append(filters, kg.OrganizationFilter{RegionIDs: []string{r}})
 		}
-		for i, f := range filters {
-			sizes := []int{0, 7, kg.MaxPageSize}
-			if i < 4 { // every boundary, page by page, for the unfiltered list and the first filters
-				sizes = append(sizes, 1)
-			}
-			for _, size := range sizes {
-				walk(t, fmt.Sprintf("%+v/%d", f, size), size, ref, s, func(st kg.Store, p kg.Page) (any, bool, string, error) {
-					pg, err := st.Organizations(ctx(t), f, p)
-					if err != nil {
-						return nil, false, "", err
-					}
-					return orgPage(pg), pg.HasNext, lastOrg(pg), nil
-				}, same)
-			}
-		}
+		walkFilters(t, filters, []int{0, 7, kg.MaxPageSize}, ref, s, same,
+			func(st kg.Store, f kg.OrganizationFilter, p kg.Page) (any, bool, string, error) {
+				pg, err := st.Organizations(ctx(t), f, p)
+				if err != nil {
+					return nil, false, "", err
+				}
+				return orgPage(pg), pg.HasNext, lastOrg(pg), nil
+			})
 	})
 	t.Run("Projects", func(t *testing.T) {
 		filters := []kg.ProjectFilter{{}, {MinConfidence: kg.High}, {MinConfidence: kg.Medium}, {MinConfidence: kg.Low}}
@@ -142,21 +135,14 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 				filters = append(filters, kg.ProjectFilter{OrganizationIDs: []string{o}})
 			}
 		}
-		for i, f := range filters {
-			sizes := []int{5, kg.MaxPageSize}
-			if i < 4 {
-				sizes = append(sizes, 1)
-			}
-			for _, size := range sizes {
-				walk(t, fmt.Sprintf("%+v/%d", f, size), size, ref, s, func(st kg.Store, p kg.Page) (any, bool, string, error) {
-					pg, err := st.Projects(ctx(t), f, p)
-					if err != nil {
-						return nil, false, "", err
-					}
-					return pg, pg.HasNext, lastProject(pg), nil
-				}, same)
-			}
-		}
+		walkFilters(t, filters, []int{5, kg.MaxPageSize}, ref, s, same,
+			func(st kg.Store, f kg.ProjectFilter, p kg.Page) (any, bool, string, error) {
+				pg, err := st.Projects(ctx(t), f, p)
+				if err != nil {
+					return nil, false, "", err
+				}
+				return pg, pg.HasNext, lastProject(pg), nil
+			})
 	})
 	t.Run("Participations", func(t *testing.T) {
 		filters := []kg.NetworkFilter{{}, {MinConfidence: kg.High}, {MinConfidence: kg.Medium}}
@@ -246,6 +232,25 @@ func agree[T any](t *testing.T, what string, ref, s kg.Store, ask func(kg.Store)
 // walk pages through a list on both stores (list asks one store for one
 // page: the page's view, whether more follow and its last id) and requires
 // the same pages.
+// walkFilters walks, on both stores, the pages of the list each filter
+// selects, with each page size; for the unfiltered list and the first
+// filters, page by page too (every boundary).
+func walkFilters[F any](t *testing.T, filters []F, sizes []int, ref, s kg.Store, same func(*testing.T, string, any, any),
+	list func(kg.Store, F, kg.Page) (any, bool, string, error)) {
+	t.Helper()
+	for i, f := range filters {
+		sizes := sizes
+		if i < 4 {
+			sizes = append(slices.Clone(sizes), 1)
+		}
+		for _, size := range sizes {
+			walk(t, fmt.Sprintf("%+v/%d", f, size), size, ref, s, func(st kg.Store, p kg.Page) (any, bool, string, error) {
+				return list(st, f, p)
+			}, same)
+		}
+	}
+}
+
 func walk(t *testing.T, what string, size int, ref, s kg.Store, list func(kg.Store, kg.Page) (any, bool, string, error), same func(*testing.T, string, any, any)) {
 	t.Helper()
 	p := kg.Page{First: size}
