@@ -263,7 +263,7 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 	t.Run("Funding", func(t *testing.T) {
 		for _, by := range [][]kg.FundingDimension{nil, {kg.ByCall}, {kg.ByRegion}, {kg.ByYear}, {kg.ByCall, kg.ByRegion, kg.ByYear}, {kg.ByYear, kg.ByRegion}} {
 			for _, f := range [][2][]string{{nil, nil}, {upTo(callIDs, 1), nil}, {nil, upTo(regionIDs, 2)}} {
-				ask(t, fmt.Sprintf("Funding(%v, %v, %v)", by, f[0], f[1]), want, got, func(s *kg.Service) ([]kg.FundingGroup, error) {
+				agree(t, fmt.Sprintf("Funding(%v, %v, %v)", by, f[0], f[1]), want, got, func(s *kg.Service) ([]kg.FundingGroup, error) {
 					return s.Funding(ctx(t), by, f[0], f[1])
 				})
 			}
@@ -271,7 +271,7 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 	})
 	t.Run("RegionSummaries", func(t *testing.T) {
 		for _, calls := range [][]string{nil, upTo(callIDs, 1)} {
-			ask(t, fmt.Sprintf("RegionSummaries(%v)", calls), want, got, func(s *kg.Service) (map[string][]kg.RegionCallSummary, error) {
+			agree(t, fmt.Sprintf("RegionSummaries(%v)", calls), want, got, func(s *kg.Service) (map[string][]kg.RegionCallSummary, error) {
 				return s.RegionSummaries(ctx(t), calls)
 			})
 		}
@@ -285,7 +285,7 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 			filters = append(filters, kg.NetworkFilter{CallIDs: []string{c}})
 		}
 		for _, f := range filters {
-			ask(t, fmt.Sprintf("Network(%+v)", f), want, got, func(s *kg.Service) (*kg.Network, error) {
+			agree(t, fmt.Sprintf("Network(%+v)", f), want, got, func(s *kg.Service) (*kg.Network, error) {
 				return s.Network(ctx(t), f, all)
 			})
 		}
@@ -296,7 +296,7 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 				continue
 			}
 			for depth := 1; depth <= kg.MaxEgoDepth; depth++ {
-				ask(t, fmt.Sprintf("EgoNetwork(%s, %d)", node.OrgID, depth), want, got, func(s *kg.Service) (*kg.Network, error) {
+				agree(t, fmt.Sprintf("EgoNetwork(%s, %d)", node.OrgID, depth), want, got, func(s *kg.Service) (*kg.Network, error) {
 					return s.EgoNetwork(ctx(t), node.OrgID, depth, nil, all)
 				})
 			}
@@ -309,7 +309,7 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 					continue
 				}
 				for _, regions := range [][]string{nil, upTo(regionIDs, 4)} {
-					ask(t, fmt.Sprintf("Continuity(%s, %s, %v)", callIDs[i], callIDs[j], regions), want, got,
+					agree(t, fmt.Sprintf("Continuity(%s, %s, %v)", callIDs[i], callIDs[j], regions), want, got,
 						func(s *kg.Service) ([]kg.Continuity, error) {
 							return s.Continuity(ctx(t), callIDs[:i+1][i:], callIDs[j:j+1], regions)
 						})
@@ -331,7 +331,7 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 		for i := range w.Edges {
 			same(t, "Dataset edge "+w.Edges[i].Key(), w.Edges[i], g.Edges[i])
 		}
-		ask(t, "Dataset description", want, got, func(s *kg.Service) (*kg.DatasetInfo, error) { return s.Dataset(ctx(t)) })
+		agree(t, "Dataset description", want, got, func(s *kg.Service) (*kg.DatasetInfo, error) { return s.Dataset(ctx(t)) })
 	})
 	t.Run("Exports", func(t *testing.T) {
 		for _, r := range []export.Request{
@@ -350,24 +350,12 @@ func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []stri
 	})
 	t.Run("RegionsGeoJSON", func(t *testing.T) {
 		for _, calls := range [][]string{nil, upTo(callIDs, 1)} {
-			ask(t, fmt.Sprintf("RegionsGeoJSON(%v)", calls), want, got, func(s *kg.Service) (string, error) {
+			agree(t, fmt.Sprintf("RegionsGeoJSON(%v)", calls), want, got, func(s *kg.Service) (string, error) {
 				b, err := s.RegionsGeoJSON(ctx(t), calls)
 				return string(b), err
 			})
 		}
 	})
-}
-
-// ask asks both services the same question and compares their answers.
-func ask[T any](t *testing.T, what string, want, got *kg.Service, question func(*kg.Service) (T, error)) {
-	t.Helper()
-	w, err := question(want)
-	must(t, err)
-	g, err := question(got)
-	must(t, err)
-	if d := cmp.Diff(w, g, cmpopts.EquateEmpty()); d != "" {
-		t.Errorf("%s differs (-embedded +store):\n%s", what, d)
-	}
 }
 
 // upTo returns the first n ids, or all when there are fewer.

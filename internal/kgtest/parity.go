@@ -17,7 +17,7 @@ import (
 // every traversal from every record, filters, pages, paths, lineage, and
 // search hits with the same scores in the same order.
 func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
-	ref := memstore.New(ds)
+	var ref kg.Store = memstore.New(ds)
 	var allIDs []string
 	for _, n := range ds.Nodes {
 		allIDs = append(allIDs, n.NodeID())
@@ -216,9 +216,10 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 	})
 }
 
-// agree asks one question of the embedded store (ref) and of s, and
-// requires the same answer (empty and nil lists alike).
-func agree[T any](t *testing.T, what string, ref, s kg.Store, ask func(kg.Store) (T, error)) {
+// agree asks one question of the embedded store (ref) and of s, or of the
+// services over them, and requires the same answer (empty and nil lists
+// alike).
+func agree[S, T any](t *testing.T, what string, ref, s S, ask func(S) (T, error)) {
 	t.Helper()
 	want, err := ask(ref)
 	must(t, err)
@@ -229,9 +230,6 @@ func agree[T any](t *testing.T, what string, ref, s kg.Store, ask func(kg.Store)
 	}
 }
 
-// walk pages through a list on both stores (list asks one store for one
-// page: the page's view, whether more follow and its last id) and requires
-// the same pages.
 // walkFilters walks, on both stores, the pages of the list each filter
 // selects, with each page size; for the unfiltered list and the first
 // filters, page by page too (every boundary).
@@ -251,6 +249,9 @@ func walkFilters[F any](t *testing.T, filters []F, sizes []int, ref, s kg.Store,
 	}
 }
 
+// walk pages through a list on both stores (list asks one store for one
+// page: the page's view, whether more follow and its last id) and requires
+// the same pages.
 func walk(t *testing.T, what string, size int, ref, s kg.Store, list func(kg.Store, kg.Page) (any, bool, string, error), same func(*testing.T, string, any, any)) {
 	t.Helper()
 	p := kg.Page{First: size}
