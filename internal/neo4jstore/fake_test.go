@@ -424,6 +424,23 @@ func nodeMap(n kg.Node, kinds []kg.Kind) map[string]any {
 	return m
 }
 
+// deleteAllBut deletes from db every key but those to keep, and answers
+// with the number deleted.
+func deleteAllBut(db map[string]string, keys []string) []record {
+	keep := map[string]bool{}
+	for _, k := range keys {
+		keep[k] = true
+	}
+	n := 0
+	for k := range db {
+		if !keep[k] {
+			delete(db, k)
+			n++
+		}
+	}
+	return []record{{"deleted": int64(n)}}
+}
+
 // edgeMap is what edgeProjection returns for e.
 func edgeMap(e *kg.Edge) map[string]any {
 	row, err := encodeEdge(e)
@@ -471,31 +488,9 @@ func (f *fakeNeo4j) answerWrite(st Statement, p map[string]any) ([]record, error
 			return t + "|" + r["from"].(string) + "|" + r["to"].(string)
 		}), nil
 	case name == "seed.deleteRelationships":
-		keep := map[string]bool{}
-		for _, k := range strs(p["keys"]) {
-			keep[k] = true
-		}
-		n := 0
-		for k := range f.rels {
-			if !keep[k] {
-				delete(f.rels, k)
-				n++
-			}
-		}
-		return []record{{"deleted": int64(n)}}, nil
+		return deleteAllBut(f.rels, strs(p["keys"])), nil
 	case name == "seed.deleteNodes":
-		keep := map[string]bool{}
-		for _, k := range strs(p["ids"]) {
-			keep[k] = true
-		}
-		n := 0
-		for k := range f.nodes {
-			if !keep[k] {
-				delete(f.nodes, k)
-				n++
-			}
-		}
-		return []record{{"deleted": int64(n)}}, nil
+		return deleteAllBut(f.nodes, strs(p["ids"])), nil
 	}
 	f.t.Errorf("fake: no answer for write statement %s", name)
 	return nil, fmt.Errorf("fake: no answer for %s", name)
