@@ -48,44 +48,43 @@ var latencyBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25
 func New() *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
-		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "famigraph_http_requests_total", Help: "HTTP requests by route and status code.",
-		}, []string{"route", "code"}),
-		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "famigraph_http_request_duration_seconds", Help: "HTTP request latency by route.", Buckets: latencyBuckets,
-		}, []string{"route"}),
-		operations: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "famigraph_graphql_operations_total",
-			Help: "GraphQL operations executed, by operation name and outcome (ok, or the code of the first error).",
-		}, []string{"operation", "outcome"}),
-		opDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "famigraph_graphql_operation_duration_seconds", Help: "GraphQL operation latency by operation name.", Buckets: latencyBuckets,
-		}, []string{"operation"}),
-		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "famigraph_graphql_rejected_total",
-			Help: "Requests refused before execution, by reason (cost, depth, aliases, rootFields, invalid, malformed, media_type, too_large, rate_limited, overloaded).",
-		}, []string{"reason"}),
-		storeCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "famigraph_store_calls_total", Help: "Store round trips, by method (and batched query).",
-		}, []string{"method"}),
-		storeDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "famigraph_store_call_duration_seconds", Help: "Store round-trip latency by method.", Buckets: latencyBuckets,
-		}, []string{"method"}),
-		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "famigraph_store_errors_total", Help: "Failed store calls, by method and error code.",
-		}, []string{"method", "code"}),
+		httpRequests: counter("famigraph_http_requests_total",
+			"HTTP requests by route and status code.", "route", "code"),
+		httpDuration: latency("famigraph_http_request_duration_seconds",
+			"HTTP request latency by route.", "route"),
+		operations: counter("famigraph_graphql_operations_total",
+			"GraphQL operations executed, by operation name and outcome (ok, or the code of the first error).", "operation", "outcome"),
+		opDuration: latency("famigraph_graphql_operation_duration_seconds",
+			"GraphQL operation latency by operation name.", "operation"),
+		rejected: counter("famigraph_graphql_rejected_total",
+			"Requests refused before execution, by reason (cost, depth, aliases, rootFields, invalid, malformed, media_type, too_large, rate_limited, overloaded).", "reason"),
+		storeCalls: counter("famigraph_store_calls_total",
+			"Store round trips, by method (and batched query).", "method"),
+		storeDuration: latency("famigraph_store_call_duration_seconds",
+			"Store round-trip latency by method.", "method"),
+		storeErrors: counter("famigraph_store_errors_total",
+			"Failed store calls, by method and error code.", "method", "code"),
 		ready: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "famigraph_store_ready", Help: "1 when the last readiness check of the store succeeded, else 0.",
 		}),
-		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "famigraph_response_cache_requests_total", Help: "GraphQL requests looked up in the response cache, by result (hit, miss).",
-		}, []string{"result"}),
+		cache: counter("famigraph_response_cache_requests_total",
+			"GraphQL requests looked up in the response cache, by result (hit, miss).", "result"),
 		names: map[string]bool{},
 	}
 	m.registry.MustRegister(m.httpRequests, m.httpDuration, m.operations, m.opDuration, m.rejected,
 		m.storeCalls, m.storeDuration, m.storeErrors, m.ready, m.cache,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// counter makes a counter of the labels.
+func counter(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+}
+
+// latency makes a histogram of durations in seconds, of the labels.
+func latency(name, help string, labels ...string) *prometheus.HistogramVec {
+	return prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: latencyBuckets}, labels)
 }
 
 // Handler serves the metrics in the Prometheus exposition format.
