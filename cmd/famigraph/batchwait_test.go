@@ -9,14 +9,6 @@ import (
 // TestNeo4jBatchWait checks serve's loader window with Neo4j: its default,
 // the flag, the environment, and the bounds.
 func TestNeo4jBatchWait(t *testing.T) {
-	env := func(v string) func(string) string {
-		return func(k string) string {
-			if k == "FAMIGRAPH_NEO4J_BATCH_WAIT" {
-				return v
-			}
-			return ""
-		}
-	}
 	for _, c := range []struct {
 		args    []string
 		env     string
@@ -30,7 +22,7 @@ func TestNeo4jBatchWait(t *testing.T) {
 		{[]string{"--neo4j-batch-wait", "-1ms"}, "", 0, true},
 		{[]string{"--neo4j-batch-wait", "2s"}, "", 0, true},
 	} {
-		cfg, err := parseServe(c.args, io.Discard, io.Discard, env(c.env))
+		cfg, err := parseServe(c.args, io.Discard, io.Discard, envOf(map[string]string{"FAMIGRAPH_NEO4J_BATCH_WAIT": c.env}))
 		if c.wantErr {
 			if err == nil {
 				t.Errorf("%v: no error", c.args)

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -213,13 +211,7 @@ func TestBinaryOutsideRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no address printed: %v\n%s", err, logs.String())
-	}
-	go io.Copy(io.Discard, stdout)
-	_, rest, _ := strings.Cut(line, "http://")
-	base := "http://" + strings.TrimSuffix(strings.Fields(rest)[0], "/")
+	base := baseURL(t, stdout, &logs)
 
 	body := `{"query":"{ regions { id } project(id: \"project:primm-2023\") { title lead { id } } stats { nodes relationships } }"}`
 	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(body))

@@ -21,55 +21,34 @@ func (e *envDefaults) str(name, def string) string {
 }
 
 func (e *envDefaults) boolean(name string, def bool) bool {
-	v := e.getenv(name)
-	if v == "" {
-		return def
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		e.fail(fmt.Errorf("%s=%q: want true or false", name, v))
-		return def
-	}
-	return b
+	return envValue(e, name, def, strconv.ParseBool, "true or false")
 }
 
 func (e *envDefaults) duration(name string, def time.Duration) time.Duration {
-	v := e.getenv(name)
-	if v == "" {
-		return def
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		e.fail(fmt.Errorf("%s=%q: want a duration such as 10s", name, v))
-		return def
-	}
-	return d
+	return envValue(e, name, def, time.ParseDuration, "a duration such as 10s")
 }
 
 func (e *envDefaults) int64(name string, def int64) int64 {
-	v := e.getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		e.fail(fmt.Errorf("%s=%q: want an integer", name, v))
-		return def
-	}
-	return n
+	return envValue(e, name, def, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }, "an integer")
 }
 
 func (e *envDefaults) float(name string, def float64) float64 {
+	return envValue(e, name, def, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }, "a number")
+}
+
+// envValue reads the variable name with parse; unset, it is def; malformed,
+// it is def too and e remembers the error, which says what was wanted.
+func envValue[T any](e *envDefaults, name string, def T, parse func(string) (T, error), want string) T {
 	v := e.getenv(name)
 	if v == "" {
 		return def
 	}
-	f, err := strconv.ParseFloat(v, 64)
+	x, err := parse(v)
 	if err != nil {
-		e.fail(fmt.Errorf("%s=%q: want a number", name, v))
+		e.fail(fmt.Errorf("%s=%q: want %s", name, v, want))
 		return def
 	}
-	return f
+	return x
 }
 
 func (e *envDefaults) fail(err error) {

@@ -79,14 +79,8 @@ func startServe(t *testing.T, env func(string) string, args ...string) *serving 
 		s.done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, s.logs, env)
 		pw.Close()
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		cancel()
-		t.Fatalf("no address printed: %v\nlogs: %s", err, s.logs.String())
-	}
-	go io.Copy(io.Discard, pr)
-	_, rest, _ := strings.Cut(line, "http://")
-	s.base = "http://" + strings.TrimSuffix(strings.Fields(rest)[0], "/")
+	t.Cleanup(cancel) // when no address comes too
+	s.base = baseURL(t, pr, s.logs)
 	t.Cleanup(func() {
 		s.cancel()
 		if code := <-s.done; code != 0 {

@@ -136,3 +136,21 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
 }
+
+// parseSeedCommand parses the flags of a command whose only flag is the
+// seed directory (usage says what it is for); when ok is false the command
+// exits with code.
+func parseSeedCommand(name string, args []string, stdout, stderr io.Writer, getenv func(string) string,
+	usage string) (dir string, code int, ok bool) {
+	fs := newFlags(name, args, stdout, stderr)
+	env := envDefaults{getenv: getenv}
+	seedFlag(fs, &env, &dir, usage)
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return "", code, false
+	}
+	if env.err != nil {
+		fmt.Fprintf(stderr, "famigraph %s: %v\n", name, env.err)
+		return "", 2, false
+	}
+	return dir, 0, true
+}

@@ -43,6 +43,26 @@ func (s *syncBuffer) String() string {
 
 func noenv(string) string { return "" }
 
+// baseURL reads the first line a server writes to r, which names its
+// address, and returns the address; the rest of r is discarded. logs, when
+// not nil, are shown if no address comes.
+func baseURL(t *testing.T, r io.Reader, logs fmt.Stringer) string {
+	t.Helper()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		if logs != nil {
+			t.Fatalf("no address printed: %v\nlogs: %s", err, logs)
+		}
+		t.Fatalf("no address printed: %v", err)
+	}
+	go io.Copy(io.Discard, r)
+	_, rest, ok := strings.Cut(line, "http://")
+	if !ok {
+		t.Fatalf("unexpected first line %q", line)
+	}
+	return "http://" + strings.TrimSuffix(strings.Fields(rest)[0], "/")
+}
+
 // TestServeEndToEnd starts the real server on a random port with the real
 // seed, embedded and from its directory, queries it over HTTP and shuts it
 // down gracefully, twice. The fast reader reads the whole real seed, so
@@ -76,16 +96,7 @@ func serveOnce(t *testing.T, snapshots string, seedArgs ...string) string {
 		done <- run(ctx, args, pw, &stderr, noenv)
 		pw.Close()
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no address printed: %v\nstderr: %s", err, stderr.String())
-	}
-	go io.Copy(io.Discard, pr)
-	_, rest, ok := strings.Cut(line, "http://")
-	if !ok {
-		t.Fatalf("unexpected first line %q", line)
-	}
-	base := "http://" + strings.TrimSuffix(strings.Fields(rest)[0], "/")
+	base := baseURL(t, pr, &stderr)
 
 	for _, path := range []string{"/healthz", "/readyz", "/"} {
 		resp, err := http.Get(base + path)
@@ -234,13 +245,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 		done <- serveStore(ctx, cfg, store, graph.LoaderConfig{}, logger, pw)
 		pw.Close()
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	go io.Copy(io.Discard, pr)
-	_, rest, _ := strings.Cut(line, "http://")
-	url := "http://" + strings.TrimSuffix(strings.Fields(rest)[0], "/") + "/graphql"
+	url := baseURL(t, pr, nil) + "/graphql"
 
 	type result struct {
 		status int
@@ -280,14 +285,6 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 // Over Neo4j the response cache is off by default, and asked for it is kept
 // so that serving refuses it (server.Assemble) rather than drop it.
 func TestResponseCacheDefaultOverNeo4j(t *testing.T) {
-	env := func(uri string) func(string) string {
-		return func(k string) string {
-			if k == "NEO4J_URI" {
-				return uri
-			}
-			return ""
-		}
-	}
 	for _, c := range []struct {
 		uri  string
 		args []string
@@ -297,7 +294,7 @@ func TestResponseCacheDefaultOverNeo4j(t *testing.T) {
 		{"bolt://127.0.0.1:7687", nil, 0},
 		{"bolt://127.0.0.1:7687", []string{"--response-cache", "1000"}, 1000},
 	} {
-		cfg, err := parseServe(c.args, io.Discard, io.Discard, env(c.uri))
+		cfg, err := parseServe(c.args, io.Discard, io.Discard, envOf(map[string]string{"NEO4J_URI": c.uri}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -96,13 +95,7 @@ func TestServeWithNeo4jDown(t *testing.T) {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, pw, &stderr, env)
 		pw.Close()
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no address printed: %v\nstderr: %s", err, stderr.String())
-	}
-	go io.Copy(io.Discard, pr)
-	_, rest, _ := strings.Cut(line, "http://")
-	base := "http://" + strings.TrimSuffix(strings.Fields(rest)[0], "/")
+	base := baseURL(t, pr, &stderr)
 
 	resp, err := http.Get(base + "/readyz")
 	if err != nil {

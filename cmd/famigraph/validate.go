@@ -12,16 +12,9 @@ import (
 )
 
 func cmdValidate(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := newFlags("validate", args, stdout, stderr)
-	env := envDefaults{getenv: getenv}
-	var dir string
-	seedFlag(fs, &env, &dir, "seed directory to validate")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	dir, code, ok := parseSeedCommand("validate", args, stdout, stderr, getenv, "seed directory to validate")
+	if !ok {
 		return code
-	}
-	if env.err != nil {
-		fmt.Fprintf(stderr, "famigraph validate: %v\n", env.err)
-		return 2
 	}
 	ds, err := loadSeed(dir, stderr)
 	if err != nil {

@@ -50,16 +50,9 @@ func binaryVersion() string {
 // cmdVersion prints the binary's version, the dataset's version and its
 // counts.
 func cmdVersion(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := newFlags("version", args, stdout, stderr)
-	env := envDefaults{getenv: getenv}
-	var dir string
-	seedFlag(fs, &env, &dir, "seed directory whose dataset version to print")
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	dir, code, ok := parseSeedCommand("version", args, stdout, stderr, getenv, "seed directory whose dataset version to print")
+	if !ok {
 		return code
-	}
-	if env.err != nil {
-		fmt.Fprintf(stderr, "famigraph version: %v\n", env.err)
-		return 2
 	}
 	fmt.Fprintf(stdout, "famigraph %s\n", binaryVersion())
 	ds, err := loadSeed(dir, stderr)
