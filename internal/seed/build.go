@@ -480,6 +480,26 @@ func (b *builder) link(l loc, key, id string, sources []CitationDoc, e kg.Edge, 
 	return &e
 }
 
+// reference reads the reference the catalogue row ("Type.field") of a
+// record (rec) describes, id at the field's name (required unless the row
+// says it is optional): when id names a record of the row's kinds, it sets
+// *field and adds the relationship that keeps the reference (the row's),
+// with the field's citations, and reports whether it did.
+func (b *builder) reference(l loc, row string, rec *kg.Record, field *string, id string) bool {
+	r := kg.RelOf(row)
+	_, name, _ := strings.Cut(row, ".")
+	if !b.ref(l.at(name), id, r.Missing == kg.Required, r.Kinds...) {
+		return false
+	}
+	*field = id
+	from, to := rec.ID, id
+	if !r.Out {
+		from, to = id, rec.ID
+	}
+	b.fkEdge(l.at(name), r.Rels[0], rec, name, from, to)
+	return true
+}
+
 // fkEdge adds the relationship a reference field implies, with the
 // citations of that field.
 func (b *builder) fkEdge(l loc, t kg.RelType, r *kg.Record, field, from, to string) {
@@ -565,10 +585,7 @@ func (b *builder) buildOrg(o *OrgDoc, path string) {
 	if !body.Kind.Valid() || body.Kind == kg.OrgRegion || body.Kind == kg.OrgAutonomousProvince {
 		b.fail(l.at("kind"), "%q is not a kind of body (regions belong in %s)", o.Kind, RegionsFile)
 	}
-	if b.ref(l.at("region"), o.Region, false, kg.KindRegion) {
-		body.RegionID = o.Region
-		b.fkEdge(l.at("region"), kg.RelLocatedIn, &body.Record, "region", body.ID, o.Region)
-	}
+	b.reference(l, "Body.region", &body.Record, &body.RegionID, o.Region)
 	if g := o.Group; g != nil {
 		gl := l.at("group")
 		body.Group = &kg.Group{DeclaredSize: b.count(gl.at("declaredSize"), g.DeclaredSize)}
@@ -659,10 +676,7 @@ func (b *builder) buildCall(c *CallDoc, path string) {
 			ANCIChapters: b.count(l.at("declared.anciChapters"), c.Declared.ANCIChapters),
 		}}
 	b.order(l.at("endDate"), call.StartDate, call.EndDate)
-	if b.ref(l.at("fund"), c.Fund, true, kg.KindFund) {
-		call.FundID = c.Fund
-		b.fkEdge(l.at("fund"), kg.RelFundedBy, &call.Record, "fund", call.ID, c.Fund)
-	}
+	b.reference(l, "Call.fund", &call.Record, &call.FundID, c.Fund)
 	for i, o := range c.Objectives {
 		if b.ref(l.idx("objectives", i), o, true, kg.KindObjective) {
 			call.ObjectiveIDs = append(call.ObjectiveIDs, o)
@@ -670,10 +684,7 @@ func (b *builder) buildCall(c *CallDoc, path string) {
 		}
 	}
 	slices.Sort(call.ObjectiveIDs) // a canonical order, as a store returns them
-	if b.ref(l.at("issuer"), c.Issuer, false, kg.KindOrg, kg.KindRegion) {
-		call.IssuerID = c.Issuer
-		b.fkEdge(l.at("issuer"), kg.RelIssuedBy, &call.Record, "issuer", call.ID, c.Issuer)
-	}
+	b.reference(l, "Call.issuer", &call.Record, &call.IssuerID, c.Issuer)
 	b.ds.Nodes = append(b.ds.Nodes, call)
 
 	for i := range c.Actions {
@@ -769,10 +780,7 @@ func (b *builder) buildProject(p *ProjectDoc, path string) {
 		}
 		b.fkEdge(l.at("call"), kg.RelFundedUnder, &proj.Record, "call", proj.ID, p.Call)
 	}
-	if b.ref(l.at("region"), p.Region, true, kg.KindRegion) {
-		proj.RegionID = p.Region
-		b.fkEdge(l.at("region"), kg.RelLocatedIn, &proj.Record, "region", proj.ID, p.Region)
-	}
+	b.reference(l, "Project.region", &proj.Record, &proj.RegionID, p.Region)
 	var lead *kg.Edge
 	for i, pt := range p.Participants {
 		pl := l.idx("participants", i)
@@ -852,16 +860,10 @@ func (b *builder) buildPlace(p *PlaceDoc, path string) {
 	l := loc{PlacesFile, path}
 	pl := &kg.Place{Record: b.record(l, p.ID, &p.Provenance), Name: b.text(l.at("name"), p.Name, true),
 		Description: b.text(l.at("description"), p.Description, false)}
-	if b.ref(l.at("region"), p.Region, true, kg.KindRegion) {
-		pl.RegionID = p.Region
-		b.fkEdge(l.at("region"), kg.RelLocatedIn, &pl.Record, "region", pl.ID, p.Region)
-	}
-	if b.ref(l.at("municipality"), p.Municipality, false, kg.KindOrg) {
-		if b.ids[p.Municipality].org != kg.OrgMunicipality {
-			b.fail(l.at("municipality"), "%s is not a MUNICIPALITY", p.Municipality)
-		}
-		pl.MunicipalityID = p.Municipality
-		b.fkEdge(l.at("municipality"), kg.RelInMunicipality, &pl.Record, "municipality", pl.ID, p.Municipality)
+	b.reference(l, "Place.region", &pl.Record, &pl.RegionID, p.Region)
+	if b.reference(l, "Place.municipality", &pl.Record, &pl.MunicipalityID, p.Municipality) &&
+		b.ids[p.Municipality].org != kg.OrgMunicipality {
+		b.fail(l.at("municipality"), "%s is not a MUNICIPALITY", p.Municipality)
 	}
 	for _, workers := range []struct {
 		field string
@@ -884,14 +886,8 @@ func (b *builder) buildInitiative(in *InitiativeDoc, path string) {
 	l := loc{InitiativesFile, path}
 	ini := &kg.Initiative{Record: b.record(l, in.ID, &in.Provenance), Title: b.text(l.at("title"), in.Title, true),
 		Description: b.text(l.at("description"), in.Description, false)}
-	if b.ref(l.at("region"), in.Region, true, kg.KindRegion) {
-		ini.RegionID = in.Region
-		b.fkEdge(l.at("region"), kg.RelLocatedIn, &ini.Record, "region", ini.ID, in.Region)
-	}
-	if b.ref(l.at("fund"), in.Fund, false, kg.KindFund) {
-		ini.FundID = in.Fund
-		b.fkEdge(l.at("fund"), kg.RelFundedBy, &ini.Record, "fund", ini.ID, in.Fund)
-	}
+	b.reference(l, "Initiative.region", &ini.Record, &ini.RegionID, in.Region)
+	b.reference(l, "Initiative.fund", &ini.Record, &ini.FundID, in.Fund)
 	// Like a project, an initiative rests on its region, its fund and its
 	// lead: its confidence is the weakest of them.
 	claims := []kg.Confidence{kg.MaxConfidence(fieldCites(&ini.Record, "region"))}
