@@ -39,13 +39,7 @@ const (
 
 // NodeQueries lists every NodeQuery an adapter must implement: those of
 // the catalogue.
-var NodeQueries = func() []NodeQuery {
-	var out []NodeQuery
-	for _, r := range NodeRels() {
-		out = append(out, r.Node)
-	}
-	return out
-}()
+var NodeQueries = queriesOf(NodeRels(), func(r *Rel) NodeQuery { return r.Node })
 
 // EdgeQuery names a batched lookup of the relationships of a record, for
 // relationships that carry properties of their own; its definition is its
@@ -71,13 +65,16 @@ const (
 
 // EdgeQueries lists every EdgeQuery an adapter must implement: those of
 // the catalogue.
-var EdgeQueries = func() []EdgeQuery {
-	var out []EdgeQuery
-	for _, r := range EdgeRels() {
-		out = append(out, r.Edge)
+var EdgeQueries = queriesOf(EdgeRels(), func(r *Rel) EdgeQuery { return r.Edge })
+
+// queriesOf lists the query of each row.
+func queriesOf[Q any](rows []*Rel, query func(*Rel) Q) []Q {
+	out := make([]Q, len(rows))
+	for i, r := range rows {
+		out[i] = query(r)
 	}
 	return out
-}()
+}
 
 // Limits on what one request may ask of a store.
 const (

@@ -244,11 +244,7 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		if err != nil {
 			return nil, err
 		}
-		items := []any{}
-		for _, o := range pg.Items {
-			items = append(items, nodeMap(o, orgKinds))
-		}
-		return []record{{"total": int64(pg.Total), "hasNext": pg.HasNext, "items": items}}, nil
+		return pageRecord(pg.Items, orgKinds, pg.Total, pg.HasNext), nil
 	case name == "projects":
 		pg, err := ref.Projects(ctx, kg.ProjectFilter{CallIDs: strs(p["callIds"]), RegionIDs: strs(p["regionIds"]),
 			OrganizationIDs: strs(p["organizationIds"]), Roles: typed[kg.Role](p["roles"]),
@@ -257,11 +253,7 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		if err != nil {
 			return nil, err
 		}
-		items := []any{}
-		for _, x := range pg.Items {
-			items = append(items, nodeMap(x, nil))
-		}
-		return []record{{"total": int64(pg.Total), "hasNext": pg.HasNext, "items": items}}, nil
+		return pageRecord(pg.Items, nil, pg.Total, pg.HasNext), nil
 	case name == "dataset.nodes":
 		ds, _ := ref.Dataset(ctx)
 		var out []record
@@ -422,6 +414,16 @@ func nodeMap(n kg.Node, kinds []kg.Kind) map[string]any {
 		}
 	}
 	return m
+}
+
+// pageRecord is the one record a page statement returns, its items
+// projected as records of the kinds.
+func pageRecord[T kg.Node](items []T, kinds []kg.Kind, total int, hasNext bool) []record {
+	maps := []any{}
+	for _, n := range items {
+		maps = append(maps, nodeMap(n, kinds))
+	}
+	return []record{{"total": int64(total), "hasNext": hasNext, "items": maps}}
 }
 
 // deleteAllBut deletes from db every key but those to keep, and answers
