@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -213,11 +212,6 @@ func TestBinaryOutsideRepository(t *testing.T) {
 	defer cmd.Process.Kill()
 	base := baseURL(t, stdout, &logs)
 
-	body := `{"query":"{ regions { id } project(id: \"project:primm-2023\") { title lead { id } } stats { nodes relationships } }"}`
-	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var res struct {
 		Data struct {
 			Regions []struct{ ID string }
@@ -229,8 +223,7 @@ func TestBinaryOutsideRepository(t *testing.T) {
 		}
 		Errors []json.RawMessage
 	}
-	err = json.NewDecoder(resp.Body).Decode(&res)
-	resp.Body.Close()
+	err = postQuery(t, base, `{ regions { id } project(id: "project:primm-2023") { title lead { id } } stats { nodes relationships } }`, &res)
 	if err != nil || len(res.Errors) > 0 || len(res.Data.Regions) != 21 || res.Data.Project == nil ||
 		res.Data.Project.Lead.ID != "region:marche" || res.Data.Stats.Nodes != len(ds.Nodes) || res.Data.Stats.Relationships != len(ds.Edges) {
 		t.Errorf("POST /graphql: err %v, %+v", err, res)

@@ -43,6 +43,22 @@ func (s *syncBuffer) String() string {
 
 func noenv(string) string { return "" }
 
+// postQuery posts a GraphQL query to the server at base and decodes its
+// answer into out.
+func postQuery(t *testing.T, base, query string, out any) error {
+	t.Helper()
+	body, err := json.Marshal(map[string]string{"query": query})
+	if err != nil {
+		return err
+	}
+	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
 // baseURL reads the first line a server writes to r, which names its
 // address, and returns the address; the rest of r is discarded. logs, when
 // not nil, are shown if no address comes.
@@ -109,11 +125,6 @@ func serveOnce(t *testing.T, snapshots string, seedArgs ...string) string {
 		}
 	}
 
-	body := `{"query":"{ regions { id } lineage(of: \"call:avviso-1-2023\") { to { id } } }"}`
-	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out struct {
 		Data struct {
 			Regions []struct{ ID string }
@@ -121,12 +132,11 @@ func serveOnce(t *testing.T, snapshots string, seedArgs ...string) string {
 		}
 		Errors []any
 	}
-	err = json.NewDecoder(resp.Body).Decode(&out)
-	resp.Body.Close()
+	err := postQuery(t, base, `{ regions { id } lineage(of: "call:avviso-1-2023") { to { id } } }`, &out)
 	if err != nil || len(out.Errors) > 0 || len(out.Data.Regions) != 21 || len(out.Data.Lineage) != 3 {
 		t.Errorf("POST /graphql: err %v, %+v", err, out)
 	}
-	resp, err = http.Get(base + "/graphql?query=" + "%7B%20calls%20%7B%20id%20%7D%20%7D")
+	resp, err := http.Get(base + "/graphql?query=" + "%7B%20calls%20%7B%20id%20%7D%20%7D")
 	if err != nil {
 		t.Fatal(err)
 	}
