@@ -30,11 +30,7 @@ func FixtureFS() fs.FS {
 // Fixture loads the fixture dataset.
 func Fixture(tb testing.TB) *kg.Dataset {
 	tb.Helper()
-	ds, err := seed.Load(FixtureFS())
-	if err != nil {
-		tb.Fatalf("load fixture: %v", err)
-	}
-	return ds
+	return load(tb, "fixture", func() (*kg.Dataset, error) { return seed.Load(FixtureFS()) })
 }
 
 // SeedDir is the path of the repository's seed directory.
@@ -46,9 +42,16 @@ func SeedDir() string {
 // RealSeed loads the repository's seed directory.
 func RealSeed(tb testing.TB) *kg.Dataset {
 	tb.Helper()
-	ds, err := seed.LoadDir(SeedDir())
+	return load(tb, "seed", func() (*kg.Dataset, error) { return seed.LoadDir(SeedDir()) })
+}
+
+// load returns the dataset a loader reads, and fails the test when it
+// cannot.
+func load(tb testing.TB, what string, loader func() (*kg.Dataset, error)) *kg.Dataset {
+	tb.Helper()
+	ds, err := loader()
 	if err != nil {
-		tb.Fatalf("load seed: %v", err)
+		tb.Fatalf("load %s: %v", what, err)
 	}
 	return ds
 }
