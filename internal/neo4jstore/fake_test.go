@@ -203,11 +203,7 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		return out, nil
 	case name == "regions":
 		rs, _ := ref.Regions(ctx)
-		var out []record
-		for _, r := range rs {
-			out = append(out, record{"node": nodeMap(r, nil)})
-		}
-		return out, nil
+		return nodeRecords(rs), nil
 	case name == "regionsByNUTS":
 		codes := strs(p["codes"])
 		rs, _ := ref.RegionsByNUTS(ctx, codes)
@@ -221,18 +217,10 @@ func (f *fakeNeo4j) answerRead(ctx context.Context, st Statement, p map[string]a
 		return out, nil
 	case name == "calls":
 		cs, _ := ref.Calls(ctx)
-		var out []record
-		for _, c := range cs {
-			out = append(out, record{"node": nodeMap(c, nil)})
-		}
-		return out, nil
+		return nodeRecords(cs), nil
 	case name == "funds":
 		fs, _ := ref.Funds(ctx)
-		var out []record
-		for _, x := range fs {
-			out = append(out, record{"node": nodeMap(x, nil)})
-		}
-		return out, nil
+		return nodeRecords(fs), nil
 	case name == "stats":
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -414,6 +402,15 @@ func nodeMap(n kg.Node, kinds []kg.Kind) map[string]any {
 		}
 	}
 	return m
+}
+
+// nodeRecords are the records of a statement that returns nodes, one each.
+func nodeRecords[T kg.Node](ns []T) []record {
+	var out []record
+	for _, n := range ns {
+		out = append(out, record{"node": nodeMap(n, nil)})
+	}
+	return out
 }
 
 // pageRecord is the one record a page statement returns, its items
