@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -414,8 +415,9 @@ func (d *decoder) citations(k string) []kg.Citation {
 	return decodeJSON(d, k, &decodedCitations, citationsOf)
 }
 
-func (d *decoder) record(id string) kg.Record {
-	r := kg.Record{ID: id, Confidence: kg.Confidence(d.str(propConfidence)), Sources: d.citations(propSources)}
+// record reads the provenance of the record id into r.
+func (d *decoder) record(r *kg.Record, id string) {
+	*r = kg.Record{ID: id, Confidence: kg.Confidence(d.str(propConfidence)), Sources: d.citations(propSources)}
 	if aliases := d.strings(propAliases); len(aliases) > 0 {
 		r.Aliases = aliases
 	}
@@ -435,8 +437,10 @@ func (d *decoder) record(id string) kg.Record {
 		}
 		return out
 	})
-	return r
 }
+
+// decoders are the decoders decodeNode reuses.
+var decoders = sync.Pool{New: func() any { return new(decoder) }}
 
 // decodeNode converts a node projection (see projection) into a record.
 func decodeNode(raw any) (kg.Node, error) {
@@ -444,7 +448,18 @@ func decodeNode(raw any) (kg.Node, error) {
 	if !ok {
 		return nil, fmt.Errorf("node: want a map, got %T", raw)
 	}
-	d := &decoder{m: m}
+	// The decoder reaches the kind's table through calls the compiler
+	// cannot follow, so it would be allocated per record: reuse one.
+	d := decoders.Get().(*decoder)
+	*d = decoder{m: m}
+	n, err := decodeWith(d)
+	*d = decoder{}
+	decoders.Put(d)
+	return n, err
+}
+
+// decodeWith decodes the record d reads.
+func decodeWith(d *decoder) (kg.Node, error) {
 	id := d.str(propID)
 	if d.err != nil || id == "" {
 		return nil, fmt.Errorf("node without an id: %v", d.err)
@@ -453,7 +468,7 @@ func decodeNode(raw any) (kg.Node, error) {
 	if !ok {
 		return nil, fmt.Errorf("node %s: not a kind of record", id)
 	}
-	n := t.decode(d, d.record(id))
+	n := t.decode(d, id)
 	if d.err != nil {
 		return nil, fmt.Errorf("node %s: %w", id, d.err)
 	}

@@ -184,8 +184,8 @@ type kindTable interface {
 	refs() []storedRef
 	// encode sets the kind's properties of n and returns its record.
 	encode(p props, n kg.Node) (*kg.Record, error)
-	// decode reads a record of the kind with the provenance rec.
-	decode(d *decoder, rec kg.Record) kg.Node
+	// decode reads the record id, of the kind.
+	decode(d *decoder, id string) kg.Node
 }
 
 // A field is one entry of a kind's table: properties the record of type T
@@ -217,15 +217,17 @@ type nodeRecord[S any] interface {
 
 // typedTable is the table of the record type *S.
 type typedTable[S any, T nodeRecord[S]] struct {
-	fields []field[T]
-	keys   []string
-	stored []storedRef
+	fields   []field[T]
+	decoders []func(*decoder, T) // the fields' decode, for a tight loop
+	keys     []string
+	stored   []storedRef
 }
 
 // table builds the table of record type *S from its fields.
 func table[S any, T nodeRecord[S]](fields ...field[T]) *typedTable[S, T] {
 	t := &typedTable[S, T]{fields: fields}
 	for _, f := range fields {
+		t.decoders = append(t.decoders, f.decode)
 		t.keys = append(t.keys, f.keys...)
 		if f.ref != nil {
 			ids := f.ids
@@ -255,11 +257,11 @@ func (t *typedTable[S, T]) encode(p props, n kg.Node) (*kg.Record, error) {
 	return r.NodeRecord(), nil
 }
 
-func (t *typedTable[S, T]) decode(d *decoder, rec kg.Record) kg.Node {
+func (t *typedTable[S, T]) decode(d *decoder, id string) kg.Node {
 	r := T(new(S))
-	*r.NodeRecord() = rec
-	for _, f := range t.fields {
-		f.decode(d, r)
+	d.record(r.NodeRecord(), id)
+	for _, decode := range t.decoders {
+		decode(d, r)
 	}
 	return r
 }

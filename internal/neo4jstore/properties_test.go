@@ -19,7 +19,7 @@ func TestPropertyTablesRoundTrip(t *testing.T) {
 	read := map[*kg.Rel]bool{}
 	for _, k := range nodeKinds {
 		table := kindTables[k]
-		n := table.decode(&decoder{m: map[string]any{}}, kg.Record{})
+		n := table.decode(&decoder{m: map[string]any{}}, "")
 		fill(reflect.ValueOf(n).Elem(), string(k))
 		kg.RecordOf(n).ID = string(k) + ":every-field"
 		if b, ok := n.(*kg.Body); ok {
