@@ -189,8 +189,8 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 	for len(frames) > 0 && ctx.Err() == nil {
 		var reqs []request
 		var refIDs []string
-		calls := map[string]*call{}
-		var order []string
+		calls := map[fetchKey]*call{}
+		var order []fetchKey
 		for _, fr := range frames {
 			for t, objs := range p.groupByType(fr.declared, fr.objs) {
 				for _, f := range graphql.CollectFields(p.op, fr.sel, p.satisfies(t)) {
@@ -207,7 +207,7 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 						}
 					case r.row != nil:
 						r.where = whereOf(r.row, f.ArgumentMap(p.op.Variables))
-						k := listKey(r.row, r.where)
+						k := keyOf(r.row, r.where.Key(), "")
 						c := calls[k]
 						if c == nil {
 							c = &call{row: r.row, where: r.where}
@@ -279,31 +279,39 @@ func (p *prefetcher) children(r request) []any {
 		}
 		return out
 	}
-	seen := map[any]bool{}
-	add := func(v any) {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
 	p.f.mu.Lock()
 	defer p.f.mu.Unlock()
+	wk := r.where.Key()
+	if r.row.Edge != "" {
+		// A relationship is listed under one end only (its row follows
+		// one type in one direction), so distinct parents give distinct
+		// relationships; a parent given twice (a root list naming a
+		// record twice) would only repeat work below, not change it.
+		for _, o := range r.parents {
+			for _, e := range p.f.related[keyOf(r.row, wk, parentID(o))].edges {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	seen := map[kg.Node]bool{}
+	add := func(n kg.Node) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
 	for _, o := range r.parents {
-		switch {
-		case r.row.Ref != nil:
+		if r.row.Ref != nil {
 			for _, id := range r.row.Ref(o) {
 				if n := p.f.known[id]; n != nil {
 					add(n)
 				}
 			}
-		case r.row.Node != "":
-			for _, n := range p.f.related[fetchKey{listKey(r.row, r.where), parentID(o)}].nodes {
-				add(n)
-			}
-		default:
-			for _, e := range p.f.related[fetchKey{listKey(r.row, r.where), parentID(o)}].edges {
-				add(e)
-			}
+			continue
+		}
+		for _, n := range p.f.related[keyOf(r.row, wk, parentID(o))].nodes {
+			add(n)
 		}
 	}
 	return out
