@@ -73,9 +73,12 @@ type execState struct {
 	mu     sync.Mutex
 	fields map[collectKey][]graphql.CollectedField
 	// fieldSets are the field sets not yet used of the last slab, of slab
-	// elements (doubling from 8 to 256 as the operation needs more).
+	// elements (doubling from 8 to 256 as the operation needs more), and
+	// values the field values likewise (64 to 2 048).
 	fieldSets []fieldSet
 	slab      int
+	values    []graphql.Marshaler
+	valueSlab int
 }
 
 type collectKey struct {
@@ -132,30 +135,40 @@ type fieldSet struct {
 	fields   []graphql.CollectedField
 	Values   []graphql.Marshaler
 	Invalids uint32
-	inline   [8]graphql.Marshaler
 }
 
-// newFieldSet returns a field set for fields, carved from the operation's
-// slab of field sets: one allocation for many objects.
+// maxSlabValues is the most values a field set takes from the slab; a
+// larger one gets its own.
+const maxSlabValues = 64
+
+// newFieldSet returns a field set for fields, carved with its values from
+// the operation's slabs: two allocations for many objects, and no space
+// left unused but a slab's end.
 func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) *fieldSet {
-	var fs *fieldSet
-	if st := ec.state(); st != nil {
-		st.mu.Lock()
-		if len(st.fieldSets) == 0 {
-			st.slab = min(max(2*st.slab, 8), 256)
-			st.fieldSets = make([]fieldSet, st.slab)
-		}
-		fs = &st.fieldSets[0]
-		st.fieldSets = st.fieldSets[1:]
-		st.mu.Unlock()
-		fs.fields = fields
-	} else {
-		fs = &fieldSet{fields: fields}
+	st := ec.state()
+	if st == nil {
+		return &fieldSet{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
 	}
-	if len(fields) <= len(fs.inline) {
-		fs.Values = fs.inline[:len(fields)]
-	} else {
-		fs.Values = make([]graphql.Marshaler, len(fields))
+	n := len(fields)
+	st.mu.Lock()
+	if len(st.fieldSets) == 0 {
+		st.slab = min(max(2*st.slab, 8), 256)
+		st.fieldSets = make([]fieldSet, st.slab)
+	}
+	fs := &st.fieldSets[0]
+	st.fieldSets = st.fieldSets[1:]
+	if n <= maxSlabValues {
+		if len(st.values) < n {
+			st.valueSlab = min(max(2*st.valueSlab, maxSlabValues), 2048)
+			st.values = make([]graphql.Marshaler, st.valueSlab)
+		}
+		fs.Values = st.values[:n:n]
+		st.values = st.values[n:]
+	}
+	st.mu.Unlock()
+	fs.fields = fields
+	if fs.Values == nil {
+		fs.Values = make([]graphql.Marshaler, n)
 	}
 	return fs
 }
