@@ -121,6 +121,10 @@ func rewrite(name string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	src, err = rewriteData(src)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	out, err := format.Source(src)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)

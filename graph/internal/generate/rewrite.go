@@ -311,3 +311,29 @@ func rewriteResolvers(src []byte, dir string) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// The executable schema's Exec writes an operation's data into a new
+// bytes.Buffer; the rewrite has it written by the executor's marshalData
+// (graph/marshal_transport.go), which reuses the POST transport's buffers.
+var (
+	dataBuffer  = "\t\t\tvar buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&buf)\n\t\t\tresponse.Data = buf.Bytes()\n"
+	ownData     = "\t\t\tresponse.Data = marshalData(ctx, data)\n"
+	bytesImport = "\t\"bytes\"\n"
+)
+
+// rewriteData replaces the data's buffer in Exec, and drops the import of
+// bytes when nothing else uses it.
+func rewriteData(src []byte) ([]byte, error) {
+	s := string(src)
+	if strings.Count(s, dataBuffer) == 0 {
+		return nil, fmt.Errorf("no data buffer found in Exec: has gqlgen's root template changed?")
+	}
+	s = strings.ReplaceAll(s, dataBuffer, ownData)
+	if !strings.Contains(s, "bytes.") {
+		if strings.Count(s, bytesImport) != 1 {
+			return nil, fmt.Errorf("the import of bytes is not where the rewrite expects it")
+		}
+		s = strings.Replace(s, bytesImport, "", 1)
+	}
+	return []byte(s), nil
+}
