@@ -24,10 +24,10 @@ type fetched struct {
 }
 
 // nodeLoader is the request's batched lookup of records by id, for
-// references the prefetcher did not reach.
+// references the prefetcher did not reach. Records the request knows are
+// not primed into it: node looks them up in known first.
 type nodeLoader = interface {
 	Load(ctx context.Context, id string) (kg.Node, error)
-	Prime(id string, n kg.Node) bool
 }
 
 // fetchKey names the answer of a row, with a filter, for one parent. Its
@@ -66,7 +66,6 @@ func (f *fetched) remember(n kg.Node) {
 func (f *fetched) rememberLocked(n kg.Node) {
 	if _, ok := f.known[n.NodeID()]; !ok {
 		f.known[n.NodeID()] = n
-		f.nodes.Prime(n.NodeID(), n)
 	}
 }
 
@@ -92,9 +91,6 @@ func (f *fetched) loadNodes(ctx context.Context, ids []string) {
 	for i, id := range missing {
 		if _, ok := f.known[id]; !ok {
 			f.known[id] = ns[i]
-			if ns[i] != nil {
-				f.nodes.Prime(id, ns[i])
-			}
 		}
 	}
 }
