@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -73,6 +74,38 @@ func TestAppendCompactIsJSONMarshals(t *testing.T) {
 		}
 		if got := appendCompact(nil, []byte(src)); string(got) != string(want) {
 			t.Errorf("%s: wrote %s, json.Marshal writes %s", src, got, want)
+		}
+	}
+	// Strings of every byte and of the runes appendCompact looks at, as
+	// gqlgen writes them (no HTML escaping), indented.
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"<", ">", "&", "\u2028", "\u2029", "\u2027", "\u202a", "\"", "\\", " ", "\t", "\n", "\xe2", "\x80", "\xa8", "è", "a"}
+	for range 2000 {
+		var obj []any
+		for range rng.IntN(5) {
+			var b strings.Builder
+			for range rng.IntN(12) {
+				if rng.IntN(4) == 0 {
+					b.WriteByte(byte(rng.IntN(256)))
+				} else {
+					b.WriteString(alphabet[rng.IntN(len(alphabet))])
+				}
+			}
+			obj = append(obj, map[string]any{"s": b.String(), "n": rng.IntN(100)})
+		}
+		var raw bytes.Buffer
+		enc := json.NewEncoder(&raw)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "\t")
+		if err := enc.Encode(obj); err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(json.RawMessage(raw.Bytes()))
+		if err != nil {
+			t.Fatalf("%s: %v", raw.Bytes(), err)
+		}
+		if got := appendCompact(nil, raw.Bytes()); string(got) != string(want) {
+			t.Fatalf("%q: wrote %q, json.Marshal writes %q", raw.Bytes(), got, want)
 		}
 	}
 }
