@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"math"
@@ -177,23 +178,34 @@ func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) *fieldS
 // gqlgen's field set does (graphql.CollectFields merges the fields of one
 // name, so it does not happen).
 func (fs *fieldSet) MarshalGQL(w io.Writer) {
-	io.WriteString(w, "{")
+	b, ok := w.(*bytes.Buffer) // marshalData's: written to without an interface
+	if !ok {
+		b = new(bytes.Buffer)
+	}
+	b.WriteByte('{')
 	for i := range fs.fields {
 		alias := fs.fields[i].Alias
 		if fs.written(alias, i) {
 			continue
 		}
 		if i > 0 {
-			io.WriteString(w, ",")
+			b.WriteByte(',')
 		}
 		// A response name is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*):
 		// nothing to escape.
-		io.WriteString(w, `"`)
-		io.WriteString(w, alias)
-		io.WriteString(w, `":`)
+		b.WriteByte('"')
+		b.WriteString(alias)
+		b.WriteString(`":`)
+		if !ok {
+			w.Write(b.Bytes())
+			b.Reset()
+		}
 		fs.Values[i].MarshalGQL(w)
 	}
-	io.WriteString(w, "}")
+	b.WriteByte('}')
+	if !ok {
+		w.Write(b.Bytes())
+	}
 }
 
 // written reports whether a field before i has the response name alias.
@@ -255,6 +267,12 @@ const hexDigits = "0123456789ABCDEF"
 // MarshalGQL implements graphql.Marshaler.
 func (p *jsonString) MarshalGQL(w io.Writer) {
 	s := string(*p)
+	if b, ok := w.(*bytes.Buffer); ok && plainString(s) {
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
+	}
 	start := 0
 	io.WriteString(w, `"`)
 	for i, c := range s {
@@ -281,4 +299,14 @@ func (p *jsonString) MarshalGQL(w io.Writer) {
 	}
 	io.WriteString(w, s[start:])
 	io.WriteString(w, `"`)
+}
+
+// plainString reports whether s is written between quotes as it is.
+func plainString(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c == '\\' || c == '"' {
+			return false
+		}
+	}
+	return true
 }
