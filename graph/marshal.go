@@ -97,13 +97,18 @@ func startExecution(op *graphql.OperationContext) {
 	op.Stats.SetExtension(execStateName, &execState{fields: map[collectKey][]graphql.CollectedField{}})
 }
 
-func (ec *executionContext) state() *execState {
-	if ec.ExecutionContextState == nil || ec.OperationContext == nil {
+// executionState returns the executor's state of an operation, or nil.
+func executionState(op *graphql.OperationContext) *execState {
+	if op == nil {
 		return nil
 	}
-	st, _ := ec.OperationContext.Stats.GetExtension(execStateName).(*execState)
+	st, _ := op.Stats.GetExtension(execStateName).(*execState)
 	return st
 }
+
+// state is the operation's executor state, kept in the execution context
+// (graph/internal/generate), or nil.
+func (ec *executionContext) state() *execState { return ec.exec }
 
 // collectFields is graphql.CollectFields with a cache that costs no
 // allocation: gqlgen's, per operation too, boxes the selection set and

@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"go/format"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"github.com/99designs/gqlgen/api"
@@ -51,6 +52,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	// gqlgen checks that the generated package compiles; it cannot before
+	// the rewrite (the executor's code uses what the rewrite adds), so the
+	// check runs after it.
+	skip := cfg.SkipValidation
+	cfg.SkipValidation = true
 	if err := api.Generate(cfg, api.AddPlugin(sequential{})); err != nil {
 		return err
 	}
@@ -62,7 +68,18 @@ func run() error {
 		}
 		name = filepath.Join(wd, name)
 	}
-	return rewrite(name)
+	if err := rewrite(name); err != nil {
+		return err
+	}
+	if skip {
+		return nil
+	}
+	build := exec.Command("go", "build", filepath.Dir(name))
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("validation failed: the generated package does not build: %w", err)
+	}
+	return nil
 }
 
 // sequential is the gqlgen plugin that turns off per-field goroutines.
@@ -122,6 +139,10 @@ func rewrite(name string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	src, err = rewriteData(src)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	src, err = rewriteState(src)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

@@ -337,3 +337,24 @@ func rewriteData(src []byte) ([]byte, error) {
 	}
 	return []byte(s), nil
 }
+
+// The executor's state (graph/marshal.go) is kept in the execution
+// context, where every object's marshaller finds it, instead of being looked
+// up by name among the operation's Stats extensions twice an object.
+var (
+	execStruct    = "type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n}\n"
+	ownExecStruct = "type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n\texec *execState // the executor's state of the operation (graph/marshal.go)\n}\n"
+	newExec       = "\tec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))\n"
+	ownNewExec    = newExec + "\tec.exec = executionState(opCtx)\n"
+)
+
+// rewriteState adds the executor's state to the execution context.
+func rewriteState(src []byte) ([]byte, error) {
+	s := string(src)
+	if strings.Count(s, execStruct) != 1 || strings.Count(s, newExec) != 1 {
+		return nil, fmt.Errorf("the execution context is not where the rewrite expects it: has gqlgen's root template changed?")
+	}
+	s = strings.Replace(s, execStruct, ownExecStruct, 1)
+	s = strings.Replace(s, newExec, ownNewExec, 1)
+	return []byte(s), nil
+}
