@@ -2,8 +2,10 @@ package server
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 )
 
 // DefaultGCHeadroom is how much the heap may grow between two garbage
@@ -21,22 +23,58 @@ import (
 // keeps Go's default.
 const DefaultGCHeadroom = 64 << 20
 
-// tuneGC sets the collector's GOGC so that the heap may grow by at least
+// tuneGC keeps the collector's GOGC such that the heap may grow by at least
 // headroom bytes over the live heap between collections, never below Go's
-// default of 100. It does nothing when headroom is not positive or the
-// environment sets GOGC (the operator's choice wins; GOGC=100 restores Go's
-// default); GOMEMLIMIT keeps its meaning. It returns the percentage set, or
-// 0.
+// default of 100: it sets it now from the live heap, and again after every
+// collection, so that a live heap that grows (the response cache filling,
+// up to its size) gets a GOGC that shrinks — the heap stays within the live
+// heap plus the larger of itself and the headroom. When headroom is not
+// positive or the environment sets GOGC (the operator's choice wins;
+// GOGC=100 restores Go's default), it leaves GOGC as it is and stops tuning
+// it; GOMEMLIMIT keeps its meaning. It returns the percentage set, or 0.
+// The latest call applies to the whole process.
 func tuneGC(headroom int64) int {
+	if _, set := os.LookupEnv("GOGC"); set {
+		headroom = 0
+	}
+	gcTuner.Lock()
+	defer gcTuner.Unlock()
+	gcTuner.headroom = headroom
 	if headroom <= 0 {
 		return 0
 	}
-	if _, set := os.LookupEnv("GOGC"); set {
-		return 0
+	if !gcTuner.armed {
+		gcTuner.armed = true
+		armGCTuner()
 	}
-	percent := gcPercent(headroom, liveHeap())
-	debug.SetGCPercent(percent)
-	return percent
+	return gcTuner.retune()
+}
+
+// gcTuner is the state of tuneGC.
+var gcTuner gcTunerState
+
+type gcTunerState struct {
+	sync.Mutex
+	headroom int64
+	armed    bool // a finalizer will retune after the next collection
+	percent  int  // the GOGC last set
+}
+
+// armGCTuner has GOGC retuned after the next collection, and again after
+// each while there is headroom: a finalizer runs once its object is found
+// unreachable, which the next collection does.
+func armGCTuner() {
+	sentinel := new([16]byte) // not tiny-allocated: a finalizer needs its own object
+	runtime.SetFinalizer(sentinel, func(*[16]byte) {
+		gcTuner.Lock()
+		defer gcTuner.Unlock()
+		if gcTuner.headroom <= 0 {
+			gcTuner.armed = false
+			return
+		}
+		gcTuner.retune()
+		armGCTuner()
+	})
 }
 
 // gcPercent is the GOGC that gives a live heap the headroom: at least Go's
@@ -59,4 +97,15 @@ func liveHeap() int64 {
 		}
 	}
 	return 0
+}
+
+// retune sets GOGC from the live heap and the headroom, if it changed; the
+// caller holds the lock.
+func (t *gcTunerState) retune() int {
+	percent := gcPercent(t.headroom, liveHeap())
+	if percent != t.percent {
+		debug.SetGCPercent(percent)
+		t.percent = percent
+	}
+	return percent
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -49,5 +50,11 @@ func TestTuneGC(t *testing.T) {
 	debug.SetGCPercent(50)
 	if got := tuneGC(1 << 40); got != 0 || debug.SetGCPercent(50) != 50 {
 		t.Errorf("GOGC set in the environment: tuned to %d", got)
+	}
+	// And the tuner has stopped: GOGC stays as set.
+	runtime.GC()
+	runtime.GC()
+	if cur := debug.SetGCPercent(50); cur != 50 {
+		t.Errorf("the tuner went on: GOGC %d", cur)
 	}
 }
