@@ -73,10 +73,16 @@ func (f *fetched) rememberLocked(n kg.Node) {
 func (f *fetched) loadNodes(ctx context.Context, ids []string) {
 	f.mu.Lock()
 	var missing []string
-	for _, id := range distinct(ids) {
-		if _, ok := f.known[id]; !ok {
-			missing = append(missing, id)
+	var seen map[string]bool // of missing: most ids are known or repeated
+	for _, id := range ids {
+		if _, ok := f.known[id]; ok || id == "" || seen[id] {
+			continue
 		}
+		if seen == nil {
+			seen = make(map[string]bool, len(ids))
+		}
+		seen[id] = true
+		missing = append(missing, id)
 	}
 	f.mu.Unlock()
 	if len(missing) == 0 {
