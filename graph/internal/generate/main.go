@@ -122,29 +122,15 @@ func rewrite(name string) error {
 	if bytes.Contains(src, []byte("MarshalSliceConcurrently")) {
 		return fmt.Errorf("%s: a call to graphql.MarshalSliceConcurrently of an unexpected form is left", name)
 	}
-	src, err = rewriteObjects(src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+	steps := []func([]byte) ([]byte, error){
+		rewriteObjects, rewriteLeaves, rewriteResolves,
+		func(src []byte) ([]byte, error) { return rewriteResolvers(src, filepath.Dir(name)) },
+		rewriteData, rewriteState,
 	}
-	src, err = rewriteLeaves(src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	src, err = rewriteResolves(src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	src, err = rewriteResolvers(src, filepath.Dir(name))
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	src, err = rewriteData(src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	src, err = rewriteState(src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+	for _, step := range steps {
+		if src, err = step(src); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	out, err := format.Source(src)
 	if err != nil {
