@@ -3,8 +3,10 @@ package graph
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"sync"
 	"unsafe"
 
@@ -314,4 +316,19 @@ func plainString(s string) bool {
 		}
 	}
 	return true
+}
+
+// jsonFloat is a finite float written as a GraphQL Float, exactly as
+// graphql.MarshalFloatContext writes it (fmt's %g, which is strconv's
+// shortest 'g'): the plain fields' fast path marshals a record's float
+// through a pointer to it, where gqlgen allocates a closure and an adapter.
+type jsonFloat float64
+
+// MarshalGQL implements graphql.Marshaler.
+func (p *jsonFloat) MarshalGQL(w io.Writer) {
+	if b, ok := w.(*bytes.Buffer); ok {
+		b.Write(strconv.AppendFloat(b.AvailableBuffer(), float64(*p), 'g', -1, 64))
+		return
+	}
+	fmt.Fprintf(w, "%g", float64(*p))
 }

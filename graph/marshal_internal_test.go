@@ -2,7 +2,10 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"math"
 	"math/rand/v2"
 	"net/http/httptest"
 	"strings"
@@ -136,3 +139,26 @@ type recorder struct {
 }
 
 func (r *recorder) Write(b []byte) (int, error) { return r.buf.Write(b) }
+
+// TestJSONFloatIsGqlgens: the plain fields' fast path writes a finite float
+// byte for byte as graphql.MarshalFloatContext does.
+func TestJSONFloatIsGqlgens(t *testing.T) {
+	cases := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e6, 1e21, 1e-7, 123456789.125, 43.6158, 13.5189,
+		math.MaxFloat64, math.SmallestNonzeroFloat64, 3922425.01, 1 << 53}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		cases = append(cases, math.Float64frombits(rng.Uint64()), rng.Float64()*1e7, float64(rng.IntN(1e9))/100)
+	}
+	for _, f := range cases {
+		if !finite(f) {
+			continue
+		}
+		var want, got, other bytes.Buffer
+		graphql.WrapContextMarshaler(context.Background(), graphql.MarshalFloatContext(f)).MarshalGQL(&want)
+		(*jsonFloat)(&f).MarshalGQL(&got)
+		(*jsonFloat)(&f).MarshalGQL(struct{ io.Writer }{&other})
+		if got.String() != want.String() || other.String() != want.String() {
+			t.Fatalf("%v: wrote %s and %s, gqlgen writes %s", f, got.String(), other.String(), want.String())
+		}
+	}
+}

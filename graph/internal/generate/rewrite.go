@@ -241,10 +241,22 @@ func dedent(s string) string {
 // itself, is marshalled through a pointer to the record's field. Records
 // are not modified once built, so the value written is the value read.
 func directLeaf(expr, marshal, kind string, src []byte) string {
+	field := !strings.HasSuffix(expr, ")")
+	if kind == "float" {
+		// A finite Float is written by the executor's jsonFloat as gqlgen's
+		// MarshalFloatContext writes it (%g); NaN and infinities are left
+		// to gqlgen, which reports them.
+		switch {
+		case marshal == "marshalNFloat2float64" && field:
+			return fmt.Sprintf("\tif !finite(%s) {\n\t\treturn nil\n\t}\n\treturn (*jsonFloat)(&%s)\n}\n", expr, expr)
+		case marshal == "marshalOFloat2ᚖfloat64":
+			return fmt.Sprintf("\tv := %s\n\tif v == nil {\n\t\treturn graphql.Null\n\t}\n\tif !finite(*v) {\n\t\treturn nil\n\t}\n\treturn (*jsonFloat)(v)\n}\n", expr)
+		}
+		return ""
+	}
 	if kind != "plain" {
 		return ""
 	}
-	field := !strings.HasSuffix(expr, ")")
 	switch marshal {
 	case "marshalNString2string", "marshalNID2string":
 		if field {
