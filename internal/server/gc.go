@@ -16,8 +16,9 @@ import (
 // query), and with Go's default GOGC=100 the heap may only grow by the live
 // heap: a collection every few requests, each with its fixed costs (stopping
 // and scanning every goroutine, the write barrier on). Measured on the map
-// query, the collector then takes about a quarter of the CPU; with 64 MiB of
-// headroom, a few percent (docs/benchmarks.md). The price is memory: up to
+// query, the collector then takes about a quarter of the CPU, and a GOGC
+// giving ~64 MiB of headroom cuts the CPU of an uncached request by ~16 %
+// (docs/benchmarks.md, issue 13 item 1, second pass). The price is memory: up to
 // this much more heap between collections. A large store (scale 100: some
 // hundred MiB live) already has more headroom than this at GOGC=100, and
 // keeps Go's default.
