@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	retryAfter := fs.Bool("retry-after", true, "clients refused as OVERLOADED wait for the Retry-After before their next request; false sends it at once")
 	heapTol := fs.Float64("heap-tolerance", 0.10, "allowed growth of the live heap after the steps, as a fraction of the heap before")
 	heapSlack := fs.Uint64("heap-slack", 1<<20, "allowed growth of the live heap in bytes, on top of --heap-tolerance")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of each measured step to this path with -CLIENTS.pprof appended (the server and the clients: they share the process)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -88,13 +90,15 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	// load runs the clients for a warm-up, which opens their connections,
 	// then for d, measured.
-	load := func(clients int, d time.Duration) bench.Summary {
+	load := func(clients int, d time.Duration) (bench.Summary, bench.RuntimeUse) {
 		drv := bench.NewDriver(srv.url+"/graphql", clients)
 		defer drv.Close()
 		l := bench.Load{Clients: clients, Duration: *warmup, Requests: reqs, RetryAfter: *retryAfter}
 		drv.Run(ctx, l)
 		l.Duration = d
-		return drv.Run(ctx, l).Summary()
+		before := bench.SampleRuntime()
+		res := drv.Run(ctx, l).Summary()
+		return res, bench.SampleRuntime().Since(before)
 	}
 	load(most, 0)
 	settleGoroutines(ctx, -1, 10*time.Second)
@@ -117,12 +121,19 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if ctx.Err() != nil {
 			break
 		}
-		res := load(n, *duration)
+		stop, err := startCPUProfile(*cpuprofile, n)
+		if err != nil {
+			return fail(err)
+		}
+		res, use := load(n, *duration)
+		stop()
 		heap := heapAfterGC()
 		served := res.Requests - res.Refused - res.Errors
 		fmt.Fprintf(stdout, "%8d %9d %9.0f %9d %7d %10s %10s %10s %10s %10s %10s\n", n, res.Requests,
 			float64(served)/res.Elapsed.Seconds(), res.Refused, res.Errors, ms(res.All.P50), ms(res.All.P99),
 			ms(res.All.Max), ms(res.RefusedLat.P99), mib(heap), procStatus("VmRSS"))
+		fmt.Fprintf(stdout, "%8s process CPU %.2f cores (GC %.0f %%), goroutines waiting for a processor p50 %s p99 %s, connections opened %d\n", "",
+			use.CPU.Seconds()/use.Elapsed.Seconds(), 100*use.GCCPU.Seconds()/max(use.CPU.Seconds(), 1e-9), ms(use.SchedP50), ms(use.SchedP99), res.Dials)
 		for _, e := range res.FirstErrs {
 			fmt.Fprintf(stdout, "  %s\n", e)
 		}
@@ -159,6 +170,26 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	fmt.Fprintln(stdout, "ok: every request answered, p99 of served requests bounded, heap stable")
 	return 0
+}
+
+// startCPUProfile starts a CPU profile written to prefix-clients.pprof,
+// and returns the function that stops it; an empty prefix profiles nothing.
+func startCPUProfile(prefix string, clients int) (func(), error) {
+	if prefix == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(fmt.Sprintf("%s-%d.pprof", prefix, clients))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // procStatus returns a field of /proc/self/status (e.g. VmRSS), or "?"

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,14 +31,20 @@ type Request struct {
 type Driver struct {
 	URL    string
 	Client *http.Client
+	dials  atomic.Int64
 }
 
 // NewDriver returns a driver for url with enough idle connections for
 // clients concurrent clients.
 func NewDriver(url string, clients int) *Driver {
+	d := &Driver{URL: url}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
-		Proxy:               nil,
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		Proxy: nil,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			d.dials.Add(1)
+			return dialer.DialContext(ctx, network, addr)
+		},
 		MaxIdleConns:        2 * clients,
 		MaxIdleConnsPerHost: 2 * clients,
 		MaxConnsPerHost:     0,
@@ -45,8 +52,12 @@ func NewDriver(url string, clients int) *Driver {
 		DisableCompression:  true,
 		ForceAttemptHTTP2:   false,
 	}
-	return &Driver{URL: url, Client: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+	d.Client = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	return d
 }
+
+// Dials returns the number of connections the driver has opened.
+func (d *Driver) Dials() int64 { return d.dials.Load() }
 
 // Close closes the driver's idle connections.
 func (d *Driver) Close() { d.Client.CloseIdleConnections() }
@@ -186,7 +197,10 @@ type Result struct {
 	// Refused counts requests answered 503 OVERLOADED with a Retry-After:
 	// answered, not served, and not errors. Their latencies are in
 	// RefusedLatencies, not in Latencies.
-	Refused          int
+	Refused int
+	// Dials is the number of connections the clients opened during the
+	// run: with keep-alive, none after the first request of each client.
+	Dials            int64
 	FirstErrs        []string
 	Latencies        []time.Duration            // sorted; every request but the refused ones
 	ByName           map[string][]time.Duration // sorted, per request name
@@ -227,6 +241,7 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 	if !l.Drain {
 		reqCtx = ctx
 	}
+	dials := d.Dials()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for c := range l.Clients {
@@ -279,7 +294,7 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 	if l.Drain {
 		elapsed = l.Duration // the drained requests are not counted
 	}
-	out := &Result{Elapsed: elapsed, ByName: map[string][]time.Duration{}}
+	out := &Result{Elapsed: elapsed, ByName: map[string][]time.Duration{}, Dials: d.Dials() - dials}
 	for _, r := range results {
 		out.Requests += r.n
 		out.Bytes += r.bytes
@@ -337,6 +352,7 @@ type Summary struct {
 	Errors    int
 	Differed  int
 	Refused   int
+	Dials     int64
 	FirstErrs []string
 	All       Latency // every request but the refused ones
 	ByName    map[string]Latency
@@ -348,7 +364,7 @@ type Summary struct {
 // Summary returns the result's summary.
 func (r *Result) Summary() Summary {
 	s := Summary{Elapsed: r.Elapsed, Requests: r.Requests, Bytes: r.Bytes, Errors: r.Errors, Differed: r.Differed,
-		Refused: r.Refused, FirstErrs: r.FirstErrs, All: latencyOf(r.Latencies), ByName: map[string]Latency{},
+		Refused: r.Refused, Dials: r.Dials, FirstErrs: r.FirstErrs, All: latencyOf(r.Latencies), ByName: map[string]Latency{},
 		RefusedLat: latencyOf(r.RefusedLatencies)}
 	for name, l := range r.ByName {
 		s.ByName[name] = latencyOf(l)
