@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -38,9 +37,11 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	cacheBytes := fs.Int64("response-cache", 0, "the server's response cache in bytes (0: none, so that every request runs its query)")
 	maxRatio := fs.Float64("max-ratio", 2, "allowed ratio of a step's p99 latency of served requests to the first step's")
 	retryAfter := fs.Bool("retry-after", true, "clients refused as OVERLOADED wait for the Retry-After before their next request; false sends it at once")
+	jitter := fs.Float64("retry-jitter", 0.5, "with --retry-after, a refused client waits the Retry-After times 1 plus a random fraction below this, as well-behaved clients spread their retries (0: exactly the Retry-After)")
 	heapTol := fs.Float64("heap-tolerance", 0.10, "allowed growth of the live heap after the steps, as a fraction of the heap before")
 	heapSlack := fs.Uint64("heap-slack", 1<<20, "allowed growth of the live heap in bytes, on top of --heap-tolerance")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of each measured step to this path with -CLIENTS.pprof appended (the server and the clients: they share the process)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the server's process in each measured step to this path with -CLIENTS.pprof appended")
+	inProcess := fs.Bool("in-process", false, "run the server in this process, with the clients, rather than in a process of its own")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -66,16 +67,30 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stderr, "famigraph-bench overload: %v\n", err)
 		return 1
 	}
-	d, err := c.load(stderr)
-	if err != nil {
-		return fail(err)
+	var (
+		url string
+		p   probe
+	)
+	if *inProcess {
+		d, err := c.load(stderr)
+		if err != nil {
+			return fail(err)
+		}
+		srv, err := c.startServer(d, *cacheBytes, stderr)
+		if err != nil {
+			return fail(err)
+		}
+		defer srv.close()
+		url, p = srv.url, &localProbe{}
+	} else {
+		srv, err := startServerProcess(ctx, c.serverArgs(*cacheBytes), stderr)
+		if err != nil {
+			return fail(err)
+		}
+		defer srv.close()
+		url, p = srv.url, srv
 	}
-	srv, err := c.startServer(d, *cacheBytes, stderr)
-	if err != nil {
-		return fail(err)
-	}
-	defer srv.close()
-	prep := bench.NewDriver(srv.url+"/graphql", 1)
+	prep := bench.NewDriver(url+"/graphql", 1)
 	reqs, err := prep.Prepare(ctx, qs)
 	prep.Close()
 	if err != nil {
@@ -90,21 +105,34 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	// load runs the clients for a warm-up, which opens their connections,
 	// then for d, measured.
-	load := func(clients int, d time.Duration) (bench.Summary, bench.RuntimeUse) {
-		drv := bench.NewDriver(srv.url+"/graphql", clients)
+	load := func(clients int, d time.Duration) (bench.Summary, bench.RuntimeUse, error) {
+		drv := bench.NewDriver(url+"/graphql", clients)
 		defer drv.Close()
-		l := bench.Load{Clients: clients, Duration: *warmup, Requests: reqs, RetryAfter: *retryAfter}
+		l := bench.Load{Clients: clients, Duration: *warmup, Requests: reqs, RetryAfter: *retryAfter, RetryJitter: *jitter}
 		drv.Run(ctx, l)
 		l.Duration = d
-		before := bench.SampleRuntime()
+		if err := p.begin(); err != nil {
+			return bench.Summary{}, bench.RuntimeUse{}, err
+		}
 		res := drv.Run(ctx, l).Summary()
-		return res, bench.SampleRuntime().Since(before)
+		use, err := p.end()
+		return res, use, err
 	}
-	load(most, 0)
+	if _, _, err := load(most, 0); err != nil {
+		return fail(err)
+	}
 	settleGoroutines(ctx, -1, 10*time.Second)
-	heapBefore := heapAfterGC()
-	fmt.Fprintf(stdout, "overload: %v clients, %s each after %s of warm-up, on %v (scale %d, response cache %s, retry after: %t); GOMAXPROCS %d\n",
-		counts, *duration, *warmup, queryNames(reqs), c.scale, cacheDesc(*cacheBytes), *retryAfter, runtime.GOMAXPROCS(0))
+	memBefore, err := p.heap()
+	if err != nil {
+		return fail(err)
+	}
+	heapBefore := memBefore.Heap
+	where := "in this process, with the clients"
+	if !*inProcess {
+		where = "in a process of its own"
+	}
+	fmt.Fprintf(stdout, "overload: %v clients, %s each after %s of warm-up, on %v (scale %d, response cache %s, retry after: %t, jitter %.2f); GOMAXPROCS %d; the server %s\n",
+		counts, *duration, *warmup, queryNames(reqs), c.scale, cacheDesc(*cacheBytes), *retryAfter, *jitter, runtime.GOMAXPROCS(0), where)
 	fmt.Fprintf(stdout, "%8s %9s %9s %9s %7s %10s %10s %10s %10s %10s %10s\n", "clients", "requests", "served/s", "refused", "errors",
 		"p50", "p99", "max", "refused p99", "heap", "RSS")
 	type step struct {
@@ -121,18 +149,27 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if ctx.Err() != nil {
 			break
 		}
-		stop, err := startCPUProfile(*cpuprofile, n)
+		if *cpuprofile != "" {
+			if err := p.startProfile(fmt.Sprintf("%s-%d.pprof", *cpuprofile, n)); err != nil {
+				return fail(err)
+			}
+		}
+		res, use, err := load(n, *duration)
+		if err == nil {
+			err = p.stopProfile()
+		}
+		var mem procMemory
+		if err == nil {
+			mem, err = p.heap()
+		}
 		if err != nil {
 			return fail(err)
 		}
-		res, use := load(n, *duration)
-		stop()
-		heap := heapAfterGC()
 		served := res.Requests - res.Refused - res.Errors
 		fmt.Fprintf(stdout, "%8d %9d %9.0f %9d %7d %10s %10s %10s %10s %10s %10s\n", n, res.Requests,
 			float64(served)/res.Elapsed.Seconds(), res.Refused, res.Errors, ms(res.All.P50), ms(res.All.P99),
-			ms(res.All.Max), ms(res.RefusedLat.P99), mib(heap), procStatus("VmRSS"))
-		fmt.Fprintf(stdout, "%8s process CPU %.2f cores (GC %.0f %%), goroutines waiting for a processor p50 %s p99 %s, connections opened %d\n", "",
+			ms(res.All.Max), ms(res.RefusedLat.P99), mib(mem.Heap), mem.RSS)
+		fmt.Fprintf(stdout, "%8s server: CPU %.2f cores (GC %.0f %%), goroutines waiting for a processor p50 %s p99 %s; connections opened %d\n", "",
 			use.CPU.Seconds()/use.Elapsed.Seconds(), 100*use.GCCPU.Seconds()/max(use.CPU.Seconds(), 1e-9), ms(use.SchedP50), ms(use.SchedP99), res.Dials)
 		for _, e := range res.FirstErrs {
 			fmt.Fprintf(stdout, "  %s\n", e)
@@ -146,9 +183,13 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		done = append(done, step{n, res})
 	}
 	settleGoroutines(ctx, -1, 10*time.Second)
-	heapAfter := heapAfterGC()
+	memAfter, err := p.heap()
+	if err != nil {
+		return fail(err)
+	}
+	heapAfter := memAfter.Heap
 	heapLimit := uint64(float64(heapBefore)*(1+*heapTol)) + *heapSlack
-	fmt.Fprintf(stdout, "heap after GC: before %s, after %s (limit %s); peak RSS %s\n", mib(heapBefore), mib(heapAfter), mib(heapLimit), procStatus("VmHWM"))
+	fmt.Fprintf(stdout, "server's heap after GC: before %s, after %s (limit %s); server's peak RSS %s\n", mib(heapBefore), mib(heapAfter), mib(heapLimit), memAfter.HWM)
 	if len(done) > 0 {
 		ref := done[0].res.All.P99
 		for _, s := range done[1:] {
@@ -170,26 +211,6 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	fmt.Fprintln(stdout, "ok: every request answered, p99 of served requests bounded, heap stable")
 	return 0
-}
-
-// startCPUProfile starts a CPU profile written to prefix-clients.pprof,
-// and returns the function that stops it; an empty prefix profiles nothing.
-func startCPUProfile(prefix string, clients int) (func(), error) {
-	if prefix == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(fmt.Sprintf("%s-%d.pprof", prefix, clients))
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-	}, nil
 }
 
 // procStatus returns a field of /proc/self/status (e.g. VmRSS), or "?"

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"slices"
@@ -180,6 +181,11 @@ type Load struct {
 	// server's Retry-After before its next request, as a well-behaved
 	// client does; without it the client sends its next request at once.
 	RetryAfter bool
+	// RetryJitter spreads the clients' returns, as well-behaved clients do
+	// so that the ones refused together do not all come back at once: a
+	// client waits the Retry-After times 1 plus a random fraction below
+	// RetryJitter (0: exactly the Retry-After).
+	RetryJitter float64
 	// Drain lets the requests in flight when the duration ends run to
 	// their end (uncounted) rather than cancelling them, so that a server
 	// that keeps working on abandoned requests does not carry them into
@@ -264,7 +270,7 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 					if len(r.refused) < l.MaxLatencies {
 						r.refused = append(r.refused, lat)
 					}
-					if l.RetryAfter && !wait(ctx, over.RetryAfter) {
+					if l.RetryAfter && !wait(ctx, jittered(over.RetryAfter, l.RetryJitter)) {
 						break
 					}
 					continue
@@ -317,6 +323,14 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 		slices.Sort(v)
 	}
 	return out
+}
+
+// jittered returns d lengthened by a random fraction of it below jitter.
+func jittered(d time.Duration, jitter float64) time.Duration {
+	if jitter <= 0 {
+		return d
+	}
+	return d + time.Duration(rand.Float64()*jitter*float64(d))
 }
 
 // wait waits for d or until ctx ends, and reports whether d passed.
