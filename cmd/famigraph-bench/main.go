@@ -23,7 +23,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -131,6 +130,16 @@ func (c *common) load(stderr io.Writer) (*data, error) {
 	return d, nil
 }
 
+// serve loads the data of --seed and --scale and starts the server over
+// it, with a response cache of cacheBytes (0: none).
+func (c *common) serve(cacheBytes int64, stderr io.Writer) (*server, error) {
+	d, err := c.load(stderr)
+	if err != nil {
+		return nil, err
+	}
+	return c.startServer(d, cacheBytes, stderr)
+}
+
 // startServer starts the server as `famigraph serve` wires it over d, with
 // a response cache of cacheBytes (0: none).
 func (c *common) startServer(d *data, cacheBytes int64, stderr io.Writer) (*server, error) {
@@ -196,6 +205,20 @@ func median[T int | float64 | time.Duration](xs []T) T {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
+// newFlags returns the flag set of a command, writing to stderr; usage, if
+// not empty, is what -h prints before the flags.
+func newFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if usage != "" {
+		fs.Usage = func() {
+			fmt.Fprintf(fs.Output(), "%s\n\nFlags:\n", usage)
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
 // parseFlags parses args and reports whether to go on, and the exit status
 // if not.
 func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
@@ -234,14 +257,6 @@ func suffixOf(scale int) string {
 		return ""
 	}
 	return bench.SyntheticSuffix
-}
-
-func heapAfterGC() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
 }
 
 func mib(b uint64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

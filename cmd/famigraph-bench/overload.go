@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,8 +25,7 @@ import (
 // the live heap after the steps back within the tolerance of the heap
 // before them. It exits 1 when a check fails.
 func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("overload", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("overload", "Usage: famigraph-bench overload [flags]\n\nThe overload test: 32, 256 and 1,024 clients on uncached map queries against a server with\nits admission bound; every request must be answered (200 or 503 OVERLOADED), the p99 of the\nserved ones within --max-ratio of the first step's, the server's heap flat; exits 1 otherwise.", stderr)
 	var c common
 	c.register(fs, 0)
 	steps := fs.String("clients", "32,256,1024", "comma-separated numbers of concurrent clients, one step each, in order; the first is the reference")
@@ -72,11 +70,7 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		p   probe
 	)
 	if *inProcess {
-		d, err := c.load(stderr)
-		if err != nil {
-			return fail(err)
-		}
-		srv, err := c.startServer(d, *cacheBytes, stderr)
+		srv, err := c.serve(*cacheBytes, stderr)
 		if err != nil {
 			return fail(err)
 		}
@@ -105,20 +99,24 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	// load runs the clients for a warm-up, which opens their connections,
 	// then for d, measured.
-	load := func(clients int, d time.Duration) (bench.Summary, bench.RuntimeUse, error) {
+	// load also returns what this process, the clients', did in the
+	// step when the server has a process of its own.
+	load := func(clients int, d time.Duration) (bench.Summary, bench.RuntimeUse, bench.RuntimeUse, error) {
 		drv := bench.NewDriver(url+"/graphql", clients)
 		defer drv.Close()
 		l := bench.Load{Clients: clients, Duration: *warmup, Requests: reqs, RetryAfter: *retryAfter, RetryJitter: *jitter}
 		drv.Run(ctx, l)
 		l.Duration = d
 		if err := p.begin(); err != nil {
-			return bench.Summary{}, bench.RuntimeUse{}, err
+			return bench.Summary{}, bench.RuntimeUse{}, bench.RuntimeUse{}, err
 		}
+		self := bench.SampleRuntime()
 		res := drv.Run(ctx, l).Summary()
+		clientsUse := bench.SampleRuntime().Since(self)
 		use, err := p.end()
-		return res, use, err
+		return res, use, clientsUse, err
 	}
-	if _, _, err := load(most, 0); err != nil {
+	if _, _, _, err := load(most, 0); err != nil {
 		return fail(err)
 	}
 	settleGoroutines(ctx, -1, 10*time.Second)
@@ -154,7 +152,7 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 				return fail(err)
 			}
 		}
-		res, use, err := load(n, *duration)
+		res, use, clientsUse, err := load(n, *duration)
 		if err == nil {
 			err = p.stopProfile()
 		}
@@ -169,8 +167,10 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stdout, "%8d %9d %9.0f %9d %7d %10s %10s %10s %10s %10s %10s\n", n, res.Requests,
 			float64(served)/res.Elapsed.Seconds(), res.Refused, res.Errors, ms(res.All.P50), ms(res.All.P99),
 			ms(res.All.Max), ms(res.RefusedLat.P99), mib(mem.Heap), mem.RSS)
-		fmt.Fprintf(stdout, "%8s server: CPU %.2f cores (GC %.0f %%), goroutines waiting for a processor p50 %s p99 %s; connections opened %d\n", "",
-			use.CPU.Seconds()/use.Elapsed.Seconds(), 100*use.GCCPU.Seconds()/max(use.CPU.Seconds(), 1e-9), ms(use.SchedP50), ms(use.SchedP99), res.Dials)
+		fmt.Fprintf(stdout, "%8s server: %s; connections opened %d\n", "", useDesc(use), res.Dials)
+		if !*inProcess {
+			fmt.Fprintf(stdout, "%8s clients: %s\n", "", useDesc(clientsUse))
+		}
 		for _, e := range res.FirstErrs {
 			fmt.Fprintf(stdout, "  %s\n", e)
 		}
@@ -211,6 +211,12 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	fmt.Fprintln(stdout, "ok: every request answered, p99 of served requests bounded, heap stable")
 	return 0
+}
+
+// useDesc describes what a process did in a step.
+func useDesc(u bench.RuntimeUse) string {
+	return fmt.Sprintf("CPU %.2f cores (GC %.0f %%), goroutines waiting for a processor p50 %s p99 %s",
+		u.CPU.Seconds()/u.Elapsed.Seconds(), 100*u.GCCPU.Seconds()/max(u.CPU.Seconds(), 1e-9), ms(u.SchedP50), ms(u.SchedP99))
 }
 
 // procStatus returns a field of /proc/self/status (e.g. VmRSS), or "?"

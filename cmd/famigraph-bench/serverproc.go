@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -55,20 +54,13 @@ func (p *localProbe) end() (bench.RuntimeUse, error) {
 }
 
 func (p *localProbe) heap() (procMemory, error) {
-	return procMemory{Heap: heapAfterGC(), RSS: procStatus("VmRSS"), HWM: procStatus("VmHWM")}, nil
+	return procMemory{Heap: bench.HeapAfterGC(), RSS: procStatus("VmRSS"), HWM: procStatus("VmHWM")}, nil
 }
 
 func (p *localProbe) startProfile(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return err
-	}
+	f, err := createProfile(path, pprof.StartCPUProfile)
 	p.profile = f
-	return nil
+	return err
 }
 
 func (p *localProbe) stopProfile() error {
@@ -181,20 +173,14 @@ func (s *serverProcess) close() {
 // the commands of its standard input (begin, end, heap, profile PATH,
 // stop-profile), one JSON line each, until its input ends.
 func cmdServer(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("server", "", stderr)
 	var c common
 	c.register(fs, 0)
 	cacheBytes := fs.Int64("response-cache", 0, "the server's response cache in bytes (0: none)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	d, err := c.load(stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "famigraph-bench server: %v\n", err)
-		return 1
-	}
-	srv, err := c.startServer(d, *cacheBytes, stderr)
+	srv, err := c.serve(*cacheBytes, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "famigraph-bench server: %v\n", err)
 		return 1

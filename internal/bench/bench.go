@@ -136,14 +136,7 @@ func Queries(suffix string) []Query {
 // IsBadInput reports whether body is a GraphQL response whose first error
 // has the code BAD_INPUT: a request the server's bounds refuse.
 func IsBadInput(body []byte) bool {
-	var r struct {
-		Errors []struct {
-			Extensions struct {
-				Code string `json:"code"`
-			} `json:"extensions"`
-		} `json:"errors"`
-	}
-	return json.Unmarshal(body, &r) == nil && len(r.Errors) > 0 && r.Errors[0].Extensions.Code == graph.CodeBadInput
+	return ErrorCode(body) == graph.CodeBadInput
 }
 
 // SyntheticSuffix is the id suffix of copy 0 of a generated network.

@@ -96,7 +96,7 @@ func (d *Driver) do(ctx context.Context, body []byte) ([]byte, int, error) {
 	if err != nil {
 		return nil, resp.StatusCode, err
 	}
-	if resp.StatusCode == http.StatusServiceUnavailable && errorCode(out) == "OVERLOADED" {
+	if resp.StatusCode == http.StatusServiceUnavailable && ErrorCode(out) == "OVERLOADED" {
 		secs, err := strconv.Atoi(resp.Header.Get("Retry-After"))
 		if err != nil || secs < 0 {
 			return out, resp.StatusCode, fmt.Errorf("HTTP 503 OVERLOADED without a valid Retry-After (%q)", resp.Header.Get("Retry-After"))
@@ -109,8 +109,8 @@ func (d *Driver) do(ctx context.Context, body []byte) ([]byte, int, error) {
 	return out, resp.StatusCode, nil
 }
 
-// errorCode returns the code of the first GraphQL error in body, or "".
-func errorCode(body []byte) string {
+// ErrorCode returns the code of the first GraphQL error in body, or "".
+func ErrorCode(body []byte) string {
 	var r struct {
 		Errors []struct {
 			Extensions struct {

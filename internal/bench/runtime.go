@@ -2,9 +2,19 @@ package bench
 
 import (
 	"math"
+	"runtime"
 	"runtime/metrics"
 	"time"
 )
+
+// HeapAfterGC returns the live heap after a full collection.
+func HeapAfterGC() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
 
 // RuntimeSample is a reading of the Go runtime's counters that say where a
 // process's time went: CPU used, CPU spent on garbage collection, and how

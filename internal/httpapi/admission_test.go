@@ -19,16 +19,12 @@ import (
 	"github.com/famigraph/famigraph/internal/memstore"
 )
 
-// TestAdmission fills the admission bound (without a queue) with requests
-// held inside the GraphQL handler and checks that one more is answered at once with 503,
-// Retry-After and OVERLOADED, counted as rejected; that an answer from the
-// response cache is not held back by a full bound; and that a freed slot
-// admits the next request.
-func TestAdmission(t *testing.T) {
-	const bound = 2
-	entered := make(chan struct{})
-	release := make(chan struct{})
-	gql := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// holdingHandler is a GraphQL handler that answers at once, except a
+// request with "hold" in its query string: that one signals entered and
+// waits for release to be closed.
+func holdingHandler() (h http.Handler, entered chan struct{}, release chan struct{}) {
+	entered, release = make(chan struct{}), make(chan struct{})
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.Contains(r.URL.RawQuery, "hold") {
 			entered <- struct{}{}
 			<-release
@@ -36,6 +32,17 @@ func TestAdmission(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"data":{"ok":true}}`))
 	})
+	return h, entered, release
+}
+
+// TestAdmission fills the admission bound (without a queue) with requests
+// held inside the GraphQL handler and checks that one more is answered at once with 503,
+// Retry-After and OVERLOADED, counted as rejected; that an answer from the
+// response cache is not held back by a full bound; and that a freed slot
+// admits the next request.
+func TestAdmission(t *testing.T) {
+	const bound = 2
+	gql, entered, release := holdingHandler()
 	var mu sync.Mutex
 	rejected := map[string]int{}
 	exports := &kg.Service{Store: memstore.New(kgtest.Fixture(t))}
@@ -140,16 +147,7 @@ func (b *unreadBody) Close() error { return nil }
 // next request (refusals do not cost new connections), and that no
 // goroutine is left behind.
 func TestAdmissionRefusesEarly(t *testing.T) {
-	entered := make(chan struct{})
-	release := make(chan struct{})
-	gql := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.Contains(r.URL.RawQuery, "hold") {
-			entered <- struct{}{}
-			<-release
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"data":{"ok":true}}`))
-	})
+	gql, entered, release := holdingHandler()
 	var refused atomic.Int32
 	h := httpapi.NewRouter(httpapi.Config{GraphQL: gql, MaxInFlight: 1, MaxQueue: -1,
 		Rejected: func(reason string) {
