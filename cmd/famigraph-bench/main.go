@@ -91,7 +91,7 @@ type common struct {
 // register adds the common flags to fs; inFlight is the default of
 // --max-in-flight.
 func (c *common) register(fs *flag.FlagSet, inFlight int) {
-	fs.IntVar(&c.inFlight, "max-in-flight", inFlight, "the server's bound on GraphQL requests executed at once, as serve's --max-in-flight: 0 is serve's default (4 x GOMAXPROCS), -1 none")
+	fs.IntVar(&c.inFlight, "max-in-flight", inFlight, "the server's bound on GraphQL requests executed at once, as serve's --max-in-flight: 0 is serve's default (2 x GOMAXPROCS), -1 none")
 	fs.IntVar(&c.queue, "max-queue", 0, "the server's admission queue: requests that may wait for a turn beyond --max-in-flight, as serve's --max-queue: 0 is serve's default (as many as --max-in-flight), -1 none")
 	fs.DurationVar(&c.queueWait, "max-queue-wait", 0, "the longest wait in the server's admission queue, as serve's --max-queue-wait: 0 is serve's default, negative no queue")
 	fs.StringVar(&c.seedDir, "seed", "seed", "the real seed directory (the data, or the template of --scale)")

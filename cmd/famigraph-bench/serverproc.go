@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/famigraph/famigraph/internal/bench"
 )
@@ -53,7 +54,11 @@ func (p *localProbe) end() (bench.RuntimeUse, error) {
 	return bench.SampleRuntime().Since(p.start), nil
 }
 
+// heap waits for the process's goroutines to settle (the server may still
+// be finishing requests its clients gave up, and closing their
+// connections) before it measures.
 func (p *localProbe) heap() (procMemory, error) {
+	settleGoroutines(context.Background(), -1, 10*time.Second)
 	return procMemory{Heap: bench.HeapAfterGC(), RSS: procStatus("VmRSS"), HWM: procStatus("VmHWM")}, nil
 }
 

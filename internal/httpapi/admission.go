@@ -20,11 +20,14 @@ const CodeOverloaded = "OVERLOADED"
 const OverloadRetryAfter = 1
 
 // DefaultMaxInFlight is the number of GraphQL requests executed at once
-// when Config.MaxInFlight is not set: four per processor the Go runtime
+// when Config.MaxInFlight is not set: two per processor the Go runtime
 // uses (GOMAXPROCS). An uncached request is CPU work on the embedded store,
-// so more at once only lengthens every one of them; four per processor
-// keeps the processors busy while some wait on a store round trip.
-func DefaultMaxInFlight() int { return 4 * runtime.GOMAXPROCS(0) }
+// so more at once only lengthens every one of them: on 2 cores, 32 clients
+// of the map query were served as fast with 4, 8 or 16 at once, at a median
+// latency of 25, 64 and 71 ms (docs/benchmarks.md, item 6). Two per
+// processor, with the queue of as many in front, keeps the processors busy
+// while some requests wait on a store round trip (Neo4j).
+func DefaultMaxInFlight() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // DefaultMaxQueueWait bounds how long a request may wait for a turn when
 // Config.MaxQueueWait is not set.
