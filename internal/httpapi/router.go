@@ -65,9 +65,10 @@ type Config struct {
 	// under the same timeout and per-client rate limit as GraphQL requests.
 	Exports *kg.Service
 	// MaxInFlight bounds the GraphQL requests and exports executed at once
-	// (answers from the response cache are not counted); a request beyond it is
-	// answered at once with 503, Retry-After and the code OVERLOADED. Zero
-	// or less: no bound. Serve's default is DefaultMaxInFlight.
+	// (answers from the response cache are not counted); a request beyond it
+	// waits in the queue (MaxQueue, MaxQueueWait) or is answered with 503,
+	// Retry-After and the code OVERLOADED. Zero or less: no bound. Serve's
+	// default is DefaultMaxInFlight.
 	MaxInFlight int
 	// MaxQueue is how many requests beyond MaxInFlight may wait for a
 	// turn, first come first served: 0 is as many as MaxInFlight, negative
