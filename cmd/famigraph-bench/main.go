@@ -86,6 +86,8 @@ type common struct {
 	inFlight  int
 	queue     int
 	queueWait time.Duration
+	// wrap, if set, wraps the server's handler (to time it).
+	wrap func(http.Handler) http.Handler
 }
 
 // register adds the common flags to fs; inFlight is the default of
@@ -152,6 +154,9 @@ func (c *common) startServer(d *data, cacheBytes int64, stderr io.Writer) (*serv
 		ResponseCacheBytes: &cacheBytes, MaxInFlight: c.inFlight,
 		MaxQueue: c.queue, MaxQueueWait: c.queueWait}
 	h := bench.NewServer(d.store, cfg)
+	if c.wrap != nil {
+		h = c.wrap(h)
+	}
 	s, err := listen(h)
 	if err != nil {
 		return nil, err

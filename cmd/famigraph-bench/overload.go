@@ -70,12 +70,14 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		p   probe
 	)
 	if *inProcess {
+		local := &localProbe{}
+		c.wrap = local.handler
 		srv, err := c.serve(*cacheBytes, stderr)
 		if err != nil {
 			return fail(err)
 		}
 		defer srv.close()
-		url, p = srv.url, &localProbe{}
+		url, p = srv.url, local
 	} else {
 		srv, err := startServerProcess(ctx, c.serverArgs(*cacheBytes), stderr)
 		if err != nil {
@@ -101,14 +103,14 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	// then for d, measured.
 	// load also returns what this process, the clients', did in the
 	// step when the server has a process of its own.
-	load := func(clients int, d time.Duration) (bench.Summary, bench.RuntimeUse, bench.RuntimeUse, error) {
+	load := func(clients int, d time.Duration) (bench.Summary, serverStep, bench.RuntimeUse, error) {
 		drv := bench.NewDriver(url+"/graphql", clients)
 		defer drv.Close()
 		l := bench.Load{Clients: clients, Duration: *warmup, Requests: reqs, RetryAfter: *retryAfter, RetryJitter: *jitter}
 		drv.Run(ctx, l)
 		l.Duration = d
 		if err := p.begin(); err != nil {
-			return bench.Summary{}, bench.RuntimeUse{}, bench.RuntimeUse{}, err
+			return bench.Summary{}, serverStep{}, bench.RuntimeUse{}, err
 		}
 		self := bench.SampleRuntime()
 		res := drv.Run(ctx, l).Summary()
@@ -136,6 +138,7 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	type step struct {
 		clients int
 		res     bench.Summary
+		server  serverStep
 	}
 	var done []step
 	failed := false
@@ -167,7 +170,9 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stdout, "%8d %9d %9.0f %9d %7d %10s %10s %10s %10s %10s %10s\n", n, res.Requests,
 			float64(served)/res.Elapsed.Seconds(), res.Refused, res.Errors, ms(res.All.P50), ms(res.All.P99),
 			ms(res.All.Max), ms(res.RefusedLat.P99), mib(mem.Heap), mem.RSS)
-		fmt.Fprintf(stdout, "%8s server: %s; connections opened %d\n", "", useDesc(use), res.Dials)
+		fmt.Fprintf(stdout, "%8s server: %s; connections opened %d\n", "", useDesc(use.Use), res.Dials)
+		fmt.Fprintf(stdout, "%8s server's handler: served p50 %s p99 %s, refused p50 %s p99 %s\n", "",
+			ms(use.Served.P50), ms(use.Served.P99), ms(use.Refused.P50), ms(use.Refused.P99))
 		if !*inProcess {
 			fmt.Fprintf(stdout, "%8s clients: %s\n", "", useDesc(clientsUse))
 		}
@@ -180,7 +185,7 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if served == 0 {
 			failf("%d clients: no request served", n)
 		}
-		done = append(done, step{n, res})
+		done = append(done, step{n, res, use})
 	}
 	settleGoroutines(ctx, -1, 10*time.Second)
 	memAfter, err := p.heap()
@@ -194,7 +199,8 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		ref := done[0].res.All.P99
 		for _, s := range done[1:] {
 			r := float64(s.res.All.P99) / float64(max(ref, 1))
-			fmt.Fprintf(stdout, "p99 of served requests, %d clients / %d clients: %.2f (limit %.2f)\n", s.clients, done[0].clients, r, *maxRatio)
+			fmt.Fprintf(stdout, "p99 of served requests, %d clients / %d clients: %.2f (limit %.2f); in the server's handler: %.2f\n", s.clients, done[0].clients, r, *maxRatio,
+				float64(s.server.Served.P99)/float64(max(done[0].server.Served.P99, 1)))
 			if r > *maxRatio {
 				failf("p99 at %d clients is %.2f times the p99 at %d clients", s.clients, r, done[0].clients)
 			}

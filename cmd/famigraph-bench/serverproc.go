@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime/pprof"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/famigraph/famigraph/internal/bench"
 )
@@ -26,7 +29,7 @@ import (
 // collections are not the server's.
 type probe interface {
 	begin() error
-	end() (bench.RuntimeUse, error)
+	end() (serverStep, error)
 	heap() (procMemory, error)
 	startProfile(path string) error
 	stopProfile() error
@@ -39,19 +42,65 @@ type procMemory struct {
 	RSS, HWM string
 }
 
-// localProbe is the probe of this process.
+// serverStep is what the server's process did in a step: its runtime
+// figures, and the time its handler took for the requests it served and
+// for those it refused as OVERLOADED — the server's own view of latency,
+// without the time a request's connection waited to be read or the
+// clients' delays.
+type serverStep struct {
+	Use             bench.RuntimeUse
+	Served, Refused bench.Latency
+}
+
+// localProbe is the probe of this process, timing the handler of the
+// server it wraps (handler).
 type localProbe struct {
 	start   bench.RuntimeSample
 	profile *os.File
+
+	mu              sync.Mutex
+	timing          bool
+	served, refused []time.Duration
+}
+
+// handler wraps the server's handler to time it between begin and end.
+func (p *localProbe) handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		d := time.Since(start)
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if !p.timing {
+			return
+		}
+		switch ww.Status() {
+		case http.StatusOK:
+			p.served = append(p.served, d)
+		case http.StatusServiceUnavailable:
+			p.refused = append(p.refused, d)
+		}
+	})
 }
 
 func (p *localProbe) begin() error {
+	p.mu.Lock()
+	p.timing, p.served, p.refused = true, nil, nil
+	p.mu.Unlock()
 	p.start = bench.SampleRuntime()
 	return nil
 }
 
-func (p *localProbe) end() (bench.RuntimeUse, error) {
-	return bench.SampleRuntime().Since(p.start), nil
+// end returns the step's figures and drops the times it kept, so that
+// they do not count in the heap measured next.
+func (p *localProbe) end() (serverStep, error) {
+	use := bench.SampleRuntime().Since(p.start)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := serverStep{Use: use, Served: bench.LatencyOf(p.served), Refused: bench.LatencyOf(p.refused)}
+	p.timing, p.served, p.refused = false, nil, nil
+	return s, nil
 }
 
 // heap waits for the process's goroutines to settle (the server may still
@@ -149,10 +198,10 @@ func (s *serverProcess) ask(command string, v any) error {
 
 func (s *serverProcess) begin() error { return s.ask("begin", new(struct{})) }
 
-func (s *serverProcess) end() (bench.RuntimeUse, error) {
-	var u bench.RuntimeUse
-	err := s.ask("end", &u)
-	return u, err
+func (s *serverProcess) end() (serverStep, error) {
+	var st serverStep
+	err := s.ask("end", &st)
+	return st, err
 }
 
 func (s *serverProcess) heap() (procMemory, error) {
@@ -185,6 +234,9 @@ func cmdServer(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	p := &localProbe{}
+	defer p.stopProfile()
+	c.wrap = p.handler
 	srv, err := c.serve(*cacheBytes, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "famigraph-bench server: %v\n", err)
@@ -192,8 +244,6 @@ func cmdServer(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer srv.close()
 	fmt.Fprintf(stdout, "url %s\n", srv.url)
-	p := &localProbe{}
-	defer p.stopProfile()
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
 		cmd, arg, _ := strings.Cut(sc.Text(), " ")

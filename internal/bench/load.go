@@ -351,6 +351,12 @@ type Latency struct {
 	P50, P99, Max time.Duration
 }
 
+// LatencyOf sorts ds and sums them up.
+func LatencyOf(ds []time.Duration) Latency {
+	slices.Sort(ds)
+	return latencyOf(ds)
+}
+
 func latencyOf(sorted []time.Duration) Latency {
 	return Latency{N: len(sorted), P50: Percentile(sorted, 50), P99: Percentile(sorted, 99), Max: Percentile(sorted, 100)}
 }
