@@ -85,7 +85,7 @@ test-web: ## browser tests of / and /explore in Chromium (/usr/bin/chromium, pla
 
 OVERLOAD_FLAGS ?=
 .PHONY: loadtest-overload
-loadtest-overload: ## overload test on loopback: 32, 256 and 1,024 clients on uncached map queries (10 s each); fails unless every request is answered (200 or 503 OVERLOADED), p99 of served ones within 2x of 32 clients', heap stable
+loadtest-overload: ## overload test on loopback (the server in its own process, serve's defaults): 32, 256 and 1,024 clients on uncached map queries (10 s each, retries spread by up to 0.5 x Retry-After); fails unless every request is answered (200 or 503 OVERLOADED), p99 of served ones within 2x of 32 clients', heap stable
 	$(GO) run ./cmd/famigraph-bench overload $(OVERLOAD_FLAGS)
 
 # A real Neo4j Community server (tools/neo4j/neo4j.sh; jars from Maven

@@ -94,7 +94,7 @@ func (r *regionResolver) Summary(ctx context.Context, obj *kg.Region, callIds []
 		// The summaries' calls are few: load them all at once.
 		calls, err := r.Service.Calls(ctx)
 		for _, c := range calls {
-			loadersFrom(ctx).nodes.Prime(c.ID, c)
+			loadersFrom(ctx).fetched.remember(c)
 		}
 		return sums, err
 	})

@@ -3,7 +3,6 @@
 package graph
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -2904,6 +2903,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
+	ec.exec = executionState(opCtx)
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
@@ -2933,9 +2933,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 					return nil
 				}
 			}
-			var buf bytes.Buffer
-			data.MarshalGQL(&buf)
-			response.Data = buf.Bytes()
+			response.Data = marshalData(ctx, data)
 			if atomic.LoadInt32(&ec.Deferred) > 0 {
 				hasNext := atomic.LoadInt32(&ec.PendingDeferred) > 0
 				response.HasNext = &hasNext
@@ -2951,6 +2949,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 type executionContext struct {
 	*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]
+	exec *execState // the executor's state of the operation (graph/marshal.go)
 }
 
 func newExecutionContext(
@@ -22479,33 +22478,27 @@ func (ec *executionContext) leaf_Call_description(ctx context.Context, field gra
 // leaf_Call_budgetEUR marshals the value of _Call_budgetEUR without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Call_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.BudgetEUR
-	if v != nil && !finite(*v) {
+	if v == nil {
+		return graphql.Null
+	}
+	if !finite(*v) {
 		return nil
 	}
-	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
-	return ret
+	return (*jsonFloat)(v)
 }
 
 // leaf_Call_awardedEUR marshals the value of _Call_awardedEUR without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Call_awardedEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.AwardedEUR
-	if v != nil && !finite(*v) {
+	if v == nil {
+		return graphql.Null
+	}
+	if !finite(*v) {
 		return nil
 	}
-	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
-	return ret
+	return (*jsonFloat)(v)
 }
 
 // leaf_Call_adoptedOn marshals the value of _Call_adoptedOn without gqlgen's field machinery, or returns nil
@@ -22643,17 +22636,14 @@ func (ec *executionContext) leaf_Community_size(ctx context.Context, field graph
 // leaf_Continuity_retention marshals the value of _Continuity_retention without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Continuity_retention(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.Retention
-	if v != nil && !finite(*v) {
+	if v == nil {
+		return graphql.Null
+	}
+	if !finite(*v) {
 		return nil
 	}
-	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
-	return ret
+	return (*jsonFloat)(v)
 }
 
 // leaf_Dataset_version marshals the value of _Dataset_version without gqlgen's field machinery, or returns nil
@@ -22933,20 +22923,10 @@ func (ec *executionContext) leaf_FundingGroup_projectsWithBudget(ctx context.Con
 // leaf_FundingGroup_budgetEUR marshals the value of _FundingGroup_budgetEUR without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_FundingGroup_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.BudgetEUR
-	if !finite(v) {
+	if !finite(obj.BudgetEUR) {
 		return nil
 	}
-	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonFloat)(&obj.BudgetEUR)
 }
 
 // leaf_FundingGroup_organizations marshals the value of _FundingGroup_organizations without gqlgen's field machinery, or returns nil
@@ -22968,39 +22948,19 @@ func (ec *executionContext) leaf_FundingGroup_organizations(ctx context.Context,
 // leaf_GeoPoint_lat marshals the value of _GeoPoint_lat without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_GeoPoint_lat(ctx context.Context, field graphql.CollectedField, obj *kg.GeoPoint) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Lat
-	if !finite(v) {
+	if !finite(obj.Lat) {
 		return nil
 	}
-	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonFloat)(&obj.Lat)
 }
 
 // leaf_GeoPoint_lon marshals the value of _GeoPoint_lon without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_GeoPoint_lon(ctx context.Context, field graphql.CollectedField, obj *kg.GeoPoint) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Lon
-	if !finite(v) {
+	if !finite(obj.Lon) {
 		return nil
 	}
-	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonFloat)(&obj.Lon)
 }
 
 // leaf_GroupMembership_confidence marshals the value of _GroupMembership_confidence without gqlgen's field machinery, or returns nil
@@ -23210,20 +23170,10 @@ func (ec *executionContext) leaf_NetworkNode_projects(ctx context.Context, field
 // leaf_NetworkNode_betweenness marshals the value of _NetworkNode_betweenness without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_NetworkNode_betweenness(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Betweenness
-	if !finite(v) {
+	if !finite(obj.Betweenness) {
 		return nil
 	}
-	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonFloat)(&obj.Betweenness)
 }
 
 // leaf_NetworkNode_weightedDegree marshals the value of _NetworkNode_weightedDegree without gqlgen's field machinery, or returns nil
@@ -23245,20 +23195,10 @@ func (ec *executionContext) leaf_NetworkNode_weightedDegree(ctx context.Context,
 // leaf_NetworkNode_closeness marshals the value of _NetworkNode_closeness without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_NetworkNode_closeness(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Closeness
-	if !finite(v) {
+	if !finite(obj.Closeness) {
 		return nil
 	}
-	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonFloat)(&obj.Closeness)
 }
 
 // leaf_NetworkNode_community marshals the value of _NetworkNode_community without gqlgen's field machinery, or returns nil
@@ -23298,33 +23238,27 @@ func (ec *executionContext) leaf_Objective_name(ctx context.Context, field graph
 // leaf_Objective_budgetEUR marshals the value of _Objective_budgetEUR without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Objective_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.BudgetEUR
-	if v != nil && !finite(*v) {
+	if v == nil {
+		return graphql.Null
+	}
+	if !finite(*v) {
 		return nil
 	}
-	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
-	return ret
+	return (*jsonFloat)(v)
 }
 
 // leaf_Objective_sharePercent marshals the value of _Objective_sharePercent without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Objective_sharePercent(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.SharePercent
-	if v != nil && !finite(*v) {
+	if v == nil {
+		return graphql.Null
+	}
+	if !finite(*v) {
 		return nil
 	}
-	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
-	return ret
+	return (*jsonFloat)(v)
 }
 
 // leaf_Objective_confidence marshals the value of _Objective_confidence without gqlgen's field machinery, or returns nil
@@ -23448,20 +23382,10 @@ func (ec *executionContext) leaf_Participation_confidence(ctx context.Context, f
 // leaf_PartnershipNetwork_modularity marshals the value of _PartnershipNetwork_modularity without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_PartnershipNetwork_modularity(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Modularity
-	if !finite(v) {
+	if !finite(obj.Modularity) {
 		return nil
 	}
-	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonFloat)(&obj.Modularity)
 }
 
 // leaf_PartnershipNetwork_algorithm marshals the value of _PartnershipNetwork_algorithm without gqlgen's field machinery, or returns nil
@@ -23555,17 +23479,14 @@ func (ec *executionContext) leaf_Project_description(ctx context.Context, field 
 // leaf_Project_budgetEUR marshals the value of _Project_budgetEUR without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_Project_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
 	v := obj.BudgetEUR
-	if v != nil && !finite(*v) {
+	if v == nil {
+		return graphql.Null
+	}
+	if !finite(*v) {
 		return nil
 	}
-	ret = ec.marshalOFloat2ᚖfloat64(ctx, field.Selections, v)
-	return ret
+	return (*jsonFloat)(v)
 }
 
 // leaf_Project_startDate marshals the value of _Project_startDate without gqlgen's field machinery, or returns nil
@@ -23785,20 +23706,10 @@ func (ec *executionContext) leaf_RegionCallSummary_projects(ctx context.Context,
 // leaf_RegionCallSummary_budgetEUR marshals the value of _RegionCallSummary_budgetEUR without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_RegionCallSummary_budgetEUR(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.BudgetEUR
-	if !finite(v) {
+	if !finite(obj.BudgetEUR) {
 		return nil
 	}
-	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonFloat)(&obj.BudgetEUR)
 }
 
 // leaf_RegionCallSummary_projectsWithBudget marshals the value of _RegionCallSummary_projectsWithBudget without gqlgen's field machinery, or returns nil
@@ -23906,20 +23817,10 @@ func (ec *executionContext) leaf_RoleCount_exact(ctx context.Context, field grap
 // leaf_SearchHit_score marshals the value of _SearchHit_score without gqlgen's field machinery, or returns nil
 // to leave it to gqlgen (graph/internal/generate).
 func (ec *executionContext) leaf_SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *kg.SearchHit) (ret graphql.Marshaler) {
-	defer func() {
-		if recover() != nil {
-			ret = nil
-		}
-	}()
-	v := obj.Score
-	if !finite(v) {
+	if !finite(obj.Score) {
 		return nil
 	}
-	ret = ec.marshalNFloat2float64(ctx, field.Selections, v)
-	if ret == graphql.Null {
-		return nil
-	}
-	return ret
+	return (*jsonFloat)(&obj.Score)
 }
 
 // leaf_Source_title marshals the value of _Source_title without gqlgen's field machinery, or returns nil

@@ -1,9 +1,12 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"sync"
 	"unsafe"
 
@@ -73,9 +76,12 @@ type execState struct {
 	mu     sync.Mutex
 	fields map[collectKey][]graphql.CollectedField
 	// fieldSets are the field sets not yet used of the last slab, of slab
-	// elements (doubling from 8 to 256 as the operation needs more).
+	// elements (doubling from 8 to 256 as the operation needs more), and
+	// values the field values likewise (64 to 2 048).
 	fieldSets []fieldSet
 	slab      int
+	values    []graphql.Marshaler
+	valueSlab int
 }
 
 type collectKey struct {
@@ -93,13 +99,18 @@ func startExecution(op *graphql.OperationContext) {
 	op.Stats.SetExtension(execStateName, &execState{fields: map[collectKey][]graphql.CollectedField{}})
 }
 
-func (ec *executionContext) state() *execState {
-	if ec.ExecutionContextState == nil || ec.OperationContext == nil {
+// executionState returns the executor's state of an operation, or nil.
+func executionState(op *graphql.OperationContext) *execState {
+	if op == nil {
 		return nil
 	}
-	st, _ := ec.OperationContext.Stats.GetExtension(execStateName).(*execState)
+	st, _ := op.Stats.GetExtension(execStateName).(*execState)
 	return st
 }
+
+// state is the operation's executor state, kept in the execution context
+// (graph/internal/generate), or nil.
+func (ec *executionContext) state() *execState { return ec.exec }
 
 // collectFields is graphql.CollectFields with a cache that costs no
 // allocation: gqlgen's, per operation too, boxes the selection set and
@@ -132,30 +143,40 @@ type fieldSet struct {
 	fields   []graphql.CollectedField
 	Values   []graphql.Marshaler
 	Invalids uint32
-	inline   [8]graphql.Marshaler
 }
 
-// newFieldSet returns a field set for fields, carved from the operation's
-// slab of field sets: one allocation for many objects.
+// maxSlabValues is the most values a field set takes from the slab; a
+// larger one gets its own.
+const maxSlabValues = 64
+
+// newFieldSet returns a field set for fields, carved with its values from
+// the operation's slabs: two allocations for many objects, and no space
+// left unused but a slab's end.
 func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) *fieldSet {
-	var fs *fieldSet
-	if st := ec.state(); st != nil {
-		st.mu.Lock()
-		if len(st.fieldSets) == 0 {
-			st.slab = min(max(2*st.slab, 8), 256)
-			st.fieldSets = make([]fieldSet, st.slab)
-		}
-		fs = &st.fieldSets[0]
-		st.fieldSets = st.fieldSets[1:]
-		st.mu.Unlock()
-		fs.fields = fields
-	} else {
-		fs = &fieldSet{fields: fields}
+	st := ec.state()
+	if st == nil {
+		return &fieldSet{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
 	}
-	if len(fields) <= len(fs.inline) {
-		fs.Values = fs.inline[:len(fields)]
-	} else {
-		fs.Values = make([]graphql.Marshaler, len(fields))
+	n := len(fields)
+	st.mu.Lock()
+	if len(st.fieldSets) == 0 {
+		st.slab = min(max(2*st.slab, 8), 256)
+		st.fieldSets = make([]fieldSet, st.slab)
+	}
+	fs := &st.fieldSets[0]
+	st.fieldSets = st.fieldSets[1:]
+	if n <= maxSlabValues {
+		if len(st.values) < n {
+			st.valueSlab = min(max(2*st.valueSlab, maxSlabValues), 2048)
+			st.values = make([]graphql.Marshaler, st.valueSlab)
+		}
+		fs.Values = st.values[:n:n]
+		st.values = st.values[n:]
+	}
+	st.mu.Unlock()
+	fs.fields = fields
+	if fs.Values == nil {
+		fs.Values = make([]graphql.Marshaler, n)
 	}
 	return fs
 }
@@ -164,23 +185,34 @@ func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) *fieldS
 // gqlgen's field set does (graphql.CollectFields merges the fields of one
 // name, so it does not happen).
 func (fs *fieldSet) MarshalGQL(w io.Writer) {
-	io.WriteString(w, "{")
+	b, ok := w.(*bytes.Buffer) // marshalData's: written to without an interface
+	if !ok {
+		b = new(bytes.Buffer)
+	}
+	b.WriteByte('{')
 	for i := range fs.fields {
 		alias := fs.fields[i].Alias
 		if fs.written(alias, i) {
 			continue
 		}
 		if i > 0 {
-			io.WriteString(w, ",")
+			b.WriteByte(',')
 		}
 		// A response name is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*):
 		// nothing to escape.
-		io.WriteString(w, `"`)
-		io.WriteString(w, alias)
-		io.WriteString(w, `":`)
+		b.WriteByte('"')
+		b.WriteString(alias)
+		b.WriteString(`":`)
+		if !ok {
+			w.Write(b.Bytes())
+			b.Reset()
+		}
 		fs.Values[i].MarshalGQL(w)
 	}
-	io.WriteString(w, "}")
+	b.WriteByte('}')
+	if !ok {
+		w.Write(b.Bytes())
+	}
 }
 
 // written reports whether a field before i has the response name alias.
@@ -242,6 +274,12 @@ const hexDigits = "0123456789ABCDEF"
 // MarshalGQL implements graphql.Marshaler.
 func (p *jsonString) MarshalGQL(w io.Writer) {
 	s := string(*p)
+	if b, ok := w.(*bytes.Buffer); ok && plainString(s) {
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
+	}
 	start := 0
 	io.WriteString(w, `"`)
 	for i, c := range s {
@@ -268,4 +306,29 @@ func (p *jsonString) MarshalGQL(w io.Writer) {
 	}
 	io.WriteString(w, s[start:])
 	io.WriteString(w, `"`)
+}
+
+// plainString reports whether s is written between quotes as it is.
+func plainString(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c == '\\' || c == '"' {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonFloat is a finite float written as a GraphQL Float, exactly as
+// graphql.MarshalFloatContext writes it (fmt's %g, which is strconv's
+// shortest 'g'): the plain fields' fast path marshals a record's float
+// through a pointer to it, where gqlgen allocates a closure and an adapter.
+type jsonFloat float64
+
+// MarshalGQL implements graphql.Marshaler.
+func (p *jsonFloat) MarshalGQL(w io.Writer) {
+	if b, ok := w.(*bytes.Buffer); ok {
+		b.Write(strconv.AppendFloat(b.AvailableBuffer(), float64(*p), 'g', -1, 64))
+		return
+	}
+	fmt.Fprintf(w, "%g", float64(*p))
 }

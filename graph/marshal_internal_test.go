@@ -2,7 +2,11 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"math"
+	"math/rand/v2"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -75,6 +79,38 @@ func TestAppendCompactIsJSONMarshals(t *testing.T) {
 			t.Errorf("%s: wrote %s, json.Marshal writes %s", src, got, want)
 		}
 	}
+	// Strings of every byte and of the runes appendCompact looks at, as
+	// gqlgen writes them (no HTML escaping), indented.
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"<", ">", "&", "\u2028", "\u2029", "\u2027", "\u202a", "\"", "\\", " ", "\t", "\n", "\xe2", "\x80", "\xa8", "è", "a"}
+	for range 2000 {
+		var obj []any
+		for range rng.IntN(5) {
+			var b strings.Builder
+			for range rng.IntN(12) {
+				if rng.IntN(4) == 0 {
+					b.WriteByte(byte(rng.IntN(256)))
+				} else {
+					b.WriteString(alphabet[rng.IntN(len(alphabet))])
+				}
+			}
+			obj = append(obj, map[string]any{"s": b.String(), "n": rng.IntN(100)})
+		}
+		var raw bytes.Buffer
+		enc := json.NewEncoder(&raw)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "\t")
+		if err := enc.Encode(obj); err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(json.RawMessage(raw.Bytes()))
+		if err != nil {
+			t.Fatalf("%s: %v", raw.Bytes(), err)
+		}
+		if got := appendCompact(nil, raw.Bytes()); string(got) != string(want) {
+			t.Fatalf("%q: wrote %q, json.Marshal writes %q", raw.Bytes(), got, want)
+		}
+	}
 }
 
 // TestPostTransportWritesWhatGqlgenWrites: a response through the
@@ -103,3 +139,26 @@ type recorder struct {
 }
 
 func (r *recorder) Write(b []byte) (int, error) { return r.buf.Write(b) }
+
+// TestJSONFloatIsGqlgens: the plain fields' fast path writes a finite float
+// byte for byte as graphql.MarshalFloatContext does.
+func TestJSONFloatIsGqlgens(t *testing.T) {
+	cases := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e6, 1e21, 1e-7, 123456789.125, 43.6158, 13.5189,
+		math.MaxFloat64, math.SmallestNonzeroFloat64, 3922425.01, 1 << 53}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		cases = append(cases, math.Float64frombits(rng.Uint64()), rng.Float64()*1e7, float64(rng.IntN(1e9))/100)
+	}
+	for _, f := range cases {
+		if !finite(f) {
+			continue
+		}
+		var want, got, other bytes.Buffer
+		graphql.WrapContextMarshaler(context.Background(), graphql.MarshalFloatContext(f)).MarshalGQL(&want)
+		(*jsonFloat)(&f).MarshalGQL(&got)
+		(*jsonFloat)(&f).MarshalGQL(struct{ io.Writer }{&other})
+		if got.String() != want.String() || other.String() != want.String() {
+			t.Fatalf("%v: wrote %s and %s, gqlgen writes %s", f, got.String(), other.String(), want.String())
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -25,6 +27,7 @@ type postTransport struct{ transport.POST }
 func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	dw := &dataWriter{ResponseWriter: w}
 	t.POST.Do(dw, r, dataExecutor{GraphExecutor: exec, w: dw})
+	dw.release()
 }
 
 // dataExecutor takes the data out of an operation's response without
@@ -39,7 +42,7 @@ var placeholder = json.RawMessage("0")
 
 // DispatchOperation implements graphql.GraphExecutor.
 func (e dataExecutor) DispatchOperation(ctx context.Context, rc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
-	next, ctx := e.GraphExecutor.DispatchOperation(ctx, rc)
+	next, ctx := e.GraphExecutor.DispatchOperation(context.WithValue(ctx, dataWriterKey{}, e.w), rc)
 	return func(ctx context.Context) *graphql.Response {
 		resp := next(ctx)
 		if resp != nil && len(resp.Errors) == 0 && len(resp.Data) > 0 && e.w.data == nil {
@@ -51,10 +54,69 @@ func (e dataExecutor) DispatchOperation(ctx context.Context, rc *graphql.Operati
 	}, ctx
 }
 
-// dataWriter writes the data it holds in place of the placeholder.
+// dataWriter writes the data it holds in place of the placeholder. The
+// buffers it writes from, the executor's (marshalData) and its own, are
+// reused by later requests once the transport is done (release).
 type dataWriter struct {
 	http.ResponseWriter
 	data json.RawMessage
+	// bufs are the pooled buffers the request took.
+	bufs []*[]byte
+}
+
+// dataWriterKey is the context key of the request's dataWriter.
+type dataWriterKey struct{}
+
+// buffers keeps the buffers of written responses (*[]byte), for the next
+// ones: an uncached map query's answer is written twice (the executor's
+// data, then the compacted response), 41 KB each, which a fresh buffer
+// grows to by doubling (~2.5 times that in garbage).
+var buffers sync.Pool
+
+// maxPooledBuffer is the largest buffer kept for reuse: a rare large
+// response does not pin its memory.
+const maxPooledBuffer = 1 << 20
+
+// buffer returns an empty buffer to write the response into, kept until
+// release.
+func (w *dataWriter) buffer() []byte {
+	b, _ := buffers.Get().(*[]byte)
+	if b == nil {
+		b = new([]byte)
+	}
+	w.bufs = append(w.bufs, b)
+	return (*b)[:0]
+}
+
+// keep records what was written into the last buffer (it may have grown).
+func (w *dataWriter) keep(b []byte) { *w.bufs[len(w.bufs)-1] = b }
+
+// release returns the request's buffers to the pool: the response is
+// written, and nothing else holds them (http.ResponseWriter and the
+// response cache copy what they are given).
+func (w *dataWriter) release() {
+	for _, b := range w.bufs {
+		if cap(*b) <= maxPooledBuffer {
+			buffers.Put(b)
+		}
+	}
+	w.bufs, w.data = nil, nil
+}
+
+// marshalData writes an operation's data (graph/internal/generate puts this
+// call in the executable schema's Exec): into a reused buffer when the POST
+// transport will write it and release the buffer, else into a new one.
+func marshalData(ctx context.Context, data graphql.Marshaler) []byte {
+	w, _ := ctx.Value(dataWriterKey{}).(*dataWriter)
+	if w == nil {
+		var buf bytes.Buffer
+		data.MarshalGQL(&buf)
+		return buf.Bytes()
+	}
+	buf := bytes.NewBuffer(w.buffer())
+	data.MarshalGQL(buf)
+	w.keep(buf.Bytes())
+	return buf.Bytes()
 }
 
 // prefix is how json.Marshal begins a response without errors.
@@ -65,10 +127,11 @@ func (w *dataWriter) Write(b []byte) (int, error) {
 	if w.data == nil || !bytes.HasPrefix(b, prefix) {
 		return w.ResponseWriter.Write(b)
 	}
-	out := make([]byte, 0, len(b)+len(w.data)+len(w.data)/16)
+	out := slices.Grow(w.buffer(), len(b)+len(w.data)+len(w.data)/16)
 	out = append(out, prefix[:len(prefix)-1]...)
 	out = appendCompact(out, w.data)
 	out = append(out, b[len(prefix):]...)
+	w.keep(out)
 	w.data = nil
 	if _, err := w.ResponseWriter.Write(out); err != nil {
 		return 0, err
@@ -78,38 +141,68 @@ func (w *dataWriter) Write(b []byte) (int, error) {
 
 // appendCompact appends the valid JSON src to dst as json.Marshal writes a
 // json.RawMessage: whitespace outside strings removed; <, >, & and the
-// line and paragraph separators U+2028 and U+2029 escaped.
+// line and paragraph separators U+2028 and U+2029 escaped. It skips the
+// bytes that need nothing (most of them) by table, a run at a time.
 func appendCompact(dst, src []byte) []byte {
 	const hex = "0123456789abcdef"
-	inString, escaped := false, false
-	start := 0
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			case c == '<' || c == '>' || c == '&':
+	start, i, n := 0, 0, len(src)
+	for i < n {
+		for i < n && !outsideString[src[i]] {
+			i++
+		}
+		if i == n {
+			break
+		}
+		if src[i] != '"' { // whitespace
+			dst = append(dst, src[start:i]...)
+			i++
+			start = i
+			continue
+		}
+		i++
+	inString:
+		for i < n {
+			for i < n && !insideString[src[i]] {
+				i++
+			}
+			if i == n {
+				break
+			}
+			switch c := src[i]; c {
+			case '"':
+				i++
+				break inString
+			case '\\':
+				i += 2 // the escaped byte is never special
+			case 0xE2:
+				if i+2 < n && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8 {
+					dst = append(dst, src[start:i]...)
+					dst = append(dst, '\\', 'u', '2', '0', '2', hex[src[i+2]&0xF])
+					start = i + 3
+					i += 3
+				} else {
+					i++
+				}
+			default: // <, >, &
 				dst = append(dst, src[start:i]...)
 				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-				start = i + 1
-			case c == 0xE2 && i+2 < len(src) && src[i+1] == 0x80 && src[i+2]&^1 == 0xA8:
-				dst = append(dst, src[start:i]...)
-				dst = append(dst, '\\', 'u', '2', '0', '2', hex[src[i+2]&0xF])
-				start = i + 3
-				i += 2
+				i++
+				start = i
 			}
-		case c == '"':
-			inString = true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			dst = append(dst, src[start:i]...)
-			start = i + 1
 		}
 	}
-	return append(dst, src[start:]...)
+	if start < n {
+		dst = append(dst, src[start:]...)
+	}
+	return dst
+}
+
+// The bytes appendCompact stops at outside and inside strings.
+var outsideString, insideString = byteSet(" \t\n\r\""), byteSet("\"\\<>&\xe2")
+
+func byteSet(s string) (set [256]bool) {
+	for i := range len(s) {
+		set[s[i]] = true
+	}
+	return set
 }

@@ -126,6 +126,7 @@ type prefetcher struct {
 	f      *fetched
 	op     *graphql.OperationContext
 	schema *ast.Schema
+	types  map[reflect.Type]string // typeOf's answers ("": the declared type)
 }
 
 // items turns a resolver's result into the list of its items.
@@ -173,6 +174,7 @@ type request struct {
 	held    func(any) []any
 	parents []any
 	field   graphql.CollectedField
+	refs    []string // the ids a reference's parents hold, in order
 }
 
 // call is one store call of a level: a row, a filter and the parents.
@@ -189,10 +191,11 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 	for len(frames) > 0 && ctx.Err() == nil {
 		var reqs []request
 		var refIDs []string
-		calls := map[string]*call{}
-		var order []string
+		calls := map[fetchKey]*call{}
+		var order []fetchKey
 		for _, fr := range frames {
-			for t, objs := range p.groupByType(fr.declared, fr.objs) {
+			for _, g := range p.groupByType(fr.declared, fr.objs) {
+				t, objs := g.typ, g.objs
 				for _, f := range graphql.CollectFields(p.op, fr.sel, p.satisfies(t)) {
 					if f.Definition == nil {
 						continue
@@ -203,11 +206,12 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 						continue
 					case r.row != nil && r.row.Ref != nil:
 						for _, o := range objs {
-							refIDs = append(refIDs, r.row.Ref(o)...)
+							r.refs = append(r.refs, r.row.Ref(o)...)
 						}
+						refIDs = append(refIDs, r.refs...)
 					case r.row != nil:
 						r.where = whereOf(r.row, f.ArgumentMap(p.op.Variables))
-						k := listKey(r.row, r.where)
+						k := keyOf(r.row, r.where.Key(), "")
 						c := calls[k]
 						if c == nil {
 							c = &call{row: r.row, where: r.where}
@@ -220,7 +224,10 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 				}
 			}
 		}
-		fns := []func(){func() { p.f.loadNodes(ctx, refIDs) }}
+		var fns []func()
+		if len(refIDs) > 0 {
+			fns = append(fns, func() { p.f.loadNodes(ctx, refIDs) })
+		}
 		for _, k := range order {
 			c := calls[k]
 			fns = append(fns, func() { p.f.load(ctx, c.row, c.where, distinct(c.ids)) })
@@ -250,6 +257,10 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 // one (a store's bug) is raised again in the caller, where gqlgen's recover
 // function reports it as for any resolver.
 func concurrently(fns ...func()) {
+	if len(fns) == 1 {
+		fns[0]() // nothing to wait for at once; a panic is raised as it is
+		return
+	}
 	var wg sync.WaitGroup
 	var once sync.Once
 	var panicked any
@@ -279,31 +290,39 @@ func (p *prefetcher) children(r request) []any {
 		}
 		return out
 	}
-	seen := map[any]bool{}
-	add := func(v any) {
-		if !seen[v] {
-			seen[v] = true
-			out = append(out, v)
-		}
-	}
 	p.f.mu.Lock()
 	defer p.f.mu.Unlock()
-	for _, o := range r.parents {
-		switch {
-		case r.row.Ref != nil:
-			for _, id := range r.row.Ref(o) {
-				if n := p.f.known[id]; n != nil {
-					add(n)
-				}
+	wk := r.where.Key()
+	if r.row.Edge != "" {
+		// A relationship is listed under one end only (its row follows
+		// one type in one direction), so distinct parents give distinct
+		// relationships; a parent given twice (a root list naming a
+		// record twice) would only repeat work below, not change it.
+		for _, o := range r.parents {
+			for _, e := range p.f.related[keyOf(r.row, wk, parentID(o))].edges {
+				out = append(out, e)
 			}
-		case r.row.Node != "":
-			for _, n := range p.f.related[fetchKey{listKey(r.row, r.where), parentID(o)}].nodes {
+		}
+		return out
+	}
+	seen := map[kg.Node]bool{}
+	add := func(n kg.Node) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	if r.row.Ref != nil {
+		for _, id := range r.refs {
+			if n := p.f.known[id]; n != nil {
 				add(n)
 			}
-		default:
-			for _, e := range p.f.related[fetchKey{listKey(r.row, r.where), parentID(o)}].edges {
-				add(e)
-			}
+		}
+		return out
+	}
+	for _, o := range r.parents {
+		for _, n := range p.f.related[keyOf(r.row, wk, parentID(o))].nodes {
+			add(n)
 		}
 	}
 	return out
@@ -313,20 +332,53 @@ func (p *prefetcher) children(r request) []any {
 // the object type its Go type is named after (gqlgen.yml binds each
 // record's type to the struct of the same name: Region to kg.Region), else
 // the declared type.
-func (p *prefetcher) groupByType(declared string, objs []any) map[string][]any {
-	groups := map[string][]any{}
+func (p *prefetcher) groupByType(declared string, objs []any) []group {
+	var groups []group
 	for _, o := range objs {
 		t := declared
 		if _, ok := o.(kg.Node); ok {
-			if rt := reflect.TypeOf(o); rt.Kind() == reflect.Pointer {
-				if def := p.schema.Types[rt.Elem().Name()]; def != nil && def.Kind == ast.Object {
-					t = def.Name
-				}
-			}
+			t = p.typeOf(declared, o)
 		}
-		groups[t] = append(groups[t], o)
+		i := slices.IndexFunc(groups, func(g group) bool { return g.typ == t })
+		if i < 0 {
+			i = len(groups)
+			groups = append(groups, group{typ: t})
+		}
+		groups[i].objs = append(groups[i].objs, o)
 	}
 	return groups
+}
+
+// group is the items of one concrete type.
+type group struct {
+	typ  string
+	objs []any
+}
+
+// typeOf returns the object type a record's Go type is named after, or
+// declared; remembered for the walk (a few Go types, many records).
+func (p *prefetcher) typeOf(declared string, o any) string {
+	rt := reflect.TypeOf(o)
+	if t, ok := p.types[rt]; ok {
+		if t == "" {
+			return declared
+		}
+		return t
+	}
+	t := ""
+	if rt.Kind() == reflect.Pointer {
+		if def := p.schema.Types[rt.Elem().Name()]; def != nil && def.Kind == ast.Object {
+			t = def.Name
+		}
+	}
+	if p.types == nil {
+		p.types = map[reflect.Type]string{}
+	}
+	p.types[rt] = t
+	if t == "" {
+		return declared
+	}
+	return t
 }
 
 // satisfies lists the type and the interfaces it implements, for fragments.

@@ -24,15 +24,18 @@ type fetched struct {
 }
 
 // nodeLoader is the request's batched lookup of records by id, for
-// references the prefetcher did not reach.
+// references the prefetcher did not reach. Records the request knows are
+// not primed into it: node looks them up in known first.
 type nodeLoader = interface {
 	Load(ctx context.Context, id string) (kg.Node, error)
-	Prime(id string, n kg.Node) bool
 }
 
-// fetchKey names the answer of a row, with a filter, for one parent.
+// fetchKey names the answer of a row, with a filter, for one parent. Its
+// parts are kept apart, not joined into one string: a key is built for
+// every relationship field of every object resolved.
 type fetchKey struct {
-	list   string // listKey
+	row    string // kg.Rel.Key
+	where  string // kg.Where.Key: "" without a filter
 	parent string
 }
 
@@ -44,8 +47,10 @@ type fetchedList struct {
 	err   error
 }
 
-// listKey names a row with a filter.
-func listKey(r *kg.Rel, w kg.Where) string { return r.Key() + "|" + w.Key() }
+// keyOf names a row's answer with a filter for one parent.
+func keyOf(r *kg.Rel, where string, parent string) fetchKey {
+	return fetchKey{row: r.Key(), where: where, parent: parent}
+}
 
 func newFetched(svc *kg.Service, nodes nodeLoader) *fetched {
 	return &fetched{svc: svc, nodes: nodes, related: map[fetchKey]fetchedList{}, known: map[string]kg.Node{}}
@@ -61,7 +66,6 @@ func (f *fetched) remember(n kg.Node) {
 func (f *fetched) rememberLocked(n kg.Node) {
 	if _, ok := f.known[n.NodeID()]; !ok {
 		f.known[n.NodeID()] = n
-		f.nodes.Prime(n.NodeID(), n)
 	}
 }
 
@@ -69,10 +73,16 @@ func (f *fetched) rememberLocked(n kg.Node) {
 func (f *fetched) loadNodes(ctx context.Context, ids []string) {
 	f.mu.Lock()
 	var missing []string
-	for _, id := range distinct(ids) {
-		if _, ok := f.known[id]; !ok {
-			missing = append(missing, id)
+	var seen map[string]bool // of missing: most ids are known or repeated
+	for _, id := range ids {
+		if _, ok := f.known[id]; ok || id == "" || seen[id] {
+			continue
 		}
+		if seen == nil {
+			seen = make(map[string]bool, len(ids))
+		}
+		seen[id] = true
+		missing = append(missing, id)
 	}
 	f.mu.Unlock()
 	if len(missing) == 0 {
@@ -87,9 +97,6 @@ func (f *fetched) loadNodes(ctx context.Context, ids []string) {
 	for i, id := range missing {
 		if _, ok := f.known[id]; !ok {
 			f.known[id] = ns[i]
-			if ns[i] != nil {
-				f.nodes.Prime(id, ns[i])
-			}
 		}
 	}
 }
@@ -97,11 +104,11 @@ func (f *fetched) loadNodes(ctx context.Context, ids []string) {
 // load fetches, in one call, a traversal or relationship row with a filter
 // for the parents whose answer is not known yet.
 func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string) {
-	lk := listKey(r, w)
+	wk := w.Key()
 	f.mu.Lock()
 	var missing []string
 	for _, id := range ids {
-		if _, ok := f.related[fetchKey{lk, id}]; !ok {
+		if _, ok := f.related[keyOf(r, wk, id)]; !ok {
 			missing = append(missing, id)
 		}
 	}
@@ -135,7 +142,7 @@ func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string)
 		if err != nil {
 			res[i] = fetchedList{err: err}
 		}
-		f.related[fetchKey{lk, id}] = res[i]
+		f.related[keyOf(r, wk, id)] = res[i]
 		for _, n := range res[i].nodes {
 			f.rememberLocked(n)
 		}
@@ -145,7 +152,7 @@ func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string)
 // list returns a row's answer for one parent, fetching it when the
 // prefetcher did not.
 func (f *fetched) list(ctx context.Context, r *kg.Rel, w kg.Where, parent string) fetchedList {
-	k := fetchKey{listKey(r, w), parent}
+	k := keyOf(r, w.Key(), parent)
 	f.mu.Lock()
 	l, ok := f.related[k]
 	f.mu.Unlock()
@@ -255,6 +262,9 @@ func refTo[T any](ctx context.Context, f *fetched, r *kg.Rel, id string) (T, err
 
 // as converts a row's results to the field's Go type.
 func as[T, V any](r *kg.Rel, vs []V) ([]T, error) {
+	if same, ok := any(vs).([]T); ok {
+		return same, nil // relationships: the list as fetched (the executor only reads it)
+	}
 	out := make([]T, 0, len(vs))
 	for _, v := range vs {
 		t, ok := any(v).(T)

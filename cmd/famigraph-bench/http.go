@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -35,12 +34,7 @@ const (
 // machine state; the report gives medians across rounds and each server's
 // ratio to the floor.
 func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("http", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: famigraph-bench http [flags]\n\nMeasures one query through the real server (as serve wires it, over the embedded store),\nwith and without the response cache, and through a floor that writes the same bytes, in\nrotating rounds on loopback; reports throughput, p50/p99 and each server's ratio to the floor.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs := newFlags("http", "Usage: famigraph-bench http [flags]\n\nMeasures one query through the real server (as serve wires it, over the embedded store),\nwith and without the response cache, and through a floor that writes the same bytes, in\nrotating rounds on loopback; reports throughput, p50/p99 and each server's ratio to the floor.", stderr)
 	var c common
 	// Execution cost is what this measures: no admission bound, which
 	// would refuse most of 32 clients' uncached requests.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -25,12 +24,7 @@ import (
 // it started, and the goroutine count back to its baseline. It exits 1 when
 // a check fails.
 func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: famigraph-bench load [flags]\n\nThe bounded load test: many clients for a fixed time on the heaviest queries, then three\nchecks (no failed request, the live heap back near where it started, the goroutines back to\ntheir baseline); exits 1 when a check fails.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs := newFlags("load", "Usage: famigraph-bench load [flags]\n\nThe bounded load test: many clients for a fixed time on the heaviest queries, then three\nchecks (no failed request, the live heap back near where it started, the goroutines back to\ntheir baseline); exits 1 when a check fails.", stderr)
 	var c common
 	c.register(fs, 0)
 	clients := fs.Int("clients", 64, "concurrent clients")
@@ -54,12 +48,7 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "famigraph-bench load: %v\n", err)
 		return 2
 	}
-	d, err := c.load(stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "famigraph-bench load: %v\n", err)
-		return 1
-	}
-	srv, err := c.startServer(d, *cacheBytes, stderr)
+	srv, err := c.serve(*cacheBytes, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "famigraph-bench load: %v\n", err)
 		return 1
@@ -92,7 +81,7 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		fmt.Fprintln(stderr, "famigraph-bench load: goroutines did not settle after the warm-up")
 	}
-	heapBefore := heapAfterGC()
+	heapBefore := bench.HeapAfterGC()
 
 	fmt.Fprintf(stdout, "load: %d clients for %s on %v (scale %d, wait %s, response cache %s); warm-up %d requests, %d errors\n",
 		*clients, *duration, queryNames(reqs), c.scale, c.wait, cacheDesc(*cacheBytes), warm.Requests, warm.Errors)
@@ -104,7 +93,7 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	drv.Close()
 
 	goroutinesAfter, settled := settleGoroutines(ctx, goroutinesBefore, *settle)
-	heapAfter := heapAfterGC()
+	heapAfter := bench.HeapAfterGC()
 	heapLimit := uint64(float64(heapBefore)*(1+*heapTol)) + *heapSlack
 	if *heapprofile != "" {
 		if err := writeHeapProfile(*heapprofile); err != nil {
@@ -216,15 +205,25 @@ func errorMessage(body []byte) string {
 }
 
 func writeHeapProfile(path string) error {
-	f, err := os.Create(path)
+	f, err := createProfile(path, pprof.WriteHeapProfile)
 	if err != nil {
 		return err
 	}
-	if err := pprof.WriteHeapProfile(f); err != nil {
-		f.Close()
-		return err
-	}
 	return f.Close()
+}
+
+// createProfile creates the file path and starts a profile in it with
+// start; the file is closed if start fails.
+func createProfile(path string, start func(io.Writer) error) (*os.File, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 func queryNames(reqs []bench.Request) []string {

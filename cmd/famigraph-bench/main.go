@@ -23,7 +23,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -41,6 +40,7 @@ Usage:
   famigraph-bench load [flags]   many clients on the heaviest queries; fails on errors, leaks or heap growth
   famigraph-bench overload [flags]   32, 256 and 1,024 clients on uncached map queries: admitted latency, refusals, memory
   famigraph-bench peer [flags]   famigraph against @neo4j/graphql (tools/peer), both serving the same Neo4j: same answers, then alternating rounds
+  famigraph-bench server [flags] the server alone, for overload's clients in another process (overload starts it)
 
 Run 'famigraph-bench <command> -h' for the flags.
 `
@@ -66,6 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdOverload(ctx, args[1:], stdout, stderr)
 	case "peer":
 		return cmdPeer(ctx, args[1:], stdout, stderr)
+	case "server":
+		return cmdServer(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -76,18 +78,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // common are the flags both commands share.
 type common struct {
-	seedDir  string
-	scale    int
-	wait     time.Duration
-	logLevel string
-	metrics  bool
-	inFlight int
+	seedDir   string
+	scale     int
+	wait      time.Duration
+	logLevel  string
+	metrics   bool
+	inFlight  int
+	queue     int
+	queueWait time.Duration
+	// wrap, if set, wraps the server's handler (to time it).
+	wrap func(http.Handler) http.Handler
 }
 
 // register adds the common flags to fs; inFlight is the default of
 // --max-in-flight.
 func (c *common) register(fs *flag.FlagSet, inFlight int) {
-	fs.IntVar(&c.inFlight, "max-in-flight", inFlight, "the server's bound on GraphQL requests executed at once, as serve's --max-in-flight: 0 is serve's default (4 x GOMAXPROCS), -1 none")
+	fs.IntVar(&c.inFlight, "max-in-flight", inFlight, "the server's bound on GraphQL requests executed at once, as serve's --max-in-flight: 0 is serve's default (2 x GOMAXPROCS), -1 none")
+	fs.IntVar(&c.queue, "max-queue", 0, "the server's admission queue: requests that may wait for a turn beyond --max-in-flight, as serve's --max-queue: 0 is serve's default (as many as --max-in-flight), -1 none")
+	fs.DurationVar(&c.queueWait, "max-queue-wait", 0, "the longest wait in the server's admission queue, as serve's --max-queue-wait: 0 is serve's default, negative no queue")
 	fs.StringVar(&c.seedDir, "seed", "seed", "the real seed directory (the data, or the template of --scale)")
 	fs.IntVar(&c.scale, "scale", 0, "0: the real seed; N: a synthetic network N times its size (internal/gen)")
 	fs.DurationVar(&c.wait, "wait", 0, "loaders' batching window, graph.LoaderConfig.Wait (serve uses 0 for the embedded store)")
@@ -124,6 +132,16 @@ func (c *common) load(stderr io.Writer) (*data, error) {
 	return d, nil
 }
 
+// serve loads the data of --seed and --scale and starts the server over
+// it, with a response cache of cacheBytes (0: none).
+func (c *common) serve(cacheBytes int64, stderr io.Writer) (*server, error) {
+	d, err := c.load(stderr)
+	if err != nil {
+		return nil, err
+	}
+	return c.startServer(d, cacheBytes, stderr)
+}
+
 // startServer starts the server as `famigraph serve` wires it over d, with
 // a response cache of cacheBytes (0: none).
 func (c *common) startServer(d *data, cacheBytes int64, stderr io.Writer) (*server, error) {
@@ -133,8 +151,12 @@ func (c *common) startServer(d *data, cacheBytes int64, stderr io.Writer) (*serv
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: level}))
 	cfg := bench.ServerConfig{Wait: c.wait, Logger: logger, NoMetrics: !c.metrics,
-		ResponseCacheBytes: &cacheBytes, MaxInFlight: c.inFlight}
+		ResponseCacheBytes: &cacheBytes, MaxInFlight: c.inFlight,
+		MaxQueue: c.queue, MaxQueueWait: c.queueWait}
 	h := bench.NewServer(d.store, cfg)
+	if c.wrap != nil {
+		h = c.wrap(h)
+	}
 	s, err := listen(h)
 	if err != nil {
 		return nil, err
@@ -188,6 +210,20 @@ func median[T int | float64 | time.Duration](xs []T) T {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
+// newFlags returns the flag set of a command, writing to stderr; usage, if
+// not empty, is what -h prints before the flags.
+func newFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if usage != "" {
+		fs.Usage = func() {
+			fmt.Fprintf(fs.Output(), "%s\n\nFlags:\n", usage)
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
 // parseFlags parses args and reports whether to go on, and the exit status
 // if not.
 func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
@@ -226,14 +262,6 @@ func suffixOf(scale int) string {
 		return ""
 	}
 	return bench.SyntheticSuffix
-}
-
-func heapAfterGC() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
 }
 
 func mib(b uint64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

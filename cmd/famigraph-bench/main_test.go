@@ -5,13 +5,23 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/famigraph/famigraph/internal/bench"
 )
 
-// TestSmoke runs both commands briefly on the real seed: the benchmark and
+// TestMain runs the server process of `famigraph-bench overload` when this
+// test binary is started as one (startServerProcess).
+func TestMain(m *testing.M) {
+	if os.Getenv(serverProcessEnv) != "" {
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// TestSmoke runs the commands briefly on the real seed: the benchmark and
 // the load test themselves are `make bench-http` and `make loadtest`.
 func TestSmoke(t *testing.T) {
 	if testing.Short() {
@@ -28,6 +38,10 @@ func TestSmoke(t *testing.T) {
 			[]string{"errors 0", "ok: zero errors, heap stable, goroutines back to baseline"}},
 		{"load without the response cache", []string{"load", "--seed", "../../seed", "--clients", "4", "--duration", "300ms", "--warmup", "100ms", "--queries", "lineage,paths", "--response-cache", "0"},
 			[]string{"response cache off", "ok: zero errors"}},
+		{"overload", []string{"overload", "--seed", "../../seed", "--clients", "1,2", "--duration", "1s", "--warmup", "200ms", "--max-ratio", "1000", "--heap-slack", "67108864"},
+			[]string{"the server in a process of its own", "server: CPU", "ok: every request answered"}},
+		{"overload in one process", []string{"overload", "--in-process", "--seed", "../../seed", "--clients", "1,2", "--duration", "1s", "--warmup", "200ms", "--max-queue", "-1", "--max-ratio", "1000", "--heap-slack", "67108864"},
+			[]string{"in this process, with the clients", "ok: every request answered"}},
 		{"load at scale 2", []string{"load", "--seed", "../../seed", "--scale", "2", "--clients", "2", "--duration", "200ms", "--warmup", "100ms", "--queries", "partners"},
 			[]string{"scale 2", "ok:"}},
 	} {

@@ -6,7 +6,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -488,12 +487,7 @@ func formatCalls(m map[string]int) string {
 // answers, then loads each in turn, round after round, and prints their
 // ratios. tools/peer/bench.sh (make bench-peer) starts everything.
 func cmdPeer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("peer", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: famigraph-bench peer --famigraph URL --peer URL [flags]\n\nChecks that famigraph and @neo4j/graphql (tools/peer), serving the same Neo4j, answer the map\nquery and a partnership query with the same content, then measures both in alternating rounds.\nThe last line is `famigraph/@neo4j/graphql: throughput X.XX×, p99 Y.YY×` for the weaker of the\nqueries. make bench-peer starts Neo4j and both servers and runs this.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs := newFlags("peer", "Usage: famigraph-bench peer --famigraph URL --peer URL [flags]\n\nChecks that famigraph and @neo4j/graphql (tools/peer), serving the same Neo4j, answer the map\nquery and a partnership query with the same content, then measures both in alternating rounds.\nThe last line is `famigraph/@neo4j/graphql: throughput X.XX×, p99 Y.YY×` for the weaker of the\nqueries. make bench-peer starts Neo4j and both servers and runs this.", stderr)
 	fgURL := fs.String("famigraph", "", "famigraph's base URL, e.g. http://127.0.0.1:8080 (GraphQL at /graphql, metrics at /metrics)")
 	peerURL := fs.String("peer", "", "the GraphQL endpoint of @neo4j/graphql, e.g. http://127.0.0.1:8081/graphql")
 	scale := fs.Int("scale", 1, "the scale Neo4j was seeded with: 0 the real seed, N `famigraph gen --scale N` (ids of copy 0)")

@@ -67,7 +67,7 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 	fs.BoolVar(&c.metrics, "metrics", env.boolean("FAMIGRAPH_METRICS", true), "serve Prometheus metrics at /metrics (FAMIGRAPH_METRICS)")
 	fs.Float64Var(&c.rateLimit, "rate-limit", env.float("FAMIGRAPH_RATE_LIMIT", 0), "GraphQL requests per second per client; 0 disables (FAMIGRAPH_RATE_LIMIT)")
 	fs.Int64Var(&c.responseCache, "response-cache", env.int64("FAMIGRAPH_RESPONSE_CACHE", httpapi.DefaultResponseCacheBytes), "bytes of successful responses kept and reused; embedded store only (refused over Neo4j, whose data can change; its default there is 0); 0 disables (FAMIGRAPH_RESPONSE_CACHE)")
-	fs.Int64Var(&c.maxInFlight, "max-in-flight", env.int64("FAMIGRAPH_MAX_IN_FLIGHT", int64(httpapi.DefaultMaxInFlight())), "GraphQL requests and exports executed at once (answers from the response cache not counted); beyond it a request is answered at once with 503 OVERLOADED and Retry-After; default 4 x GOMAXPROCS; 0 disables (FAMIGRAPH_MAX_IN_FLIGHT)")
+	fs.Int64Var(&c.maxInFlight, "max-in-flight", env.int64("FAMIGRAPH_MAX_IN_FLIGHT", int64(httpapi.DefaultMaxInFlight())), "GraphQL requests and exports executed at once (answers from the response cache not counted); beyond it a request waits up to 20 ms in a queue as long, or is answered with 503 OVERLOADED and Retry-After; default 2 x GOMAXPROCS; 0 disables (FAMIGRAPH_MAX_IN_FLIGHT)")
 	fs.Int64Var(&c.rateBurst, "rate-burst", env.int64("FAMIGRAPH_RATE_BURST", 0), "burst of the per-client rate limit; 0 means the rate rounded up (FAMIGRAPH_RATE_BURST)")
 	intFlag := func(p *int, name, envName string, def int, usage string) {
 		v := env.int64(envName, int64(def))

@@ -136,14 +136,7 @@ func Queries(suffix string) []Query {
 // IsBadInput reports whether body is a GraphQL response whose first error
 // has the code BAD_INPUT: a request the server's bounds refuse.
 func IsBadInput(body []byte) bool {
-	var r struct {
-		Errors []struct {
-			Extensions struct {
-				Code string `json:"code"`
-			} `json:"extensions"`
-		} `json:"errors"`
-	}
-	return json.Unmarshal(body, &r) == nil && len(r.Errors) > 0 && r.Errors[0].Extensions.Code == graph.CodeBadInput
+	return ErrorCode(body) == graph.CodeBadInput
 }
 
 // SyntheticSuffix is the id suffix of copy 0 of a generated network.
@@ -180,6 +173,11 @@ type ServerConfig struct {
 	// serve's --max-in-flight: 0 is serve's default,
 	// httpapi.DefaultMaxInFlight; negative disables it.
 	MaxInFlight int
+	// MaxQueue and MaxQueueWait are the admission queue's length and
+	// longest wait, as serve's: 0 is serve's default (as many as
+	// MaxInFlight; httpapi.DefaultMaxQueueWait), negative none.
+	MaxQueue     int
+	MaxQueueWait time.Duration
 }
 
 // InFlight returns the admission bound the config asks for (0: none).
@@ -216,7 +214,8 @@ func NewServer(store kg.Store, cfg ServerConfig) http.Handler {
 	return server.New(store, server.Config{
 		GraphQL: graph.ServerConfig{Introspection: true, Loaders: graph.LoaderConfig{Wait: cfg.Wait}},
 		HTTP: httpapi.Config{Logger: cfg.Logger, MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
-			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cache, MaxInFlight: cfg.InFlight()},
+			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cache, MaxInFlight: cfg.InFlight(),
+			MaxQueue: cfg.MaxQueue, MaxQueueWait: cfg.MaxQueueWait},
 		Metrics: !cfg.NoMetrics,
 	})
 }

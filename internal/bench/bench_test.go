@@ -161,15 +161,6 @@ func benchQueries(b *testing.B, scale int, wait time.Duration, open func(*testin
 	}
 }
 
-// heapAfterGC returns the live heap after a full collection.
-func heapAfterGC() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
-
 // BenchmarkStoreLoad measures building the embedded store from a dataset,
 // and reports the live heap the server keeps (dataset and indexes) per
 // record and relationship.
@@ -177,13 +168,13 @@ func BenchmarkStoreLoad(b *testing.B) {
 	for _, scale := range scales(b) {
 		b.Run(fmt.Sprintf("scale=%d", scale), func(b *testing.B) {
 			// The retained heap, measured on a dataset of its own.
-			before := heapAfterGC()
+			before := bench.HeapAfterGC()
 			ds, _, err := bench.Dataset(kgtest.SeedDir(), scale)
 			if err != nil {
 				b.Fatal(err)
 			}
 			st := memstore.New(ds)
-			after := heapAfterGC()
+			after := bench.HeapAfterGC()
 			items := len(ds.Nodes) + len(ds.Edges)
 			runtime.KeepAlive(st)
 			b.ResetTimer()

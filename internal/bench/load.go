@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,14 +32,20 @@ type Request struct {
 type Driver struct {
 	URL    string
 	Client *http.Client
+	dials  atomic.Int64
 }
 
 // NewDriver returns a driver for url with enough idle connections for
 // clients concurrent clients.
 func NewDriver(url string, clients int) *Driver {
+	d := &Driver{URL: url}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
-		Proxy:               nil,
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		Proxy: nil,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			d.dials.Add(1)
+			return dialer.DialContext(ctx, network, addr)
+		},
 		MaxIdleConns:        2 * clients,
 		MaxIdleConnsPerHost: 2 * clients,
 		MaxConnsPerHost:     0,
@@ -45,8 +53,12 @@ func NewDriver(url string, clients int) *Driver {
 		DisableCompression:  true,
 		ForceAttemptHTTP2:   false,
 	}
-	return &Driver{URL: url, Client: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+	d.Client = &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	return d
 }
+
+// Dials returns the number of connections the driver has opened.
+func (d *Driver) Dials() int64 { return d.dials.Load() }
 
 // Close closes the driver's idle connections.
 func (d *Driver) Close() { d.Client.CloseIdleConnections() }
@@ -84,7 +96,7 @@ func (d *Driver) do(ctx context.Context, body []byte) ([]byte, int, error) {
 	if err != nil {
 		return nil, resp.StatusCode, err
 	}
-	if resp.StatusCode == http.StatusServiceUnavailable && errorCode(out) == "OVERLOADED" {
+	if resp.StatusCode == http.StatusServiceUnavailable && ErrorCode(out) == "OVERLOADED" {
 		secs, err := strconv.Atoi(resp.Header.Get("Retry-After"))
 		if err != nil || secs < 0 {
 			return out, resp.StatusCode, fmt.Errorf("HTTP 503 OVERLOADED without a valid Retry-After (%q)", resp.Header.Get("Retry-After"))
@@ -97,8 +109,8 @@ func (d *Driver) do(ctx context.Context, body []byte) ([]byte, int, error) {
 	return out, resp.StatusCode, nil
 }
 
-// errorCode returns the code of the first GraphQL error in body, or "".
-func errorCode(body []byte) string {
+// ErrorCode returns the code of the first GraphQL error in body, or "".
+func ErrorCode(body []byte) string {
 	var r struct {
 		Errors []struct {
 			Extensions struct {
@@ -169,6 +181,11 @@ type Load struct {
 	// server's Retry-After before its next request, as a well-behaved
 	// client does; without it the client sends its next request at once.
 	RetryAfter bool
+	// RetryJitter spreads the clients' returns, as well-behaved clients do
+	// so that the ones refused together do not all come back at once: a
+	// client waits the Retry-After times 1 plus a random fraction below
+	// RetryJitter (0: exactly the Retry-After).
+	RetryJitter float64
 	// Drain lets the requests in flight when the duration ends run to
 	// their end (uncounted) rather than cancelling them, so that a server
 	// that keeps working on abandoned requests does not carry them into
@@ -186,7 +203,10 @@ type Result struct {
 	// Refused counts requests answered 503 OVERLOADED with a Retry-After:
 	// answered, not served, and not errors. Their latencies are in
 	// RefusedLatencies, not in Latencies.
-	Refused          int
+	Refused int
+	// Dials is the number of connections the clients opened during the
+	// run: with keep-alive, none after the first request of each client.
+	Dials            int64
 	FirstErrs        []string
 	Latencies        []time.Duration            // sorted; every request but the refused ones
 	ByName           map[string][]time.Duration // sorted, per request name
@@ -227,6 +247,7 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 	if !l.Drain {
 		reqCtx = ctx
 	}
+	dials := d.Dials()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for c := range l.Clients {
@@ -249,7 +270,7 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 					if len(r.refused) < l.MaxLatencies {
 						r.refused = append(r.refused, lat)
 					}
-					if l.RetryAfter && !wait(ctx, over.RetryAfter) {
+					if l.RetryAfter && !wait(ctx, jittered(over.RetryAfter, l.RetryJitter)) {
 						break
 					}
 					continue
@@ -279,7 +300,7 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 	if l.Drain {
 		elapsed = l.Duration // the drained requests are not counted
 	}
-	out := &Result{Elapsed: elapsed, ByName: map[string][]time.Duration{}}
+	out := &Result{Elapsed: elapsed, ByName: map[string][]time.Duration{}, Dials: d.Dials() - dials}
 	for _, r := range results {
 		out.Requests += r.n
 		out.Bytes += r.bytes
@@ -304,6 +325,14 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 	return out
 }
 
+// jittered returns d lengthened by a random fraction of it below jitter.
+func jittered(d time.Duration, jitter float64) time.Duration {
+	if jitter <= 0 {
+		return d
+	}
+	return d + time.Duration(rand.Float64()*jitter*float64(d))
+}
+
 // wait waits for d or until ctx ends, and reports whether d passed.
 func wait(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
@@ -322,6 +351,12 @@ type Latency struct {
 	P50, P99, Max time.Duration
 }
 
+// LatencyOf sorts ds and sums them up.
+func LatencyOf(ds []time.Duration) Latency {
+	slices.Sort(ds)
+	return latencyOf(ds)
+}
+
 func latencyOf(sorted []time.Duration) Latency {
 	return Latency{N: len(sorted), P50: Percentile(sorted, 50), P99: Percentile(sorted, 99), Max: Percentile(sorted, 100)}
 }
@@ -337,6 +372,7 @@ type Summary struct {
 	Errors    int
 	Differed  int
 	Refused   int
+	Dials     int64
 	FirstErrs []string
 	All       Latency // every request but the refused ones
 	ByName    map[string]Latency
@@ -348,7 +384,7 @@ type Summary struct {
 // Summary returns the result's summary.
 func (r *Result) Summary() Summary {
 	s := Summary{Elapsed: r.Elapsed, Requests: r.Requests, Bytes: r.Bytes, Errors: r.Errors, Differed: r.Differed,
-		Refused: r.Refused, FirstErrs: r.FirstErrs, All: latencyOf(r.Latencies), ByName: map[string]Latency{},
+		Refused: r.Refused, Dials: r.Dials, FirstErrs: r.FirstErrs, All: latencyOf(r.Latencies), ByName: map[string]Latency{},
 		RefusedLat: latencyOf(r.RefusedLatencies)}
 	for name, l := range r.ByName {
 		s.ByName[name] = latencyOf(l)

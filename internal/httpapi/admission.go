@@ -1,13 +1,18 @@
 package httpapi
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"runtime"
 	"strconv"
+	"sync/atomic"
+	"time"
 )
 
 // CodeOverloaded is the code of a request refused because the server is
-// running as many GraphQL requests as it admits at once.
+// running as many GraphQL requests as it admits at once and as many wait
+// for a turn as may wait.
 const CodeOverloaded = "OVERLOADED"
 
 // OverloadRetryAfter is the Retry-After, in seconds, of an OVERLOADED
@@ -15,30 +20,63 @@ const CodeOverloaded = "OVERLOADED"
 const OverloadRetryAfter = 1
 
 // DefaultMaxInFlight is the number of GraphQL requests executed at once
-// when Config.MaxInFlight is not set: four per processor the Go runtime
+// when Config.MaxInFlight is not set: two per processor the Go runtime
 // uses (GOMAXPROCS). An uncached request is CPU work on the embedded store,
-// so more at once only lengthens every one of them; four per processor
-// keeps the processors busy while some wait on a store round trip.
-func DefaultMaxInFlight() int { return 4 * runtime.GOMAXPROCS(0) }
+// so more at once only lengthens every one of them: on 2 cores, 32 clients
+// of the map query were served as fast with 4, 8 or 16 at once, at a median
+// latency of 25, 64 and 71 ms (docs/benchmarks.md, item 6). Two per
+// processor, with the queue of as many in front, keeps the processors busy
+// while some requests wait on a store round trip (Neo4j).
+func DefaultMaxInFlight() int { return 2 * runtime.GOMAXPROCS(0) }
+
+// DefaultMaxQueueWait bounds how long a request may wait for a turn when
+// Config.MaxQueueWait is not set: a few times what an uncached map query
+// takes to execute on the embedded store. At 1,024 clients on 2 busy cores,
+// the p99 of served requests in the handler (queue wait included) was 1.7
+// to 1.8 times its value at 32 clients with 20 ms, 1.8 to 3.4 with 100 ms
+// (docs/benchmarks.md, item 6).
+const DefaultMaxQueueWait = 20 * time.Millisecond
 
 // admission bounds the GraphQL requests executed at once. A request beyond
-// the bound is not queued: it is answered at once with 503, Retry-After and
-// the code OVERLOADED, so that the admitted ones keep their latency and
-// every client gets an answer.
+// the bound waits for a turn, first come first served, in a short queue:
+// at most as many requests as the bound, each for at most maxWait. When
+// the queue is full the request is answered at once with 503, Retry-After
+// and the code OVERLOADED, before its body is read; a request whose wait
+// runs out gets the same answer. So the admitted requests keep their
+// latency (the wait is bounded and counted in it) and every client gets an
+// answer.
 type admission struct {
-	slots chan struct{}
+	slots    chan struct{}
+	maxQueue int64
+	maxWait  time.Duration
+	waiting  atomic.Int64
+	// queued, if set, is called when a request starts to wait (tests).
+	queued func()
 }
 
-// newAdmission returns an admission of n slots, or nil (no bound) for n <= 0.
-func newAdmission(n int) *admission {
+// newAdmission returns an admission of n slots with a queue of queue
+// requests waiting at most maxWait each, or nil (no bound) for n <= 0. A
+// queue of 0 or a maxWait of 0 refuses at once whatever finds every slot
+// taken.
+func newAdmission(n, queue int, maxWait time.Duration) *admission {
 	if n <= 0 {
 		return nil
 	}
-	return &admission{slots: make(chan struct{}, n)}
+	if maxWait <= 0 {
+		queue = 0
+	}
+	return &admission{slots: make(chan struct{}, n), maxQueue: int64(max(queue, 0)), maxWait: maxWait}
 }
 
-// tryAcquire takes a slot if one is free.
-func (a *admission) tryAcquire() bool {
+// full reports whether a request arriving now would be refused at once:
+// every slot taken and the queue full. It takes nothing; acquire decides.
+func (a *admission) full() bool {
+	return a != nil && len(a.slots) == cap(a.slots) && a.waiting.Load() >= a.maxQueue
+}
+
+// acquire takes a slot, waiting in the queue for one if it has room, until
+// the wait runs out or ctx ends; it reports whether it took one.
+func (a *admission) acquire(ctx context.Context) bool {
 	if a == nil {
 		return true
 	}
@@ -46,11 +84,31 @@ func (a *admission) tryAcquire() bool {
 	case a.slots <- struct{}{}:
 		return true
 	default:
+	}
+	if a.waiting.Add(1) > a.maxQueue {
+		a.waiting.Add(-1)
+		return false
+	}
+	defer a.waiting.Add(-1)
+	if a.queued != nil {
+		a.queued()
+	}
+	t := time.NewTimer(a.maxWait)
+	defer t.Stop()
+	// Goroutines blocked sending on a channel are woken in the order they
+	// blocked, and a freed slot goes to the first of them: first come,
+	// first served.
+	select {
+	case a.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
 		return false
 	}
 }
 
-// release gives back a slot taken by tryAcquire.
+// release gives back a slot taken by acquire.
 func (a *admission) release() {
 	if a != nil {
 		<-a.slots
@@ -65,17 +123,41 @@ func (a *admission) inFlight() int {
 	return len(a.slots)
 }
 
-// serve runs next if a slot is free, else refuses the request as
+// queueLen returns the number of requests waiting for a slot.
+func (a *admission) queueLen() int {
+	if a == nil {
+		return 0
+	}
+	return int(a.waiting.Load())
+}
+
+// serve runs next once it has a slot, else refuses the request as
 // OVERLOADED.
 func (a *admission) serve(w http.ResponseWriter, r *http.Request, media string, rejected func(string), next http.Handler) {
-	if !a.tryAcquire() {
-		rejected("overloaded")
-		w.Header().Set("Retry-After", strconv.Itoa(OverloadRetryAfter))
-		writeError(w, media, http.StatusServiceUnavailable, CodeOverloaded, "the server is busy: retry after "+strconv.Itoa(OverloadRetryAfter)+" second")
+	if !a.acquire(r.Context()) {
+		refuseOverloaded(w, media, rejected)
 		return
 	}
 	defer a.release()
 	next.ServeHTTP(w, r)
+}
+
+// early refuses, before anything else is done with the request (its body
+// is not read), a request that would be refused: when every slot is taken
+// and the queue is full. Any other request goes on to next, which decides
+// (serve): the check takes no slot, so that a client slow to send its body
+// holds none.
+func (a *admission) early(rejected func(string), next http.Handler) http.Handler {
+	if a == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a.full() {
+			refuseOverloaded(w, responseMediaType(r), rejected)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // handler runs next within the bound, refusing a request beyond it as
@@ -84,4 +166,39 @@ func (a *admission) handler(rejected func(string), next http.Handler) http.Handl
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.serve(w, r, responseMediaType(r), rejected, next)
 	})
+}
+
+// The OVERLOADED answer, encoded once: refusing must cost as little as
+// possible, since it is what the server does most when it is busiest.
+var (
+	overloadedBody       = mustErrorBody(CodeOverloaded, "the server is busy: retry after "+strconv.Itoa(OverloadRetryAfter)+" second")
+	overloadedRetryAfter = []string{strconv.Itoa(OverloadRetryAfter)}
+	overloadedLength     = []string{strconv.Itoa(len(overloadedBody))}
+	mediaJSONHeader      = []string{mediaJSON}
+	mediaGraphQLHeader   = []string{mediaGraphQLResponse}
+)
+
+// refuseOverloaded answers 503 OVERLOADED with Retry-After, the same
+// response writeError would write, from bytes encoded once.
+func refuseOverloaded(w http.ResponseWriter, media string, rejected func(string)) {
+	rejected("overloaded")
+	h := w.Header()
+	h["Content-Type"] = mediaJSONHeader
+	if media == mediaGraphQLResponse {
+		h["Content-Type"] = mediaGraphQLHeader
+	}
+	h["Retry-After"] = overloadedRetryAfter
+	h["Content-Length"] = overloadedLength
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = w.Write(overloadedBody)
+}
+
+// mustErrorBody returns the body of a GraphQL response with one coded
+// error, as writeError encodes it.
+func mustErrorBody(code, msg string) []byte {
+	b, err := json.Marshal(errorBody(code, msg))
+	if err != nil {
+		panic(err) // maps of strings always encode
+	}
+	return append(b, '\n')
 }

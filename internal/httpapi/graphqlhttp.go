@@ -284,7 +284,12 @@ func strconvQuote(s string) string {
 func writeError(w http.ResponseWriter, media string, status int, code, msg string) {
 	w.Header().Set("Content-Type", media)
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
+	_ = json.NewEncoder(w).Encode(errorBody(code, msg))
+}
+
+// errorBody is a GraphQL response with one coded error.
+func errorBody(code, msg string) map[string]any {
+	return map[string]any{
 		"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": code}}},
-	})
+	}
 }

@@ -65,10 +65,19 @@ type Config struct {
 	// under the same timeout and per-client rate limit as GraphQL requests.
 	Exports *kg.Service
 	// MaxInFlight bounds the GraphQL requests and exports executed at once
-	// (answers from the response cache are not counted); a request beyond it is
-	// answered at once with 503, Retry-After and the code OVERLOADED. Zero
-	// or less: no bound. Serve's default is DefaultMaxInFlight.
+	// (answers from the response cache are not counted); a request beyond it
+	// waits in the queue (MaxQueue, MaxQueueWait) or is answered with 503,
+	// Retry-After and the code OVERLOADED. Zero or less: no bound. Serve's
+	// default is DefaultMaxInFlight.
 	MaxInFlight int
+	// MaxQueue is how many requests beyond MaxInFlight may wait for a
+	// turn, first come first served: 0 is as many as MaxInFlight, negative
+	// none. A request that finds the queue full is refused at once, before
+	// its body is read.
+	MaxQueue int
+	// MaxQueueWait bounds a request's wait in the queue, after which it is
+	// refused as OVERLOADED: 0 is DefaultMaxQueueWait, negative no queue.
+	MaxQueueWait time.Duration
 }
 
 // Defaults for Config.
@@ -140,8 +149,14 @@ func NewRouter(cfg Config) http.Handler {
 	// GraphQL requests and exports share one admission bound: both are CPU
 	// work on the embedded store, and an export can weigh more than any
 	// query.
-	adm := newAdmission(cfg.MaxInFlight)
+	adm := newAdmission(cfg.MaxInFlight, queueLen(cfg.MaxQueue, cfg.MaxInFlight), queueWait(cfg.MaxQueueWait))
 	gql := limits(cfg.MaxBodyBytes, cfg.Timeout)(graphqlOverHTTP(cfg.GraphQL, cfg.Rejected, cache, cfg.CacheEvent, adm))
+	if cache == nil {
+		// Without a cache every request must be admitted: the one that
+		// cannot be is refused before its body is read. (With one, an
+		// answer the cache holds is given whatever the load.)
+		gql = adm.early(cfg.Rejected, gql)
+	}
 	rateLimited := func(h http.Handler) http.Handler { return h }
 	if cfg.RateLimit.Rate > 0 {
 		rateLimited = newClientLimiter(cfg.RateLimit).middleware(cfg.Rejected)
@@ -150,7 +165,7 @@ func NewRouter(cfg Config) http.Handler {
 	r.Method(http.MethodGet, "/graphql", gql)
 	r.Method(http.MethodPost, "/graphql", gql)
 	if cfg.Exports != nil {
-		exports := rateLimited(limits(cfg.MaxBodyBytes, cfg.Timeout)(adm.handler(cfg.Rejected, exportHandler(cfg.Exports))))
+		exports := rateLimited(adm.early(cfg.Rejected, limits(cfg.MaxBodyBytes, cfg.Timeout)(adm.handler(cfg.Rejected, exportHandler(cfg.Exports)))))
 		r.Method(http.MethodGet, "/export/*", exports)
 	}
 	if cfg.RegionsGeoJSON != nil {
@@ -180,6 +195,22 @@ func NewRouter(cfg Config) http.Handler {
 		writeError(w, responseMediaType(req), http.StatusNotFound, CodeNotFound, "no such endpoint")
 	})
 	return r
+}
+
+// queueLen is the admission queue's length for Config.MaxQueue.
+func queueLen(maxQueue, maxInFlight int) int {
+	if maxQueue == 0 {
+		return maxInFlight
+	}
+	return max(maxQueue, 0)
+}
+
+// queueWait is the admission queue's wait for Config.MaxQueueWait.
+func queueWait(d time.Duration) time.Duration {
+	if d == 0 {
+		return DefaultMaxQueueWait
+	}
+	return max(d, 0)
 }
 
 // limits bounds the body and the duration of a GraphQL request.

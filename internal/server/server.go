@@ -23,6 +23,12 @@ type Config struct {
 	// Metrics serves Prometheus metrics at /metrics and instruments the
 	// store, the operations and the HTTP edge.
 	Metrics bool
+	// GCHeadroom is how much the heap may grow between garbage
+	// collections, at least: Assemble sets the process's GOGC from it and
+	// the live heap (the store's, loaded by then). 0 is DefaultGCHeadroom;
+	// negative leaves the collector as it is. GOGC in the environment
+	// always wins.
+	GCHeadroom int64
 }
 
 // New is Assemble for a configuration known to be valid (tests, benchmarks):
@@ -59,6 +65,11 @@ func Assemble(store kg.Store, cfg Config) (http.Handler, error) {
 		httpCfg.CacheEvent = m.CacheEvent
 		httpCfg.Middleware = append(httpCfg.Middleware, m.Middleware)
 	}
+	headroom := cfg.GCHeadroom
+	if headroom == 0 {
+		headroom = DefaultGCHeadroom
+	}
+	tuneGC(headroom)
 	svc := &kg.Service{Store: store}
 	httpCfg.GraphQL = graph.NewHandler(svc, gqlCfg)
 	httpCfg.Exports = svc

@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"go/format"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"github.com/99designs/gqlgen/api"
@@ -51,6 +52,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	// gqlgen checks that the generated package compiles; it cannot before
+	// the rewrite (the executor's code uses what the rewrite adds), so the
+	// check runs after it.
+	skip := cfg.SkipValidation
+	cfg.SkipValidation = true
 	if err := api.Generate(cfg, api.AddPlugin(sequential{})); err != nil {
 		return err
 	}
@@ -62,7 +68,18 @@ func run() error {
 		}
 		name = filepath.Join(wd, name)
 	}
-	return rewrite(name)
+	if err := rewrite(name); err != nil {
+		return err
+	}
+	if skip {
+		return nil
+	}
+	build := exec.Command("go", "build", filepath.Dir(name))
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("validation failed: the generated package does not build: %w", err)
+	}
+	return nil
 }
 
 // sequential is the gqlgen plugin that turns off per-field goroutines.
@@ -105,21 +122,15 @@ func rewrite(name string) error {
 	if bytes.Contains(src, []byte("MarshalSliceConcurrently")) {
 		return fmt.Errorf("%s: a call to graphql.MarshalSliceConcurrently of an unexpected form is left", name)
 	}
-	src, err = rewriteObjects(src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+	steps := []func([]byte) ([]byte, error){
+		rewriteObjects, rewriteLeaves, rewriteResolves,
+		func(src []byte) ([]byte, error) { return rewriteResolvers(src, filepath.Dir(name)) },
+		rewriteData, rewriteState,
 	}
-	src, err = rewriteLeaves(src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	src, err = rewriteResolves(src)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	src, err = rewriteResolvers(src, filepath.Dir(name))
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+	for _, step := range steps {
+		if src, err = step(src); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	out, err := format.Source(src)
 	if err != nil {

@@ -241,10 +241,22 @@ func dedent(s string) string {
 // itself, is marshalled through a pointer to the record's field. Records
 // are not modified once built, so the value written is the value read.
 func directLeaf(expr, marshal, kind string, src []byte) string {
+	field := !strings.HasSuffix(expr, ")")
+	if kind == "float" {
+		// A finite Float is written by the executor's jsonFloat as gqlgen's
+		// MarshalFloatContext writes it (%g); NaN and infinities are left
+		// to gqlgen, which reports them.
+		switch {
+		case marshal == "marshalNFloat2float64" && field:
+			return fmt.Sprintf("\tif !finite(%s) {\n\t\treturn nil\n\t}\n\treturn (*jsonFloat)(&%s)\n}\n", expr, expr)
+		case marshal == "marshalOFloat2ᚖfloat64":
+			return fmt.Sprintf("\tv := %s\n\tif v == nil {\n\t\treturn graphql.Null\n\t}\n\tif !finite(*v) {\n\t\treturn nil\n\t}\n\treturn (*jsonFloat)(v)\n}\n", expr)
+		}
+		return ""
+	}
 	if kind != "plain" {
 		return ""
 	}
-	field := !strings.HasSuffix(expr, ")")
 	switch marshal {
 	case "marshalNString2string", "marshalNID2string":
 		if field {
@@ -310,4 +322,51 @@ func rewriteResolvers(src []byte, dir string) ([]byte, error) {
 		return src, nil // no resolver of resolvergen's layout: nothing to do
 	}
 	return out, nil
+}
+
+// The executable schema's Exec writes an operation's data into a new
+// bytes.Buffer; the rewrite has it written by the executor's marshalData
+// (graph/marshal_transport.go), which reuses the POST transport's buffers.
+var (
+	dataBuffer  = "\t\t\tvar buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&buf)\n\t\t\tresponse.Data = buf.Bytes()\n"
+	ownData     = "\t\t\tresponse.Data = marshalData(ctx, data)\n"
+	bytesImport = "\t\"bytes\"\n"
+)
+
+// rewriteData replaces the data's buffer in Exec, and drops the import of
+// bytes when nothing else uses it.
+func rewriteData(src []byte) ([]byte, error) {
+	s := string(src)
+	if strings.Count(s, dataBuffer) == 0 {
+		return nil, fmt.Errorf("no data buffer found in Exec: has gqlgen's root template changed?")
+	}
+	s = strings.ReplaceAll(s, dataBuffer, ownData)
+	if !strings.Contains(s, "bytes.") {
+		if strings.Count(s, bytesImport) != 1 {
+			return nil, fmt.Errorf("the import of bytes is not where the rewrite expects it")
+		}
+		s = strings.Replace(s, bytesImport, "", 1)
+	}
+	return []byte(s), nil
+}
+
+// The executor's state (graph/marshal.go) is kept in the execution
+// context, where every object's marshaller finds it, instead of being looked
+// up by name among the operation's Stats extensions twice an object.
+var (
+	execStruct    = "type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n}\n"
+	ownExecStruct = "type executionContext struct {\n\t*graphql.ExecutionContextState[ResolverRoot, DirectiveRoot, ComplexityRoot]\n\texec *execState // the executor's state of the operation (graph/marshal.go)\n}\n"
+	newExec       = "\tec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))\n"
+	ownNewExec    = newExec + "\tec.exec = executionState(opCtx)\n"
+)
+
+// rewriteState adds the executor's state to the execution context.
+func rewriteState(src []byte) ([]byte, error) {
+	s := string(src)
+	if strings.Count(s, execStruct) != 1 || strings.Count(s, newExec) != 1 {
+		return nil, fmt.Errorf("the execution context is not where the rewrite expects it: has gqlgen's root template changed?")
+	}
+	s = strings.Replace(s, execStruct, ownExecStruct, 1)
+	s = strings.Replace(s, newExec, ownNewExec, 1)
+	return []byte(s), nil
 }

@@ -1,0 +1,138 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+// TestAdmissionQueueFIFO takes the one slot, queues two requests, checks
+// that a third finds the queue full and is refused at once (and that full
+// says so beforehand), and that freed slots go to the queued requests in
+// the order they came.
+func TestAdmissionQueueFIFO(t *testing.T) {
+	a := newAdmission(1, 2, time.Hour)
+	queued := make(chan struct{})
+	a.queued = func() { queued <- struct{}{} }
+	ctx := context.Background()
+	if !a.acquire(ctx) {
+		t.Fatal("the first request found no free slot")
+	}
+	admitted := make(chan string, 2)
+	for _, name := range []string{"first", "second"} {
+		go func() {
+			if a.acquire(ctx) {
+				admitted <- name
+			} else {
+				admitted <- name + " refused"
+			}
+		}()
+		<-queued // waiting: the next one queues behind it
+	}
+	if !a.full() {
+		t.Fatal("full: false with the slot taken and the queue full")
+	}
+	if a.acquire(ctx) {
+		t.Fatal("a request beyond the queue was admitted")
+	}
+	for _, want := range []string{"first", "second"} {
+		a.release()
+		if got := <-admitted; got != want {
+			t.Fatalf("admitted %q, want %q (first come, first served)", got, want)
+		}
+	}
+	a.release()
+	if a.inFlight() != 0 || a.queueLen() != 0 {
+		t.Errorf("after every request: %d in flight, %d waiting; want 0 and 0", a.inFlight(), a.queueLen())
+	}
+}
+
+// TestAdmissionQueueWaitBounded checks that a queued request gives up when
+// its wait runs out or its context ends, leaving the queue as it was.
+func TestAdmissionQueueWaitBounded(t *testing.T) {
+	a := newAdmission(1, 1, time.Millisecond)
+	if !a.acquire(context.Background()) {
+		t.Fatal("the first request found no free slot")
+	}
+	if a.acquire(context.Background()) {
+		t.Fatal("a queued request was admitted with the slot still taken")
+	}
+	if a.queueLen() != 0 {
+		t.Fatalf("%d waiting after the wait ran out, want 0", a.queueLen())
+	}
+	b := newAdmission(1, 1, time.Hour)
+	b.acquire(context.Background())
+	ctx, cancel := context.WithCancel(context.Background())
+	b.queued = cancel // the client goes away while it waits
+	if b.acquire(ctx) {
+		t.Fatal("a request whose context ended was admitted")
+	}
+	if b.queueLen() != 0 || b.inFlight() != 1 {
+		t.Errorf("after the cancelled wait: %d waiting, %d in flight; want 0 and 1", b.queueLen(), b.inFlight())
+	}
+	// No queue: a request finding every slot taken is refused at once.
+	for _, c := range []*admission{newAdmission(1, 0, time.Hour), newAdmission(1, 4, 0)} {
+		c.acquire(context.Background())
+		if !c.full() || c.acquire(context.Background()) {
+			t.Errorf("an admission without a queue (%d, %s) did not refuse at once", c.maxQueue, c.maxWait)
+		}
+	}
+}
+
+// TestRefuseOverloaded checks that the OVERLOADED answer encoded once is
+// the one writeError writes, with its Retry-After, for both media types.
+func TestRefuseOverloaded(t *testing.T) {
+	for _, media := range []string{mediaJSON, mediaGraphQLResponse} {
+		want := httptest.NewRecorder()
+		writeError(want, media, http.StatusServiceUnavailable, CodeOverloaded, "the server is busy: retry after 1 second")
+		got := httptest.NewRecorder()
+		reasons := 0
+		refuseOverloaded(got, media, func(reason string) {
+			if reason == "overloaded" {
+				reasons++
+			}
+		})
+		if got.Code != http.StatusServiceUnavailable || got.Header().Get("Content-Type") != media ||
+			got.Header().Get("Retry-After") != "1" || !bytes.Equal(got.Body.Bytes(), want.Body.Bytes()) || reasons != 1 {
+			t.Errorf("%s: status %d, type %q, Retry-After %q, body %s, counted %d; want 503, the same type, 1, %s, 1",
+				media, got.Code, got.Header().Get("Content-Type"), got.Header().Get("Retry-After"), got.Body, reasons, want.Body)
+		}
+	}
+}
+
+// headerWriter is a ResponseWriter that keeps its header map between
+// requests and discards what is written.
+type headerWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *headerWriter) Header() http.Header         { return w.h }
+func (w *headerWriter) WriteHeader(status int)      { w.status = status }
+func (w *headerWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+// TestEarlyRefusalAllocates checks that refusing a request when the
+// admission is full allocates nothing: it is what the server does most
+// when it is busiest.
+func TestEarlyRefusalAllocates(t *testing.T) {
+	a := newAdmission(1, 0, 0)
+	a.acquire(context.Background())
+	h := a.early(func(string) {}, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		t.Fatal("a request went past a full admission")
+	}))
+	r := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+	w := &headerWriter{h: http.Header{}}
+	allocs := testing.AllocsPerRun(100, func() {
+		clear(w.h)
+		h.ServeHTTP(w, r)
+	})
+	if w.status != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", w.status)
+	}
+	if allocs != 0 {
+		t.Errorf("a refusal allocates %.1f times, want 0", allocs)
+	}
+}
