@@ -34,17 +34,11 @@ import (
 func readFast(files fstest.MapFS) (*Files, bool) {
 	f := &Files{broken: map[string]map[int]bool{}}
 	ok := make([]bool, len(FileNames))
-	var wg sync.WaitGroup
-	for i, name := range FileNames {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if mf := files[name]; mf != nil && len(mf.Data) <= MaxFileBytes {
-				ok[i] = fastDecode(mf.Data, f.slice(name))
-			}
-		}()
-	}
-	wg.Wait()
+	eachFile(func(i int, name string) {
+		if mf := files[name]; mf != nil && len(mf.Data) <= MaxFileBytes {
+			ok[i] = fastDecode(mf.Data, f.slice(name))
+		}
+	})
 	for _, o := range ok {
 		if !o {
 			return nil, false

@@ -146,15 +146,7 @@ func read(fsys fs.FS, fast bool) (*Files, Docs, []Problem) {
 	results := make([]fileResult, len(FileNames))
 	// The files are independent: parse and decode them concurrently, then
 	// gather in file order so that the outcome does not depend on timing.
-	var wg sync.WaitGroup
-	for i, name := range FileNames {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = readOne(fsys, name, files, fast)
-		}()
-	}
-	wg.Wait()
+	eachFile(func(i int, name string) { results[i] = readOne(fsys, name, files, fast) })
 	var problems []Problem
 	for i, name := range FileNames {
 		r := results[i]
@@ -165,6 +157,20 @@ func read(fsys fs.FS, fast bool) (*Files, Docs, []Problem) {
 		}
 	}
 	return files, docs, problems
+}
+
+// eachFile runs do for every seed file (its index in FileNames and its
+// name) concurrently, and returns when every call has.
+func eachFile(do func(i int, name string)) {
+	var wg sync.WaitGroup
+	for i, name := range FileNames {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			do(i, name)
+		}()
+	}
+	wg.Wait()
 }
 
 type fileResult struct {
