@@ -402,13 +402,24 @@ func (d *decoder) strings(k string) []string {
 }
 
 // ref reads a reference field: the smallest id of the list the projection
-// returns (there is at most one unless the data is broken), or "".
+// returns (there is at most one unless the data is broken), or "". It reads
+// the list in place: most records hold a reference or more, and decoding
+// reads every record a request touches.
 func (d *decoder) ref(k string) string {
-	ids := d.strings(k)
-	if len(ids) == 0 {
-		return ""
+	v, _, err := value[[]any](d.m, k)
+	d.fail(err)
+	smallest, found := "", false
+	for _, x := range v {
+		s, ok := x.(string)
+		if !ok {
+			d.fail(fmt.Errorf("%s: want strings, got %T", k, x))
+			return ""
+		}
+		if !found || s < smallest {
+			smallest, found = s, true
+		}
 	}
-	return slices.Min(ids)
+	return smallest
 }
 
 func (d *decoder) citations(k string) []kg.Citation {
