@@ -206,7 +206,7 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 						continue
 					case r.row != nil && r.row.Ref != nil:
 						for _, o := range objs {
-							r.refs = append(r.refs, r.row.Ref(o)...)
+							r.refs = r.row.Ref.AppendIDs(r.refs, o)
 						}
 						refIDs = append(refIDs, r.refs...)
 					case r.row != nil:

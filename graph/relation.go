@@ -203,7 +203,7 @@ func many[T any](ctx context.Context, obj any) ([]T, error) {
 	r, w := rowOf(ctx)
 	f := loadersFrom(ctx).fetched
 	if r.Ref != nil {
-		ids := r.Ref(obj)
+		ids := r.Ref.AppendIDs(nil, obj)
 		out := make([]T, 0, len(ids))
 		for _, id := range ids {
 			t, err := refTo[T](ctx, f, r, id)
@@ -227,11 +227,7 @@ func many[T any](ctx context.Context, obj any) ([]T, error) {
 // one resolves a field of kg.Catalogue that names one record.
 func one[T any](ctx context.Context, obj any) (T, error) {
 	r, _ := rowOf(ctx)
-	var id string
-	if ids := r.Ref(obj); len(ids) > 0 {
-		id = ids[0]
-	}
-	return refTo[T](ctx, loadersFrom(ctx).fetched, r, id)
+	return refTo[T](ctx, loadersFrom(ctx).fetched, r, r.Ref.ID(obj))
 }
 
 // refTo resolves a reference by the rules of its row (kg.Missing).

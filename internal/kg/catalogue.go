@@ -31,7 +31,7 @@ type Rel struct {
 	Fields []string
 	Node   NodeQuery
 	Edge   EdgeQuery
-	Ref    func(parent any) []string
+	Ref    *Ref
 	Rels   []RelType
 	Out    bool
 	Kinds  []Kind    // the kinds of the related records (Node rows, stored references)
@@ -220,19 +220,44 @@ func compareDates(a, b *Date) int {
 	return cmp.Compare(*a, *b)
 }
 
+// A Ref reads the ids of the records a parent holds: one (built by ref) or
+// a list (built by refs). A single reference is read without building a
+// list, since one is read for every item of a list of parents.
+type Ref struct {
+	one  func(parent any) string
+	list func(parent any) []string
+}
+
 // ref builds the Ref of a row whose parent of type T holds one id.
-func ref[T any](f func(T) string) func(any) []string {
-	return func(p any) []string {
-		if id := f(p.(T)); id != "" {
-			return []string{id}
-		}
-		return nil
-	}
+func ref[T any](f func(T) string) *Ref {
+	return &Ref{one: func(p any) string { return f(p.(T)) }}
 }
 
 // refs builds the Ref of a row whose parent of type T holds a list of ids.
-func refs[T any](f func(T) []string) func(any) []string {
-	return func(p any) []string { return f(p.(T)) }
+func refs[T any](f func(T) []string) *Ref {
+	return &Ref{list: func(p any) []string { return f(p.(T)) }}
+}
+
+// AppendIDs appends to ids the non-empty ids parent holds.
+func (r *Ref) AppendIDs(ids []string, parent any) []string {
+	if r.one == nil {
+		return append(ids, r.list(parent)...)
+	}
+	if id := r.one(parent); id != "" {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// ID returns the id parent holds, the first of a list, or "".
+func (r *Ref) ID(parent any) string {
+	if r.one != nil {
+		return r.one(parent)
+	}
+	if ids := r.list(parent); len(ids) > 0 {
+		return ids[0]
+	}
+	return ""
 }
 
 func edgeFrom(e *Edge) string { return e.From }

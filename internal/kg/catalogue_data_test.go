@@ -28,7 +28,7 @@ func TestStoredReferencesFollowRelationships(t *testing.T) {
 			held, followed := map[string][]string{}, map[string][]string{}
 			for _, n := range ds.Nodes {
 				if reflect.TypeOf(n).Elem().Name() == typ { // the GraphQL type is the Go type
-					held[n.NodeID()] = r.Ref(n)
+					held[n.NodeID()] = r.Ref.AppendIDs(nil, n)
 					followed[n.NodeID()] = nil
 				}
 			}
