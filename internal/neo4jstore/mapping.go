@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -195,13 +196,8 @@ func encodeNode(n kg.Node) (*nodeRow, error) {
 // its searchable fields as kg.Tokenize makes them, separated by spaces.
 func searchText(n kg.Node) string {
 	fields := kg.SearchText(n)
-	names := make([]string, 0, len(fields))
-	for f := range fields {
-		names = append(names, f)
-	}
-	slices.Sort(names)
 	var words []string
-	for _, f := range names {
+	for _, f := range slices.Sorted(maps.Keys(fields)) {
 		words = append(words, kg.Tokenize(fields[f])...)
 	}
 	return strings.Join(words, " ")
