@@ -22,7 +22,7 @@ func TestAliasResolvesToTheRecord(t *testing.T) {
 		Path  []struct{ Length int }
 	}
 	ask(`{
-	  node(id: "org:comune_ancona") { id ... on Body { name aliases } }
+	  node(id: "org:comune_ancona") { id ... on Organization { name aliases } }
 	  nodes(ids: ["org:regione_marche", "project:primm_impact_marche", "call:impact_2018", "org:comune-ancona", "org:nessuno_qui"]) { id }
 	  path: paths(from: "org:comune_ancona", to: "region:marche", maxLength: 1) { length }
 	}`, &out)

@@ -3128,6 +3128,8 @@ interface Organization implements Node {
   confidence: Confidence!
   facts: [Fact!]!
   sources: [Source!]!
+  "Other ids the record's sources use for it (e.g. the shared fact set's org:comune_ancona); node(id:) and nodes(ids:) accept them."
+  aliases: [String!]!
 }
 
 type Region implements Node & Organization {
