@@ -13,7 +13,6 @@ import (
 // the prefetcher fetched (see fetched), a batched lookup of records by id
 // for references it did not reach, and computations done once per request.
 type Loaders struct {
-	nodes   *dataloadgen.Loader[string, kg.Node]
 	fetched *fetched
 	memo    *memo
 }
@@ -33,7 +32,7 @@ func NewLoaders(svc *kg.Service, cfg LoaderConfig) *Loaders {
 		opts = append(opts, dataloadgen.WithBatchCapacity(cfg.MaxBatch))
 	}
 	nodes := dataloadgen.NewLoader(batch(svc.Records), opts...)
-	return &Loaders{nodes: nodes, fetched: newFetched(svc, nodes), memo: &memo{results: map[string]*memoResult{}}}
+	return &Loaders{fetched: newFetched(svc, nodes), memo: &memo{results: map[string]*memoResult{}}}
 }
 
 // batch adapts an aligned store lookup to a loader's fetch function: a
@@ -41,14 +40,20 @@ func NewLoaders(svc *kg.Service, cfg LoaderConfig) *Loaders {
 func batch[V any](fetch func(context.Context, []string) ([]V, error)) func(context.Context, []string) ([]V, []error) {
 	return func(ctx context.Context, keys []string) ([]V, []error) {
 		vs, err := fetch(ctx, keys)
-		if err != nil {
+		if err = aligned(len(vs), len(keys), err); err != nil {
 			return nil, []error{err}
-		}
-		if len(vs) != len(keys) {
-			return nil, []error{kg.Errorf(kg.EINTERNAL, "store returned %d results for %d keys", len(vs), len(keys))}
 		}
 		return vs, nil
 	}
+}
+
+// aligned returns a batched store call's error, or an internal error when
+// it returned other than one result per key.
+func aligned(results, keys int, err error) error {
+	if err == nil && results != keys {
+		err = kg.Errorf(kg.EINTERNAL, "store returned %d results for %d keys", results, keys)
+	}
+	return err
 }
 
 type loadersKey struct{}

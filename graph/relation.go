@@ -120,21 +120,20 @@ func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string)
 	var err error
 	if r.Node != "" {
 		var ns [][]kg.Node
-		if ns, err = f.svc.Related(ctx, r.Node, missing, w); err == nil && len(ns) == len(missing) {
+		ns, err = f.svc.Related(ctx, r.Node, missing, w)
+		if err = aligned(len(ns), len(missing), err); err == nil {
 			for i := range ns {
 				res[i].nodes = ns[i]
 			}
 		}
 	} else {
 		var es [][]*kg.Edge
-		if es, err = f.svc.Edges(ctx, r.Edge, missing); err == nil && len(es) == len(missing) {
+		es, err = f.svc.Edges(ctx, r.Edge, missing)
+		if err = aligned(len(es), len(missing), err); err == nil {
 			for i := range es {
 				res[i].edges = es[i]
 			}
 		}
-	}
-	if err == nil && len(res) != len(missing) {
-		err = kg.Errorf(kg.EINTERNAL, "store returned results not aligned with %d ids", len(missing))
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
