@@ -41,15 +41,16 @@ func participantCounts(ctx context.Context, projectID string) ([]*model.RoleCoun
 			continue
 		}
 		rc.Groups++
-		if b.Group.DeclaredSize == nil {
+		g := sizedGroup(b)
+		if g == nil {
 			rc.Exact = false
 			continue
 		}
-		members, err := edgesOf(ctx, kg.GroupMembers, b.ID)
+		members, err := edgesOf(ctx, kg.GroupMembers, g.ID)
 		if err != nil {
 			return nil, err
 		}
-		rest := *b.Group.DeclaredSize
+		rest := *g.Group.DeclaredSize
 		for _, m := range members {
 			if role, ok := named[m.From]; ok && role == e.Role {
 				rest-- // counted by name
@@ -58,4 +59,13 @@ func participantCounts(ctx context.Context, projectID string) ([]*model.RoleCoun
 		rc.Count += max(rest, 0)
 	}
 	return out, nil
+}
+
+// sizedGroup returns n when it is a group whose size a source declares: the
+// groups whose members participantCounts reads (and the prefetcher fetches).
+func sizedGroup(n kg.Node) *kg.Body {
+	if b, _ := n.(*kg.Body); b != nil && b.Group != nil && b.Group.DeclaredSize != nil {
+		return b
+	}
+	return nil
 }

@@ -50,12 +50,13 @@ func decodeCursor(c string) (string, error) {
 func connection[N kg.Node, E any](items []N, hasNext bool, edge func(cursor string, n N) E) ([]E, *model.PageInfo) {
 	info := &model.PageInfo{HasNextPage: hasNext}
 	var edges []E
+	var cursor string
 	for _, n := range items {
-		edges = append(edges, edge(encodeCursor(n.NodeID()), n))
+		cursor = encodeCursor(n.NodeID())
+		edges = append(edges, edge(cursor, n))
 	}
 	if len(items) > 0 {
-		c := encodeCursor(items[len(items)-1].NodeID())
-		info.EndCursor = &c
+		info.EndCursor = &cursor
 	}
 	return edges, info
 }

@@ -63,7 +63,7 @@ var computed = map[string]func(ctx context.Context, f *fetched, parents []any){
 		f.loadNodes(ctx, froms)
 		var groups []string
 		for _, id := range distinct(froms) {
-			if b, _ := f.knownNode(id).(*kg.Body); b != nil && b.Group != nil && b.Group.DeclaredSize != nil {
+			if sizedGroup(f.knownNode(id)) != nil {
 				groups = append(groups, id)
 			}
 		}
