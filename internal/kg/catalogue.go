@@ -378,24 +378,29 @@ var catalogueByField = func() map[string]*Rel {
 func RelOf(field string) *Rel { return catalogueByField[field] }
 
 // NodeRel returns the row of a traversal, or nil.
-func NodeRel(q NodeQuery) *Rel {
-	for i := range Catalogue {
-		if Catalogue[i].Node == q {
-			return &Catalogue[i]
-		}
-	}
-	return nil
-}
+func NodeRel(q NodeQuery) *Rel { return catalogueByQuery.nodes[q] }
 
 // EdgeRel returns the row of a relationship lookup, or nil.
-func EdgeRel(q EdgeQuery) *Rel {
+func EdgeRel(q EdgeQuery) *Rel { return catalogueByQuery.edges[q] }
+
+// catalogueByQuery indexes the rows by query (the first row of each), for
+// the lookups stores and resolvers make per call.
+var catalogueByQuery = func() (ix struct {
+	nodes map[NodeQuery]*Rel
+	edges map[EdgeQuery]*Rel
+}) {
+	ix.nodes, ix.edges = map[NodeQuery]*Rel{}, map[EdgeQuery]*Rel{}
 	for i := range Catalogue {
-		if Catalogue[i].Edge == q {
-			return &Catalogue[i]
+		r := &Catalogue[i]
+		if _, ok := ix.nodes[r.Node]; r.Node != "" && !ok {
+			ix.nodes[r.Node] = r
+		}
+		if _, ok := ix.edges[r.Edge]; r.Edge != "" && !ok {
+			ix.edges[r.Edge] = r
 		}
 	}
-	return nil
-}
+	return ix
+}()
 
 // NodeRels returns the traversal rows, EdgeRels the relationship rows, in
 // catalogue order.

@@ -184,7 +184,8 @@ func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*k
 	if err != nil {
 		return nil, err
 	}
-	return groupByID(op, ids, recs, func(r record) (*kg.Edge, error) { return decodeEdge(kg.EdgeRel(q).Rels[0], r["edge"]) })
+	t := kg.EdgeRel(q).Rels[0]
+	return groupByID(op, ids, recs, func(r record) (*kg.Edge, error) { return decodeEdge(t, r["edge"]) })
 }
 
 // decodeAll decodes the "node" column of every record as a T.
