@@ -55,7 +55,7 @@ func (r Role) MarshalGQL(w io.Writer) { marshalEnum(w, string(r)) }
 
 // UnmarshalGQL implements graphql.Unmarshaler.
 func (r *Role) UnmarshalGQL(v any) (err error) {
-	*r, err = unmarshalEnum(v, []Role{RoleLead, RolePartner, RoleAdherent}, "Role")
+	*r, err = unmarshalEnum(v, Roles, "Role")
 	return err
 }
 

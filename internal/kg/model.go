@@ -5,6 +5,7 @@ package kg
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -57,21 +58,20 @@ const (
 	RoleAdherent Role = "ADHERENT" // soggetto aderente
 )
 
-// Rank orders roles for listing: lead first.
+// Roles are the roles in the order lists show them.
+var Roles = []Role{RoleLead, RolePartner, RoleAdherent}
+
+// Rank orders roles for listing, by their place in Roles (lead first); an
+// unknown role ranks last.
 func (r Role) Rank() int {
-	switch r {
-	case RoleLead:
-		return 0
-	case RolePartner:
-		return 1
-	case RoleAdherent:
-		return 2
+	if i := slices.Index(Roles, r); i >= 0 {
+		return i
 	}
-	return 3
+	return len(Roles)
 }
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return r.Rank() < 3 }
+func (r Role) Valid() bool { return r.Rank() < len(Roles) }
 
 // OrgKind classifies bodies.
 type OrgKind string

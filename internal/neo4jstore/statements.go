@@ -398,12 +398,10 @@ var sortExprs = map[kg.SortKey]string{
 func roleRank() string {
 	var b strings.Builder
 	b.WriteString("CASE r.role")
-	rest := 0
-	for _, r := range []kg.Role{kg.RoleLead, kg.RolePartner, kg.RoleAdherent} {
+	for _, r := range kg.Roles {
 		fmt.Fprintf(&b, " WHEN '%s' THEN %d", r, r.Rank())
-		rest = max(rest, r.Rank()+1)
 	}
-	fmt.Fprintf(&b, " ELSE %d END", rest)
+	fmt.Fprintf(&b, " ELSE %d END", kg.Role("").Rank())
 	return b.String()
 }
 
