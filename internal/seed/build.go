@@ -768,17 +768,9 @@ func (b *builder) buildProject(p *ProjectDoc, path string) {
 		Code: b.text(l.at("code"), p.Code, false), CUP: b.text(l.at("cup"), p.CUP, false),
 		Website: b.url(l.at("website"), p.Website)}
 	b.order(l.at("endDate"), proj.StartDate, proj.EndDate)
-	callOK := b.ref(l.at("call"), p.Call, true, kg.KindCall)
-	if callOK {
-		proj.CallID = p.Call
-		named := false
-		for _, c := range proj.Sources {
-			named = named || c.Field == "call"
-		}
-		if !named {
-			b.fail(l.at("call"), "needs a citation with field: call")
-		}
-		b.fkEdge(l.at("call"), kg.RelFundedUnder, &proj.Record, "call", proj.ID, p.Call)
+	callOK := b.reference(l, "Project.call", &proj.Record, &proj.CallID, p.Call)
+	if callOK && !slices.ContainsFunc(proj.Sources, func(c kg.Citation) bool { return c.Field == "call" }) {
+		b.fail(l.at("call"), "needs a citation with field: call")
 	}
 	b.reference(l, "Project.region", &proj.Record, &proj.RegionID, p.Region)
 	var lead *kg.Edge
