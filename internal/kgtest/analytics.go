@@ -254,12 +254,6 @@ func runAnalyticsFixture(t *testing.T, s kg.Store, ds *kg.Dataset) {
 // as over the embedded store ref, both holding the same dataset.
 func runAnalyticsParity(t *testing.T, s, ref kg.Store, callIDs, regionIDs []string) {
 	got, want := &kg.Service{Store: s}, &kg.Service{Store: ref}
-	same := func(t *testing.T, what string, w, g any) {
-		t.Helper()
-		if d := cmp.Diff(w, g, cmpopts.EquateEmpty()); d != "" {
-			t.Errorf("%s differs (-embedded +store):\n%s", what, d)
-		}
-	}
 	t.Run("Funding", func(t *testing.T) {
 		for _, by := range [][]kg.FundingDimension{nil, {kg.ByCall}, {kg.ByRegion}, {kg.ByYear}, {kg.ByCall, kg.ByRegion, kg.ByYear}, {kg.ByYear, kg.ByRegion}} {
 			for _, f := range [][2][]string{{nil, nil}, {upTo(callIDs, 1), nil}, {nil, upTo(regionIDs, 2)}} {
