@@ -154,9 +154,11 @@ func rewriteLeaves(src []byte) ([]byte, error) {
 		fmt.Fprintf(&leaves, "\n// %s marshals the value of %s without gqlgen's field machinery, or returns nil\n", leaf, name)
 		fmt.Fprintf(&leaves, "// to leave it to gqlgen (graph/internal/generate).\n")
 		fmt.Fprintf(&leaves, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n", leaf, objType)
-		if direct := directLeaf(expr, marshal, kinds[marshal], src); direct != "" {
+		// The field tries its leaf first, then gqlgen's own body.
+		wrapped := []byte(fmt.Sprintf("func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n\tif ret = ec.%s(ctx, field, obj); ret != nil {\n\t\treturn ret\n\t}\n%s\n}\n", name, objType, leaf, body))
+		if direct := directLeaf(expr, marshal, kind, src); direct != "" {
 			leaves.WriteString(direct)
-			return []byte(fmt.Sprintf("func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n\tif ret = ec.%s(ctx, field, obj); ret != nil {\n\t\treturn ret\n\t}\n%s\n}\n", name, objType, leaf, body))
+			return wrapped
 		}
 		fmt.Fprintf(&leaves, "\tdefer func() {\n\t\tif recover() != nil {\n\t\t\tret = nil\n\t\t}\n\t}()\n")
 		fmt.Fprintf(&leaves, "\tv := %s\n", expr)
@@ -172,7 +174,7 @@ func rewriteLeaves(src []byte) ([]byte, error) {
 			fmt.Fprintf(&leaves, "\tif ret == graphql.Null {\n\t\treturn nil\n\t}\n")
 		}
 		fmt.Fprintf(&leaves, "\treturn ret\n}\n")
-		return []byte(fmt.Sprintf("func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n\tif ret = ec.%s(ctx, field, obj); ret != nil {\n\t\treturn ret\n\t}\n%s\n}\n", name, objType, leaf, body))
+		return wrapped
 	})
 	if n == 0 {
 		return nil, fmt.Errorf("no plain field found: has gqlgen's field template changed?")
