@@ -187,12 +187,12 @@ func sortRegions(rs []canonRegion) []canonRegion {
 func canonMap[C interface{ point() (lat, lon float64) }, P any](body []byte, project func(P) canonProject) (any, error) {
 	var d struct {
 		Regions []struct {
-			ID       string          `json:"id"`
-			Name     string          `json:"name"`
-			NutsCode string          `json:"nutsCode"`
-			Centroid C               `json:"centroid"`
-			Calls    []canonCallJSON `json:"calls"`
-			Projects []P             `json:"projects"`
+			ID       string      `json:"id"`
+			Name     string      `json:"name"`
+			NutsCode string      `json:"nutsCode"`
+			Centroid C           `json:"centroid"`
+			Calls    []canonCall `json:"calls"`
+			Projects []P         `json:"projects"`
 		} `json:"regions"`
 	}
 	if err := bench.DecodeGraphQL(body, &d); err != nil {
@@ -202,9 +202,7 @@ func canonMap[C interface{ point() (lat, lon float64) }, P any](body []byte, pro
 	for _, r := range d.Regions {
 		c := canonRegion{ID: r.ID, Name: r.Name, NUTS: r.NutsCode}
 		c.Lat, c.Lon = r.Centroid.point()
-		for _, call := range r.Calls {
-			c.Calls = append(c.Calls, canonCall(call))
-		}
+		c.Calls = append(c.Calls, r.Calls...) // canonCall's fields match "id" and "name"
 		for _, p := range r.Projects {
 			c.Projects = append(c.Projects, project(p))
 		}
@@ -234,11 +232,6 @@ func canonMapFamigraph(body []byte) (any, error) {
 }
 
 func canonMapPeer(body []byte) (any, error) { return canonMap[peerCentroid](body, fromPeerProject) }
-
-type canonCallJSON struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
 
 func sortParticipations(o *canonOrganization) {
 	slices.SortFunc(o.Participations, func(a, b canonParticipation) int {
@@ -301,34 +294,35 @@ func canonPartnersPeer(body []byte) (any, error) {
 	return o, nil
 }
 
-// compareAnswers returns nil if both answers hold the same content, else an
-// error naming the first difference (as indented JSON lines).
-func compareAnswers(q peerQuery, fg, peer []byte) error {
+// compareAnswers returns famigraph's answer in canonical form if both
+// answers hold the same content, else an error naming the first difference
+// (as indented JSON lines).
+func compareAnswers(q peerQuery, fg, peer []byte) (any, error) {
 	a, err := q.canonFamigraph(fg)
 	if err != nil {
-		return fmt.Errorf("famigraph's answer to %s: %w", q.name, err)
+		return nil, fmt.Errorf("famigraph's answer to %s: %w", q.name, err)
 	}
 	b, err := q.canonPeer(peer)
 	if err != nil {
-		return fmt.Errorf("@neo4j/graphql's answer to %s: %w", q.name, err)
+		return nil, fmt.Errorf("@neo4j/graphql's answer to %s: %w", q.name, err)
 	}
 	ja, _ := json.MarshalIndent(a, "", " ")
 	jb, _ := json.MarshalIndent(b, "", " ")
 	if bytes.Equal(ja, jb) {
 		if len(ja) < 200 {
-			return fmt.Errorf("%s: both answers are nearly empty (%s): the ids may be wrong", q.name, ja)
+			return nil, fmt.Errorf("%s: both answers are nearly empty (%s): the ids may be wrong", q.name, ja)
 		}
-		return nil
+		return a, nil
 	}
 	la, lb := strings.Split(string(ja), "\n"), strings.Split(string(jb), "\n")
 	for i := range min(len(la), len(lb)) {
 		if la[i] != lb[i] {
 			lo := max(0, i-3)
-			return fmt.Errorf("%s: the answers differ at line %d of their sorted forms:\n  famigraph:       %s\n  @neo4j/graphql:  %s\n  (context: %s)",
+			return nil, fmt.Errorf("%s: the answers differ at line %d of their sorted forms:\n  famigraph:       %s\n  @neo4j/graphql:  %s\n  (context: %s)",
 				q.name, i+1, strings.TrimSpace(la[i]), strings.TrimSpace(lb[i]), strings.Join(la[lo:i], " "))
 		}
 	}
-	return fmt.Errorf("%s: the answers differ in length: famigraph %d lines, @neo4j/graphql %d lines", q.name, len(la), len(lb))
+	return nil, fmt.Errorf("%s: the answers differ in length: famigraph %d lines, @neo4j/graphql %d lines", q.name, len(la), len(lb))
 }
 
 // procSet is a named group of processes whose CPU time is measured.
@@ -564,10 +558,10 @@ func cmdPeer(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(fmt.Errorf("@neo4j/graphql: %w", err))
 		}
-		if err := compareAnswers(q, fg[0].Want, peer[0].Want); err != nil {
+		a, err := compareAnswers(q, fg[0].Want, peer[0].Want)
+		if err != nil {
 			return fail(err)
 		}
-		a, _ := q.canonFamigraph(fg[0].Want)
 		fmt.Fprintf(stdout, "check %s: same content from both (%s); response bytes: famigraph %d, @neo4j/graphql %d\n",
 			q.name, describe(a), len(fg[0].Want), len(peer[0].Want))
 		ps = append(ps, prepared{q, fg[0], peer[0]})

@@ -131,12 +131,11 @@ func (p *localProbe) stopProfile() error {
 // server), which answers the probe's questions on its standard input and
 // output, one line each.
 type serverProcess struct {
-	url  string
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	out  *bufio.Reader
-	mu   sync.Mutex
-	done chan error
+	url string
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Reader
+	mu  sync.Mutex
 }
 
 // serverProcessEnv is set in the environment of a server process, so that
@@ -164,7 +163,7 @@ func startServerProcess(ctx context.Context, args []string, stderr io.Writer) (*
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &serverProcess{cmd: cmd, in: in, out: bufio.NewReader(outPipe), done: make(chan error, 1)}
+	s := &serverProcess{cmd: cmd, in: in, out: bufio.NewReader(outPipe)}
 	line, err := s.out.ReadString('\n')
 	url, ok := strings.CutPrefix(strings.TrimSpace(line), "url ")
 	if err != nil || !ok {

@@ -139,8 +139,8 @@ if [ "$mode" = bench ]; then
 fi
 
 step "famigraph serve from Neo4j and @neo4j/graphql, on free ports"
-# serve's defaults, except --max-in-flight 0: its admission bound (4 per
-# CPU) would answer most of 32 clients with 503; both servers queue instead;
+# serve's defaults, except --max-in-flight 0: its admission bound (2 per
+# CPU, and a queue as long) would answer most of 32 clients with 503; both servers queue instead;
 # and --timeout 10m: the peer has no request timeout, and 32 clients of the
 # map query at scale 10 queue for more than serve's 10 s.
 "$work/famigraph" serve --addr 127.0.0.1:0 --max-in-flight 0 --timeout 10m --snapshot-dir "" >"$work/famigraph.log" 2>&1 &
