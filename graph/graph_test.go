@@ -395,3 +395,14 @@ func TestStoreFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreMisaligned: a store that answers a traversal with other than one
+// result per parent is an internal error, not an empty list for each.
+func TestStoreMisaligned(t *testing.T) {
+	// With neither err nor panic, failing's Related returns no results.
+	h := newHandler(&failing{Store: memstore.New(kgtest.Fixture(t))}, 0)
+	status, r := post(t, h, `{ region(nutsCode: "ITZ1") { id calls { id } } }`, nil)
+	if status != 200 || len(r.Errors) != 1 || r.Errors[0].code() != "INTERNAL" || string(r.Data) != `{"region":null}` {
+		t.Fatalf("status %d, data %s, errors %+v; want one INTERNAL error and a null region", status, r.Data, r.Errors)
+	}
+}
