@@ -110,65 +110,64 @@ type (
 		Name string `json:"name"`
 		Kind string `json:"kind"`
 	}
-	fgProject struct {
+	// projectHead is what both servers answer alike of a project.
+	projectHead struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
 		Call  *struct {
 			Name string `json:"name"`
 		} `json:"call"`
-		BudgetEUR    *float64 `json:"budgetEUR"`
+		BudgetEUR *float64 `json:"budgetEUR"`
+	}
+	fgProject struct {
+		projectHead
 		Participants []struct {
 			Role         string `json:"role"`
 			Organization fgOrg  `json:"organization"`
 		} `json:"participants"`
 	}
-	peerConn struct {
+	// peerEdges is a connection of the peer's: each node with the role
+	// its relationship carries.
+	peerEdges[N any] struct {
 		Edges []struct {
 			Properties struct {
 				Role string `json:"role"`
 			} `json:"properties"`
-			Node fgOrg `json:"node"`
+			Node N `json:"node"`
 		} `json:"edges"`
 	}
 	peerProject struct {
-		ID    string `json:"id"`
-		Title string `json:"title"`
-		Call  *struct {
-			Name string `json:"name"`
-		} `json:"call"`
-		BudgetEUR    *float64 `json:"budgetEUR"`
-		Participants peerConn `json:"participantsConnection"`
+		projectHead
+		Participants peerEdges[fgOrg] `json:"participantsConnection"`
 	}
 )
 
-func sortCanon(p *canonProject) {
-	slices.SortFunc(p.Participants, func(a, b canonParticipant) int {
+// canon returns the project in canonical form with its participants.
+func (h projectHead) canon(ps []canonParticipant) canonProject {
+	c := canonProject{ID: h.ID, Title: h.Title, Budget: h.BudgetEUR, Participants: ps}
+	if h.Call != nil {
+		c.Call = h.Call.Name
+	}
+	slices.SortFunc(c.Participants, func(a, b canonParticipant) int {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Role, b.Role))
 	})
+	return c
 }
 
 func fromFamigraphProject(p fgProject) canonProject {
-	c := canonProject{ID: p.ID, Title: p.Title, Budget: p.BudgetEUR}
-	if p.Call != nil {
-		c.Call = p.Call.Name
-	}
+	var ps []canonParticipant
 	for _, pa := range p.Participants {
-		c.Participants = append(c.Participants, canonParticipant{pa.Role, pa.Organization.ID, pa.Organization.Name, pa.Organization.Kind})
+		ps = append(ps, canonParticipant{pa.Role, pa.Organization.ID, pa.Organization.Name, pa.Organization.Kind})
 	}
-	sortCanon(&c)
-	return c
+	return p.canon(ps)
 }
 
 func fromPeerProject(p peerProject) canonProject {
-	c := canonProject{ID: p.ID, Title: p.Title, Budget: p.BudgetEUR}
-	if p.Call != nil {
-		c.Call = p.Call.Name
-	}
+	var ps []canonParticipant
 	for _, e := range p.Participants.Edges {
-		c.Participants = append(c.Participants, canonParticipant{e.Properties.Role, e.Node.ID, e.Node.Name, e.Node.Kind})
+		ps = append(ps, canonParticipant{e.Properties.Role, e.Node.ID, e.Node.Name, e.Node.Kind})
 	}
-	sortCanon(&c)
-	return c
+	return p.canon(ps)
 }
 
 func sortRegion(r *canonRegion) {
@@ -267,16 +266,9 @@ func canonPartnersFamigraph(body []byte) (any, error) {
 func canonPartnersPeer(body []byte) (any, error) {
 	var d struct {
 		Bodies []struct {
-			ID             string `json:"id"`
-			Name           string `json:"name"`
-			Participations struct {
-				Edges []struct {
-					Properties struct {
-						Role string `json:"role"`
-					} `json:"properties"`
-					Node peerProject `json:"node"`
-				} `json:"edges"`
-			} `json:"participationsConnection"`
+			ID             string                 `json:"id"`
+			Name           string                 `json:"name"`
+			Participations peerEdges[peerProject] `json:"participationsConnection"`
 		} `json:"bodies"`
 	}
 	if err := bench.DecodeGraphQL(body, &d); err != nil {
