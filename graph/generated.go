@@ -5446,11 +5446,12 @@ func (ec *executionContext) fieldContext_Action_description(_ context.Context, f
 }
 
 func (ec *executionContext) _Action_call(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Action_call(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Action_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -5466,8 +5467,13 @@ func (ec *executionContext) _Action_call(ctx context.Context, field graphql.Coll
 	}
 	return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Action_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Action_call(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Action_call(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Action_call fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Action_call(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   true,
@@ -5508,11 +5514,12 @@ func (ec *executionContext) fieldContext_Action_confidence(_ context.Context, fi
 }
 
 func (ec *executionContext) _Action_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Action_facts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Action_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -5528,8 +5535,13 @@ func (ec *executionContext) _Action_facts(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Action_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Action_facts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Action_facts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Action_facts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Action_facts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   false,
@@ -5542,11 +5554,12 @@ func (ec *executionContext) fieldContext_Action_facts(_ context.Context, field g
 }
 
 func (ec *executionContext) _Action_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Action_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Action_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -5562,8 +5575,13 @@ func (ec *executionContext) _Action_sources(ctx context.Context, field graphql.C
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Action_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Action_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Action_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Action_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Action_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Action",
 		Field:      field,
 		IsMethod:   false,
@@ -5660,11 +5678,12 @@ func (ec *executionContext) fieldContext_Amendment_decree(_ context.Context, fie
 }
 
 func (ec *executionContext) _Amendment_call(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Amendment_call(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Amendment_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -5680,8 +5699,13 @@ func (ec *executionContext) _Amendment_call(ctx context.Context, field graphql.C
 	}
 	return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Amendment_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Amendment_call(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Amendment_call(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Amendment_call fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Amendment_call(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Amendment",
 		Field:      field,
 		IsMethod:   true,
@@ -5834,11 +5858,12 @@ func (ec *executionContext) fieldContext_Amendment_summary(_ context.Context, fi
 }
 
 func (ec *executionContext) _Amendment_adherents(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Amendment_adherents(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Amendment_adherents(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -5854,8 +5879,13 @@ func (ec *executionContext) _Amendment_adherents(ctx context.Context, field grap
 	}
 	return ec.marshalNAmendmentAdherence2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Amendment_adherents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Amendment_adherents(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Amendment_adherents(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Amendment_adherents fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Amendment_adherents(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Amendment",
 		Field:      field,
 		IsMethod:   true,
@@ -5896,11 +5926,12 @@ func (ec *executionContext) fieldContext_Amendment_confidence(_ context.Context,
 }
 
 func (ec *executionContext) _Amendment_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Amendment_facts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Amendment_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -5916,8 +5947,13 @@ func (ec *executionContext) _Amendment_facts(ctx context.Context, field graphql.
 	}
 	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Amendment_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Amendment_facts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Amendment_facts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Amendment_facts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Amendment_facts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Amendment",
 		Field:      field,
 		IsMethod:   false,
@@ -5930,11 +5966,12 @@ func (ec *executionContext) fieldContext_Amendment_facts(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Amendment_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Amendment_discrepancies(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Amendment_discrepancies(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -5950,8 +5987,13 @@ func (ec *executionContext) _Amendment_discrepancies(ctx context.Context, field 
 	}
 	return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Amendment_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Amendment_discrepancies(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Amendment_discrepancies(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Amendment_discrepancies fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Amendment_discrepancies(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Amendment",
 		Field:      field,
 		IsMethod:   false,
@@ -5964,11 +6006,12 @@ func (ec *executionContext) fieldContext_Amendment_discrepancies(_ context.Conte
 }
 
 func (ec *executionContext) _Amendment_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Amendment_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Amendment_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -5984,8 +6027,13 @@ func (ec *executionContext) _Amendment_sources(ctx context.Context, field graphq
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Amendment_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Amendment_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Amendment_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Amendment_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Amendment_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Amendment",
 		Field:      field,
 		IsMethod:   false,
@@ -5998,11 +6046,12 @@ func (ec *executionContext) fieldContext_Amendment_sources(_ context.Context, fi
 }
 
 func (ec *executionContext) _AmendmentAdherence_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AmendmentAdherence_organization(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_AmendmentAdherence_organization(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6018,8 +6067,13 @@ func (ec *executionContext) _AmendmentAdherence_organization(ctx context.Context
 	}
 	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_AmendmentAdherence_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_AmendmentAdherence_organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_AmendmentAdherence_organization(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_AmendmentAdherence_organization fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_AmendmentAdherence_organization(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "AmendmentAdherence",
 		Field:      field,
 		IsMethod:   true,
@@ -6088,11 +6142,12 @@ func (ec *executionContext) fieldContext_AmendmentAdherence_budgetIncrease(_ con
 }
 
 func (ec *executionContext) _AmendmentAdherence_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AmendmentAdherence_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_AmendmentAdherence_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6108,8 +6163,13 @@ func (ec *executionContext) _AmendmentAdherence_sources(ctx context.Context, fie
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_AmendmentAdherence_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_AmendmentAdherence_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_AmendmentAdherence_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_AmendmentAdherence_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_AmendmentAdherence_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "AmendmentAdherence",
 		Field:      field,
 		IsMethod:   false,
@@ -6206,11 +6266,12 @@ func (ec *executionContext) fieldContext_Body_kind(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Body_region(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_region(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6226,8 +6287,13 @@ func (ec *executionContext) _Body_region(ctx context.Context, field graphql.Coll
 	}
 	return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_region(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_region fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_region(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
@@ -6296,11 +6362,12 @@ func (ec *executionContext) fieldContext_Body_website(_ context.Context, field g
 }
 
 func (ec *executionContext) _Body_participations(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_participations(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_participations(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6316,8 +6383,13 @@ func (ec *executionContext) _Body_participations(ctx context.Context, field grap
 	}
 	return ec.marshalNParticipation2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_participations(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_participations(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_participations fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_participations(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
@@ -6330,11 +6402,12 @@ func (ec *executionContext) fieldContext_Body_participations(_ context.Context, 
 }
 
 func (ec *executionContext) _Body_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_involvements(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_involvements(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6350,8 +6423,13 @@ func (ec *executionContext) _Body_involvements(ctx context.Context, field graphq
 	}
 	return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_involvements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_involvements(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_involvements(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_involvements fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_involvements(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
@@ -6364,11 +6442,12 @@ func (ec *executionContext) fieldContext_Body_involvements(_ context.Context, fi
 }
 
 func (ec *executionContext) _Body_places(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_places(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_places(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6384,8 +6463,13 @@ func (ec *executionContext) _Body_places(ctx context.Context, field graphql.Coll
 	}
 	return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_places(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_places(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_places fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_places(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
@@ -6398,11 +6482,12 @@ func (ec *executionContext) fieldContext_Body_places(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Body_issuedCalls(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_issuedCalls(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_issuedCalls(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6418,8 +6503,13 @@ func (ec *executionContext) _Body_issuedCalls(ctx context.Context, field graphql
 	}
 	return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_issuedCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_issuedCalls(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_issuedCalls(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_issuedCalls fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_issuedCalls(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
@@ -6432,11 +6522,12 @@ func (ec *executionContext) fieldContext_Body_issuedCalls(_ context.Context, fie
 }
 
 func (ec *executionContext) _Body_group(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_group(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_group(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6452,8 +6543,13 @@ func (ec *executionContext) _Body_group(ctx context.Context, field graphql.Colle
 	}
 	return ec.marshalOOrganizationGroup2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐOrganizationGroup(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_group(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_group(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_group fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_group(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
@@ -6466,11 +6562,12 @@ func (ec *executionContext) fieldContext_Body_group(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Body_memberOf(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_memberOf(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_memberOf(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6486,8 +6583,13 @@ func (ec *executionContext) _Body_memberOf(ctx context.Context, field graphql.Co
 	}
 	return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_memberOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_memberOf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_memberOf(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_memberOf fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_memberOf(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
@@ -6500,11 +6602,12 @@ func (ec *executionContext) fieldContext_Body_memberOf(_ context.Context, field 
 }
 
 func (ec *executionContext) _Body_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_placeLinks(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_placeLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6520,8 +6623,13 @@ func (ec *executionContext) _Body_placeLinks(ctx context.Context, field graphql.
 	}
 	return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_placeLinks(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_placeLinks(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_placeLinks fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_placeLinks(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   true,
@@ -6534,11 +6642,12 @@ func (ec *executionContext) fieldContext_Body_placeLinks(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Body_networks(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_networks(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_networks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6554,8 +6663,13 @@ func (ec *executionContext) _Body_networks(ctx context.Context, field graphql.Co
 	}
 	return ec.marshalNNetworkMembership2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkMembershipᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_networks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_networks(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_networks(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_networks fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_networks(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   false,
@@ -6596,11 +6710,12 @@ func (ec *executionContext) fieldContext_Body_confidence(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Body_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_facts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6616,8 +6731,13 @@ func (ec *executionContext) _Body_facts(ctx context.Context, field graphql.Colle
 	}
 	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_facts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_facts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_facts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_facts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   false,
@@ -6630,11 +6750,12 @@ func (ec *executionContext) fieldContext_Body_facts(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Body_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_discrepancies(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_discrepancies(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6650,8 +6771,13 @@ func (ec *executionContext) _Body_discrepancies(ctx context.Context, field graph
 	}
 	return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_discrepancies(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_discrepancies(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_discrepancies fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_discrepancies(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   false,
@@ -6664,11 +6790,12 @@ func (ec *executionContext) fieldContext_Body_discrepancies(_ context.Context, f
 }
 
 func (ec *executionContext) _Body_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Body_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Body_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6684,8 +6811,13 @@ func (ec *executionContext) _Body_sources(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Body_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Body_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Body_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Body_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Body_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Body",
 		Field:      field,
 		IsMethod:   false,
@@ -6866,11 +6998,12 @@ func (ec *executionContext) fieldContext_Call_description(_ context.Context, fie
 }
 
 func (ec *executionContext) _Call_fund(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_fund(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_fund(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6886,8 +7019,13 @@ func (ec *executionContext) _Call_fund(ctx context.Context, field graphql.Collec
 	}
 	return ec.marshalNFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFund(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_fund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_fund(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_fund fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_fund(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   true,
@@ -6900,11 +7038,12 @@ func (ec *executionContext) fieldContext_Call_fund(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Call_objectives(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_objectives(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_objectives(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6920,8 +7059,13 @@ func (ec *executionContext) _Call_objectives(ctx context.Context, field graphql.
 	}
 	return ec.marshalNObjective2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐObjectiveᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_objectives(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_objectives(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_objectives fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_objectives(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   true,
@@ -6934,11 +7078,12 @@ func (ec *executionContext) fieldContext_Call_objectives(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Call_issuer(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_issuer(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_issuer(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -6954,8 +7099,13 @@ func (ec *executionContext) _Call_issuer(ctx context.Context, field graphql.Coll
 	}
 	return ec.marshalOOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_issuer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_issuer(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_issuer fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_issuer(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   true,
@@ -7192,11 +7342,12 @@ func (ec *executionContext) fieldContext_Call_maxDurationMonths(_ context.Contex
 }
 
 func (ec *executionContext) _Call_declared(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_declared(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_declared(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7212,8 +7363,13 @@ func (ec *executionContext) _Call_declared(ctx context.Context, field graphql.Co
 	}
 	return ec.marshalNDeclaredCounts2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCounts(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_declared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_declared(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_declared(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_declared fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_declared(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   false,
@@ -7226,11 +7382,12 @@ func (ec *executionContext) fieldContext_Call_declared(_ context.Context, field 
 }
 
 func (ec *executionContext) _Call_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_actions(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_actions(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7246,8 +7403,13 @@ func (ec *executionContext) _Call_actions(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐActionᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_actions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_actions(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_actions fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_actions(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   true,
@@ -7260,11 +7422,12 @@ func (ec *executionContext) fieldContext_Call_actions(_ context.Context, field g
 }
 
 func (ec *executionContext) _Call_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_projects(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_projects(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7280,8 +7443,13 @@ func (ec *executionContext) _Call_projects(ctx context.Context, field graphql.Co
 	}
 	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_projects(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_projects(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_projects fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_projects(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   true,
@@ -7294,11 +7462,12 @@ func (ec *executionContext) fieldContext_Call_projects(_ context.Context, field 
 }
 
 func (ec *executionContext) _Call_regions(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_regions(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_regions(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7314,8 +7483,13 @@ func (ec *executionContext) _Call_regions(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_regions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_regions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_regions(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_regions fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_regions(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   true,
@@ -7328,11 +7502,12 @@ func (ec *executionContext) fieldContext_Call_regions(_ context.Context, field g
 }
 
 func (ec *executionContext) _Call_regionLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_regionLinks(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_regionLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7348,8 +7523,13 @@ func (ec *executionContext) _Call_regionLinks(ctx context.Context, field graphql
 	}
 	return ec.marshalNCallRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_regionLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_regionLinks(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_regionLinks(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_regionLinks fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_regionLinks(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   true,
@@ -7362,11 +7542,12 @@ func (ec *executionContext) fieldContext_Call_regionLinks(_ context.Context, fie
 }
 
 func (ec *executionContext) _Call_amendments(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_amendments(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_amendments(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7382,8 +7563,13 @@ func (ec *executionContext) _Call_amendments(ctx context.Context, field graphql.
 	}
 	return ec.marshalNAmendment2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐAmendmentᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_amendments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_amendments(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_amendments(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_amendments fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_amendments(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   true,
@@ -7396,11 +7582,12 @@ func (ec *executionContext) fieldContext_Call_amendments(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Call_capitalisesOn(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_capitalisesOn(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_capitalisesOn(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7416,8 +7603,13 @@ func (ec *executionContext) _Call_capitalisesOn(ctx context.Context, field graph
 	}
 	return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_capitalisesOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_capitalisesOn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_capitalisesOn(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_capitalisesOn fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_capitalisesOn(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   true,
@@ -7430,11 +7622,12 @@ func (ec *executionContext) fieldContext_Call_capitalisesOn(_ context.Context, f
 }
 
 func (ec *executionContext) _Call_capitalisedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_capitalisedBy(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_capitalisedBy(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7450,8 +7643,13 @@ func (ec *executionContext) _Call_capitalisedBy(ctx context.Context, field graph
 	}
 	return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_capitalisedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_capitalisedBy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_capitalisedBy(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_capitalisedBy fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_capitalisedBy(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   true,
@@ -7492,11 +7690,12 @@ func (ec *executionContext) fieldContext_Call_confidence(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Call_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_facts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7512,8 +7711,13 @@ func (ec *executionContext) _Call_facts(ctx context.Context, field graphql.Colle
 	}
 	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_facts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_facts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_facts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_facts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   false,
@@ -7526,11 +7730,12 @@ func (ec *executionContext) fieldContext_Call_facts(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Call_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_discrepancies(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_discrepancies(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7546,8 +7751,13 @@ func (ec *executionContext) _Call_discrepancies(ctx context.Context, field graph
 	}
 	return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_discrepancies(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_discrepancies(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_discrepancies fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_discrepancies(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   false,
@@ -7560,11 +7770,12 @@ func (ec *executionContext) fieldContext_Call_discrepancies(_ context.Context, f
 }
 
 func (ec *executionContext) _Call_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Call_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Call_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7580,8 +7791,13 @@ func (ec *executionContext) _Call_sources(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Call_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Call_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Call_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Call_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Call_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Call",
 		Field:      field,
 		IsMethod:   false,
@@ -7622,11 +7838,12 @@ func (ec *executionContext) fieldContext_Call_aliases(_ context.Context, field g
 }
 
 func (ec *executionContext) _CallRegion_region(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CallRegion_region(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_CallRegion_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7642,8 +7859,13 @@ func (ec *executionContext) _CallRegion_region(ctx context.Context, field graphq
 	}
 	return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_CallRegion_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_CallRegion_region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_CallRegion_region(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_CallRegion_region fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_CallRegion_region(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "CallRegion",
 		Field:      field,
 		IsMethod:   true,
@@ -7656,11 +7878,12 @@ func (ec *executionContext) fieldContext_CallRegion_region(_ context.Context, fi
 }
 
 func (ec *executionContext) _CallRegion_call(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CallRegion_call(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_CallRegion_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7676,8 +7899,13 @@ func (ec *executionContext) _CallRegion_call(ctx context.Context, field graphql.
 	}
 	return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_CallRegion_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_CallRegion_call(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_CallRegion_call(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_CallRegion_call fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_CallRegion_call(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "CallRegion",
 		Field:      field,
 		IsMethod:   true,
@@ -7718,11 +7946,12 @@ func (ec *executionContext) fieldContext_CallRegion_confidence(_ context.Context
 }
 
 func (ec *executionContext) _CallRegion_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_CallRegion_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_CallRegion_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7738,8 +7967,13 @@ func (ec *executionContext) _CallRegion_sources(ctx context.Context, field graph
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_CallRegion_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_CallRegion_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_CallRegion_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_CallRegion_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_CallRegion_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "CallRegion",
 		Field:      field,
 		IsMethod:   false,
@@ -7808,11 +8042,12 @@ func (ec *executionContext) fieldContext_Community_size(_ context.Context, field
 }
 
 func (ec *executionContext) _Community_members(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Community_members(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Community_members(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7828,8 +8063,13 @@ func (ec *executionContext) _Community_members(ctx context.Context, field graphq
 	}
 	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Community_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Community_members(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Community_members(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Community_members fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Community_members(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Community",
 		Field:      field,
 		IsMethod:   true,
@@ -7842,11 +8082,12 @@ func (ec *executionContext) fieldContext_Community_members(_ context.Context, fi
 }
 
 func (ec *executionContext) _ContinuingPartner_organization(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ContinuingPartner_organization(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_ContinuingPartner_organization(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7862,8 +8103,13 @@ func (ec *executionContext) _ContinuingPartner_organization(ctx context.Context,
 	}
 	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_ContinuingPartner_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ContinuingPartner_organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_ContinuingPartner_organization(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_ContinuingPartner_organization fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_ContinuingPartner_organization(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "ContinuingPartner",
 		Field:      field,
 		IsMethod:   true,
@@ -7926,11 +8172,12 @@ func (ec *executionContext) fieldContext_ContinuingPartner_rolesAfter(_ context.
 }
 
 func (ec *executionContext) _Continuity_region(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Continuity_region(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Continuity_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7946,8 +8193,13 @@ func (ec *executionContext) _Continuity_region(ctx context.Context, field graphq
 	}
 	return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Continuity_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Continuity_region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Continuity_region(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Continuity_region fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Continuity_region(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Continuity",
 		Field:      field,
 		IsMethod:   true,
@@ -7960,11 +8212,12 @@ func (ec *executionContext) fieldContext_Continuity_region(_ context.Context, fi
 }
 
 func (ec *executionContext) _Continuity_earlier(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Continuity_earlier(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Continuity_earlier(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -7980,8 +8233,13 @@ func (ec *executionContext) _Continuity_earlier(ctx context.Context, field graph
 	}
 	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Continuity_earlier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Continuity_earlier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Continuity_earlier(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Continuity_earlier fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Continuity_earlier(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Continuity",
 		Field:      field,
 		IsMethod:   true,
@@ -7994,11 +8252,12 @@ func (ec *executionContext) fieldContext_Continuity_earlier(_ context.Context, f
 }
 
 func (ec *executionContext) _Continuity_later(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Continuity_later(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Continuity_later(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8014,8 +8273,13 @@ func (ec *executionContext) _Continuity_later(ctx context.Context, field graphql
 	}
 	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Continuity_later(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Continuity_later(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Continuity_later(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Continuity_later fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Continuity_later(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Continuity",
 		Field:      field,
 		IsMethod:   true,
@@ -8028,11 +8292,12 @@ func (ec *executionContext) fieldContext_Continuity_later(_ context.Context, fie
 }
 
 func (ec *executionContext) _Continuity_persisting(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Continuity_persisting(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Continuity_persisting(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8048,8 +8313,13 @@ func (ec *executionContext) _Continuity_persisting(ctx context.Context, field gr
 	}
 	return ec.marshalNContinuingPartner2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐContinuingPartnerᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Continuity_persisting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Continuity_persisting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Continuity_persisting(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Continuity_persisting fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Continuity_persisting(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Continuity",
 		Field:      field,
 		IsMethod:   false,
@@ -8062,11 +8332,12 @@ func (ec *executionContext) fieldContext_Continuity_persisting(_ context.Context
 }
 
 func (ec *executionContext) _Continuity_joined(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Continuity_joined(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Continuity_joined(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8082,8 +8353,13 @@ func (ec *executionContext) _Continuity_joined(ctx context.Context, field graphq
 	}
 	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Continuity_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Continuity_joined(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Continuity_joined(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Continuity_joined fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Continuity_joined(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Continuity",
 		Field:      field,
 		IsMethod:   true,
@@ -8096,11 +8372,12 @@ func (ec *executionContext) fieldContext_Continuity_joined(_ context.Context, fi
 }
 
 func (ec *executionContext) _Continuity_left(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Continuity_left(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Continuity_left(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8116,8 +8393,13 @@ func (ec *executionContext) _Continuity_left(ctx context.Context, field graphql.
 	}
 	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Continuity_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Continuity_left(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Continuity_left(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Continuity_left fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Continuity_left(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Continuity",
 		Field:      field,
 		IsMethod:   true,
@@ -8158,11 +8440,12 @@ func (ec *executionContext) fieldContext_Continuity_retention(_ context.Context,
 }
 
 func (ec *executionContext) _Continuity_links(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Continuity_links(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Continuity_links(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8178,8 +8461,13 @@ func (ec *executionContext) _Continuity_links(ctx context.Context, field graphql
 	}
 	return ec.marshalNLineageLink2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐLineageLinkᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Continuity_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Continuity_links(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Continuity_links(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Continuity_links fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Continuity_links(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Continuity",
 		Field:      field,
 		IsMethod:   false,
@@ -8640,11 +8928,12 @@ func (ec *executionContext) fieldContext_Discrepancy_note(_ context.Context, fie
 }
 
 func (ec *executionContext) _Discrepancy_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Discrepancy_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Discrepancy_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8660,8 +8949,13 @@ func (ec *executionContext) _Discrepancy_sources(ctx context.Context, field grap
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Discrepancy_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Discrepancy_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Discrepancy_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Discrepancy_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Discrepancy_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Discrepancy",
 		Field:      field,
 		IsMethod:   false,
@@ -8758,11 +9052,12 @@ func (ec *executionContext) fieldContext_Fact_type(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Fact_entity(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Fact_entity(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Fact_entity(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8778,8 +9073,13 @@ func (ec *executionContext) _Fact_entity(ctx context.Context, field graphql.Coll
 	}
 	return ec.marshalONode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Fact_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Fact_entity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Fact_entity(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Fact_entity fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Fact_entity(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Fact",
 		Field:      field,
 		IsMethod:   true,
@@ -8820,11 +9120,12 @@ func (ec *executionContext) fieldContext_Fact_note(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Fact_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Fact_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Fact_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8840,8 +9141,13 @@ func (ec *executionContext) _Fact_sources(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Fact_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Fact_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Fact_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Fact_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Fact_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Fact",
 		Field:      field,
 		IsMethod:   false,
@@ -8938,11 +9244,12 @@ func (ec *executionContext) fieldContext_Fund_period(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Fund_objectives(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Fund_objectives(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Fund_objectives(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8958,8 +9265,13 @@ func (ec *executionContext) _Fund_objectives(ctx context.Context, field graphql.
 	}
 	return ec.marshalNObjective2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐObjectiveᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Fund_objectives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Fund_objectives(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Fund_objectives(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Fund_objectives fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Fund_objectives(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Fund",
 		Field:      field,
 		IsMethod:   true,
@@ -8972,11 +9284,12 @@ func (ec *executionContext) fieldContext_Fund_objectives(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Fund_calls(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Fund_calls(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Fund_calls(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -8992,8 +9305,13 @@ func (ec *executionContext) _Fund_calls(ctx context.Context, field graphql.Colle
 	}
 	return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Fund_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Fund_calls(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Fund_calls(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Fund_calls fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Fund_calls(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Fund",
 		Field:      field,
 		IsMethod:   true,
@@ -9034,11 +9352,12 @@ func (ec *executionContext) fieldContext_Fund_confidence(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Fund_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Fund_facts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Fund_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9054,8 +9373,13 @@ func (ec *executionContext) _Fund_facts(ctx context.Context, field graphql.Colle
 	}
 	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Fund_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Fund_facts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Fund_facts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Fund_facts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Fund_facts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Fund",
 		Field:      field,
 		IsMethod:   false,
@@ -9068,11 +9392,12 @@ func (ec *executionContext) fieldContext_Fund_facts(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Fund_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Fund_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Fund_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9088,8 +9413,13 @@ func (ec *executionContext) _Fund_sources(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Fund_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Fund_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Fund_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Fund_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Fund_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Fund",
 		Field:      field,
 		IsMethod:   false,
@@ -9130,11 +9460,12 @@ func (ec *executionContext) fieldContext_Fund_aliases(_ context.Context, field g
 }
 
 func (ec *executionContext) _FundingGroup_call(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_FundingGroup_call(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_FundingGroup_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9150,8 +9481,13 @@ func (ec *executionContext) _FundingGroup_call(ctx context.Context, field graphq
 	}
 	return ec.marshalOCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_FundingGroup_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_FundingGroup_call(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_FundingGroup_call(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_FundingGroup_call fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_FundingGroup_call(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "FundingGroup",
 		Field:      field,
 		IsMethod:   true,
@@ -9164,11 +9500,12 @@ func (ec *executionContext) fieldContext_FundingGroup_call(_ context.Context, fi
 }
 
 func (ec *executionContext) _FundingGroup_region(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_FundingGroup_region(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_FundingGroup_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9184,8 +9521,13 @@ func (ec *executionContext) _FundingGroup_region(ctx context.Context, field grap
 	}
 	return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_FundingGroup_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_FundingGroup_region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_FundingGroup_region(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_FundingGroup_region fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_FundingGroup_region(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "FundingGroup",
 		Field:      field,
 		IsMethod:   true,
@@ -9394,11 +9736,12 @@ func (ec *executionContext) fieldContext_GeoPoint_lon(_ context.Context, field g
 }
 
 func (ec *executionContext) _GroupMembership_member(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_GroupMembership_member(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_GroupMembership_member(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9414,8 +9757,13 @@ func (ec *executionContext) _GroupMembership_member(ctx context.Context, field g
 	}
 	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_GroupMembership_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_GroupMembership_member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_GroupMembership_member(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_GroupMembership_member fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_GroupMembership_member(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "GroupMembership",
 		Field:      field,
 		IsMethod:   true,
@@ -9428,11 +9776,12 @@ func (ec *executionContext) fieldContext_GroupMembership_member(_ context.Contex
 }
 
 func (ec *executionContext) _GroupMembership_group(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_GroupMembership_group(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_GroupMembership_group(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9448,8 +9797,13 @@ func (ec *executionContext) _GroupMembership_group(ctx context.Context, field gr
 	}
 	return ec.marshalNBody2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐBody(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_GroupMembership_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_GroupMembership_group(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_GroupMembership_group(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_GroupMembership_group fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_GroupMembership_group(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "GroupMembership",
 		Field:      field,
 		IsMethod:   true,
@@ -9490,11 +9844,12 @@ func (ec *executionContext) fieldContext_GroupMembership_confidence(_ context.Co
 }
 
 func (ec *executionContext) _GroupMembership_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_GroupMembership_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_GroupMembership_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9510,8 +9865,13 @@ func (ec *executionContext) _GroupMembership_sources(ctx context.Context, field 
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_GroupMembership_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_GroupMembership_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_GroupMembership_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_GroupMembership_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_GroupMembership_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "GroupMembership",
 		Field:      field,
 		IsMethod:   false,
@@ -9608,11 +9968,12 @@ func (ec *executionContext) fieldContext_Initiative_description(_ context.Contex
 }
 
 func (ec *executionContext) _Initiative_region(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Initiative_region(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Initiative_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9628,8 +9989,13 @@ func (ec *executionContext) _Initiative_region(ctx context.Context, field graphq
 	}
 	return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Initiative_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Initiative_region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Initiative_region(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Initiative_region fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Initiative_region(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
 		IsMethod:   true,
@@ -9642,11 +10008,12 @@ func (ec *executionContext) fieldContext_Initiative_region(_ context.Context, fi
 }
 
 func (ec *executionContext) _Initiative_fund(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Initiative_fund(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Initiative_fund(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9662,8 +10029,13 @@ func (ec *executionContext) _Initiative_fund(ctx context.Context, field graphql.
 	}
 	return ec.marshalOFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFund(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Initiative_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Initiative_fund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Initiative_fund(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Initiative_fund fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Initiative_fund(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
 		IsMethod:   true,
@@ -9676,11 +10048,12 @@ func (ec *executionContext) fieldContext_Initiative_fund(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Initiative_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Initiative_involvements(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Initiative_involvements(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9696,8 +10069,13 @@ func (ec *executionContext) _Initiative_involvements(ctx context.Context, field 
 	}
 	return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Initiative_involvements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Initiative_involvements(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Initiative_involvements(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Initiative_involvements fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Initiative_involvements(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
 		IsMethod:   true,
@@ -9710,11 +10088,12 @@ func (ec *executionContext) fieldContext_Initiative_involvements(_ context.Conte
 }
 
 func (ec *executionContext) _Initiative_places(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Initiative_places(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Initiative_places(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9730,8 +10109,13 @@ func (ec *executionContext) _Initiative_places(ctx context.Context, field graphq
 	}
 	return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Initiative_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Initiative_places(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Initiative_places(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Initiative_places fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Initiative_places(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
 		IsMethod:   true,
@@ -9744,11 +10128,12 @@ func (ec *executionContext) fieldContext_Initiative_places(_ context.Context, fi
 }
 
 func (ec *executionContext) _Initiative_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Initiative_placeLinks(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Initiative_placeLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9764,8 +10149,13 @@ func (ec *executionContext) _Initiative_placeLinks(ctx context.Context, field gr
 	}
 	return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Initiative_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Initiative_placeLinks(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Initiative_placeLinks(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Initiative_placeLinks fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Initiative_placeLinks(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
 		IsMethod:   true,
@@ -9806,11 +10196,12 @@ func (ec *executionContext) fieldContext_Initiative_confidence(_ context.Context
 }
 
 func (ec *executionContext) _Initiative_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Initiative_facts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Initiative_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9826,8 +10217,13 @@ func (ec *executionContext) _Initiative_facts(ctx context.Context, field graphql
 	}
 	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Initiative_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Initiative_facts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Initiative_facts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Initiative_facts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Initiative_facts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
 		IsMethod:   false,
@@ -9840,11 +10236,12 @@ func (ec *executionContext) fieldContext_Initiative_facts(_ context.Context, fie
 }
 
 func (ec *executionContext) _Initiative_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Initiative_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Initiative_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9860,8 +10257,13 @@ func (ec *executionContext) _Initiative_sources(ctx context.Context, field graph
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Initiative_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Initiative_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Initiative_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Initiative_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Initiative_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Initiative",
 		Field:      field,
 		IsMethod:   false,
@@ -9902,11 +10304,12 @@ func (ec *executionContext) fieldContext_Initiative_aliases(_ context.Context, f
 }
 
 func (ec *executionContext) _Involvement_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Involvement_organization(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Involvement_organization(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9922,8 +10325,13 @@ func (ec *executionContext) _Involvement_organization(ctx context.Context, field
 	}
 	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Involvement_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Involvement_organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Involvement_organization(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Involvement_organization fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Involvement_organization(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Involvement",
 		Field:      field,
 		IsMethod:   true,
@@ -9936,11 +10344,12 @@ func (ec *executionContext) fieldContext_Involvement_organization(_ context.Cont
 }
 
 func (ec *executionContext) _Involvement_target(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Involvement_target(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Involvement_target(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -9956,8 +10365,13 @@ func (ec *executionContext) _Involvement_target(ctx context.Context, field graph
 	}
 	return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Involvement_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Involvement_target(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Involvement_target(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Involvement_target fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Involvement_target(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Involvement",
 		Field:      field,
 		IsMethod:   true,
@@ -10026,11 +10440,12 @@ func (ec *executionContext) fieldContext_Involvement_confidence(_ context.Contex
 }
 
 func (ec *executionContext) _Involvement_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Involvement_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Involvement_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10046,8 +10461,13 @@ func (ec *executionContext) _Involvement_sources(ctx context.Context, field grap
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Involvement_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Involvement_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Involvement_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Involvement_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Involvement_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Involvement",
 		Field:      field,
 		IsMethod:   false,
@@ -10116,11 +10536,12 @@ func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, fiel
 }
 
 func (ec *executionContext) _LineageLink_from(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_LineageLink_from(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_LineageLink_from(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10136,8 +10557,13 @@ func (ec *executionContext) _LineageLink_from(ctx context.Context, field graphql
 	}
 	return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_LineageLink_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_LineageLink_from(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_LineageLink_from(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_LineageLink_from fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_LineageLink_from(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "LineageLink",
 		Field:      field,
 		IsMethod:   true,
@@ -10150,11 +10576,12 @@ func (ec *executionContext) fieldContext_LineageLink_from(_ context.Context, fie
 }
 
 func (ec *executionContext) _LineageLink_to(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_LineageLink_to(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_LineageLink_to(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10170,8 +10597,13 @@ func (ec *executionContext) _LineageLink_to(ctx context.Context, field graphql.C
 	}
 	return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_LineageLink_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_LineageLink_to(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_LineageLink_to(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_LineageLink_to fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_LineageLink_to(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "LineageLink",
 		Field:      field,
 		IsMethod:   true,
@@ -10237,11 +10669,12 @@ func (ec *executionContext) fieldContext_LineageLink_depth(_ context.Context, fi
 }
 
 func (ec *executionContext) _LineageLink_sources(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_LineageLink_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_LineageLink_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10257,8 +10690,13 @@ func (ec *executionContext) _LineageLink_sources(ctx context.Context, field grap
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_LineageLink_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_LineageLink_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_LineageLink_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_LineageLink_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_LineageLink_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "LineageLink",
 		Field:      field,
 		IsMethod:   false,
@@ -10355,11 +10793,12 @@ func (ec *executionContext) fieldContext_NetworkEdge_weight(_ context.Context, f
 }
 
 func (ec *executionContext) _NetworkEdge_projects(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NetworkEdge_projects(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_NetworkEdge_projects(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10375,8 +10814,13 @@ func (ec *executionContext) _NetworkEdge_projects(ctx context.Context, field gra
 	}
 	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_NetworkEdge_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_NetworkEdge_projects(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_NetworkEdge_projects(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_NetworkEdge_projects fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_NetworkEdge_projects(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "NetworkEdge",
 		Field:      field,
 		IsMethod:   true,
@@ -10529,11 +10973,12 @@ func (ec *executionContext) fieldContext_NetworkMembership_confidence(_ context.
 }
 
 func (ec *executionContext) _NetworkMembership_sources(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NetworkMembership_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_NetworkMembership_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10549,8 +10994,13 @@ func (ec *executionContext) _NetworkMembership_sources(ctx context.Context, fiel
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_NetworkMembership_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_NetworkMembership_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_NetworkMembership_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_NetworkMembership_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_NetworkMembership_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "NetworkMembership",
 		Field:      field,
 		IsMethod:   false,
@@ -10563,11 +11013,12 @@ func (ec *executionContext) fieldContext_NetworkMembership_sources(_ context.Con
 }
 
 func (ec *executionContext) _NetworkNode_organization(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_NetworkNode_organization(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_NetworkNode_organization(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10583,8 +11034,13 @@ func (ec *executionContext) _NetworkNode_organization(ctx context.Context, field
 	}
 	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_NetworkNode_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_NetworkNode_organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_NetworkNode_organization(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_NetworkNode_organization fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_NetworkNode_organization(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "NetworkNode",
 		Field:      field,
 		IsMethod:   true,
@@ -10849,11 +11305,12 @@ func (ec *executionContext) fieldContext_Objective_name(_ context.Context, field
 }
 
 func (ec *executionContext) _Objective_fund(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Objective_fund(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Objective_fund(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10869,8 +11326,13 @@ func (ec *executionContext) _Objective_fund(ctx context.Context, field graphql.C
 	}
 	return ec.marshalNFund2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFund(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Objective_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Objective_fund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Objective_fund(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Objective_fund fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Objective_fund(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   true,
@@ -10967,11 +11429,12 @@ func (ec *executionContext) fieldContext_Objective_confidence(_ context.Context,
 }
 
 func (ec *executionContext) _Objective_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Objective_facts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Objective_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -10987,8 +11450,13 @@ func (ec *executionContext) _Objective_facts(ctx context.Context, field graphql.
 	}
 	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Objective_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Objective_facts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Objective_facts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Objective_facts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Objective_facts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   false,
@@ -11001,11 +11469,12 @@ func (ec *executionContext) fieldContext_Objective_facts(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Objective_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Objective_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Objective_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11021,8 +11490,13 @@ func (ec *executionContext) _Objective_sources(ctx context.Context, field graphq
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Objective_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Objective_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Objective_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Objective_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Objective_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Objective",
 		Field:      field,
 		IsMethod:   false,
@@ -11035,11 +11509,12 @@ func (ec *executionContext) fieldContext_Objective_sources(_ context.Context, fi
 }
 
 func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OrganizationConnection_edges(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_OrganizationConnection_edges(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11055,8 +11530,13 @@ func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, f
 	}
 	return ec.marshalNOrganizationEdge2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐOrganizationEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_OrganizationConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_OrganizationConnection_edges fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_OrganizationConnection_edges(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "OrganizationConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11069,11 +11549,12 @@ func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.
 }
 
 func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OrganizationConnection_nodes(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_OrganizationConnection_nodes(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11089,8 +11570,13 @@ func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, f
 	}
 	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_OrganizationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_OrganizationConnection_nodes(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_OrganizationConnection_nodes fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_OrganizationConnection_nodes(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "OrganizationConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11103,11 +11589,12 @@ func (ec *executionContext) fieldContext_OrganizationConnection_nodes(_ context.
 }
 
 func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_OrganizationConnection_pageInfo(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11123,8 +11610,13 @@ func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context
 	}
 	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_OrganizationConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_OrganizationConnection_pageInfo fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_OrganizationConnection_pageInfo(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "OrganizationConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -11193,11 +11685,12 @@ func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OrganizationEdge_node(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_OrganizationEdge_node(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11213,8 +11706,13 @@ func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field gr
 	}
 	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_OrganizationEdge_node(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_OrganizationEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_OrganizationEdge_node fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_OrganizationEdge_node(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "OrganizationEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -11255,11 +11753,12 @@ func (ec *executionContext) fieldContext_OrganizationGroup_declaredSize(_ contex
 }
 
 func (ec *executionContext) _OrganizationGroup_members(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_OrganizationGroup_members(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_OrganizationGroup_members(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11275,8 +11774,13 @@ func (ec *executionContext) _OrganizationGroup_members(ctx context.Context, fiel
 	}
 	return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_OrganizationGroup_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_OrganizationGroup_members(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_OrganizationGroup_members(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_OrganizationGroup_members fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_OrganizationGroup_members(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "OrganizationGroup",
 		Field:      field,
 		IsMethod:   true,
@@ -11401,11 +11905,12 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Participation_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Participation_organization(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Participation_organization(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11421,8 +11926,13 @@ func (ec *executionContext) _Participation_organization(ctx context.Context, fie
 	}
 	return ec.marshalNOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Participation_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Participation_organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Participation_organization(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Participation_organization fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Participation_organization(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
 		IsMethod:   true,
@@ -11435,11 +11945,12 @@ func (ec *executionContext) fieldContext_Participation_organization(_ context.Co
 }
 
 func (ec *executionContext) _Participation_project(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Participation_project(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Participation_project(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11455,8 +11966,13 @@ func (ec *executionContext) _Participation_project(ctx context.Context, field gr
 	}
 	return ec.marshalNProject2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProject(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Participation_project(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Participation_project(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Participation_project(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Participation_project fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Participation_project(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
 		IsMethod:   true,
@@ -11553,11 +12069,12 @@ func (ec *executionContext) fieldContext_Participation_confidence(_ context.Cont
 }
 
 func (ec *executionContext) _Participation_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Participation_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Participation_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11573,8 +12090,13 @@ func (ec *executionContext) _Participation_sources(ctx context.Context, field gr
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Participation_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Participation_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Participation_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Participation_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Participation_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
 		IsMethod:   false,
@@ -11587,11 +12109,12 @@ func (ec *executionContext) fieldContext_Participation_sources(_ context.Context
 }
 
 func (ec *executionContext) _PartnershipNetwork_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PartnershipNetwork_nodes(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_PartnershipNetwork_nodes(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11607,8 +12130,13 @@ func (ec *executionContext) _PartnershipNetwork_nodes(ctx context.Context, field
 	}
 	return ec.marshalNNetworkNode2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkNodeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_PartnershipNetwork_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PartnershipNetwork_nodes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_PartnershipNetwork_nodes(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_PartnershipNetwork_nodes fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_PartnershipNetwork_nodes(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "PartnershipNetwork",
 		Field:      field,
 		IsMethod:   false,
@@ -11621,11 +12149,12 @@ func (ec *executionContext) fieldContext_PartnershipNetwork_nodes(_ context.Cont
 }
 
 func (ec *executionContext) _PartnershipNetwork_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PartnershipNetwork_edges(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_PartnershipNetwork_edges(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11641,8 +12170,13 @@ func (ec *executionContext) _PartnershipNetwork_edges(ctx context.Context, field
 	}
 	return ec.marshalNNetworkEdge2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNetworkEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_PartnershipNetwork_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PartnershipNetwork_edges(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_PartnershipNetwork_edges(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_PartnershipNetwork_edges fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_PartnershipNetwork_edges(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "PartnershipNetwork",
 		Field:      field,
 		IsMethod:   false,
@@ -11655,11 +12189,12 @@ func (ec *executionContext) fieldContext_PartnershipNetwork_edges(_ context.Cont
 }
 
 func (ec *executionContext) _PartnershipNetwork_communities(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PartnershipNetwork_communities(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_PartnershipNetwork_communities(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11675,8 +12210,13 @@ func (ec *executionContext) _PartnershipNetwork_communities(ctx context.Context,
 	}
 	return ec.marshalNCommunity2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCommunityᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_PartnershipNetwork_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PartnershipNetwork_communities(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_PartnershipNetwork_communities(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_PartnershipNetwork_communities fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_PartnershipNetwork_communities(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "PartnershipNetwork",
 		Field:      field,
 		IsMethod:   false,
@@ -11770,11 +12310,12 @@ func (ec *executionContext) fieldContext_Path_length(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Path) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Path_nodes(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Path_nodes(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11790,8 +12331,13 @@ func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.Colle
 	}
 	return ec.marshalNNode2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNodeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Path_nodes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Path_nodes(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Path_nodes fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Path_nodes(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Path",
 		Field:      field,
 		IsMethod:   true,
@@ -11913,11 +12459,12 @@ func (ec *executionContext) fieldContext_Place_description(_ context.Context, fi
 }
 
 func (ec *executionContext) _Place_region(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Place_region(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Place_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11933,8 +12480,13 @@ func (ec *executionContext) _Place_region(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Place_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Place_region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Place_region(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Place_region fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Place_region(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
@@ -11947,11 +12499,12 @@ func (ec *executionContext) fieldContext_Place_region(_ context.Context, field g
 }
 
 func (ec *executionContext) _Place_municipality(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Place_municipality(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Place_municipality(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -11967,8 +12520,13 @@ func (ec *executionContext) _Place_municipality(ctx context.Context, field graph
 	}
 	return ec.marshalOOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Place_municipality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Place_municipality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Place_municipality(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Place_municipality fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Place_municipality(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
@@ -11981,11 +12539,12 @@ func (ec *executionContext) fieldContext_Place_municipality(_ context.Context, f
 }
 
 func (ec *executionContext) _Place_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Place_organizations(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Place_organizations(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12001,8 +12560,13 @@ func (ec *executionContext) _Place_organizations(ctx context.Context, field grap
 	}
 	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Place_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Place_organizations(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Place_organizations(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Place_organizations fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Place_organizations(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
@@ -12015,11 +12579,12 @@ func (ec *executionContext) fieldContext_Place_organizations(_ context.Context, 
 }
 
 func (ec *executionContext) _Place_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Place_projects(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Place_projects(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12035,8 +12600,13 @@ func (ec *executionContext) _Place_projects(ctx context.Context, field graphql.C
 	}
 	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Place_projects(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Place_projects(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Place_projects(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Place_projects fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Place_projects(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
@@ -12049,11 +12619,12 @@ func (ec *executionContext) fieldContext_Place_projects(_ context.Context, field
 }
 
 func (ec *executionContext) _Place_initiatives(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Place_initiatives(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Place_initiatives(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12069,8 +12640,13 @@ func (ec *executionContext) _Place_initiatives(ctx context.Context, field graphq
 	}
 	return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐInitiativeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Place_initiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Place_initiatives(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Place_initiatives(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Place_initiatives fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Place_initiatives(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
@@ -12083,11 +12659,12 @@ func (ec *executionContext) fieldContext_Place_initiatives(_ context.Context, fi
 }
 
 func (ec *executionContext) _Place_workerLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Place_workerLinks(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Place_workerLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12103,8 +12680,13 @@ func (ec *executionContext) _Place_workerLinks(ctx context.Context, field graphq
 	}
 	return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Place_workerLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Place_workerLinks(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Place_workerLinks(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Place_workerLinks fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Place_workerLinks(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
@@ -12145,11 +12727,12 @@ func (ec *executionContext) fieldContext_Place_confidence(_ context.Context, fie
 }
 
 func (ec *executionContext) _Place_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Place_facts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Place_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12165,8 +12748,13 @@ func (ec *executionContext) _Place_facts(ctx context.Context, field graphql.Coll
 	}
 	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Place_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Place_facts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Place_facts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Place_facts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Place_facts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   false,
@@ -12179,11 +12767,12 @@ func (ec *executionContext) fieldContext_Place_facts(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Place_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Place_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12199,8 +12788,13 @@ func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.Co
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Place_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Place_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Place_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Place_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Place_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   false,
@@ -12241,11 +12835,12 @@ func (ec *executionContext) fieldContext_Place_aliases(_ context.Context, field 
 }
 
 func (ec *executionContext) _PlaceLink_place(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PlaceLink_place(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_PlaceLink_place(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12261,8 +12856,13 @@ func (ec *executionContext) _PlaceLink_place(ctx context.Context, field graphql.
 	}
 	return ec.marshalNPlace2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlace(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_PlaceLink_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PlaceLink_place(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_PlaceLink_place(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_PlaceLink_place fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_PlaceLink_place(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "PlaceLink",
 		Field:      field,
 		IsMethod:   true,
@@ -12275,11 +12875,12 @@ func (ec *executionContext) fieldContext_PlaceLink_place(_ context.Context, fiel
 }
 
 func (ec *executionContext) _PlaceLink_worker(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PlaceLink_worker(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_PlaceLink_worker(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12295,8 +12896,13 @@ func (ec *executionContext) _PlaceLink_worker(ctx context.Context, field graphql
 	}
 	return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_PlaceLink_worker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PlaceLink_worker(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_PlaceLink_worker(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_PlaceLink_worker fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_PlaceLink_worker(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "PlaceLink",
 		Field:      field,
 		IsMethod:   true,
@@ -12337,11 +12943,12 @@ func (ec *executionContext) fieldContext_PlaceLink_confidence(_ context.Context,
 }
 
 func (ec *executionContext) _PlaceLink_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_PlaceLink_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_PlaceLink_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12357,8 +12964,13 @@ func (ec *executionContext) _PlaceLink_sources(ctx context.Context, field graphq
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_PlaceLink_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PlaceLink_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_PlaceLink_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_PlaceLink_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_PlaceLink_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "PlaceLink",
 		Field:      field,
 		IsMethod:   false,
@@ -12483,11 +13095,12 @@ func (ec *executionContext) fieldContext_Project_description(_ context.Context, 
 }
 
 func (ec *executionContext) _Project_call(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_call(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12503,8 +13116,13 @@ func (ec *executionContext) _Project_call(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_call(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_call(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_call fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_call(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -12517,11 +13135,12 @@ func (ec *executionContext) fieldContext_Project_call(_ context.Context, field g
 }
 
 func (ec *executionContext) _Project_region(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_region(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12537,8 +13156,13 @@ func (ec *executionContext) _Project_region(ctx context.Context, field graphql.C
 	}
 	return ec.marshalNRegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_region(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_region fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_region(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -12551,11 +13175,12 @@ func (ec *executionContext) fieldContext_Project_region(_ context.Context, field
 }
 
 func (ec *executionContext) _Project_lead(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_lead(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_lead(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12571,8 +13196,13 @@ func (ec *executionContext) _Project_lead(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalOOrganization2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrg(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_lead(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_lead(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_lead fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_lead(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -12585,11 +13215,12 @@ func (ec *executionContext) fieldContext_Project_lead(_ context.Context, field g
 }
 
 func (ec *executionContext) _Project_participants(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_participants(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_participants(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12605,8 +13236,13 @@ func (ec *executionContext) _Project_participants(ctx context.Context, field gra
 	}
 	return ec.marshalNParticipation2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_participants(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_participants(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_participants fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_participants(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -12619,11 +13255,12 @@ func (ec *executionContext) fieldContext_Project_participants(_ context.Context,
 }
 
 func (ec *executionContext) _Project_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_involvements(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_involvements(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12639,8 +13276,13 @@ func (ec *executionContext) _Project_involvements(ctx context.Context, field gra
 	}
 	return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_involvements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_involvements(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_involvements(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_involvements fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_involvements(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -12653,11 +13295,12 @@ func (ec *executionContext) fieldContext_Project_involvements(_ context.Context,
 }
 
 func (ec *executionContext) _Project_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_actions(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_actions(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12673,8 +13316,13 @@ func (ec *executionContext) _Project_actions(ctx context.Context, field graphql.
 	}
 	return ec.marshalNAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐActionᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_actions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_actions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_actions(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_actions fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_actions(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -12687,11 +13335,12 @@ func (ec *executionContext) fieldContext_Project_actions(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Project_actionDetails(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_actionDetails(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_actionDetails(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12707,8 +13356,13 @@ func (ec *executionContext) _Project_actionDetails(ctx context.Context, field gr
 	}
 	return ec.marshalNProjectAction2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_actionDetails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_actionDetails(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_actionDetails(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_actionDetails fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_actionDetails(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -12889,11 +13543,12 @@ func (ec *executionContext) fieldContext_Project_website(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Project_capitalisesOn(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_capitalisesOn(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_capitalisesOn(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12909,8 +13564,13 @@ func (ec *executionContext) _Project_capitalisesOn(ctx context.Context, field gr
 	}
 	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_capitalisesOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_capitalisesOn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_capitalisesOn(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_capitalisesOn fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_capitalisesOn(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -12923,11 +13583,12 @@ func (ec *executionContext) fieldContext_Project_capitalisesOn(_ context.Context
 }
 
 func (ec *executionContext) _Project_capitalisedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_capitalisedBy(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_capitalisedBy(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12943,8 +13604,13 @@ func (ec *executionContext) _Project_capitalisedBy(ctx context.Context, field gr
 	}
 	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_capitalisedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_capitalisedBy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_capitalisedBy(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_capitalisedBy fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_capitalisedBy(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -12957,11 +13623,12 @@ func (ec *executionContext) fieldContext_Project_capitalisedBy(_ context.Context
 }
 
 func (ec *executionContext) _Project_places(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_places(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_places(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -12977,8 +13644,13 @@ func (ec *executionContext) _Project_places(ctx context.Context, field graphql.C
 	}
 	return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_places(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_places(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_places fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_places(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -12991,11 +13663,12 @@ func (ec *executionContext) fieldContext_Project_places(_ context.Context, field
 }
 
 func (ec *executionContext) _Project_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_placeLinks(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_placeLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13011,8 +13684,13 @@ func (ec *executionContext) _Project_placeLinks(ctx context.Context, field graph
 	}
 	return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_placeLinks(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_placeLinks(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_placeLinks fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_placeLinks(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -13025,11 +13703,12 @@ func (ec *executionContext) fieldContext_Project_placeLinks(_ context.Context, f
 }
 
 func (ec *executionContext) _Project_participantCounts(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_participantCounts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_participantCounts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13045,8 +13724,13 @@ func (ec *executionContext) _Project_participantCounts(ctx context.Context, fiel
 	}
 	return ec.marshalNRoleCount2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐRoleCountᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_participantCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_participantCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_participantCounts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_participantCounts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_participantCounts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   true,
@@ -13087,11 +13771,12 @@ func (ec *executionContext) fieldContext_Project_confidence(_ context.Context, f
 }
 
 func (ec *executionContext) _Project_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_facts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13107,8 +13792,13 @@ func (ec *executionContext) _Project_facts(ctx context.Context, field graphql.Co
 	}
 	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_facts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_facts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_facts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_facts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   false,
@@ -13121,11 +13811,12 @@ func (ec *executionContext) fieldContext_Project_facts(_ context.Context, field 
 }
 
 func (ec *executionContext) _Project_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_discrepancies(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_discrepancies(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13141,8 +13832,13 @@ func (ec *executionContext) _Project_discrepancies(ctx context.Context, field gr
 	}
 	return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_discrepancies(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_discrepancies(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_discrepancies fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_discrepancies(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   false,
@@ -13155,11 +13851,12 @@ func (ec *executionContext) fieldContext_Project_discrepancies(_ context.Context
 }
 
 func (ec *executionContext) _Project_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Project_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Project_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13175,8 +13872,13 @@ func (ec *executionContext) _Project_sources(ctx context.Context, field graphql.
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Project_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Project_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Project_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Project_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Project_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Project",
 		Field:      field,
 		IsMethod:   false,
@@ -13217,11 +13919,12 @@ func (ec *executionContext) fieldContext_Project_aliases(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ProjectAction_action(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectAction_action(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_ProjectAction_action(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13237,8 +13940,13 @@ func (ec *executionContext) _ProjectAction_action(ctx context.Context, field gra
 	}
 	return ec.marshalNAction2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐAction(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_ProjectAction_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ProjectAction_action(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_ProjectAction_action(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_ProjectAction_action fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_ProjectAction_action(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "ProjectAction",
 		Field:      field,
 		IsMethod:   true,
@@ -13279,11 +13987,12 @@ func (ec *executionContext) fieldContext_ProjectAction_detail(_ context.Context,
 }
 
 func (ec *executionContext) _ProjectAction_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectAction_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_ProjectAction_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13299,8 +14008,13 @@ func (ec *executionContext) _ProjectAction_sources(ctx context.Context, field gr
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_ProjectAction_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ProjectAction_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_ProjectAction_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_ProjectAction_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_ProjectAction_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "ProjectAction",
 		Field:      field,
 		IsMethod:   false,
@@ -13313,11 +14027,12 @@ func (ec *executionContext) fieldContext_ProjectAction_sources(_ context.Context
 }
 
 func (ec *executionContext) _ProjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectConnection_edges(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_ProjectConnection_edges(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13333,8 +14048,13 @@ func (ec *executionContext) _ProjectConnection_edges(ctx context.Context, field 
 	}
 	return ec.marshalNProjectEdge2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐProjectEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_ProjectConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ProjectConnection_edges(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_ProjectConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_ProjectConnection_edges fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_ProjectConnection_edges(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "ProjectConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -13347,11 +14067,12 @@ func (ec *executionContext) fieldContext_ProjectConnection_edges(_ context.Conte
 }
 
 func (ec *executionContext) _ProjectConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectConnection_nodes(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_ProjectConnection_nodes(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13367,8 +14088,13 @@ func (ec *executionContext) _ProjectConnection_nodes(ctx context.Context, field 
 	}
 	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_ProjectConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ProjectConnection_nodes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_ProjectConnection_nodes(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_ProjectConnection_nodes fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_ProjectConnection_nodes(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "ProjectConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -13381,11 +14107,12 @@ func (ec *executionContext) fieldContext_ProjectConnection_nodes(_ context.Conte
 }
 
 func (ec *executionContext) _ProjectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectConnection_pageInfo(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_ProjectConnection_pageInfo(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13401,8 +14128,13 @@ func (ec *executionContext) _ProjectConnection_pageInfo(ctx context.Context, fie
 	}
 	return ec.marshalNPageInfo2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋgraphᚋmodelᚐPageInfo(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_ProjectConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ProjectConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_ProjectConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_ProjectConnection_pageInfo fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_ProjectConnection_pageInfo(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "ProjectConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -13471,11 +14203,12 @@ func (ec *executionContext) fieldContext_ProjectEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProjectEdge) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_ProjectEdge_node(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_ProjectEdge_node(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -13491,8 +14224,13 @@ func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql
 	}
 	return ec.marshalNProject2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProject(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_ProjectEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ProjectEdge_node(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_ProjectEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_ProjectEdge_node fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_ProjectEdge_node(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "ProjectEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -13524,8 +14262,13 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_node(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_node fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_node(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13568,8 +14311,13 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_nodes(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_nodes fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13611,8 +14359,13 @@ func (ec *executionContext) _Query_regions(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_regions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_regions(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_regions fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_regions(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13644,8 +14397,13 @@ func (ec *executionContext) _Query_region(ctx context.Context, field graphql.Col
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_region(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_region(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_region fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_region(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13687,8 +14445,13 @@ func (ec *executionContext) _Query_calls(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_calls(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_calls(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_calls fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_calls(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13720,8 +14483,13 @@ func (ec *executionContext) _Query_call(ctx context.Context, field graphql.Colle
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_call(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_call(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_call(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_call fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_call(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13763,8 +14531,13 @@ func (ec *executionContext) _Query_funds(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_funds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_funds(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_funds(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_funds fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_funds(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13796,8 +14569,13 @@ func (ec *executionContext) _Query_project(ctx context.Context, field graphql.Co
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_project(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_project(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_project(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_project fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_project(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13840,8 +14618,13 @@ func (ec *executionContext) _Query_projects(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_projects(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_projects(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_projects fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_projects(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13884,8 +14667,13 @@ func (ec *executionContext) _Query_organization(ctx context.Context, field graph
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_organization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_organization(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_organization fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_organization(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13928,8 +14716,13 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_organizations(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_organizations fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_organizations(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -13972,8 +14765,13 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_search(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_search fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_search(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14016,8 +14814,13 @@ func (ec *executionContext) _Query_partnershipNetwork(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_partnershipNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_partnershipNetwork(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_partnershipNetwork(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_partnershipNetwork fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_partnershipNetwork(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14060,8 +14863,13 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_paths(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_paths fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_paths(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14104,8 +14912,13 @@ func (ec *executionContext) _Query_lineage(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_lineage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_lineage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_lineage(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_lineage fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_lineage(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14147,8 +14960,13 @@ func (ec *executionContext) _Query_stats(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_stats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_stats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_stats(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_stats fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_stats(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14180,8 +14998,13 @@ func (ec *executionContext) _Query_funding(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_funding(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_funding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_funding(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_funding fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_funding(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14224,8 +15047,13 @@ func (ec *executionContext) _Query_regionsGeoJSON(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_regionsGeoJSON(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_regionsGeoJSON(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_regionsGeoJSON(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_regionsGeoJSON fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_regionsGeoJSON(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14267,8 +15095,13 @@ func (ec *executionContext) _Query_dataset(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_dataset(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_dataset fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_dataset(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14300,8 +15133,13 @@ func (ec *executionContext) _Query_egoNetwork(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_egoNetwork(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_egoNetwork fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_egoNetwork(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14344,8 +15182,13 @@ func (ec *executionContext) _Query_continuity(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_continuity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_continuity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query_continuity(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query_continuity fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query_continuity(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14388,8 +15231,13 @@ func (ec *executionContext) _Query___type(ctx context.Context, field graphql.Col
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query___type(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query___type fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query___type(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14431,8 +15279,13 @@ func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query___schema(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Query___schema(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Query___schema fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Query___schema(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -14529,11 +15382,12 @@ func (ec *executionContext) fieldContext_Region_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Region_region(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_region(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -14549,8 +15403,13 @@ func (ec *executionContext) _Region_region(ctx context.Context, field graphql.Co
 	}
 	return ec.marshalORegion2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegion(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_region(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_region fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_region(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -14703,11 +15562,12 @@ func (ec *executionContext) fieldContext_Region_specialStatute(_ context.Context
 }
 
 func (ec *executionContext) _Region_centroid(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_centroid(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_centroid(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -14723,8 +15583,13 @@ func (ec *executionContext) _Region_centroid(ctx context.Context, field graphql.
 	}
 	return ec.marshalNGeoPoint2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐGeoPoint(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_centroid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_centroid(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_centroid(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_centroid fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_centroid(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   false,
@@ -14737,11 +15602,12 @@ func (ec *executionContext) fieldContext_Region_centroid(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Region_participations(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_participations(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_participations(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -14757,8 +15623,13 @@ func (ec *executionContext) _Region_participations(ctx context.Context, field gr
 	}
 	return ec.marshalNParticipation2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_participations(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_participations(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_participations fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_participations(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -14771,11 +15642,12 @@ func (ec *executionContext) fieldContext_Region_participations(_ context.Context
 }
 
 func (ec *executionContext) _Region_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_involvements(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_involvements(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -14791,8 +15663,13 @@ func (ec *executionContext) _Region_involvements(ctx context.Context, field grap
 	}
 	return ec.marshalNInvolvement2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_involvements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_involvements(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_involvements(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_involvements fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_involvements(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -14805,11 +15682,12 @@ func (ec *executionContext) fieldContext_Region_involvements(_ context.Context, 
 }
 
 func (ec *executionContext) _Region_calls(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_calls(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_calls(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -14825,8 +15703,13 @@ func (ec *executionContext) _Region_calls(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNCall2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCallᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_calls(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_calls(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_calls fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_calls(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -14839,11 +15722,12 @@ func (ec *executionContext) fieldContext_Region_calls(_ context.Context, field g
 }
 
 func (ec *executionContext) _Region_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_projects(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_projects(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -14860,8 +15744,13 @@ func (ec *executionContext) _Region_projects(ctx context.Context, field graphql.
 	}
 	return ec.marshalNProject2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐProjectᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_projects(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_projects(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_projects(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_projects fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_projects(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -14885,11 +15774,12 @@ func (ec *executionContext) fieldContext_Region_projects(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Region_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_organizations(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_organizations(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -14906,8 +15796,13 @@ func (ec *executionContext) _Region_organizations(ctx context.Context, field gra
 	}
 	return ec.marshalNOrganization2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐOrgᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_organizations(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_organizations(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_organizations fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_organizations(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -14931,11 +15826,12 @@ func (ec *executionContext) fieldContext_Region_organizations(ctx context.Contex
 }
 
 func (ec *executionContext) _Region_places(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_places(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_places(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -14951,8 +15847,13 @@ func (ec *executionContext) _Region_places(ctx context.Context, field graphql.Co
 	}
 	return ec.marshalNPlace2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐPlaceᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_places(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_places(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_places(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_places fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_places(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -14965,11 +15866,12 @@ func (ec *executionContext) fieldContext_Region_places(_ context.Context, field 
 }
 
 func (ec *executionContext) _Region_initiatives(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_initiatives(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_initiatives(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -14985,8 +15887,13 @@ func (ec *executionContext) _Region_initiatives(ctx context.Context, field graph
 	}
 	return ec.marshalNInitiative2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐInitiativeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_initiatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_initiatives(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_initiatives(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_initiatives fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_initiatives(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -14999,11 +15906,12 @@ func (ec *executionContext) fieldContext_Region_initiatives(_ context.Context, f
 }
 
 func (ec *executionContext) _Region_callLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_callLinks(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_callLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -15019,8 +15927,13 @@ func (ec *executionContext) _Region_callLinks(ctx context.Context, field graphql
 	}
 	return ec.marshalNCallRegion2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_callLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_callLinks(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_callLinks(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_callLinks fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_callLinks(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -15033,11 +15946,12 @@ func (ec *executionContext) fieldContext_Region_callLinks(_ context.Context, fie
 }
 
 func (ec *executionContext) _Region_memberOf(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_memberOf(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_memberOf(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -15053,8 +15967,13 @@ func (ec *executionContext) _Region_memberOf(ctx context.Context, field graphql.
 	}
 	return ec.marshalNGroupMembership2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_memberOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_memberOf(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_memberOf(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_memberOf fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_memberOf(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -15067,11 +15986,12 @@ func (ec *executionContext) fieldContext_Region_memberOf(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Region_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_placeLinks(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_placeLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -15087,8 +16007,13 @@ func (ec *executionContext) _Region_placeLinks(ctx context.Context, field graphq
 	}
 	return ec.marshalNPlaceLink2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐEdgeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_placeLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_placeLinks(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_placeLinks(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_placeLinks fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_placeLinks(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -15129,11 +16054,12 @@ func (ec *executionContext) fieldContext_Region_confidence(_ context.Context, fi
 }
 
 func (ec *executionContext) _Region_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_facts(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -15149,8 +16075,13 @@ func (ec *executionContext) _Region_facts(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalNFact2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐFactᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_facts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_facts(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_facts fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_facts(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   false,
@@ -15163,11 +16094,12 @@ func (ec *executionContext) fieldContext_Region_facts(_ context.Context, field g
 }
 
 func (ec *executionContext) _Region_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_discrepancies(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_discrepancies(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -15183,8 +16115,13 @@ func (ec *executionContext) _Region_discrepancies(ctx context.Context, field gra
 	}
 	return ec.marshalNDiscrepancy2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐDiscrepancyᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_discrepancies(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_discrepancies(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_discrepancies fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_discrepancies(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   false,
@@ -15197,11 +16134,12 @@ func (ec *executionContext) fieldContext_Region_discrepancies(_ context.Context,
 }
 
 func (ec *executionContext) _Region_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_sources(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -15217,8 +16155,13 @@ func (ec *executionContext) _Region_sources(ctx context.Context, field graphql.C
 	}
 	return ec.marshalNSource2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCitationᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_sources(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_sources(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_sources fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_sources(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   false,
@@ -15259,11 +16202,12 @@ func (ec *executionContext) fieldContext_Region_aliases(_ context.Context, field
 }
 
 func (ec *executionContext) _Region_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Region_summary(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_Region_summary(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -15280,8 +16224,13 @@ func (ec *executionContext) _Region_summary(ctx context.Context, field graphql.C
 	}
 	return ec.marshalNRegionCallSummary2ᚕᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐRegionCallSummaryᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_Region_summary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Region_summary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_Region_summary(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_Region_summary fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_Region_summary(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "Region",
 		Field:      field,
 		IsMethod:   true,
@@ -15305,11 +16254,12 @@ func (ec *executionContext) fieldContext_Region_summary(ctx context.Context, fie
 }
 
 func (ec *executionContext) _RegionCallSummary_call(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RegionCallSummary_call(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_RegionCallSummary_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -15325,8 +16275,13 @@ func (ec *executionContext) _RegionCallSummary_call(ctx context.Context, field g
 	}
 	return ec.marshalNCall2ᚖgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐCall(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_RegionCallSummary_call(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RegionCallSummary_call(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_RegionCallSummary_call(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_RegionCallSummary_call fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_RegionCallSummary_call(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "RegionCallSummary",
 		Field:      field,
 		IsMethod:   true,
@@ -15451,11 +16406,12 @@ func (ec *executionContext) fieldContext_RegionCallSummary_partners(_ context.Co
 }
 
 func (ec *executionContext) _RegionCallSummary_partnersByKind(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_RegionCallSummary_partnersByKind(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_RegionCallSummary_partnersByKind(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -15471,8 +16427,13 @@ func (ec *executionContext) _RegionCallSummary_partnersByKind(ctx context.Contex
 	}
 	return ec.marshalNKindCount2ᚕgithubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐKindCountᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_RegionCallSummary_partnersByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RegionCallSummary_partnersByKind(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_RegionCallSummary_partnersByKind(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_RegionCallSummary_partnersByKind fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_RegionCallSummary_partnersByKind(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "RegionCallSummary",
 		Field:      field,
 		IsMethod:   false,
@@ -15625,11 +16586,12 @@ func (ec *executionContext) fieldContext_RoleCount_exact(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *kg.SearchHit) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SearchHit_node(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext_SearchHit_node(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -15645,8 +16607,13 @@ func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.C
 	}
 	return ec.marshalNNode2githubᚗcomᚋfamigraphᚋfamigraphᚋinternalᚋkgᚐNode(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SearchHit_node(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext_SearchHit_node(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext_SearchHit_node fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "SearchHit",
 		Field:      field,
 		IsMethod:   true,
@@ -16076,11 +17043,12 @@ func (ec *executionContext) fieldContext___Directive_locations(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Directive_args(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Directive_args(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16097,8 +17065,13 @@ func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql
 	}
 	return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Directive_args(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Directive_args fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Directive_args(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Directive",
 		Field:      field,
 		IsMethod:   true,
@@ -16290,11 +17263,12 @@ func (ec *executionContext) fieldContext___Field_description(_ context.Context, 
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Field_args(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Field_args(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16311,8 +17285,13 @@ func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Field_args(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Field_args fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Field_args(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Field",
 		Field:      field,
 		IsMethod:   true,
@@ -16336,11 +17315,12 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Field_type(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Field_type(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16356,8 +17336,13 @@ func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.Col
 	}
 	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Field_type(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Field_type(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Field_type fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Field_type(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Field",
 		Field:      field,
 		IsMethod:   false,
@@ -16482,11 +17467,12 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___InputValue_type(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___InputValue_type(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16502,8 +17488,13 @@ func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphq
 	}
 	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___InputValue_type(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___InputValue_type(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___InputValue_type fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___InputValue_type(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__InputValue",
 		Field:      field,
 		IsMethod:   false,
@@ -16628,11 +17619,12 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Schema_types(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Schema_types(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16648,8 +17640,13 @@ func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.C
 	}
 	return ec.marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Schema_types(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Schema_types(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Schema_types fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Schema_types(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Schema",
 		Field:      field,
 		IsMethod:   true,
@@ -16662,11 +17659,12 @@ func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Schema_queryType(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Schema_queryType(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16682,8 +17680,13 @@ func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graph
 	}
 	return ec.marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Schema_queryType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Schema_queryType(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Schema_queryType fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Schema",
 		Field:      field,
 		IsMethod:   true,
@@ -16696,11 +17699,12 @@ func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Schema_mutationType(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Schema_mutationType(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16716,8 +17720,13 @@ func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field gr
 	}
 	return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Schema_mutationType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Schema_mutationType(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Schema_mutationType fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Schema",
 		Field:      field,
 		IsMethod:   true,
@@ -16730,11 +17739,12 @@ func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Schema_subscriptionType(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Schema_subscriptionType(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16750,8 +17760,13 @@ func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, fiel
 	}
 	return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Schema_subscriptionType(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Schema_subscriptionType fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Schema",
 		Field:      field,
 		IsMethod:   true,
@@ -16764,11 +17779,12 @@ func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Schema_directives(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Schema_directives(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16784,8 +17800,13 @@ func (ec *executionContext) ___Schema_directives(ctx context.Context, field grap
 	}
 	return ec.marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Schema_directives(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Schema_directives(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Schema_directives fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Schema_directives(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Schema",
 		Field:      field,
 		IsMethod:   true,
@@ -16910,11 +17931,12 @@ func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Type_fields(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Type_fields(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16931,8 +17953,13 @@ func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.Co
 	}
 	return ec.marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐFieldᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Type_fields(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Type_fields fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Type_fields(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -16956,11 +17983,12 @@ func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, fiel
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Type_interfaces(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Type_interfaces(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -16976,8 +18004,13 @@ func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphq
 	}
 	return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Type_interfaces(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Type_interfaces(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Type_interfaces fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -16990,11 +18023,12 @@ func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, fi
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Type_possibleTypes(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Type_possibleTypes(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -17010,8 +18044,13 @@ func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field gra
 	}
 	return ec.marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Type_possibleTypes(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Type_possibleTypes(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Type_possibleTypes fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -17024,11 +18063,12 @@ func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context,
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Type_enumValues(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Type_enumValues(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -17045,8 +18085,13 @@ func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphq
 	}
 	return ec.marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Type_enumValues(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Type_enumValues fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Type_enumValues(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -17070,11 +18115,12 @@ func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Type_inputFields(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Type_inputFields(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -17091,8 +18137,13 @@ func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graph
 	}
 	return ec.marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Type_inputFields(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Type_inputFields fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Type_inputFields(ctx context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -17116,11 +18167,12 @@ func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context,
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext___Type_ofType(ctx, field)
+	fctx := &fieldCtx{Context: ctx}
+	fc, err := ec.initfieldContext___Type_ofType(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithFieldContext(ctx, fc)
+	ctx = fctx.enter()
 	defer func() {
 		if r := recover(); r != nil {
 			ec.Error(ctx, ec.Recover(ctx, r))
@@ -17136,8 +18188,13 @@ func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.Co
 	}
 	return ec.marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, field.Selections, v)
 }
-func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Type_ofType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	return ec.initfieldContext___Type_ofType(ctx, field, new(graphql.FieldContext))
+}
+
+// initfieldContext___Type_ofType fills fc with the field context of field (graph/internal/generate).
+func (ec *executionContext) initfieldContext___Type_ofType(_ context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,

@@ -35,23 +35,66 @@ func (ec *executionContext) marshalSlice(ctx context.Context, _ ast.SelectionSet
 	// One field context for all elements: nothing below an element outlives
 	// it (no goroutine, no deferred fragment: both need a root field), and
 	// paths are read when an error is added.
-	e := &element{}
-	fc := &e.fc
-	fc.Index = &e.index
-	ctx = graphql.WithFieldContext(ctx, fc)
+	e := &fieldCtx{Context: ctx}
+	e.fc.Index = &e.index
+	ctx = e.enter()
 	for i := range length {
 		e.index = i
-		fc.Result = nil
+		e.fc.Result = nil
 		ret[i] = marshalElement1(ctx, i, omitPanicHandler, marshalElement)
 	}
 	return ret
 }
 
-// element is the field context of a list's elements and the index it
-// points to, allocated together.
-type element struct {
-	fc    graphql.FieldContext
+// fieldCtx is the context of a field (or of a list's elements): its
+// parent's, with its graphql.FieldContext as the value gqlgen looks up, in
+// one allocation where graphql.WithFieldContext makes two (the field
+// context and context.WithValue's). graph/internal/generate fills fc with
+// the field's init… function.
+type fieldCtx struct {
+	context.Context
+	fc graphql.FieldContext
+	// index is the element's index fc.Index points to, for a list.
 	index int
+}
+
+// enter sets the field context's parent, as graphql.WithFieldContext does,
+// and returns the field's context.
+func (c *fieldCtx) enter() context.Context {
+	c.fc.Parent = graphql.GetFieldContext(c.Context)
+	return c
+}
+
+// Value implements context.Context.
+func (c *fieldCtx) Value(key any) any {
+	if key == fieldContextKey {
+		return &c.fc
+	}
+	return c.Context.Value(key)
+}
+
+// fieldContextKey is the key under which gqlgen keeps a field context in a
+// context (graphql.GetFieldContext's; gqlgen does not export it): learnt
+// once, by asking a context that records the key it is asked for.
+var fieldContextKey = func() any {
+	p := &keyProbe{Context: context.Background()}
+	graphql.GetFieldContext(p)
+	if p.key == nil {
+		panic("graph: graphql.GetFieldContext asked its context for no key")
+	}
+	return p.key
+}()
+
+// keyProbe is a context that records the last key it was asked for.
+type keyProbe struct {
+	context.Context
+	key any
+}
+
+// Value implements context.Context.
+func (p *keyProbe) Value(key any) any {
+	p.key = key
+	return nil
 }
 
 // marshalElement1 marshals one element, recovering a panic as

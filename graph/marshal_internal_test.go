@@ -162,3 +162,32 @@ func TestJSONFloatIsGqlgens(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldCtxIsWithFieldContext: a fieldCtx is what
+// graphql.WithFieldContext gives: the field context found by
+// graphql.GetFieldContext, its parent the enclosing one, and every other
+// value of the parent's context.
+func TestFieldCtxIsWithFieldContext(t *testing.T) {
+	type key struct{}
+	parent := &graphql.FieldContext{Object: "Query"}
+	ctx := graphql.WithFieldContext(context.WithValue(context.Background(), key{}, "v"), parent)
+	c := &fieldCtx{Context: ctx}
+	c.fc.Object = "Region"
+	got := c.enter()
+	if fc := graphql.GetFieldContext(got); fc != &c.fc {
+		t.Fatalf("GetFieldContext = %p, want the fieldCtx's own %p", fc, &c.fc)
+	}
+	if c.fc.Parent != parent {
+		t.Errorf("Parent = %v, want the enclosing field context", c.fc.Parent)
+	}
+	if v := got.Value(key{}); v != "v" {
+		t.Errorf("Value(other key) = %v, want the parent context's value", v)
+	}
+	child := &fieldCtx{Context: got}
+	if child.enter(); child.fc.Parent != &c.fc {
+		t.Errorf("a nested fieldCtx's Parent = %p, want %p", child.fc.Parent, &c.fc)
+	}
+	if graphql.GetFieldContext(context.Background()) != nil {
+		t.Error("GetFieldContext found a field context in an empty context")
+	}
+}

@@ -194,6 +194,10 @@ var resolveCall = regexp.MustCompile(`(?s)^\treturn graphql\.ResolveField\(\n\t\
 // except the field middleware, which famigraph's server uses for root fields
 // only (graph/server.go); root fields keep graphql.ResolveField.
 func rewriteResolves(src []byte) ([]byte, error) {
+	inits := map[string]bool{} // the field contexts rewriteFieldContexts split
+	for _, m := range initFunc.FindAllSubmatch(src, -1) {
+		inits[string(m[1])] = true
+	}
 	n := 0
 	out := fieldFunc.ReplaceAllFunc(src, func(fn []byte) []byte {
 		m := fieldFunc.FindSubmatch(fn)
@@ -211,8 +215,15 @@ func rewriteResolves(src []byte) ([]byte, error) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField, obj %s) (ret graphql.Marshaler) {\n", name, objType)
 		b.WriteString(prefix)
-		fmt.Fprintf(&b, "\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n", fcFunc)
-		b.WriteString("\tctx = graphql.WithFieldContext(ctx, fc)\n")
+		if inits[fcFunc] {
+			// The field context and the context that holds it in one
+			// allocation (graph/marshal.go: fieldCtx).
+			fmt.Fprintf(&b, "\tfctx := &fieldCtx{Context: ctx}\n\tfc, err := ec.init%s(ctx, field, &fctx.fc)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n", fcFunc)
+			b.WriteString("\tctx = fctx.enter()\n")
+		} else {
+			fmt.Fprintf(&b, "\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n", fcFunc)
+			b.WriteString("\tctx = graphql.WithFieldContext(ctx, fc)\n")
+		}
 		if recoverPanic {
 			b.WriteString("\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\tec.Error(ctx, ec.Recover(ctx, r))\n\t\t\tret = graphql.Null\n\t\t}\n\t}()\n")
 		}
@@ -223,6 +234,37 @@ func rewriteResolves(src []byte) ([]byte, error) {
 	})
 	if n == 0 {
 		return nil, fmt.Errorf("no field resolved through graphql.ResolveField found: has gqlgen's field template changed?")
+	}
+	return out, nil
+}
+
+// fieldContextFunc matches gqlgen's constructor of the field context of a
+// field whose type is not a scalar (gqlgen builds those of scalars with
+// graphql.NewScalarFieldContext).
+var fieldContextFunc = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) (fieldContext_\w+)\((\w+) context\.Context, field graphql\.CollectedField\) \(fc \*graphql\.FieldContext, err error\) \{\n\tfc = &graphql\.FieldContext\{\n`)
+
+// initFunc matches a field context's init… function.
+var initFunc = regexp.MustCompile(`(?m)^func \(ec \*executionContext\) init(fieldContext_\w+)\(`)
+
+// rewriteFieldContexts splits every such constructor in two: init… fills a
+// field context it is given, and the constructor, which the rest of
+// gqlgen's code calls, gives it a new one. The fields resolved in place
+// (rewriteResolves) fill the field context held by the field's context
+// (graph/marshal.go: fieldCtx): one allocation where gqlgen makes two.
+func rewriteFieldContexts(src []byte) ([]byte, error) {
+	n := 0
+	out := fieldContextFunc.ReplaceAllFunc(src, func(fn []byte) []byte {
+		m := fieldContextFunc.FindSubmatch(fn)
+		name, ctxName := string(m[1]), string(m[2])
+		n++
+		return []byte(fmt.Sprintf("func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {\n"+
+			"\treturn ec.init%s(ctx, field, new(graphql.FieldContext))\n}\n\n"+
+			"// init%s fills fc with the field context of field (graph/internal/generate).\n"+
+			"func (ec *executionContext) init%s(%s context.Context, field graphql.CollectedField, fc *graphql.FieldContext) (_ *graphql.FieldContext, err error) {\n"+
+			"\t*fc = graphql.FieldContext{\n", name, name, name, name, ctxName))
+	})
+	if n == 0 {
+		return nil, fmt.Errorf("no field context constructor found: has gqlgen's field template changed?")
 	}
 	return out, nil
 }
