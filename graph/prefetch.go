@@ -211,7 +211,7 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 						refIDs = append(refIDs, r.refs...)
 					case r.row != nil:
 						r.where = whereOf(r.row, f.ArgumentMap(p.op.Variables))
-						k := keyOf(r.row, r.where.Key(), "")
+						k := keyOf(r.row, r.where.Key())
 						c := calls[k]
 						if c == nil {
 							c = &call{row: r.row, where: r.where}
@@ -292,20 +292,26 @@ func (p *prefetcher) children(r request) []any {
 	}
 	p.f.mu.Lock()
 	defer p.f.mu.Unlock()
-	wk := r.where.Key()
+	lists := p.f.related[keyOf(r.row, r.where.Key())]
 	if r.row.Edge != "" {
 		// A relationship is listed under one end only (its row follows
 		// one type in one direction), so distinct parents give distinct
 		// relationships; a parent given twice (a root list naming a
 		// record twice) would only repeat work below, not change it.
 		for _, o := range r.parents {
-			for _, e := range p.f.related[keyOf(r.row, wk, parentID(o))].edges {
+			for _, e := range lists[parentID(o)].edges {
 				out = append(out, e)
 			}
 		}
 		return out
 	}
-	seen := map[kg.Node]bool{}
+	n := len(r.refs)
+	if r.row.Ref == nil {
+		for _, o := range r.parents {
+			n += len(lists[parentID(o)].nodes)
+		}
+	}
+	seen := make(map[kg.Node]bool, n)
 	add := func(n kg.Node) {
 		if !seen[n] {
 			seen[n] = true
@@ -321,7 +327,7 @@ func (p *prefetcher) children(r request) []any {
 		return out
 	}
 	for _, o := range r.parents {
-		for _, n := range p.f.related[keyOf(r.row, wk, parentID(o))].nodes {
+		for _, n := range lists[parentID(o)].nodes {
 			add(n)
 		}
 	}

@@ -15,12 +15,16 @@ import (
 // prefetcher did not reach) asks the store for its one parent and keeps the
 // answer.
 type fetched struct {
-	svc     *kg.Service
-	nodes   nodeLoader
-	mu      sync.Mutex
-	related map[fetchKey]fetchedList
-	// nodes known to the request, nil for an id known to name nothing.
-	known map[string]kg.Node
+	svc   *kg.Service
+	nodes nodeLoader
+	mu    sync.Mutex
+	// related holds the answers of a row with a filter, by parent: one
+	// map per call, made at the size of its answer.
+	related map[fetchKey]map[string]fetchedList
+	// nodes known to the request, nil for an id known to name nothing;
+	// knownRoom is how many it holds without growing (reserve).
+	known     map[string]kg.Node
+	knownRoom int
 }
 
 // nodeLoader is the request's batched lookup of records by id, for
@@ -30,13 +34,12 @@ type nodeLoader = interface {
 	Load(ctx context.Context, id string) (kg.Node, error)
 }
 
-// fetchKey names the answer of a row, with a filter, for one parent. Its
-// parts are kept apart, not joined into one string: a key is built for
-// every relationship field of every object resolved.
+// fetchKey names the answers of a row with a filter. Its parts are kept
+// apart, not joined into one string: a key is built for every
+// relationship field of every object resolved.
 type fetchKey struct {
-	row    string // kg.Rel.Key
-	where  string // kg.Where.Key: "" without a filter
-	parent string
+	row   string // kg.Rel.Key
+	where string // kg.Where.Key: "" without a filter
 }
 
 // fetchedList is one parent's answer: records or relationships, or the
@@ -47,13 +50,27 @@ type fetchedList struct {
 	err   error
 }
 
-// keyOf names a row's answer with a filter for one parent.
-func keyOf(r *kg.Rel, where string, parent string) fetchKey {
-	return fetchKey{row: r.Key(), where: where, parent: parent}
+// keyOf names a row's answers with a filter.
+func keyOf(r *kg.Rel, where string) fetchKey {
+	return fetchKey{row: r.Key(), where: where}
 }
 
 func newFetched(svc *kg.Service, nodes nodeLoader) *fetched {
-	return &fetched{svc: svc, nodes: nodes, related: map[fetchKey]fetchedList{}, known: map[string]kg.Node{}}
+	return &fetched{svc: svc, nodes: nodes, related: map[fetchKey]map[string]fetchedList{}, known: map[string]kg.Node{}}
+}
+
+// reserve makes room in known for n more records at once, where adding
+// them one by one would grow the map by doubling, rehashing it each time.
+func (f *fetched) reserve(n int) {
+	if len(f.known)+n <= f.knownRoom {
+		return
+	}
+	f.knownRoom = max(len(f.known)+n, 2*len(f.known))
+	known := make(map[string]kg.Node, f.knownRoom)
+	for id, node := range f.known {
+		known[id] = node
+	}
+	f.known = known
 }
 
 // remember keeps a record, so that a later reference to it needs no call.
@@ -94,6 +111,7 @@ func (f *fetched) loadNodes(ctx context.Context, ids []string) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.reserve(len(missing))
 	for i, id := range missing {
 		if _, ok := f.known[id]; !ok {
 			f.known[id] = ns[i]
@@ -104,11 +122,11 @@ func (f *fetched) loadNodes(ctx context.Context, ids []string) {
 // load fetches, in one call, a traversal or relationship row with a filter
 // for the parents whose answer is not known yet.
 func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string) {
-	wk := w.Key()
+	k := keyOf(r, w.Key())
 	f.mu.Lock()
 	var missing []string
 	for _, id := range ids {
-		if _, ok := f.related[keyOf(r, wk, id)]; !ok {
+		if _, ok := f.related[k][id]; !ok {
 			missing = append(missing, id)
 		}
 	}
@@ -137,11 +155,21 @@ func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	lists := f.related[k]
+	if lists == nil {
+		lists = make(map[string]fetchedList, len(missing))
+		f.related[k] = lists
+	}
+	nodes := 0
+	for i := range res {
+		nodes += len(res[i].nodes)
+	}
+	f.reserve(nodes)
 	for i, id := range missing {
 		if err != nil {
 			res[i] = fetchedList{err: err}
 		}
-		f.related[keyOf(r, wk, id)] = res[i]
+		lists[id] = res[i]
 		for _, n := range res[i].nodes {
 			f.rememberLocked(n)
 		}
@@ -151,14 +179,14 @@ func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string)
 // list returns a row's answer for one parent, fetching it when the
 // prefetcher did not.
 func (f *fetched) list(ctx context.Context, r *kg.Rel, w kg.Where, parent string) fetchedList {
-	k := keyOf(r, w.Key(), parent)
+	k := keyOf(r, w.Key())
 	f.mu.Lock()
-	l, ok := f.related[k]
+	l, ok := f.related[k][parent]
 	f.mu.Unlock()
 	if !ok {
 		f.load(ctx, r, w, []string{parent})
 		f.mu.Lock()
-		l = f.related[k]
+		l = f.related[k][parent]
 		f.mu.Unlock()
 	}
 	return l
