@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/famigraph/famigraph/internal/kg"
 )
@@ -25,6 +26,20 @@ type fetched struct {
 	// knownRoom is how many it holds without growing (reserve).
 	known     map[string]kg.Node
 	knownRoom int
+	// fields are the relationship fields resolved so far, by their place
+	// in the document (fieldOf).
+	fields map[*ast.Field]*relField
+}
+
+// relField is what a relationship field's resolver needs of the field: its
+// catalogue row and filter, and the key of their answers. They depend on
+// the object type, the field and its arguments only, so they are derived
+// once per field of the document, not for every object resolved.
+type relField struct {
+	object string
+	row    *kg.Rel
+	where  kg.Where
+	key    fetchKey
 }
 
 // nodeLoader is the request's batched lookup of records by id, for
@@ -56,7 +71,8 @@ func keyOf(r *kg.Rel, where string) fetchKey {
 }
 
 func newFetched(svc *kg.Service, nodes nodeLoader) *fetched {
-	return &fetched{svc: svc, nodes: nodes, related: map[fetchKey]map[string]fetchedList{}, known: map[string]kg.Node{}}
+	return &fetched{svc: svc, nodes: nodes, related: map[fetchKey]map[string]fetchedList{}, known: map[string]kg.Node{},
+		fields: map[*ast.Field]*relField{}}
 }
 
 // reserve makes room in known for n more records at once, where adding
@@ -179,7 +195,11 @@ func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string)
 // list returns a row's answer for one parent, fetching it when the
 // prefetcher did not.
 func (f *fetched) list(ctx context.Context, r *kg.Rel, w kg.Where, parent string) fetchedList {
-	k := keyOf(r, w.Key())
+	return f.listOf(ctx, r, w, keyOf(r, w.Key()), parent)
+}
+
+// listOf is list with the key of the row and filter.
+func (f *fetched) listOf(ctx context.Context, r *kg.Rel, w kg.Where, k fetchKey, parent string) fetchedList {
 	f.mu.Lock()
 	l, ok := f.related[k][parent]
 	f.mu.Unlock()
@@ -214,21 +234,36 @@ func (f *fetched) node(ctx context.Context, id string) (kg.Node, error) {
 // catalogue row is found by the field's name, its filter from the field's
 // arguments) from the request's fetched set.
 
-// rowOf returns the catalogue row and the filter of the field being
-// resolved.
-func rowOf(ctx context.Context) (*kg.Rel, kg.Where) {
+// fieldOf returns the catalogue row and the filter of the field being
+// resolved. They are derived from its arguments the first time the field
+// is resolved in the request (fc.Args are the same for every object: only
+// field middleware could change them, and famigraph's serves root fields
+// only).
+func (f *fetched) fieldOf(ctx context.Context) *relField {
 	fc := graphql.GetFieldContext(ctx)
+	f.mu.Lock()
+	rf := f.fields[fc.Field.Field]
+	f.mu.Unlock()
+	if rf != nil && rf.object == fc.Object {
+		return rf
+	}
 	r := kg.RelOf(fc.Object + "." + fc.Field.Name)
 	if r == nil {
 		panic("graph: " + fc.Object + "." + fc.Field.Name + " has no catalogue row")
 	}
-	return r, whereOf(r, fc.Args)
+	w := whereOf(r, fc.Args)
+	rf = &relField{object: fc.Object, row: r, where: w, key: keyOf(r, w.Key())}
+	f.mu.Lock()
+	f.fields[fc.Field.Field] = rf
+	f.mu.Unlock()
+	return rf
 }
 
 // many resolves a list field of kg.Catalogue for obj.
 func many[T any](ctx context.Context, obj any) ([]T, error) {
-	r, w := rowOf(ctx)
 	f := loadersFrom(ctx).fetched
+	rf := f.fieldOf(ctx)
+	r := rf.row
 	if r.Ref != nil {
 		ids := r.Ref.AppendIDs(nil, obj)
 		out := make([]T, 0, len(ids))
@@ -241,7 +276,7 @@ func many[T any](ctx context.Context, obj any) ([]T, error) {
 		}
 		return out, nil
 	}
-	l := f.list(ctx, r, w, parentID(obj))
+	l := f.listOf(ctx, r, rf.where, rf.key, parentID(obj))
 	if l.err != nil {
 		return nil, l.err
 	}
@@ -253,8 +288,9 @@ func many[T any](ctx context.Context, obj any) ([]T, error) {
 
 // one resolves a field of kg.Catalogue that names one record.
 func one[T any](ctx context.Context, obj any) (T, error) {
-	r, _ := rowOf(ctx)
-	return refTo[T](ctx, loadersFrom(ctx).fetched, r, r.Ref.ID(obj))
+	f := loadersFrom(ctx).fetched
+	r := f.fieldOf(ctx).row
+	return refTo[T](ctx, f, r, r.Ref.ID(obj))
 }
 
 // refTo resolves a reference by the rules of its row (kg.Missing).
