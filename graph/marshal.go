@@ -56,19 +56,35 @@ type fieldCtx struct {
 	fc graphql.FieldContext
 	// index is the element's index fc.Index points to, for a list.
 	index int
+	// loaders are the request's, found in one step by the relationship
+	// resolvers, where a lookup would walk every enclosing field's
+	// context up to the request's.
+	loaders *Loaders
 }
 
 // enter sets the field context's parent, as graphql.WithFieldContext does,
 // and returns the field's context.
 func (c *fieldCtx) enter() context.Context {
+	if p, ok := c.Context.(*fieldCtx); ok {
+		c.fc.Parent, c.loaders = &p.fc, p.loaders
+		return c
+	}
 	c.fc.Parent = graphql.GetFieldContext(c.Context)
+	c.loaders, _ = c.Context.Value(loadersKey{}).(*Loaders)
 	return c
 }
 
 // Value implements context.Context.
 func (c *fieldCtx) Value(key any) any {
-	if key == fieldContextKey {
-		return &c.fc
+	switch key.(type) {
+	case loadersKey:
+		if c.loaders != nil {
+			return c.loaders
+		}
+	default:
+		if key == fieldContextKey {
+			return &c.fc
+		}
 	}
 	return c.Context.Value(key)
 }

@@ -187,6 +187,15 @@ func TestFieldCtxIsWithFieldContext(t *testing.T) {
 	if child.enter(); child.fc.Parent != &c.fc {
 		t.Errorf("a nested fieldCtx's Parent = %p, want %p", child.fc.Parent, &c.fc)
 	}
+	l := &Loaders{}
+	withLoaders := &fieldCtx{Context: WithLoaders(child, l)}
+	grandchild := &fieldCtx{Context: withLoaders.enter()}
+	if got := loadersFrom(grandchild.enter()); got != l {
+		t.Errorf("loaders = %p, want the request's %p", got, l)
+	}
+	if grandchild.fc.Parent != &withLoaders.fc {
+		t.Errorf("Parent = %p, want %p", grandchild.fc.Parent, &withLoaders.fc)
+	}
 	if graphql.GetFieldContext(context.Background()) != nil {
 		t.Error("GetFieldContext found a field context in an empty context")
 	}
