@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"unsafe"
@@ -141,6 +142,15 @@ type execState struct {
 	slab      int
 	values    []graphql.Marshaler
 	valueSlab int
+	// out is the buffer the operation's data is being written to
+	// (marshalData), and clean the ranges of it the field sets wrote as
+	// the POST transport would write them: compacted and HTML-escaped
+	// (see writeClean), as start and end offsets.
+	out   *bytes.Buffer
+	clean []int
+	// depth counts the field sets being written in a clean range; open is
+	// where the range began.
+	depth, open int
 }
 
 type collectKey struct {
@@ -202,6 +212,7 @@ type fieldSet struct {
 	fields   []graphql.CollectedField
 	Values   []graphql.Marshaler
 	Invalids uint32
+	st       *execState // the operation's, or nil
 }
 
 // maxSlabValues is the most values a field set takes from the slab; a
@@ -233,7 +244,7 @@ func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) *fieldS
 		st.values = st.values[n:]
 	}
 	st.mu.Unlock()
-	fs.fields = fields
+	fs.fields, fs.st = fields, st
 	if fs.Values == nil {
 		fs.Values = make([]graphql.Marshaler, n)
 	}
@@ -245,6 +256,17 @@ func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) *fieldS
 // name, so it does not happen).
 func (fs *fieldSet) MarshalGQL(w io.Writer) {
 	b, ok := w.(*bytes.Buffer) // marshalData's: written to without an interface
+	if st := fs.st; ok && st != nil && st.out == b {
+		if st.depth == 0 {
+			st.open = b.Len()
+		}
+		st.depth++
+		fs.writeClean(b)
+		if st.depth--; st.depth == 0 {
+			st.clean = append(st.clean, st.open, b.Len())
+		}
+		return
+	}
 	if !ok {
 		b = new(bytes.Buffer)
 	}
@@ -273,6 +295,67 @@ func (fs *fieldSet) MarshalGQL(w io.Writer) {
 		w.Write(b.Bytes())
 	}
 }
+
+// writeClean writes the object as MarshalGQL does, then compacted and
+// HTML-escaped as the POST transport writes it (appendCompact): the
+// transport copies such a range as it is instead of scanning it again
+// (appendCompactRanges). The names need nothing (GraphQL names); the
+// executor's own values are written so (writeCleanValue); any other
+// marshaller's value is written, then compacted in place if it holds a
+// byte compaction could change.
+func (fs *fieldSet) writeClean(b *bytes.Buffer) {
+	b.WriteByte('{')
+	for i := range fs.fields {
+		alias := fs.fields[i].Alias
+		if fs.written(alias, i) {
+			continue
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(alias)
+		b.WriteString(`":`)
+		writeCleanValue(b, fs.Values[i])
+	}
+	b.WriteByte('}')
+}
+
+// writeCleanValue writes a value of an object in a clean range.
+func writeCleanValue(b *bytes.Buffer, m graphql.Marshaler) {
+	switch v := m.(type) {
+	case *fieldSet:
+		v.MarshalGQL(b) // in the range: the same operation's
+	case graphql.Array: // as graphql.Array writes itself
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeCleanValue(b, e)
+		}
+		b.WriteByte(']')
+	case *jsonString:
+		v.writeClean(b)
+	case *jsonFloat:
+		v.MarshalGQL(b) // digits, '.', 'e', '+', '-'
+	default:
+		start := b.Len()
+		m.MarshalGQL(b)
+		if piece := b.Bytes()[start:]; slices.ContainsFunc(piece, compactable) {
+			piece = bytes.Clone(piece)
+			b.Truncate(start)
+			b.Write(appendCompact(b.AvailableBuffer(), piece))
+		}
+	}
+}
+
+// compactable reports whether appendCompact may change c: whitespace, and
+// the bytes it escapes (and begins escaping: U+2028 and U+2029 start with
+// 0xE2) in strings.
+func compactable(c byte) bool { return compactableByte[c] }
+
+var compactableByte = byteSet(" \t\n\r<>&\xe2")
 
 // written reports whether a field before i has the response name alias.
 func (fs *fieldSet) written(alias string, i int) bool {
@@ -365,6 +448,33 @@ func (p *jsonString) MarshalGQL(w io.Writer) {
 	}
 	io.WriteString(w, s[start:])
 	io.WriteString(w, `"`)
+}
+
+// writeClean writes the string as MarshalGQL does, then compacted and
+// HTML-escaped as appendCompact would.
+func (p *jsonString) writeClean(b *bytes.Buffer) {
+	s := string(*p)
+	if cleanString(s) {
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
+	}
+	var raw bytes.Buffer
+	p.MarshalGQL(&raw)
+	b.Write(appendCompact(b.AvailableBuffer(), raw.Bytes()))
+}
+
+// cleanString reports whether s is written between quotes as it is, and
+// compaction leaves it so.
+func cleanString(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c == '\\' || c == '"' || c == '<' || c == '>' || c == '&' ||
+			c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8 {
+			return false
+		}
+	}
+	return true
 }
 
 // plainString reports whether s is written between quotes as it is.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -198,5 +199,94 @@ func TestFieldCtxIsWithFieldContext(t *testing.T) {
 	}
 	if graphql.GetFieldContext(context.Background()) != nil {
 		t.Error("GetFieldContext found a field context in an empty context")
+	}
+}
+
+// spaced is a marshaller that writes whitespace and HTML characters
+// outside and inside strings, which compaction changes.
+type spaced string
+
+func (s spaced) MarshalGQL(w io.Writer) { io.WriteString(w, "{ \"s\" : "+strconv.Quote(string(s))+" }") }
+
+// TestCleanRangesAreCompact: the data as the field sets write it into
+// marshalData's buffer, their clean ranges copied as they are and the rest
+// compacted (appendCompactRanges), is what compacting the data as gqlgen's
+// marshallers write it gives — for strings of every byte compaction looks
+// at, other marshallers' values, lists, nested objects and repeated names.
+func TestCleanRangesAreCompact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []string{"<", ">", "&", "\u2028", "\u2029", "\u2027", "\"", "\\", " ", "\t", "\n", "\xe2", "\x80", "\xa8", "è", "a"}
+	str := func() string {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			if rng.IntN(5) == 0 {
+				b.WriteByte(byte(rng.IntN(256)))
+			} else {
+				b.WriteString(alphabet[rng.IntN(len(alphabet))])
+			}
+		}
+		return b.String()
+	}
+	for range 300 {
+		st := &execState{fields: map[collectKey][]graphql.CollectedField{}}
+		ec := &executionContext{exec: st}
+		var object func(depth int) graphql.Marshaler
+		value := func(depth int) graphql.Marshaler {
+			switch rng.IntN(8) {
+			case 0:
+				s := jsonString(str())
+				return &s
+			case 1:
+				return graphql.MarshalString(str())
+			case 2:
+				return spaced(str())
+			case 3:
+				f := jsonFloat(rng.NormFloat64() * 1e6)
+				return &f
+			case 4:
+				return graphql.Null
+			case 5:
+				var a graphql.Array
+				for range rng.IntN(3) {
+					a = append(a, object(depth+1))
+				}
+				return a
+			}
+			return object(depth + 1)
+		}
+		object = func(depth int) graphql.Marshaler {
+			if depth > 3 {
+				return graphql.MarshalInt(depth)
+			}
+			var fields []graphql.CollectedField
+			for range rng.IntN(5) {
+				a := []string{"a", "b", "c", "d"}[rng.IntN(4)]
+				fields = append(fields, graphql.CollectedField{Field: &ast.Field{Alias: a, Name: a}})
+			}
+			fs := ec.newFieldSet(fields)
+			for i := range fs.Values {
+				fs.Values[i] = value(depth)
+			}
+			return fs
+		}
+		// The root as gqlgen's: its own field set, over the executor's
+		// objects.
+		root := graphql.NewFieldSet([]graphql.CollectedField{{Field: &ast.Field{Alias: "r", Name: "r"}}})
+		root.Values[0] = graphql.Array{object(0), value(0), object(0)}
+
+		var plain bytes.Buffer
+		root.MarshalGQL(&plain)
+		want := appendCompact(nil, plain.Bytes())
+
+		var data bytes.Buffer
+		st.out = &data
+		root.MarshalGQL(&data)
+		st.out = nil
+		if st.depth != 0 {
+			t.Fatalf("depth %d after writing", st.depth)
+		}
+		if got := appendCompactRanges(nil, data.Bytes(), st.clean); string(got) != string(want) {
+			t.Fatalf("%q with clean ranges %v: wrote %q, compaction gives %q", data.Bytes(), st.clean, got, want)
+		}
 	}
 }

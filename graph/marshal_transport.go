@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -62,6 +63,10 @@ type dataWriter struct {
 	data json.RawMessage
 	// bufs are the pooled buffers the request took.
 	bufs []*[]byte
+	// marshalled is the data marshalData wrote, and clean the ranges of it
+	// written already compacted and escaped (execState.clean).
+	marshalled []byte
+	clean      []int
 }
 
 // dataWriterKey is the context key of the request's dataWriter.
@@ -100,7 +105,7 @@ func (w *dataWriter) release() {
 			buffers.Put(b)
 		}
 	}
-	w.bufs, w.data = nil, nil
+	w.bufs, w.data, w.marshalled, w.clean = nil, nil, nil, nil
 }
 
 // marshalData writes an operation's data (graph/internal/generate puts this
@@ -114,8 +119,16 @@ func marshalData(ctx context.Context, data graphql.Marshaler) []byte {
 		return buf.Bytes()
 	}
 	buf := bytes.NewBuffer(w.buffer())
+	st := executionState(graphql.GetOperationContext(ctx))
+	if st != nil {
+		st.out, st.clean, st.depth = buf, nil, 0
+	}
 	data.MarshalGQL(buf)
 	w.keep(buf.Bytes())
+	w.marshalled, w.clean = buf.Bytes(), nil
+	if st != nil {
+		w.clean, st.out, st.clean = st.clean, nil, nil
+	}
 	return buf.Bytes()
 }
 
@@ -129,7 +142,11 @@ func (w *dataWriter) Write(b []byte) (int, error) {
 	}
 	out := slices.Grow(w.buffer(), len(b)+len(w.data)+len(w.data)/16)
 	out = append(out, prefix[:len(prefix)-1]...)
-	out = appendCompact(out, w.data)
+	if len(w.clean) > 0 && len(w.data) == len(w.marshalled) && unsafe.SliceData(w.data) == unsafe.SliceData(w.marshalled) {
+		out = appendCompactRanges(out, w.data, w.clean)
+	} else { // not the data marshalData wrote
+		out = appendCompact(out, w.data)
+	}
 	out = append(out, b[len(prefix):]...)
 	w.keep(out)
 	w.data = nil
@@ -195,6 +212,20 @@ func appendCompact(dst, src []byte) []byte {
 		dst = append(dst, src[start:]...)
 	}
 	return dst
+}
+
+// appendCompactRanges is appendCompact for src of which the ranges clean
+// (start and end offsets, in order, each a whole JSON value) are written
+// compacted and escaped already: they are copied, the rest compacted.
+func appendCompactRanges(dst, src []byte, clean []int) []byte {
+	prev := 0
+	for k := 0; k+1 < len(clean); k += 2 {
+		start, end := clean[k], clean[k+1]
+		dst = appendCompact(dst, src[prev:start])
+		dst = append(dst, src[start:end]...)
+		prev = end
+	}
+	return appendCompact(dst, src[prev:])
 }
 
 // The bytes appendCompact stops at outside and inside strings.
