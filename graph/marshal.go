@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"sync"
 	"unsafe"
@@ -342,7 +341,7 @@ func writeCleanValue(b *bytes.Buffer, m graphql.Marshaler) {
 	default:
 		start := b.Len()
 		m.MarshalGQL(b)
-		if piece := b.Bytes()[start:]; slices.ContainsFunc(piece, compactable) {
+		if piece := b.Bytes()[start:]; compactable(piece) {
 			piece = bytes.Clone(piece)
 			b.Truncate(start)
 			b.Write(appendCompact(b.AvailableBuffer(), piece))
@@ -350,10 +349,17 @@ func writeCleanValue(b *bytes.Buffer, m graphql.Marshaler) {
 	}
 }
 
-// compactable reports whether appendCompact may change c: whitespace, and
-// the bytes it escapes (and begins escaping: U+2028 and U+2029 start with
-// 0xE2) in strings.
-func compactable(c byte) bool { return compactableByte[c] }
+// compactable reports whether appendCompact may change b: whether it holds
+// whitespace, or a byte it escapes (or begins escaping: U+2028 and U+2029
+// start with 0xE2) in strings.
+func compactable(b []byte) bool {
+	for _, c := range b {
+		if compactableByte[c] {
+			return true
+		}
+	}
+	return false
+}
 
 var compactableByte = byteSet(" \t\n\r<>&\xe2")
 
@@ -469,13 +475,22 @@ func (p *jsonString) writeClean(b *bytes.Buffer) {
 // compaction leaves it so.
 func cleanString(s string) bool {
 	for i := range len(s) {
-		if c := s[i]; c < 0x20 || c == '\\' || c == '"' || c == '<' || c == '>' || c == '&' ||
-			c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8 {
+		if c := s[i]; notClean[c] && (c != 0xE2 || i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8) {
 			return false
 		}
 	}
 	return true
 }
+
+// notClean are the bytes cleanString stops at: those MarshalGQL escapes,
+// those compaction escapes, and the first of U+2028 and U+2029.
+var notClean = func() [256]bool {
+	set := byteSet("\\\"<>&\xe2")
+	for c := range 0x20 {
+		set[c] = true
+	}
+	return set
+}()
 
 // plainString reports whether s is written between quotes as it is.
 func plainString(s string) bool {
