@@ -206,7 +206,9 @@ func TestFieldCtxIsWithFieldContext(t *testing.T) {
 // outside and inside strings, which compaction changes.
 type spaced string
 
-func (s spaced) MarshalGQL(w io.Writer) { io.WriteString(w, "{ \"s\" : "+strconv.Quote(string(s))+" }") }
+func (s spaced) MarshalGQL(w io.Writer) {
+	io.WriteString(w, "{ \"s\" : "+strconv.Quote(string(s))+" }")
+}
 
 // TestCleanRangesAreCompact: the data as the field sets write it into
 // marshalData's buffer, their clean ranges copied as they are and the rest
