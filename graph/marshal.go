@@ -134,6 +134,10 @@ func marshalElement1(ctx context.Context, i int, omitPanicHandler bool,
 type execState struct {
 	mu     sync.Mutex
 	fields map[collectKey][]graphql.CollectedField
+	// recent holds the last answers of fields, by a hash of their key:
+	// an object's marshaller finds its fields there without hashing the
+	// whole key.
+	recent [16]collected
 	// fieldSets are the field sets not yet used of the last slab, of slab
 	// elements (doubling from 8 to 256 as the operation needs more), and
 	// values the field values likewise (64 to 2 048).
@@ -156,6 +160,17 @@ type collectKey struct {
 	sel       *ast.Selection
 	n         int
 	satisfies *string // the generated implementors slice of the object type
+}
+
+// collected is an entry of execState.recent.
+type collected struct {
+	key    collectKey
+	fields []graphql.CollectedField
+}
+
+// slot is the entry of execState.recent for key.
+func (k collectKey) slot() uintptr {
+	return (uintptr(unsafe.Pointer(k.sel))>>5 ^ uintptr(unsafe.Pointer(k.satisfies))>>3) % 16
 }
 
 // execStateName names the executor's state among the operation's Stats
@@ -189,8 +204,17 @@ func (ec *executionContext) collectFields(sel ast.SelectionSet, satisfies []stri
 		return graphql.CollectFields(ec.OperationContext, sel, satisfies)
 	}
 	key := collectKey{unsafe.SliceData(sel), len(sel), unsafe.SliceData(satisfies)}
+	recent := &st.recent[key.slot()]
 	st.mu.Lock()
+	if recent.key == key {
+		fields := recent.fields
+		st.mu.Unlock()
+		return fields
+	}
 	fields, ok := st.fields[key]
+	if ok {
+		*recent = collected{key, fields}
+	}
 	st.mu.Unlock()
 	if ok {
 		return fields
@@ -198,6 +222,7 @@ func (ec *executionContext) collectFields(sel ast.SelectionSet, satisfies []stri
 	fields = graphql.CollectFields(ec.OperationContext, sel, satisfies)
 	st.mu.Lock()
 	st.fields[key] = fields
+	*recent = collected{key, fields}
 	st.mu.Unlock()
 	return fields
 }
