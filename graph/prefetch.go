@@ -339,12 +339,22 @@ func (p *prefetcher) children(r request) []any {
 // record's type to the struct of the same name: Region to kg.Region), else
 // the declared type.
 func (p *prefetcher) groupByType(declared string, objs []any) []group {
-	var groups []group
-	for _, o := range objs {
-		t := declared
+	types := make([]string, len(objs))
+	for i, o := range objs {
+		types[i] = declared
 		if _, ok := o.(kg.Node); ok {
-			t = p.typeOf(declared, o)
+			types[i] = p.typeOf(declared, o)
 		}
+	}
+	if len(objs) == 0 {
+		return nil
+	}
+	if !slices.ContainsFunc(types, func(t string) bool { return t != types[0] }) {
+		return []group{{typ: types[0], objs: objs}} // one type: the items as they are
+	}
+	var groups []group
+	for j, o := range objs {
+		t := types[j]
 		i := slices.IndexFunc(groups, func(g group) bool { return g.typ == t })
 		if i < 0 {
 			i = len(groups)
