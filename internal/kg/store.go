@@ -229,9 +229,24 @@ type Store interface {
 // Unwrap method, a store that does): only then may answers be cached across
 // requests.
 func IsImmutable(s Store) bool {
+	return declares(s, func(i interface{ Immutable() bool }) bool { return i.Immutable() })
+}
+
+// IsLocal reports whether the store answers in the caller's goroutine,
+// without a round trip to a server (it has a Local method that says so, or
+// wraps a store that does): its calls gain nothing from being sent
+// concurrently, and each goroutine they would get costs the request a
+// wait for the scheduler.
+func IsLocal(s Store) bool {
+	return declares(s, func(i interface{ Local() bool }) bool { return i.Local() })
+}
+
+// declares returns what the store, or the first store it wraps (by an
+// Unwrap method) that implements I, says; false when none does.
+func declares[I any](s Store, says func(I) bool) bool {
 	for s != nil {
-		if i, ok := s.(interface{ Immutable() bool }); ok {
-			return i.Immutable()
+		if i, ok := s.(I); ok {
+			return says(i)
 		}
 		w, ok := s.(interface{ Unwrap() Store })
 		if !ok {

@@ -111,6 +111,10 @@ var callOrder = []kg.SortKey{kg.ByAdoption, kg.ByID}
 // from a dataset (see kg.IsImmutable).
 func (s *Store) Immutable() bool { return true }
 
+// Local reports that the store answers from memory, in the caller's
+// goroutine (see kg.IsLocal).
+func (s *Store) Local() bool { return true }
+
 // Nodes implements kg.Store.
 func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 	out := make([]kg.Node, len(ids))
