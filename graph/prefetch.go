@@ -312,6 +312,11 @@ func (p *prefetcher) children(r request) []any {
 		// one type in one direction), so distinct parents give distinct
 		// relationships; a parent given twice (a root list naming a
 		// record twice) would only repeat work below, not change it.
+		n := 0
+		for _, o := range r.parents {
+			n += len(lists[parentID(o)].edges)
+		}
+		out = make([]any, 0, n)
 		for _, o := range r.parents {
 			for _, e := range lists[parentID(o)].edges {
 				out = append(out, e)
@@ -325,6 +330,7 @@ func (p *prefetcher) children(r request) []any {
 			n += len(lists[parentID(o)].nodes)
 		}
 	}
+	out = make([]any, 0, n)
 	seen := make(map[kg.Node]bool, n)
 	add := func(n kg.Node) {
 		if !seen[n] {
