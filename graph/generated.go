@@ -14283,11 +14283,15 @@ func (ec *executionContext) initfieldContext_Query_node(ctx context.Context, fie
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14332,11 +14336,15 @@ func (ec *executionContext) initfieldContext_Query_nodes(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14418,11 +14426,15 @@ func (ec *executionContext) initfieldContext_Query_region(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_region_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14504,11 +14516,15 @@ func (ec *executionContext) initfieldContext_Query_call(ctx context.Context, fie
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_call_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14590,11 +14606,15 @@ func (ec *executionContext) initfieldContext_Query_project(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_project_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14639,11 +14659,15 @@ func (ec *executionContext) initfieldContext_Query_projects(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14688,11 +14712,15 @@ func (ec *executionContext) initfieldContext_Query_organization(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_organization_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14737,11 +14765,15 @@ func (ec *executionContext) initfieldContext_Query_organizations(ctx context.Con
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14786,11 +14818,15 @@ func (ec *executionContext) initfieldContext_Query_search(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14835,11 +14871,15 @@ func (ec *executionContext) initfieldContext_Query_partnershipNetwork(ctx contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_partnershipNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14884,11 +14924,15 @@ func (ec *executionContext) initfieldContext_Query_paths(ctx context.Context, fi
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_paths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -14933,11 +14977,15 @@ func (ec *executionContext) initfieldContext_Query_lineage(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_lineage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -15019,11 +15067,15 @@ func (ec *executionContext) initfieldContext_Query_funding(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_funding_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -15068,11 +15120,15 @@ func (ec *executionContext) initfieldContext_Query_regionsGeoJSON(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_regionsGeoJSON_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -15154,11 +15210,15 @@ func (ec *executionContext) initfieldContext_Query_egoNetwork(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_egoNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -15203,11 +15263,15 @@ func (ec *executionContext) initfieldContext_Query_continuity(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_continuity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -15252,11 +15316,15 @@ func (ec *executionContext) initfieldContext_Query___type(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query___type_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -15765,11 +15833,15 @@ func (ec *executionContext) initfieldContext_Region_projects(ctx context.Context
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Region_projects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -15817,11 +15889,15 @@ func (ec *executionContext) initfieldContext_Region_organizations(ctx context.Co
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Region_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -16245,11 +16321,15 @@ func (ec *executionContext) initfieldContext_Region_summary(ctx context.Context,
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Region_summary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -17086,11 +17166,15 @@ func (ec *executionContext) initfieldContext___Directive_args(ctx context.Contex
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Directive_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -17306,11 +17390,15 @@ func (ec *executionContext) initfieldContext___Field_args(ctx context.Context, f
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Field_args_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -17974,11 +18062,15 @@ func (ec *executionContext) initfieldContext___Type_fields(ctx context.Context, 
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Type_fields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -18106,11 +18198,15 @@ func (ec *executionContext) initfieldContext___Type_enumValues(ctx context.Conte
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Type_enumValues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 
@@ -18158,11 +18254,15 @@ func (ec *executionContext) initfieldContext___Type_inputFields(ctx context.Cont
 			ec.Error(ctx, err)
 		}
 	}()
+	if fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {
+		return fc, nil
+	}
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
+	ec.keepArgs(field, fc.Object, fc.Args)
 	return fc, nil
 }
 

@@ -134,6 +134,8 @@ func marshalElement1(ctx context.Context, i int, omitPanicHandler bool,
 type execState struct {
 	mu     sync.Mutex
 	fields map[collectKey][]graphql.CollectedField
+	// args are the arguments of the fields resolved so far (argsOf).
+	args map[argsKey]map[string]any
 	// recent holds the last answers of fields, by a hash of their key:
 	// an object's marshaller finds its fields there without hashing the
 	// whole key.
@@ -160,6 +162,42 @@ type collectKey struct {
 	sel       *ast.Selection
 	n         int
 	satisfies *string // the generated implementors slice of the object type
+}
+
+// argsKey names a field of an object type in the operation.
+type argsKey struct {
+	field  *ast.Field
+	object string
+}
+
+// argsOf returns the arguments of a field of an object type built earlier
+// in the operation (keepArgs), or nil. They depend on the field and the
+// operation's variables only: gqlgen would build them again for every
+// object. Every object's field context holds the same map: resolvers read
+// it (only field middleware may change a field's arguments, and
+// famigraph's serves root fields only).
+func (ec *executionContext) argsOf(field graphql.CollectedField, object string) map[string]any {
+	st := ec.state()
+	if st == nil {
+		return nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.args[argsKey{field.Field, object}]
+}
+
+// keepArgs keeps a field's arguments for argsOf.
+func (ec *executionContext) keepArgs(field graphql.CollectedField, object string, args map[string]any) {
+	st := ec.state()
+	if st == nil {
+		return
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.args == nil {
+		st.args = map[argsKey]map[string]any{}
+	}
+	st.args[argsKey{field.Field, object}] = args
 }
 
 // collected is an entry of execState.recent.

@@ -123,7 +123,7 @@ func rewrite(name string) error {
 		return fmt.Errorf("%s: a call to graphql.MarshalSliceConcurrently of an unexpected form is left", name)
 	}
 	steps := []func([]byte) ([]byte, error){
-		rewriteObjects, rewriteLeaves, rewriteFieldContexts, rewriteResolves,
+		rewriteObjects, rewriteLeaves, rewriteFieldContexts, rewriteArgs, rewriteResolves,
 		func(src []byte) ([]byte, error) { return rewriteResolvers(src, filepath.Dir(name)) },
 		rewriteData, rewriteState,
 	}

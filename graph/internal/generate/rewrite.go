@@ -269,6 +269,30 @@ func rewriteFieldContexts(src []byte) ([]byte, error) {
 	return out, nil
 }
 
+// argsCall is how a field context's constructor builds the field's
+// arguments.
+var argsCall = regexp.MustCompile(`\tctx = graphql\.WithFieldContext\(ctx, fc\)\n\tif fc\.Args, err = ec\.(field_\w+_args)\(ctx, field\.ArgumentMap\(ec\.Variables\)\); err != nil \{\n\t\tec\.Error\(ctx, err\)\n\t\treturn fc, err\n\t\}\n\treturn fc, nil\n`)
+
+// rewriteArgs has a field's arguments built once per operation (graph/marshal.go:
+// argsOf): they depend on the field and the operation's variables only,
+// and gqlgen builds them (two maps, a context) for every object whose
+// field it resolves.
+func rewriteArgs(src []byte) ([]byte, error) {
+	n := 0
+	out := argsCall.ReplaceAllFunc(src, func(call []byte) []byte {
+		args := string(argsCall.FindSubmatch(call)[1])
+		n++
+		return []byte("\tif fc.Args = ec.argsOf(field, fc.Object); fc.Args != nil {\n\t\treturn fc, nil\n\t}\n" +
+			"\tctx = graphql.WithFieldContext(ctx, fc)\n" +
+			"\tif fc.Args, err = ec." + args + "(ctx, field.ArgumentMap(ec.Variables)); err != nil {\n\t\tec.Error(ctx, err)\n\t\treturn fc, err\n\t}\n" +
+			"\tec.keepArgs(field, fc.Object, fc.Args)\n\treturn fc, nil\n")
+	})
+	if n == 0 {
+		return nil, fmt.Errorf("no field arguments built: has gqlgen's field template changed?")
+	}
+	return out, nil
+}
+
 // dedent removes one level of indentation from each line of s.
 func dedent(s string) string {
 	lines := strings.Split(s, "\n")
