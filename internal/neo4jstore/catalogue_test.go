@@ -33,6 +33,10 @@ func TestStatementsDerivedFromCatalogue(t *testing.T) {
 			continue
 		}
 		delete(byName, name)
+		delete(byName, name+".lean")
+		if s.lean == nil {
+			t.Errorf("%s has no lean twin", name)
+		}
 		if !slices.Equal(s.Params, want) {
 			t.Errorf("%s: parameters %v, want %v", name, s.Params, want)
 		}
@@ -42,6 +46,50 @@ func TestStatementsDerivedFromCatalogue(t *testing.T) {
 		if strings.HasPrefix(name, "related.") || strings.HasPrefix(name, "edges.") {
 			t.Errorf("statement %s has no catalogue row", name)
 		}
+	}
+}
+
+// TestLeanTwins checks that each read's lean twin is the read less its
+// provenance properties, and nothing else.
+func TestLeanTwins(t *testing.T) {
+	withoutProvenance := strings.NewReplacer(", .sources", "", ", .facts", "", ", .discrepancies", "")
+	twins := 0
+	for _, s := range Statements() {
+		if s.lean == nil {
+			continue
+		}
+		twins++
+		if s.lean.Name != s.Name+".lean" {
+			t.Errorf("%s: twin named %s", s.Name, s.lean.Name)
+		}
+		if !strings.Contains(s.Cypher, ".sources") {
+			t.Errorf("%s reads no sources", s.Name)
+		}
+		if want := withoutProvenance.Replace(s.Cypher); s.lean.Cypher != want {
+			t.Errorf("%s: lean twin\n%s\nwant\n%s", s.Name, s.lean.Cypher, want)
+		}
+		for _, p := range provenanceProps {
+			if strings.Contains(s.lean.Cypher, "."+p) {
+				t.Errorf("%s: lean twin reads %s", s.Name, p)
+			}
+		}
+	}
+	if want := len(kg.NodeRels()) + len(kg.EdgeRels()) + 8; twins != want {
+		t.Errorf("%d reads have a lean twin, want %d", twins, want)
+	}
+}
+
+// TestProjectionByKind checks that a record of several possible kinds is
+// read with its own kind's projection only.
+func TestProjectionByKind(t *testing.T) {
+	p := projection("n", false, kg.KindRegion, kg.KindOrg)
+	want := "CASE WHEN n:Region THEN " + projection("n", false, kg.KindRegion) +
+		" WHEN n:Body THEN " + projection("n", false, kg.KindOrg) + " END"
+	if p != want {
+		t.Errorf("got\n%s\nwant\n%s", p, want)
+	}
+	if strings.Contains(projection("n", false, kg.KindOrg), "nutsCode") {
+		t.Errorf("a body's projection reads a region's properties")
 	}
 }
 
@@ -63,7 +111,7 @@ func checkDerived(t *testing.T, s Statement, r *kg.Rel) {
 // reference's catalogue row: its type, direction, target and role.
 func TestReferencesDerivedFromCatalogue(t *testing.T) {
 	for _, k := range nodeKinds {
-		p := projection("n", k)
+		p := projection("n", false, k)
 		for _, ref := range kindTables[k].refs() {
 			r := ref.rel
 			rel := "[:" + string(r.Rels[0])

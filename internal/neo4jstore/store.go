@@ -123,8 +123,12 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// read sends one read statement.
+// read sends one read statement, or its lean twin under
+// kg.WithoutProvenance when it has one.
 func (s *Store) read(ctx context.Context, op string, st Statement, params map[string]any) ([]record, error) {
+	if st.lean != nil && kg.ProvenanceOmitted(ctx) {
+		st = *st.lean
+	}
 	return s.send(ctx, op, st, params, s.run.read)
 }
 
