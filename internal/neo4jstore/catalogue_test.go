@@ -101,7 +101,7 @@ func checkDerived(t *testing.T, s Statement, r *kg.Rel) {
 	if !strings.Contains(s.Cypher, ":"+relTypes(r.Rels)+"]") {
 		t.Errorf("%s does not follow %v", s.Name, r.Rels)
 	}
-	if !strings.HasSuffix(s.Cypher, "ORDER BY id, "+orderBy(r.Sort)) {
+	if !strings.Contains(s.Cypher, "\nORDER BY id, "+orderBy(r.Sort)+"\nRETURN collect(") {
 		t.Errorf("%s is not ordered by %v", s.Name, r.Sort)
 	}
 }
@@ -126,6 +126,24 @@ func TestReferencesDerivedFromCatalogue(t *testing.T) {
 			if !strings.Contains(p, ref.key+": "+want) {
 				t.Errorf("%s: the projection does not read %s as %s", k, r.Fields[0], want)
 			}
+		}
+	}
+}
+
+// TestCollectRows checks the rewriting of a read of many rows into one row
+// that lists them in order.
+func TestCollectRows(t *testing.T) {
+	got, cols := collectRows("UNWIND $ids AS id\nMATCH (n:Entity {id: id})\nRETURN id, n {.id, x: [(n)-->(m) | m.id], y: CASE WHEN n:Call THEN 'a, b' END} AS node\nORDER BY id, n.id")
+	want := "UNWIND $ids AS id\nMATCH (n:Entity {id: id})\nWITH id, n {.id, x: [(n)-->(m) | m.id], y: CASE WHEN n:Call THEN 'a, b' END} AS node\nORDER BY id, n.id\nRETURN collect([id, node]) AS rows"
+	if got != want || !slices.Equal(cols, []string{"id", "node"}) {
+		t.Errorf("got %q %v\nwant %q [id node]", got, cols, want)
+	}
+	if got, cols := collectRows("MATCH (n:Fund)\nRETURN n.id AS fund"); got != "MATCH (n:Fund)\nWITH n.id AS fund\nRETURN collect([fund]) AS rows" || !slices.Equal(cols, []string{"fund"}) {
+		t.Errorf("got %q %v", got, cols)
+	}
+	for _, s := range Statements() {
+		if s.columns != nil && !strings.HasSuffix(s.Cypher, "\nRETURN collect(["+strings.Join(s.columns, ", ")+"]) AS rows") {
+			t.Errorf("%s does not collect its columns %v", s.Name, s.columns)
 		}
 	}
 }

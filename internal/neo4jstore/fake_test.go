@@ -124,16 +124,28 @@ func (f *fakeNeo4j) do(ctx context.Context, st Statement, params map[string]any,
 		return f.answerWrite(st, params)
 	}
 	// A lean twin answers as its read, less the provenance.
-	if name, ok := strings.CutSuffix(st.Name, ".lean"); ok {
-		recs, err := f.answerRead(ctx, *registry.byName[name], params)
+	name, lean := strings.CutSuffix(st.Name, ".lean")
+	recs, err := f.answerRead(ctx, *registry.byName[name], params)
+	if lean {
 		for _, r := range recs {
 			for _, v := range r {
 				withoutProvenance(v)
 			}
 		}
+	}
+	if err != nil || st.columns == nil {
 		return recs, err
 	}
-	return f.answerRead(ctx, st, params)
+	// A statement that collects its rows answers them as one list.
+	rows := []any{}
+	for _, r := range recs {
+		var values []any
+		for _, c := range st.columns {
+			values = append(values, r[c])
+		}
+		rows = append(rows, values)
+	}
+	return []record{{"rows": rows}}, nil
 }
 
 // withoutProvenance deletes the provenance properties from the node and

@@ -19,6 +19,9 @@ type Statement struct {
 	// lean is the statement's twin without the provenance (see readStmt),
 	// for the reads that have one.
 	lean *Statement
+	// columns names the columns of each row, for a statement that returns
+	// its rows as one list (see rowsStmt); nil for one that streams them.
+	columns []string
 }
 
 var paramRe = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -177,11 +180,93 @@ func readProps(lean bool) []string {
 // provenance is most of what a record weighs (on the map query, four
 // fifths of the bytes read).
 func readStmt(name string, build func(lean bool) string) Statement {
+	return twins(name, nil, build)
+}
+
+// rowsStmt is readStmt for a read of many rows: it returns them in one
+// row, as one list, in their order (see collectRows), and the store reads
+// them back as rows. The Go driver answers each row in a message of its
+// own and, against a server that sends Bolt's connection.recv_timeout_seconds
+// hint (Neo4j 5 does by default), reads each message with two goroutines
+// and two timers: one row instead of hundreds halved famigraph's CPU on
+// the map query (docs/benchmarks.md).
+func rowsStmt(name string, build func(lean bool) string) Statement {
+	cypher, columns := collectRows(build(false))
+	return twins(name, columns, func(lean bool) string {
+		if !lean {
+			return cypher
+		}
+		c, _ := collectRows(build(true))
+		return c
+	})
+}
+
+// twins registers a read and its lean twin.
+func twins(name string, columns []string, build func(lean bool) string) Statement {
 	full := stmt(name, build(false))
 	lean := stmt(name+".lean", build(true))
-	full.lean = &lean
-	registry.byName[name].lean = &lean
+	lean.columns = columns
+	registry.byName[lean.Name].columns = columns
+	full.lean, full.columns = &lean, columns
+	registry.byName[name].lean, registry.byName[name].columns = &lean, columns
 	return full
+}
+
+// collectRows rewrites a statement whose last clause is RETURN (with an
+// optional ORDER BY) into one that returns a single row, rows: the list
+// of the rows the statement returned, in their order, each a list of its
+// columns. It returns the statement and the columns' names.
+func collectRows(cypher string) (string, []string) {
+	i := strings.LastIndex(cypher, "\nRETURN ")
+	if i < 0 {
+		panic("neo4jstore: no RETURN clause to collect in " + cypher)
+	}
+	items, order, _ := strings.Cut(cypher[i+len("\nRETURN "):], "\nORDER BY ")
+	var columns []string
+	for _, item := range topLevel(items, ',') {
+		item = strings.TrimSpace(item)
+		if j := strings.LastIndex(item, " AS "); j >= 0 {
+			item = item[j+len(" AS "):]
+		}
+		if !identRe.MatchString(item) {
+			panic("neo4jstore: cannot name the column " + item)
+		}
+		columns = append(columns, item)
+	}
+	out := cypher[:i] + "\nWITH " + items
+	if order != "" {
+		out += "\nORDER BY " + order
+	}
+	return out + "\nRETURN collect([" + strings.Join(columns, ", ") + "]) AS rows", columns
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// topLevel splits s at each sep outside brackets, braces, parentheses and
+// quotes.
+func topLevel(s string, sep byte) []string {
+	var parts []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		case c == sep && depth == 0:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
 }
 
 // allKinds is every kind of node, for lookups by id.
@@ -198,7 +283,7 @@ var (
 CALL dbms.components() YIELD name, versions, edition
 RETURN name, versions, edition`)
 
-	stNodes = readStmt("nodes", func(lean bool) string {
+	stNodes = rowsStmt("nodes", func(lean bool) string {
 		return `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
@@ -207,7 +292,7 @@ RETURN id, ` + projection("n", lean, allKinds...) + ` AS node`
 
 	// Aliases: one scan of the records that have aliases, for the ids the
 	// lookup by id did not find.
-	stNodesByAlias = readStmt("nodesByAlias", func(lean bool) string {
+	stNodesByAlias = rowsStmt("nodesByAlias", func(lean bool) string {
 		return `
 MATCH (n:Entity)
 WHERE n.aliases IS NOT NULL AND any(a IN n.aliases WHERE a IN $ids)
@@ -215,28 +300,28 @@ UNWIND [a IN n.aliases WHERE a IN $ids] AS id
 RETURN id, ` + projection("n", lean, allKinds...) + ` AS node`
 	})
 
-	stRegions = readStmt("regions", func(lean bool) string {
+	stRegions = rowsStmt("regions", func(lean bool) string {
 		return `
 MATCH (n:Region)
 RETURN ` + projection("n", lean, kg.KindRegion) + ` AS node
 ORDER BY n.nutsCode`
 	})
 
-	stRegionsByNUTS = readStmt("regionsByNUTS", func(lean bool) string {
+	stRegionsByNUTS = rowsStmt("regionsByNUTS", func(lean bool) string {
 		return `
 UNWIND $codes AS code
 MATCH (n:Region {nutsCode: code})
 RETURN code, ` + projection("n", lean, kg.KindRegion) + ` AS node`
 	})
 
-	stCalls = readStmt("calls", func(lean bool) string {
+	stCalls = rowsStmt("calls", func(lean bool) string {
 		return `
 MATCH (n:Call)
 RETURN ` + projection("n", lean, kg.KindCall) + ` AS node
 ORDER BY n.adoptedOn, n.id`
 	})
 
-	stFunds = readStmt("funds", func(lean bool) string {
+	stFunds = rowsStmt("funds", func(lean bool) string {
 		return `
 MATCH (n:Fund)
 RETURN ` + projection("n", lean, kg.KindFund) + ` AS node
@@ -489,7 +574,7 @@ func relatedStatement(r *kg.Rel) Statement {
 	if len(conds) > 0 {
 		where = "\nWHERE " + strings.Join(conds, " AND ")
 	}
-	return readStmt("related."+string(r.Node), func(lean bool) string {
+	return rowsStmt("related."+string(r.Node), func(lean bool) string {
 		return `
 UNWIND $ids AS id
 MATCH (s:Entity {id: id})
@@ -518,7 +603,7 @@ func edgesStatement(r *kg.Rel) Statement {
 	if !r.Out {
 		match = "(a:Entity)-[r:" + t + "]->(b:Entity {id: id})"
 	}
-	return readStmt("edges."+string(r.Edge), func(lean bool) string {
+	return rowsStmt("edges."+string(r.Edge), func(lean bool) string {
 		return `
 UNWIND $ids AS id
 MATCH ` + match + `
