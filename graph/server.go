@@ -116,6 +116,9 @@ func NewHandler(svc *kg.Service, cfg ServerConfig) *handler.Server {
 		op := graphql.GetOperationContext(ctx)
 		op.ResolverMiddleware = prefetch
 		startExecution(op)
+		if !selectsProvenance(op.Doc) {
+			ctx = kg.WithoutProvenance(ctx)
+		}
 		return next(WithLoaders(ctx, NewLoaders(svc, cfg.Loaders)))
 	})
 	if cfg.Observer != nil {

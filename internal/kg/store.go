@@ -183,7 +183,11 @@ type LineageQuery struct {
 // Store is the read interface of the knowledge graph. Batched lookups take
 // many ids and return results aligned with them: result i belongs to ids[i].
 // A missing record is a nil entry, never an error. Returned records and
-// slices may be shared with other callers: treat them as read-only.
+// slices may be shared with other callers: treat them as read-only. Under a
+// context from WithoutProvenance, the records and relationships read by
+// Nodes, Related, Edges, Regions, RegionsByNUTS, Calls, Funds,
+// Organizations and Projects may come without their provenance (see
+// WithoutProvenance); everything else about them is the same.
 type Store interface {
 	// Nodes returns the records with the given ids or aliases (see
 	// Record.Aliases); a record found by alias keeps its canonical id.
@@ -255,4 +259,22 @@ func declares[I any](s Store, says func(I) bool) bool {
 		s = w.Unwrap()
 	}
 	return false
+}
+
+type provenanceKey struct{}
+
+// WithoutProvenance returns a context under which a store may leave out
+// the provenance of the records and relationships it reads (Record.Sources,
+// Facts and Discrepancies, and Edge.Sources): most of what a record weighs,
+// and of no use to a request that does not show it. A store that holds its
+// records in memory returns them whole; one that reads them from a database
+// reads less.
+func WithoutProvenance(ctx context.Context) context.Context {
+	return context.WithValue(ctx, provenanceKey{}, true)
+}
+
+// ProvenanceOmitted reports whether ctx comes from WithoutProvenance.
+func ProvenanceOmitted(ctx context.Context) bool {
+	omit, _ := ctx.Value(provenanceKey{}).(bool)
+	return omit
 }

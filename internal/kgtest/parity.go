@@ -1,6 +1,7 @@
 package kgtest
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -150,6 +151,7 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			agree(t, fmt.Sprintf("Participations(%+v)", f), ref, s, func(st kg.Store) ([]*kg.Edge, error) { return st.Participations(ctx(t), f) })
 		}
 	})
+	t.Run("WithoutProvenance", func(t *testing.T) { runLeanParity(t, s, ref, allIDs) })
 	t.Run("Analytics", func(t *testing.T) { runAnalyticsParity(t, s, ref, callIDs, regionIDs) })
 	t.Run("Search", func(t *testing.T) {
 		words := map[string]bool{}
@@ -207,6 +209,50 @@ func RunParity(t *testing.T, s kg.Store, ds *kg.Dataset) {
 			}
 		}
 	})
+}
+
+// runLeanParity asks s, under kg.WithoutProvenance, every read that may
+// leave the provenance out, and requires the embedded store's whole answer
+// less the provenance: the records and relationships themselves, their
+// references and their order are the same.
+func runLeanParity(t *testing.T, s, ref kg.Store, allIDs []string) {
+	for _, r := range kg.NodeRels() {
+		agreeLean(t, string(r.Node), ref, s, func(st kg.Store, ctx context.Context) ([][]kg.Node, error) {
+			return st.Related(ctx, r.Node, allIDs, kg.Where{})
+		})
+	}
+	for _, q := range kg.EdgeQueries {
+		agreeLean(t, string(q), ref, s, func(st kg.Store, ctx context.Context) ([][]*kg.Edge, error) { return st.Edges(ctx, q, allIDs) })
+	}
+	agreeLean(t, "Nodes", ref, s, func(st kg.Store, ctx context.Context) ([]kg.Node, error) { return st.Nodes(ctx, allIDs) })
+	agreeLean(t, "Regions", ref, s, kg.Store.Regions)
+	agreeLean(t, "RegionsByNUTS", ref, s, func(st kg.Store, ctx context.Context) ([]*kg.Region, error) {
+		return st.RegionsByNUTS(ctx, []string{"ITI3", "ITC1"})
+	})
+	agreeLean(t, "Calls", ref, s, kg.Store.Calls)
+	agreeLean(t, "Funds", ref, s, kg.Store.Funds)
+	page := kg.Page{First: kg.MaxPageSize}
+	agreeLean(t, "Organizations", ref, s, func(st kg.Store, ctx context.Context) (*kg.OrgPage, error) {
+		return st.Organizations(ctx, kg.OrganizationFilter{}, page)
+	})
+	agreeLean(t, "Projects", ref, s, func(st kg.Store, ctx context.Context) (*kg.ProjectPage, error) {
+		return st.Projects(ctx, kg.ProjectFilter{}, page)
+	})
+}
+
+// agreeLean asks the embedded store (ref) a question, and s the same under
+// kg.WithoutProvenance, and requires the same answer less the provenance.
+func agreeLean[T any](t *testing.T, what string, ref, s kg.Store, ask func(kg.Store, context.Context) (T, error)) {
+	t.Helper()
+	want, err := ask(ref, ctx(t))
+	must(t, err)
+	got, err := ask(s, kg.WithoutProvenance(ctx(t)))
+	must(t, err)
+	if d := cmp.Diff(want, got, cmpopts.EquateEmpty(),
+		cmpopts.IgnoreFields(kg.Record{}, "Sources", "Facts", "Discrepancies"),
+		cmpopts.IgnoreFields(kg.Edge{}, "Sources")); d != "" {
+		t.Errorf("%s without provenance differs (-embedded +store):\n%s", what, d)
+	}
 }
 
 // agree asks one question of the embedded store (ref) and of s, or of the

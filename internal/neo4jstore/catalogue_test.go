@@ -33,6 +33,10 @@ func TestStatementsDerivedFromCatalogue(t *testing.T) {
 			continue
 		}
 		delete(byName, name)
+		delete(byName, name+".lean")
+		if s.lean == nil {
+			t.Errorf("%s has no lean twin", name)
+		}
 		if !slices.Equal(s.Params, want) {
 			t.Errorf("%s: parameters %v, want %v", name, s.Params, want)
 		}
@@ -45,6 +49,50 @@ func TestStatementsDerivedFromCatalogue(t *testing.T) {
 	}
 }
 
+// TestLeanTwins checks that each read's lean twin is the read less its
+// provenance properties, and nothing else.
+func TestLeanTwins(t *testing.T) {
+	withoutProvenance := strings.NewReplacer(", .sources", "", ", .facts", "", ", .discrepancies", "")
+	twins := 0
+	for _, s := range Statements() {
+		if s.lean == nil {
+			continue
+		}
+		twins++
+		if s.lean.Name != s.Name+".lean" {
+			t.Errorf("%s: twin named %s", s.Name, s.lean.Name)
+		}
+		if !strings.Contains(s.Cypher, ".sources") {
+			t.Errorf("%s reads no sources", s.Name)
+		}
+		if want := withoutProvenance.Replace(s.Cypher); s.lean.Cypher != want {
+			t.Errorf("%s: lean twin\n%s\nwant\n%s", s.Name, s.lean.Cypher, want)
+		}
+		for _, p := range provenanceProps {
+			if strings.Contains(s.lean.Cypher, "."+p) {
+				t.Errorf("%s: lean twin reads %s", s.Name, p)
+			}
+		}
+	}
+	if want := len(kg.NodeRels()) + len(kg.EdgeRels()) + 8; twins != want {
+		t.Errorf("%d reads have a lean twin, want %d", twins, want)
+	}
+}
+
+// TestProjectionByKind checks that a record of several possible kinds is
+// read with its own kind's projection only.
+func TestProjectionByKind(t *testing.T) {
+	p := projection("n", false, kg.KindRegion, kg.KindOrg)
+	want := "CASE WHEN n:Region THEN " + projection("n", false, kg.KindRegion) +
+		" WHEN n:Body THEN " + projection("n", false, kg.KindOrg) + " END"
+	if p != want {
+		t.Errorf("got\n%s\nwant\n%s", p, want)
+	}
+	if strings.Contains(projection("n", false, kg.KindOrg), "nutsCode") {
+		t.Errorf("a body's projection reads a region's properties")
+	}
+}
+
 func checkDerived(t *testing.T, s Statement, r *kg.Rel) {
 	t.Helper()
 	if !strings.HasPrefix(s.Cypher, "UNWIND $ids AS id") {
@@ -53,7 +101,7 @@ func checkDerived(t *testing.T, s Statement, r *kg.Rel) {
 	if !strings.Contains(s.Cypher, ":"+relTypes(r.Rels)+"]") {
 		t.Errorf("%s does not follow %v", s.Name, r.Rels)
 	}
-	if !strings.HasSuffix(s.Cypher, "ORDER BY id, "+orderBy(r.Sort)) {
+	if !strings.Contains(s.Cypher, "\nORDER BY id, "+orderBy(r.Sort)+"\nRETURN collect(") {
 		t.Errorf("%s is not ordered by %v", s.Name, r.Sort)
 	}
 }
@@ -63,7 +111,7 @@ func checkDerived(t *testing.T, s Statement, r *kg.Rel) {
 // reference's catalogue row: its type, direction, target and role.
 func TestReferencesDerivedFromCatalogue(t *testing.T) {
 	for _, k := range nodeKinds {
-		p := projection("n", k)
+		p := projection("n", false, k)
 		for _, ref := range kindTables[k].refs() {
 			r := ref.rel
 			rel := "[:" + string(r.Rels[0])
@@ -78,6 +126,24 @@ func TestReferencesDerivedFromCatalogue(t *testing.T) {
 			if !strings.Contains(p, ref.key+": "+want) {
 				t.Errorf("%s: the projection does not read %s as %s", k, r.Fields[0], want)
 			}
+		}
+	}
+}
+
+// TestCollectRows checks the rewriting of a read of many rows into one row
+// that lists them in order.
+func TestCollectRows(t *testing.T) {
+	got, cols := collectRows("UNWIND $ids AS id\nMATCH (n:Entity {id: id})\nRETURN id, n {.id, x: [(n)-->(m) | m.id], y: CASE WHEN n:Call THEN 'a, b' END} AS node\nORDER BY id, n.id")
+	want := "UNWIND $ids AS id\nMATCH (n:Entity {id: id})\nWITH id, n {.id, x: [(n)-->(m) | m.id], y: CASE WHEN n:Call THEN 'a, b' END} AS node\nORDER BY id, n.id\nRETURN collect([id, node]) AS rows"
+	if got != want || !slices.Equal(cols, []string{"id", "node"}) {
+		t.Errorf("got %q %v\nwant %q [id node]", got, cols, want)
+	}
+	if got, cols := collectRows("MATCH (n:Fund)\nRETURN n.id AS fund"); got != "MATCH (n:Fund)\nWITH n.id AS fund\nRETURN collect([fund]) AS rows" || !slices.Equal(cols, []string{"fund"}) {
+		t.Errorf("got %q %v", got, cols)
+	}
+	for _, s := range Statements() {
+		if s.columns != nil && !strings.HasSuffix(s.Cypher, "\nRETURN collect(["+strings.Join(s.columns, ", ")+"]) AS rows") {
+			t.Errorf("%s does not collect its columns %v", s.Name, s.columns)
 		}
 	}
 }

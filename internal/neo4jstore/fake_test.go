@@ -123,7 +123,44 @@ func (f *fakeNeo4j) do(ctx context.Context, st Statement, params map[string]any,
 	if write {
 		return f.answerWrite(st, params)
 	}
-	return f.answerRead(ctx, st, params)
+	// A lean twin answers as its read, less the provenance.
+	name, lean := strings.CutSuffix(st.Name, ".lean")
+	recs, err := f.answerRead(ctx, *registry.byName[name], params)
+	if lean {
+		for _, r := range recs {
+			for _, v := range r {
+				withoutProvenance(v)
+			}
+		}
+	}
+	if err != nil || st.columns == nil {
+		return recs, err
+	}
+	// A statement that collects its rows answers them as one list.
+	rows := []any{}
+	for _, r := range recs {
+		var values []any
+		for _, c := range st.columns {
+			values = append(values, r[c])
+		}
+		rows = append(rows, values)
+	}
+	return []record{{"rows": rows}}, nil
+}
+
+// withoutProvenance deletes the provenance properties from the node and
+// relationship maps in v.
+func withoutProvenance(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, p := range provenanceProps {
+			delete(v, p)
+		}
+	case []any:
+		for _, x := range v {
+			withoutProvenance(x)
+		}
+	}
 }
 
 func strs(v any) []string {

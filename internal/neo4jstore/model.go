@@ -71,6 +71,11 @@ const (
 // commonProps are the properties of every record that reads return.
 var commonProps = []string{propID, propConfidence, propSources, propFacts, propDiscrepancies, propAliases}
 
+// provenanceProps are the properties kg.WithoutProvenance lets reads leave
+// out: a record's sources, facts and discrepancies, a relationship's
+// sources.
+var provenanceProps = []string{propSources, propFacts, propDiscrepancies}
+
 // Properties relationships store. Every relationship has confidence,
 // sources (JSON) and hash; the others belong to some types only.
 const (

@@ -16,6 +16,12 @@ type Statement struct {
 	Name   string   `json:"name"`
 	Cypher string   `json:"cypher"`
 	Params []string `json:"params"`
+	// lean is the statement's twin without the provenance (see readStmt),
+	// for the reads that have one.
+	lean *Statement
+	// columns names the columns of each row, for a statement that returns
+	// its rows as one list (see rowsStmt); nil for one that streams them.
+	columns []string
 }
 
 var paramRe = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -89,20 +95,33 @@ func ExampleParams() map[string]any {
 	}
 }
 
-// projection returns a map projection of node variable v, which holds a
-// record of one of the kinds: its stored properties (commonProps and the
-// kinds' tables) and its references, each read with a pattern
-// comprehension from the relationships its catalogue row names. The kinds
-// whose references share a key share its list: the comprehensions that
-// follow the same direction, target and role are merged into one over
-// several relationship types.
-func projection(v string, kinds ...kg.Kind) string {
-	props := slices.Clone(commonProps)
-	for _, k := range kinds {
-		props = appendUnique(props, kindTables[k].props()...)
+// projection returns the record that node variable v holds, which is of
+// one of the kinds: for one kind, its map projection (kindProjection); for
+// several, a CASE on the kinds' own labels, so that each record reads only
+// its own kind's properties and references. lean leaves the provenance out
+// (see readStmt).
+func projection(v string, lean bool, kinds ...kg.Kind) string {
+	if len(kinds) == 1 {
+		return kindProjection(v, lean, kinds[0])
 	}
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, k := range kinds {
+		fmt.Fprintf(&b, " WHEN %s:%s THEN %s", v, kindLabels[k][0], kindProjection(v, lean, k))
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+
+// kindProjection returns a map projection of node variable v, which holds
+// a record of kind k: its stored properties (readProps and the kind's
+// table) and its references, each read with a pattern comprehension from
+// the relationships its catalogue row names. References that share a key
+// share its list: the comprehensions that follow the same direction,
+// target and role are merged into one over several relationship types.
+func kindProjection(v string, lean bool, k kg.Kind) string {
 	var items []string
-	for _, p := range props {
+	for _, p := range appendUnique(readProps(lean), kindTables[k].props()...) {
 		items = append(items, "."+p)
 	}
 	type group struct {
@@ -113,21 +132,19 @@ func projection(v string, kinds ...kg.Kind) string {
 	}
 	var keys []string
 	groups := map[string][]*group{}
-	for _, k := range kinds {
-		for _, ref := range kindTables[k].refs() {
-			r := ref.rel
-			g := &group{out: r.Out, target: label(r.Kinds), role: r.Role}
-			i := slices.IndexFunc(groups[ref.key], func(h *group) bool {
-				return h.out == g.out && h.target == g.target && h.role == g.role
-			})
-			if i < 0 {
-				keys = appendUnique(keys, ref.key)
-				groups[ref.key] = append(groups[ref.key], g)
-			} else {
-				g = groups[ref.key][i]
-			}
-			g.types = appendUnique(g.types, r.Rels...)
+	for _, ref := range kindTables[k].refs() {
+		r := ref.rel
+		g := &group{out: r.Out, target: label(r.Kinds), role: r.Role}
+		i := slices.IndexFunc(groups[ref.key], func(h *group) bool {
+			return h.out == g.out && h.target == g.target && h.role == g.role
+		})
+		if i < 0 {
+			keys = appendUnique(keys, ref.key)
+			groups[ref.key] = append(groups[ref.key], g)
+		} else {
+			g = groups[ref.key][i]
 		}
+		g.types = appendUnique(g.types, r.Rels...)
 	}
 	for _, key := range keys {
 		var parts []string
@@ -148,6 +165,110 @@ func projection(v string, kinds ...kg.Kind) string {
 	return v + " {" + strings.Join(items, ", ") + "}"
 }
 
+// readProps returns the properties every record's projection returns:
+// commonProps, without the provenance when lean.
+func readProps(lean bool) []string {
+	if !lean {
+		return slices.Clone(commonProps)
+	}
+	return slices.DeleteFunc(slices.Clone(commonProps), func(p string) bool { return slices.Contains(provenanceProps, p) })
+}
+
+// readStmt registers a read that returns records or relationships, built
+// by build, and its lean twin: the same statement built without the
+// provenance, which the store sends under kg.WithoutProvenance. The
+// provenance is most of what a record weighs (on the map query, four
+// fifths of the bytes read).
+func readStmt(name string, build func(lean bool) string) Statement {
+	return twins(name, nil, build)
+}
+
+// rowsStmt is readStmt for a read of many rows: it returns them in one
+// row, as one list, in their order (see collectRows), and the store reads
+// them back as rows. The Go driver answers each row in a message of its
+// own and, against a server that sends Bolt's connection.recv_timeout_seconds
+// hint (Neo4j 5 does by default), reads each message with two goroutines
+// and two timers: one row instead of hundreds halved famigraph's CPU on
+// the map query (docs/benchmarks.md).
+func rowsStmt(name string, build func(lean bool) string) Statement {
+	cypher, columns := collectRows(build(false))
+	return twins(name, columns, func(lean bool) string {
+		if !lean {
+			return cypher
+		}
+		c, _ := collectRows(build(true))
+		return c
+	})
+}
+
+// twins registers a read and its lean twin.
+func twins(name string, columns []string, build func(lean bool) string) Statement {
+	full := stmt(name, build(false))
+	lean := stmt(name+".lean", build(true))
+	lean.columns = columns
+	registry.byName[lean.Name].columns = columns
+	full.lean, full.columns = &lean, columns
+	registry.byName[name].lean, registry.byName[name].columns = &lean, columns
+	return full
+}
+
+// collectRows rewrites a statement whose last clause is RETURN (with an
+// optional ORDER BY) into one that returns a single row, rows: the list
+// of the rows the statement returned, in their order, each a list of its
+// columns. It returns the statement and the columns' names.
+func collectRows(cypher string) (string, []string) {
+	i := strings.LastIndex(cypher, "\nRETURN ")
+	if i < 0 {
+		panic("neo4jstore: no RETURN clause to collect in " + cypher)
+	}
+	items, order, _ := strings.Cut(cypher[i+len("\nRETURN "):], "\nORDER BY ")
+	var columns []string
+	for _, item := range topLevel(items, ',') {
+		item = strings.TrimSpace(item)
+		if j := strings.LastIndex(item, " AS "); j >= 0 {
+			item = item[j+len(" AS "):]
+		}
+		if !identRe.MatchString(item) {
+			panic("neo4jstore: cannot name the column " + item)
+		}
+		columns = append(columns, item)
+	}
+	out := cypher[:i] + "\nWITH " + items
+	if order != "" {
+		out += "\nORDER BY " + order
+	}
+	return out + "\nRETURN collect([" + strings.Join(columns, ", ") + "]) AS rows", columns
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// topLevel splits s at each sep outside brackets, braces, parentheses and
+// quotes.
+func topLevel(s string, sep byte) []string {
+	var parts []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		case c == sep && depth == 0:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
 // allKinds is every kind of node, for lookups by id.
 var allKinds = nodeKinds
 
@@ -162,38 +283,50 @@ var (
 CALL dbms.components() YIELD name, versions, edition
 RETURN name, versions, edition`)
 
-	stNodes = stmt("nodes", `
+	stNodes = rowsStmt("nodes", func(lean bool) string {
+		return `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN id, `+projection("n", allKinds...)+` AS node`)
+RETURN id, ` + projection("n", lean, allKinds...) + ` AS node`
+	})
 
 	// Aliases: one scan of the records that have aliases, for the ids the
 	// lookup by id did not find.
-	stNodesByAlias = stmt("nodesByAlias", `
+	stNodesByAlias = rowsStmt("nodesByAlias", func(lean bool) string {
+		return `
 MATCH (n:Entity)
 WHERE n.aliases IS NOT NULL AND any(a IN n.aliases WHERE a IN $ids)
 UNWIND [a IN n.aliases WHERE a IN $ids] AS id
-RETURN id, `+projection("n", allKinds...)+` AS node`)
+RETURN id, ` + projection("n", lean, allKinds...) + ` AS node`
+	})
 
-	stRegions = stmt("regions", `
+	stRegions = rowsStmt("regions", func(lean bool) string {
+		return `
 MATCH (n:Region)
-RETURN `+projection("n", kg.KindRegion)+` AS node
-ORDER BY n.nutsCode`)
+RETURN ` + projection("n", lean, kg.KindRegion) + ` AS node
+ORDER BY n.nutsCode`
+	})
 
-	stRegionsByNUTS = stmt("regionsByNUTS", `
+	stRegionsByNUTS = rowsStmt("regionsByNUTS", func(lean bool) string {
+		return `
 UNWIND $codes AS code
 MATCH (n:Region {nutsCode: code})
-RETURN code, `+projection("n", kg.KindRegion)+` AS node`)
+RETURN code, ` + projection("n", lean, kg.KindRegion) + ` AS node`
+	})
 
-	stCalls = stmt("calls", `
+	stCalls = rowsStmt("calls", func(lean bool) string {
+		return `
 MATCH (n:Call)
-RETURN `+projection("n", kg.KindCall)+` AS node
-ORDER BY n.adoptedOn, n.id`)
+RETURN ` + projection("n", lean, kg.KindCall) + ` AS node
+ORDER BY n.adoptedOn, n.id`
+	})
 
-	stFunds = stmt("funds", `
+	stFunds = rowsStmt("funds", func(lean bool) string {
+		return `
 MATCH (n:Fund)
-RETURN `+projection("n", kg.KindFund)+` AS node
-ORDER BY n.id`)
+RETURN ` + projection("n", lean, kg.KindFund) + ` AS node
+ORDER BY n.id`
+	})
 
 	stStats = stmt("stats", `
 RETURN COUNT { (n:Entity) } AS nodes, COUNT { (a:Entity)-[r]->(b:Entity) } AS relationships`)
@@ -202,7 +335,8 @@ RETURN COUNT { (n:Entity) } AS nodes, COUNT { (a:Entity)-[r]->(b:Entity) } AS re
 	// follow the page, and the page in id order. A missing cursor is ''
 	// (every id sorts after it). A region's region is itself: its own id
 	// in regionIds selects it (only regions have region ids).
-	stOrganizations = stmt("organizations", `
+	stOrganizations = readStmt("organizations", func(lean bool) string {
+		return `
 MATCH (n:Organization)
 WHERE (size($kinds) = 0 OR n.kind IN $kinds OR any(k IN coalesce(n.networkKinds, []) WHERE k IN $kinds))
   AND (size($regionIds) = 0
@@ -218,9 +352,11 @@ WITH n ORDER BY n.id
 WITH collect(n) AS matches
 WITH size(matches) AS total, [m IN matches WHERE m.id > $after] AS rest
 RETURN total, size(rest) > $first AS hasNext,
-       [m IN rest[..$first] | `+projection("m", orgKinds...)+`] AS items`)
+       [m IN rest[..$first] | ` + projection("m", lean, orgKinds...) + `] AS items`
+	})
 
-	stProjects = stmt("projects", `
+	stProjects = readStmt("projects", func(lean bool) string {
+		return `
 MATCH (n:Project)
 WHERE (size($confidences) = 0 OR n.confidence IN $confidences)
   AND (size($callIds) = 0 OR EXISTS { (n)-[:FUNDED_UNDER]->(c:Call) WHERE c.id IN $callIds })
@@ -233,14 +369,15 @@ WITH n ORDER BY n.id
 WITH collect(n) AS matches
 WITH size(matches) AS total, [m IN matches WHERE m.id > $after] AS rest
 RETURN total, size(rest) > $first AS hasNext,
-       [m IN rest[..$first] | `+projection("m", kg.KindProject)+`] AS items`)
+       [m IN rest[..$first] | ` + projection("m", lean, kg.KindProject) + `] AS items`
+	})
 
 	// The whole graph, for exports and the dataset's version: every record,
 	// and every relationship between records with all the properties any
 	// type stores (a type's absent ones read as null).
 	stDatasetNodes = stmt("dataset.nodes", `
 MATCH (n:Entity)
-RETURN `+projection("n", allKinds...)+` AS node
+RETURN `+projection("n", false, allKinds...)+` AS node
 ORDER BY n.id`)
 
 	stDatasetRelationships = stmt("dataset.relationships", `
@@ -265,7 +402,7 @@ WITH a, r, b,
      coalesce(b.endDate, head([(b)-[:FUNDED_UNDER]->(c:Call) | c.endDate])) AS endsOn
 WHERE ($activeFrom = '' OR endsOn IS NULL OR endsOn >= date($activeFrom))
   AND ($activeTo = '' OR startsOn IS NULL OR startsOn <= date($activeTo))
-RETURN `+edgeProjection(kg.RelParticipatesIn)+` AS edge
+RETURN `+edgeProjection(kg.RelParticipatesIn, false)+` AS edge
 ORDER BY b.id, a.id`)
 
 	// Search matches every term as a prefix of a word of searchText (see
@@ -349,8 +486,11 @@ func allEdgesProjection() string {
 	return "r {" + strings.Join(items, ", ") + "}"
 }
 
-func edgeProjection(t kg.RelType) string {
-	items := []string{"fromId: a.id", "toId: b.id", ".confidence", ".sources"}
+func edgeProjection(t kg.RelType, lean bool) string {
+	items := []string{"fromId: a.id", "toId: b.id", ".confidence"}
+	if !lean {
+		items = append(items, "."+propSources)
+	}
 	for _, p := range relProps[t] {
 		items = append(items, "."+p)
 	}
@@ -434,13 +574,15 @@ func relatedStatement(r *kg.Rel) Statement {
 	if len(conds) > 0 {
 		where = "\nWHERE " + strings.Join(conds, " AND ")
 	}
-	return stmt("related."+string(r.Node), `
+	return rowsStmt("related."+string(r.Node), func(lean bool) string {
+		return `
 UNWIND $ids AS id
 MATCH (s:Entity {id: id})
-MATCH `+pattern+where+`
+MATCH ` + pattern + where + `
 WITH DISTINCT id, n
-RETURN id, `+projection("n", r.Kinds...)+` AS node
-ORDER BY id, `+orderBy(r.Sort))
+RETURN id, ` + projection("n", lean, r.Kinds...) + ` AS node
+ORDER BY id, ` + orderBy(r.Sort)
+	})
 }
 
 // whereArgs lists the filters a row's arguments set, in a fixed order.
@@ -461,11 +603,13 @@ func edgesStatement(r *kg.Rel) Statement {
 	if !r.Out {
 		match = "(a:Entity)-[r:" + t + "]->(b:Entity {id: id})"
 	}
-	return stmt("edges."+string(r.Edge), `
+	return rowsStmt("edges."+string(r.Edge), func(lean bool) string {
+		return `
 UNWIND $ids AS id
-MATCH `+match+`
-RETURN id, `+edgeProjection(r.Rels[0])+` AS edge
-ORDER BY id, `+orderBy(r.Sort))
+MATCH ` + match + `
+RETURN id, ` + edgeProjection(r.Rels[0], lean) + ` AS edge
+ORDER BY id, ` + orderBy(r.Sort)
+	})
 }
 
 // stRelated and stEdges hold the statement of each row.

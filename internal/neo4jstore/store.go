@@ -123,9 +123,42 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// read sends one read statement.
+// read sends one read statement, or its lean twin under
+// kg.WithoutProvenance when it has one.
 func (s *Store) read(ctx context.Context, op string, st Statement, params map[string]any) ([]record, error) {
-	return s.send(ctx, op, st, params, s.run.read)
+	if st.lean != nil && kg.ProvenanceOmitted(ctx) {
+		st = *st.lean
+	}
+	recs, err := s.send(ctx, op, st, params, s.run.read)
+	if err != nil || st.columns == nil {
+		return recs, err
+	}
+	return expandRows(op, st, recs)
+}
+
+// expandRows reads back the rows of a statement that returns them as one
+// list (see rowsStmt).
+func expandRows(op string, st Statement, recs []record) ([]record, error) {
+	if len(recs) != 1 {
+		return nil, internalf(op, "%s: %d rows, want one", st.Name, len(recs))
+	}
+	rows, ok := recs[0]["rows"].([]any)
+	if !ok {
+		return nil, internalf(op, "%s: rows is %T", st.Name, recs[0]["rows"])
+	}
+	out := make([]record, len(rows))
+	for i, row := range rows {
+		values, ok := row.([]any)
+		if !ok || len(values) != len(st.columns) {
+			return nil, internalf(op, "%s: row %d is %T of %d values, want %d", st.Name, i, row, len(values), len(st.columns))
+		}
+		r := make(record, len(values))
+		for j, c := range st.columns {
+			r[c] = values[j]
+		}
+		out[i] = r
+	}
+	return out, nil
 }
 
 // write sends one write statement in a retried transaction.
