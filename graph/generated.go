@@ -5446,7 +5446,7 @@ func (ec *executionContext) fieldContext_Action_description(_ context.Context, f
 }
 
 func (ec *executionContext) _Action_call(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Action_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -5514,7 +5514,7 @@ func (ec *executionContext) fieldContext_Action_confidence(_ context.Context, fi
 }
 
 func (ec *executionContext) _Action_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Action_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -5554,7 +5554,7 @@ func (ec *executionContext) initfieldContext_Action_facts(_ context.Context, fie
 }
 
 func (ec *executionContext) _Action_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Action) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Action_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -5678,7 +5678,7 @@ func (ec *executionContext) fieldContext_Amendment_decree(_ context.Context, fie
 }
 
 func (ec *executionContext) _Amendment_call(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Amendment_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -5858,7 +5858,7 @@ func (ec *executionContext) fieldContext_Amendment_summary(_ context.Context, fi
 }
 
 func (ec *executionContext) _Amendment_adherents(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Amendment_adherents(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -5926,7 +5926,7 @@ func (ec *executionContext) fieldContext_Amendment_confidence(_ context.Context,
 }
 
 func (ec *executionContext) _Amendment_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Amendment_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -5966,7 +5966,7 @@ func (ec *executionContext) initfieldContext_Amendment_facts(_ context.Context, 
 }
 
 func (ec *executionContext) _Amendment_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Amendment_discrepancies(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6006,7 +6006,7 @@ func (ec *executionContext) initfieldContext_Amendment_discrepancies(_ context.C
 }
 
 func (ec *executionContext) _Amendment_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Amendment) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Amendment_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6046,7 +6046,7 @@ func (ec *executionContext) initfieldContext_Amendment_sources(_ context.Context
 }
 
 func (ec *executionContext) _AmendmentAdherence_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_AmendmentAdherence_organization(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6142,7 +6142,7 @@ func (ec *executionContext) fieldContext_AmendmentAdherence_budgetIncrease(_ con
 }
 
 func (ec *executionContext) _AmendmentAdherence_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_AmendmentAdherence_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6266,7 +6266,7 @@ func (ec *executionContext) fieldContext_Body_kind(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Body_region(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6362,7 +6362,7 @@ func (ec *executionContext) fieldContext_Body_website(_ context.Context, field g
 }
 
 func (ec *executionContext) _Body_participations(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_participations(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6402,7 +6402,7 @@ func (ec *executionContext) initfieldContext_Body_participations(_ context.Conte
 }
 
 func (ec *executionContext) _Body_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_involvements(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6442,7 +6442,7 @@ func (ec *executionContext) initfieldContext_Body_involvements(_ context.Context
 }
 
 func (ec *executionContext) _Body_places(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_places(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6482,7 +6482,7 @@ func (ec *executionContext) initfieldContext_Body_places(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Body_issuedCalls(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_issuedCalls(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6522,7 +6522,7 @@ func (ec *executionContext) initfieldContext_Body_issuedCalls(_ context.Context,
 }
 
 func (ec *executionContext) _Body_group(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_group(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6562,7 +6562,7 @@ func (ec *executionContext) initfieldContext_Body_group(_ context.Context, field
 }
 
 func (ec *executionContext) _Body_memberOf(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_memberOf(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6602,7 +6602,7 @@ func (ec *executionContext) initfieldContext_Body_memberOf(_ context.Context, fi
 }
 
 func (ec *executionContext) _Body_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_placeLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6642,7 +6642,7 @@ func (ec *executionContext) initfieldContext_Body_placeLinks(_ context.Context, 
 }
 
 func (ec *executionContext) _Body_networks(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_networks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6710,7 +6710,7 @@ func (ec *executionContext) fieldContext_Body_confidence(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Body_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6750,7 +6750,7 @@ func (ec *executionContext) initfieldContext_Body_facts(_ context.Context, field
 }
 
 func (ec *executionContext) _Body_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_discrepancies(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6790,7 +6790,7 @@ func (ec *executionContext) initfieldContext_Body_discrepancies(_ context.Contex
 }
 
 func (ec *executionContext) _Body_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Body) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Body_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -6998,7 +6998,7 @@ func (ec *executionContext) fieldContext_Call_description(_ context.Context, fie
 }
 
 func (ec *executionContext) _Call_fund(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_fund(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7038,7 +7038,7 @@ func (ec *executionContext) initfieldContext_Call_fund(_ context.Context, field 
 }
 
 func (ec *executionContext) _Call_objectives(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_objectives(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7078,7 +7078,7 @@ func (ec *executionContext) initfieldContext_Call_objectives(_ context.Context, 
 }
 
 func (ec *executionContext) _Call_issuer(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_issuer(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7342,7 +7342,7 @@ func (ec *executionContext) fieldContext_Call_maxDurationMonths(_ context.Contex
 }
 
 func (ec *executionContext) _Call_declared(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_declared(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7382,7 +7382,7 @@ func (ec *executionContext) initfieldContext_Call_declared(_ context.Context, fi
 }
 
 func (ec *executionContext) _Call_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_actions(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7422,7 +7422,7 @@ func (ec *executionContext) initfieldContext_Call_actions(_ context.Context, fie
 }
 
 func (ec *executionContext) _Call_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_projects(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7462,7 +7462,7 @@ func (ec *executionContext) initfieldContext_Call_projects(_ context.Context, fi
 }
 
 func (ec *executionContext) _Call_regions(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_regions(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7502,7 +7502,7 @@ func (ec *executionContext) initfieldContext_Call_regions(_ context.Context, fie
 }
 
 func (ec *executionContext) _Call_regionLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_regionLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7542,7 +7542,7 @@ func (ec *executionContext) initfieldContext_Call_regionLinks(_ context.Context,
 }
 
 func (ec *executionContext) _Call_amendments(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_amendments(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7582,7 +7582,7 @@ func (ec *executionContext) initfieldContext_Call_amendments(_ context.Context, 
 }
 
 func (ec *executionContext) _Call_capitalisesOn(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_capitalisesOn(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7622,7 +7622,7 @@ func (ec *executionContext) initfieldContext_Call_capitalisesOn(_ context.Contex
 }
 
 func (ec *executionContext) _Call_capitalisedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_capitalisedBy(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7690,7 +7690,7 @@ func (ec *executionContext) fieldContext_Call_confidence(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Call_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7730,7 +7730,7 @@ func (ec *executionContext) initfieldContext_Call_facts(_ context.Context, field
 }
 
 func (ec *executionContext) _Call_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_discrepancies(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7770,7 +7770,7 @@ func (ec *executionContext) initfieldContext_Call_discrepancies(_ context.Contex
 }
 
 func (ec *executionContext) _Call_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Call) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Call_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7838,7 +7838,7 @@ func (ec *executionContext) fieldContext_Call_aliases(_ context.Context, field g
 }
 
 func (ec *executionContext) _CallRegion_region(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_CallRegion_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7878,7 +7878,7 @@ func (ec *executionContext) initfieldContext_CallRegion_region(_ context.Context
 }
 
 func (ec *executionContext) _CallRegion_call(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_CallRegion_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -7946,7 +7946,7 @@ func (ec *executionContext) fieldContext_CallRegion_confidence(_ context.Context
 }
 
 func (ec *executionContext) _CallRegion_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_CallRegion_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -8042,7 +8042,7 @@ func (ec *executionContext) fieldContext_Community_size(_ context.Context, field
 }
 
 func (ec *executionContext) _Community_members(ctx context.Context, field graphql.CollectedField, obj *kg.Community) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Community_members(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -8082,7 +8082,7 @@ func (ec *executionContext) initfieldContext_Community_members(_ context.Context
 }
 
 func (ec *executionContext) _ContinuingPartner_organization(ctx context.Context, field graphql.CollectedField, obj *kg.ContinuingPartner) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_ContinuingPartner_organization(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -8172,7 +8172,7 @@ func (ec *executionContext) fieldContext_ContinuingPartner_rolesAfter(_ context.
 }
 
 func (ec *executionContext) _Continuity_region(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Continuity_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -8212,7 +8212,7 @@ func (ec *executionContext) initfieldContext_Continuity_region(_ context.Context
 }
 
 func (ec *executionContext) _Continuity_earlier(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Continuity_earlier(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -8252,7 +8252,7 @@ func (ec *executionContext) initfieldContext_Continuity_earlier(_ context.Contex
 }
 
 func (ec *executionContext) _Continuity_later(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Continuity_later(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -8292,7 +8292,7 @@ func (ec *executionContext) initfieldContext_Continuity_later(_ context.Context,
 }
 
 func (ec *executionContext) _Continuity_persisting(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Continuity_persisting(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -8332,7 +8332,7 @@ func (ec *executionContext) initfieldContext_Continuity_persisting(_ context.Con
 }
 
 func (ec *executionContext) _Continuity_joined(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Continuity_joined(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -8372,7 +8372,7 @@ func (ec *executionContext) initfieldContext_Continuity_joined(_ context.Context
 }
 
 func (ec *executionContext) _Continuity_left(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Continuity_left(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -8440,7 +8440,7 @@ func (ec *executionContext) fieldContext_Continuity_retention(_ context.Context,
 }
 
 func (ec *executionContext) _Continuity_links(ctx context.Context, field graphql.CollectedField, obj *kg.Continuity) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Continuity_links(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -8928,7 +8928,7 @@ func (ec *executionContext) fieldContext_Discrepancy_note(_ context.Context, fie
 }
 
 func (ec *executionContext) _Discrepancy_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Discrepancy) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Discrepancy_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9052,7 +9052,7 @@ func (ec *executionContext) fieldContext_Fact_type(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Fact_entity(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Fact_entity(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9120,7 +9120,7 @@ func (ec *executionContext) fieldContext_Fact_note(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Fact_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Fact) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Fact_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9244,7 +9244,7 @@ func (ec *executionContext) fieldContext_Fund_period(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Fund_objectives(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Fund_objectives(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9284,7 +9284,7 @@ func (ec *executionContext) initfieldContext_Fund_objectives(_ context.Context, 
 }
 
 func (ec *executionContext) _Fund_calls(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Fund_calls(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9352,7 +9352,7 @@ func (ec *executionContext) fieldContext_Fund_confidence(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Fund_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Fund_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9392,7 +9392,7 @@ func (ec *executionContext) initfieldContext_Fund_facts(_ context.Context, field
 }
 
 func (ec *executionContext) _Fund_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Fund) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Fund_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9460,7 +9460,7 @@ func (ec *executionContext) fieldContext_Fund_aliases(_ context.Context, field g
 }
 
 func (ec *executionContext) _FundingGroup_call(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_FundingGroup_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9500,7 +9500,7 @@ func (ec *executionContext) initfieldContext_FundingGroup_call(_ context.Context
 }
 
 func (ec *executionContext) _FundingGroup_region(ctx context.Context, field graphql.CollectedField, obj *kg.FundingGroup) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_FundingGroup_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9736,7 +9736,7 @@ func (ec *executionContext) fieldContext_GeoPoint_lon(_ context.Context, field g
 }
 
 func (ec *executionContext) _GroupMembership_member(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_GroupMembership_member(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9776,7 +9776,7 @@ func (ec *executionContext) initfieldContext_GroupMembership_member(_ context.Co
 }
 
 func (ec *executionContext) _GroupMembership_group(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_GroupMembership_group(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9844,7 +9844,7 @@ func (ec *executionContext) fieldContext_GroupMembership_confidence(_ context.Co
 }
 
 func (ec *executionContext) _GroupMembership_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_GroupMembership_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -9968,7 +9968,7 @@ func (ec *executionContext) fieldContext_Initiative_description(_ context.Contex
 }
 
 func (ec *executionContext) _Initiative_region(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Initiative_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10008,7 +10008,7 @@ func (ec *executionContext) initfieldContext_Initiative_region(_ context.Context
 }
 
 func (ec *executionContext) _Initiative_fund(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Initiative_fund(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10048,7 +10048,7 @@ func (ec *executionContext) initfieldContext_Initiative_fund(_ context.Context, 
 }
 
 func (ec *executionContext) _Initiative_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Initiative_involvements(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10088,7 +10088,7 @@ func (ec *executionContext) initfieldContext_Initiative_involvements(_ context.C
 }
 
 func (ec *executionContext) _Initiative_places(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Initiative_places(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10128,7 +10128,7 @@ func (ec *executionContext) initfieldContext_Initiative_places(_ context.Context
 }
 
 func (ec *executionContext) _Initiative_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Initiative_placeLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10196,7 +10196,7 @@ func (ec *executionContext) fieldContext_Initiative_confidence(_ context.Context
 }
 
 func (ec *executionContext) _Initiative_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Initiative_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10236,7 +10236,7 @@ func (ec *executionContext) initfieldContext_Initiative_facts(_ context.Context,
 }
 
 func (ec *executionContext) _Initiative_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Initiative) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Initiative_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10304,7 +10304,7 @@ func (ec *executionContext) fieldContext_Initiative_aliases(_ context.Context, f
 }
 
 func (ec *executionContext) _Involvement_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Involvement_organization(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10344,7 +10344,7 @@ func (ec *executionContext) initfieldContext_Involvement_organization(_ context.
 }
 
 func (ec *executionContext) _Involvement_target(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Involvement_target(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10440,7 +10440,7 @@ func (ec *executionContext) fieldContext_Involvement_confidence(_ context.Contex
 }
 
 func (ec *executionContext) _Involvement_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Involvement_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10536,7 +10536,7 @@ func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, fiel
 }
 
 func (ec *executionContext) _LineageLink_from(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_LineageLink_from(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10576,7 +10576,7 @@ func (ec *executionContext) initfieldContext_LineageLink_from(_ context.Context,
 }
 
 func (ec *executionContext) _LineageLink_to(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_LineageLink_to(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10669,7 +10669,7 @@ func (ec *executionContext) fieldContext_LineageLink_depth(_ context.Context, fi
 }
 
 func (ec *executionContext) _LineageLink_sources(ctx context.Context, field graphql.CollectedField, obj *kg.LineageLink) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_LineageLink_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10793,7 +10793,7 @@ func (ec *executionContext) fieldContext_NetworkEdge_weight(_ context.Context, f
 }
 
 func (ec *executionContext) _NetworkEdge_projects(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkEdge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_NetworkEdge_projects(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -10973,7 +10973,7 @@ func (ec *executionContext) fieldContext_NetworkMembership_confidence(_ context.
 }
 
 func (ec *executionContext) _NetworkMembership_sources(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkMembership) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_NetworkMembership_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11013,7 +11013,7 @@ func (ec *executionContext) initfieldContext_NetworkMembership_sources(_ context
 }
 
 func (ec *executionContext) _NetworkNode_organization(ctx context.Context, field graphql.CollectedField, obj *kg.NetworkNode) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_NetworkNode_organization(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11305,7 +11305,7 @@ func (ec *executionContext) fieldContext_Objective_name(_ context.Context, field
 }
 
 func (ec *executionContext) _Objective_fund(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Objective_fund(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11429,7 +11429,7 @@ func (ec *executionContext) fieldContext_Objective_confidence(_ context.Context,
 }
 
 func (ec *executionContext) _Objective_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Objective_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11469,7 +11469,7 @@ func (ec *executionContext) initfieldContext_Objective_facts(_ context.Context, 
 }
 
 func (ec *executionContext) _Objective_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Objective) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Objective_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11509,7 +11509,7 @@ func (ec *executionContext) initfieldContext_Objective_sources(_ context.Context
 }
 
 func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_OrganizationConnection_edges(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11549,7 +11549,7 @@ func (ec *executionContext) initfieldContext_OrganizationConnection_edges(_ cont
 }
 
 func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_OrganizationConnection_nodes(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11589,7 +11589,7 @@ func (ec *executionContext) initfieldContext_OrganizationConnection_nodes(_ cont
 }
 
 func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_OrganizationConnection_pageInfo(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11685,7 +11685,7 @@ func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_OrganizationEdge_node(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11753,7 +11753,7 @@ func (ec *executionContext) fieldContext_OrganizationGroup_declaredSize(_ contex
 }
 
 func (ec *executionContext) _OrganizationGroup_members(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationGroup) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_OrganizationGroup_members(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11905,7 +11905,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Participation_organization(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Participation_organization(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -11945,7 +11945,7 @@ func (ec *executionContext) initfieldContext_Participation_organization(_ contex
 }
 
 func (ec *executionContext) _Participation_project(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Participation_project(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12069,7 +12069,7 @@ func (ec *executionContext) fieldContext_Participation_confidence(_ context.Cont
 }
 
 func (ec *executionContext) _Participation_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Participation_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12109,7 +12109,7 @@ func (ec *executionContext) initfieldContext_Participation_sources(_ context.Con
 }
 
 func (ec *executionContext) _PartnershipNetwork_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_PartnershipNetwork_nodes(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12149,7 +12149,7 @@ func (ec *executionContext) initfieldContext_PartnershipNetwork_nodes(_ context.
 }
 
 func (ec *executionContext) _PartnershipNetwork_edges(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_PartnershipNetwork_edges(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12189,7 +12189,7 @@ func (ec *executionContext) initfieldContext_PartnershipNetwork_edges(_ context.
 }
 
 func (ec *executionContext) _PartnershipNetwork_communities(ctx context.Context, field graphql.CollectedField, obj *kg.Network) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_PartnershipNetwork_communities(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12310,7 +12310,7 @@ func (ec *executionContext) fieldContext_Path_length(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *kg.Path) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Path_nodes(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12459,7 +12459,7 @@ func (ec *executionContext) fieldContext_Place_description(_ context.Context, fi
 }
 
 func (ec *executionContext) _Place_region(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Place_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12499,7 +12499,7 @@ func (ec *executionContext) initfieldContext_Place_region(_ context.Context, fie
 }
 
 func (ec *executionContext) _Place_municipality(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Place_municipality(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12539,7 +12539,7 @@ func (ec *executionContext) initfieldContext_Place_municipality(_ context.Contex
 }
 
 func (ec *executionContext) _Place_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Place_organizations(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12579,7 +12579,7 @@ func (ec *executionContext) initfieldContext_Place_organizations(_ context.Conte
 }
 
 func (ec *executionContext) _Place_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Place_projects(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12619,7 +12619,7 @@ func (ec *executionContext) initfieldContext_Place_projects(_ context.Context, f
 }
 
 func (ec *executionContext) _Place_initiatives(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Place_initiatives(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12659,7 +12659,7 @@ func (ec *executionContext) initfieldContext_Place_initiatives(_ context.Context
 }
 
 func (ec *executionContext) _Place_workerLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Place_workerLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12727,7 +12727,7 @@ func (ec *executionContext) fieldContext_Place_confidence(_ context.Context, fie
 }
 
 func (ec *executionContext) _Place_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Place_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12767,7 +12767,7 @@ func (ec *executionContext) initfieldContext_Place_facts(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Place_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Place) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Place_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12835,7 +12835,7 @@ func (ec *executionContext) fieldContext_Place_aliases(_ context.Context, field 
 }
 
 func (ec *executionContext) _PlaceLink_place(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_PlaceLink_place(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12875,7 +12875,7 @@ func (ec *executionContext) initfieldContext_PlaceLink_place(_ context.Context, 
 }
 
 func (ec *executionContext) _PlaceLink_worker(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_PlaceLink_worker(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -12943,7 +12943,7 @@ func (ec *executionContext) fieldContext_PlaceLink_confidence(_ context.Context,
 }
 
 func (ec *executionContext) _PlaceLink_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_PlaceLink_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13095,7 +13095,7 @@ func (ec *executionContext) fieldContext_Project_description(_ context.Context, 
 }
 
 func (ec *executionContext) _Project_call(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13135,7 +13135,7 @@ func (ec *executionContext) initfieldContext_Project_call(_ context.Context, fie
 }
 
 func (ec *executionContext) _Project_region(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13175,7 +13175,7 @@ func (ec *executionContext) initfieldContext_Project_region(_ context.Context, f
 }
 
 func (ec *executionContext) _Project_lead(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_lead(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13215,7 +13215,7 @@ func (ec *executionContext) initfieldContext_Project_lead(_ context.Context, fie
 }
 
 func (ec *executionContext) _Project_participants(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_participants(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13255,7 +13255,7 @@ func (ec *executionContext) initfieldContext_Project_participants(_ context.Cont
 }
 
 func (ec *executionContext) _Project_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_involvements(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13295,7 +13295,7 @@ func (ec *executionContext) initfieldContext_Project_involvements(_ context.Cont
 }
 
 func (ec *executionContext) _Project_actions(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_actions(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13335,7 +13335,7 @@ func (ec *executionContext) initfieldContext_Project_actions(_ context.Context, 
 }
 
 func (ec *executionContext) _Project_actionDetails(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_actionDetails(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13543,7 +13543,7 @@ func (ec *executionContext) fieldContext_Project_website(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Project_capitalisesOn(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_capitalisesOn(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13583,7 +13583,7 @@ func (ec *executionContext) initfieldContext_Project_capitalisesOn(_ context.Con
 }
 
 func (ec *executionContext) _Project_capitalisedBy(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_capitalisedBy(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13623,7 +13623,7 @@ func (ec *executionContext) initfieldContext_Project_capitalisedBy(_ context.Con
 }
 
 func (ec *executionContext) _Project_places(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_places(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13663,7 +13663,7 @@ func (ec *executionContext) initfieldContext_Project_places(_ context.Context, f
 }
 
 func (ec *executionContext) _Project_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_placeLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13703,7 +13703,7 @@ func (ec *executionContext) initfieldContext_Project_placeLinks(_ context.Contex
 }
 
 func (ec *executionContext) _Project_participantCounts(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_participantCounts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13771,7 +13771,7 @@ func (ec *executionContext) fieldContext_Project_confidence(_ context.Context, f
 }
 
 func (ec *executionContext) _Project_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13811,7 +13811,7 @@ func (ec *executionContext) initfieldContext_Project_facts(_ context.Context, fi
 }
 
 func (ec *executionContext) _Project_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_discrepancies(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13851,7 +13851,7 @@ func (ec *executionContext) initfieldContext_Project_discrepancies(_ context.Con
 }
 
 func (ec *executionContext) _Project_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Project) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Project_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13919,7 +13919,7 @@ func (ec *executionContext) fieldContext_Project_aliases(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ProjectAction_action(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_ProjectAction_action(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -13987,7 +13987,7 @@ func (ec *executionContext) fieldContext_ProjectAction_detail(_ context.Context,
 }
 
 func (ec *executionContext) _ProjectAction_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Edge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_ProjectAction_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -14027,7 +14027,7 @@ func (ec *executionContext) initfieldContext_ProjectAction_sources(_ context.Con
 }
 
 func (ec *executionContext) _ProjectConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_ProjectConnection_edges(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -14067,7 +14067,7 @@ func (ec *executionContext) initfieldContext_ProjectConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _ProjectConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_ProjectConnection_nodes(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -14107,7 +14107,7 @@ func (ec *executionContext) initfieldContext_ProjectConnection_nodes(_ context.C
 }
 
 func (ec *executionContext) _ProjectConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProjectConnection) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_ProjectConnection_pageInfo(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -14203,7 +14203,7 @@ func (ec *executionContext) fieldContext_ProjectEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _ProjectEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProjectEdge) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_ProjectEdge_node(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -15450,7 +15450,7 @@ func (ec *executionContext) fieldContext_Region_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Region_region(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_region(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -15630,7 +15630,7 @@ func (ec *executionContext) fieldContext_Region_specialStatute(_ context.Context
 }
 
 func (ec *executionContext) _Region_centroid(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_centroid(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -15670,7 +15670,7 @@ func (ec *executionContext) initfieldContext_Region_centroid(_ context.Context, 
 }
 
 func (ec *executionContext) _Region_participations(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_participations(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -15710,7 +15710,7 @@ func (ec *executionContext) initfieldContext_Region_participations(_ context.Con
 }
 
 func (ec *executionContext) _Region_involvements(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_involvements(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -15750,7 +15750,7 @@ func (ec *executionContext) initfieldContext_Region_involvements(_ context.Conte
 }
 
 func (ec *executionContext) _Region_calls(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_calls(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -15790,7 +15790,7 @@ func (ec *executionContext) initfieldContext_Region_calls(_ context.Context, fie
 }
 
 func (ec *executionContext) _Region_projects(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_projects(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -15846,7 +15846,7 @@ func (ec *executionContext) initfieldContext_Region_projects(ctx context.Context
 }
 
 func (ec *executionContext) _Region_organizations(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_organizations(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -15902,7 +15902,7 @@ func (ec *executionContext) initfieldContext_Region_organizations(ctx context.Co
 }
 
 func (ec *executionContext) _Region_places(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_places(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -15942,7 +15942,7 @@ func (ec *executionContext) initfieldContext_Region_places(_ context.Context, fi
 }
 
 func (ec *executionContext) _Region_initiatives(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_initiatives(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -15982,7 +15982,7 @@ func (ec *executionContext) initfieldContext_Region_initiatives(_ context.Contex
 }
 
 func (ec *executionContext) _Region_callLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_callLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -16022,7 +16022,7 @@ func (ec *executionContext) initfieldContext_Region_callLinks(_ context.Context,
 }
 
 func (ec *executionContext) _Region_memberOf(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_memberOf(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -16062,7 +16062,7 @@ func (ec *executionContext) initfieldContext_Region_memberOf(_ context.Context, 
 }
 
 func (ec *executionContext) _Region_placeLinks(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_placeLinks(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -16130,7 +16130,7 @@ func (ec *executionContext) fieldContext_Region_confidence(_ context.Context, fi
 }
 
 func (ec *executionContext) _Region_facts(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_facts(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -16170,7 +16170,7 @@ func (ec *executionContext) initfieldContext_Region_facts(_ context.Context, fie
 }
 
 func (ec *executionContext) _Region_discrepancies(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_discrepancies(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -16210,7 +16210,7 @@ func (ec *executionContext) initfieldContext_Region_discrepancies(_ context.Cont
 }
 
 func (ec *executionContext) _Region_sources(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_sources(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -16278,7 +16278,7 @@ func (ec *executionContext) fieldContext_Region_aliases(_ context.Context, field
 }
 
 func (ec *executionContext) _Region_summary(ctx context.Context, field graphql.CollectedField, obj *kg.Region) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_Region_summary(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -16334,7 +16334,7 @@ func (ec *executionContext) initfieldContext_Region_summary(ctx context.Context,
 }
 
 func (ec *executionContext) _RegionCallSummary_call(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_RegionCallSummary_call(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -16486,7 +16486,7 @@ func (ec *executionContext) fieldContext_RegionCallSummary_partners(_ context.Co
 }
 
 func (ec *executionContext) _RegionCallSummary_partnersByKind(ctx context.Context, field graphql.CollectedField, obj *kg.RegionCallSummary) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_RegionCallSummary_partnersByKind(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -16666,7 +16666,7 @@ func (ec *executionContext) fieldContext_RoleCount_exact(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *kg.SearchHit) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext_SearchHit_node(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -17123,7 +17123,7 @@ func (ec *executionContext) fieldContext___Directive_locations(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Directive_args(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -17347,7 +17347,7 @@ func (ec *executionContext) fieldContext___Field_description(_ context.Context, 
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Field_args(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -17403,7 +17403,7 @@ func (ec *executionContext) initfieldContext___Field_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Field_type(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -17555,7 +17555,7 @@ func (ec *executionContext) fieldContext___InputValue_description(_ context.Cont
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___InputValue_type(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -17707,7 +17707,7 @@ func (ec *executionContext) fieldContext___Schema_description(_ context.Context,
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Schema_types(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -17747,7 +17747,7 @@ func (ec *executionContext) initfieldContext___Schema_types(_ context.Context, f
 }
 
 func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Schema_queryType(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -17787,7 +17787,7 @@ func (ec *executionContext) initfieldContext___Schema_queryType(_ context.Contex
 }
 
 func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Schema_mutationType(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -17827,7 +17827,7 @@ func (ec *executionContext) initfieldContext___Schema_mutationType(_ context.Con
 }
 
 func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Schema_subscriptionType(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -17867,7 +17867,7 @@ func (ec *executionContext) initfieldContext___Schema_subscriptionType(_ context
 }
 
 func (ec *executionContext) ___Schema_directives(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Schema_directives(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -18019,7 +18019,7 @@ func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Type_fields(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -18075,7 +18075,7 @@ func (ec *executionContext) initfieldContext___Type_fields(ctx context.Context, 
 }
 
 func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Type_interfaces(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -18115,7 +18115,7 @@ func (ec *executionContext) initfieldContext___Type_interfaces(_ context.Context
 }
 
 func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Type_possibleTypes(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -18155,7 +18155,7 @@ func (ec *executionContext) initfieldContext___Type_possibleTypes(_ context.Cont
 }
 
 func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Type_enumValues(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -18211,7 +18211,7 @@ func (ec *executionContext) initfieldContext___Type_enumValues(ctx context.Conte
 }
 
 func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Type_inputFields(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null
@@ -18267,7 +18267,7 @@ func (ec *executionContext) initfieldContext___Type_inputFields(ctx context.Cont
 }
 
 func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	fctx := &fieldCtx{Context: ctx}
+	fctx := ec.newFieldCtx(ctx)
 	fc, err := ec.initfieldContext___Type_ofType(ctx, field, &fctx.fc)
 	if err != nil {
 		return graphql.Null

@@ -35,7 +35,7 @@ func (ec *executionContext) marshalSlice(ctx context.Context, _ ast.SelectionSet
 	// One field context for all elements: nothing below an element outlives
 	// it (no goroutine, no deferred fragment: both need a root field), and
 	// paths are read when an error is added.
-	e := &fieldCtx{Context: ctx}
+	e := ec.newFieldCtx(ctx)
 	e.fc.Index = &e.index
 	ctx = e.enter()
 	for i := range length {
@@ -60,6 +60,27 @@ type fieldCtx struct {
 	// resolvers, where a lookup would walk every enclosing field's
 	// context up to the request's.
 	loaders *Loaders
+}
+
+// ctxSlab is how many field contexts newFieldCtx allocates at once.
+const ctxSlab = 32
+
+// newFieldCtx returns an empty field context over ctx, carved from the
+// operation's slab: one allocation for many fields.
+func (ec *executionContext) newFieldCtx(ctx context.Context) *fieldCtx {
+	st := ec.state()
+	if st == nil {
+		return &fieldCtx{Context: ctx}
+	}
+	st.mu.Lock()
+	if len(st.ctxs) == 0 {
+		st.ctxs = make([]fieldCtx, ctxSlab)
+	}
+	c := &st.ctxs[0]
+	st.ctxs = st.ctxs[1:]
+	st.mu.Unlock()
+	c.Context = ctx
+	return c
 }
 
 // enter sets the field context's parent, as graphql.WithFieldContext does,
@@ -134,6 +155,9 @@ func marshalElement1(ctx context.Context, i int, omitPanicHandler bool,
 type execState struct {
 	mu     sync.Mutex
 	fields map[collectKey][]graphql.CollectedField
+	// ctxs are the field contexts not yet used of the last slab
+	// (newFieldCtx).
+	ctxs []fieldCtx
 	// args are the arguments of the fields resolved so far (argsOf).
 	args map[argsKey]map[string]any
 	// recent holds the last answers of fields, by a hash of their key:

@@ -217,8 +217,8 @@ func rewriteResolves(src []byte) ([]byte, error) {
 		b.WriteString(prefix)
 		if inits[fcFunc] {
 			// The field context and the context that holds it in one
-			// allocation (graph/marshal.go: fieldCtx).
-			fmt.Fprintf(&b, "\tfctx := &fieldCtx{Context: ctx}\n\tfc, err := ec.init%s(ctx, field, &fctx.fc)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n", fcFunc)
+			// allocation, from a slab (graph/marshal.go: fieldCtx).
+			fmt.Fprintf(&b, "\tfctx := ec.newFieldCtx(ctx)\n\tfc, err := ec.init%s(ctx, field, &fctx.fc)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n", fcFunc)
 			b.WriteString("\tctx = fctx.enter()\n")
 		} else {
 			fmt.Fprintf(&b, "\tfc, err := ec.%s(ctx, field)\n\tif err != nil {\n\t\treturn graphql.Null\n\t}\n", fcFunc)
