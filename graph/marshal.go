@@ -347,15 +347,28 @@ func (fs *fieldSet) MarshalGQL(w io.Writer) {
 			st.open = b.Len()
 		}
 		st.depth++
-		fs.writeClean(b)
+		fs.write(b, nil)
 		if st.depth--; st.depth == 0 {
 			st.clean = append(st.clean, st.open, b.Len())
 		}
 		return
 	}
-	if !ok {
-		b = new(bytes.Buffer)
+	if ok {
+		fs.write(b, w)
+		return
 	}
+	b = new(bytes.Buffer)
+	fs.write(b, w)
+	w.Write(b.Bytes())
+}
+
+// write writes the object into b, its values' own writing to w, or, with
+// a nil w, in a clean range: compacted and HTML-escaped as the POST
+// transport writes it (appendCompact), so that the transport copies the
+// range as it is instead of scanning it again (appendCompactRanges). The
+// names need nothing either way: a response name is a GraphQL name
+// ([_A-Za-z][_0-9A-Za-z]*).
+func (fs *fieldSet) write(b *bytes.Buffer, w io.Writer) {
 	b.WriteByte('{')
 	for i := range fs.fields {
 		alias := fs.fields[i].Alias
@@ -365,49 +378,26 @@ func (fs *fieldSet) MarshalGQL(w io.Writer) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		// A response name is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*):
-		// nothing to escape.
 		b.WriteByte('"')
 		b.WriteString(alias)
 		b.WriteString(`":`)
-		if !ok {
+		switch {
+		case w == nil:
+			writeCleanValue(b, fs.Values[i])
+		case w == io.Writer(b):
+			fs.Values[i].MarshalGQL(b)
+		default:
 			w.Write(b.Bytes())
 			b.Reset()
+			fs.Values[i].MarshalGQL(w)
 		}
-		fs.Values[i].MarshalGQL(w)
-	}
-	b.WriteByte('}')
-	if !ok {
-		w.Write(b.Bytes())
-	}
-}
-
-// writeClean writes the object as MarshalGQL does, then compacted and
-// HTML-escaped as the POST transport writes it (appendCompact): the
-// transport copies such a range as it is instead of scanning it again
-// (appendCompactRanges). The names need nothing (GraphQL names); the
-// executor's own values are written so (writeCleanValue); any other
-// marshaller's value is written, then compacted in place if it holds a
-// byte compaction could change.
-func (fs *fieldSet) writeClean(b *bytes.Buffer) {
-	b.WriteByte('{')
-	for i := range fs.fields {
-		alias := fs.fields[i].Alias
-		if fs.written(alias, i) {
-			continue
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('"')
-		b.WriteString(alias)
-		b.WriteString(`":`)
-		writeCleanValue(b, fs.Values[i])
 	}
 	b.WriteByte('}')
 }
 
-// writeCleanValue writes a value of an object in a clean range.
+// writeCleanValue writes a value of an object in a clean range: the
+// executor's own values as they are, any other marshaller's value, then
+// compacted in place if it holds a byte compaction could change.
 func writeCleanValue(b *bytes.Buffer, m graphql.Marshaler) {
 	switch v := m.(type) {
 	case *fieldSet:

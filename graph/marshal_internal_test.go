@@ -83,19 +83,10 @@ func TestAppendCompactIsJSONMarshals(t *testing.T) {
 	// Strings of every byte and of the runes appendCompact looks at, as
 	// gqlgen writes them (no HTML escaping), indented.
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []string{"<", ">", "&", "\u2028", "\u2029", "\u2027", "\u202a", "\"", "\\", " ", "\t", "\n", "\xe2", "\x80", "\xa8", "è", "a"}
 	for range 2000 {
 		var obj []any
 		for range rng.IntN(5) {
-			var b strings.Builder
-			for range rng.IntN(12) {
-				if rng.IntN(4) == 0 {
-					b.WriteByte(byte(rng.IntN(256)))
-				} else {
-					b.WriteString(alphabet[rng.IntN(len(alphabet))])
-				}
-			}
-			obj = append(obj, map[string]any{"s": b.String(), "n": rng.IntN(100)})
+			obj = append(obj, map[string]any{"s": compactString(rng, 12), "n": rng.IntN(100)})
 		}
 		var raw bytes.Buffer
 		enc := json.NewEncoder(&raw)
@@ -112,6 +103,21 @@ func TestAppendCompactIsJSONMarshals(t *testing.T) {
 			t.Fatalf("%q: wrote %q, json.Marshal writes %q", raw.Bytes(), got, want)
 		}
 	}
+}
+
+// compactString returns a string of up to n pieces: the runes and bytes
+// compaction looks at, or any byte.
+func compactString(rng *rand.Rand, n int) string {
+	alphabet := []string{"<", ">", "&", "\u2028", "\u2029", "\u2027", "\u202a", "\"", "\\", " ", "\t", "\n", "\xe2", "\x80", "\xa8", "è", "a"}
+	var b strings.Builder
+	for range rng.IntN(n) {
+		if rng.IntN(4) == 0 {
+			b.WriteByte(byte(rng.IntN(256)))
+		} else {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+	}
+	return b.String()
 }
 
 // TestPostTransportWritesWhatGqlgenWrites: a response through the
@@ -217,18 +223,7 @@ func (s spaced) MarshalGQL(w io.Writer) {
 // at, other marshallers' values, lists, nested objects and repeated names.
 func TestCleanRangesAreCompact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	alphabet := []string{"<", ">", "&", "\u2028", "\u2029", "\u2027", "\"", "\\", " ", "\t", "\n", "\xe2", "\x80", "\xa8", "è", "a"}
-	str := func() string {
-		var b strings.Builder
-		for range rng.IntN(8) {
-			if rng.IntN(5) == 0 {
-				b.WriteByte(byte(rng.IntN(256)))
-			} else {
-				b.WriteString(alphabet[rng.IntN(len(alphabet))])
-			}
-		}
-		return b.String()
-	}
+	str := func() string { return compactString(rng, 8) }
 	for range 300 {
 		st := &execState{fields: map[collectKey][]graphql.CollectedField{}}
 		ec := &executionContext{exec: st}
