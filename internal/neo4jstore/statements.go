@@ -29,23 +29,26 @@ var paramRe = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
 // stmt builds a Statement and registers it, so that Statements lists every
 // statement the package can send.
 func stmt(name, cypher string) Statement {
-	cypher = strings.TrimSpace(cypher)
-	params := []string{}
-	for _, m := range paramRe.FindAllStringSubmatch(cypher, -1) {
-		if !slices.Contains(params, m[1]) {
-			params = append(params, m[1])
+	return register(Statement{Name: name, Cypher: strings.TrimSpace(cypher)})
+}
+
+// register lists s, with the names of its parameters, and returns it.
+func register(s Statement) Statement {
+	s.Params = []string{}
+	for _, m := range paramRe.FindAllStringSubmatch(s.Cypher, -1) {
+		if !slices.Contains(s.Params, m[1]) {
+			s.Params = append(s.Params, m[1])
 		}
 	}
-	slices.Sort(params)
-	s := Statement{Name: name, Cypher: cypher, Params: params}
-	if registry.byName[name] != nil {
-		panic("neo4jstore: duplicate statement name " + name)
+	slices.Sort(s.Params)
+	if registry.byName[s.Name] != nil {
+		panic("neo4jstore: duplicate statement name " + s.Name)
 	}
 	registry.list = append(registry.list, &s)
 	if registry.byName == nil {
 		registry.byName = map[string]*Statement{}
 	}
-	registry.byName[name] = &s
+	registry.byName[s.Name] = &s
 	return s
 }
 
@@ -191,25 +194,17 @@ func readStmt(name string, build func(lean bool) string) Statement {
 // and two timers: one row instead of hundreds halved famigraph's CPU on
 // the map query (docs/benchmarks.md).
 func rowsStmt(name string, build func(lean bool) string) Statement {
-	cypher, columns := collectRows(build(false))
+	_, columns := collectRows(build(false))
 	return twins(name, columns, func(lean bool) string {
-		if !lean {
-			return cypher
-		}
-		c, _ := collectRows(build(true))
-		return c
+		cypher, _ := collectRows(build(lean))
+		return cypher
 	})
 }
 
 // twins registers a read and its lean twin.
 func twins(name string, columns []string, build func(lean bool) string) Statement {
-	full := stmt(name, build(false))
-	lean := stmt(name+".lean", build(true))
-	lean.columns = columns
-	registry.byName[lean.Name].columns = columns
-	full.lean, full.columns = &lean, columns
-	registry.byName[name].lean, registry.byName[name].columns = &lean, columns
-	return full
+	lean := register(Statement{Name: name + ".lean", Cypher: strings.TrimSpace(build(true)), columns: columns})
+	return register(Statement{Name: name, Cypher: strings.TrimSpace(build(false)), columns: columns, lean: &lean})
 }
 
 // collectRows rewrites a statement whose last clause is RETURN (with an
