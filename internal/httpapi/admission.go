@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
-	"sync/atomic"
+	"sync"
 	"time"
 )
 
@@ -46,11 +47,15 @@ const DefaultMaxQueueWait = 20 * time.Millisecond
 // latency (the wait is bounded and counted in it) and every client gets an
 // answer.
 type admission struct {
-	slots    chan struct{}
-	maxQueue int64
-	maxWait  time.Duration
-	waiting  atomic.Int64
-	// queued, if set, is called when a request starts to wait (tests).
+	maxWait time.Duration
+	mu      sync.Mutex
+	slots   int // the bound
+	taken   int
+	// queue holds the requests waiting for a slot, first come first, at
+	// most maxQueue; each one's channel is closed when a slot passes to it.
+	queue    []chan struct{}
+	maxQueue int
+	// queued, if set, is called when a request has joined the queue (tests).
 	queued func()
 }
 
@@ -65,13 +70,18 @@ func newAdmission(n, queue int, maxWait time.Duration) *admission {
 	if maxWait <= 0 {
 		queue = 0
 	}
-	return &admission{slots: make(chan struct{}, n), maxQueue: int64(max(queue, 0)), maxWait: maxWait}
+	return &admission{slots: n, maxQueue: max(queue, 0), maxWait: maxWait}
 }
 
 // full reports whether a request arriving now would be refused at once:
 // every slot taken and the queue full. It takes nothing; acquire decides.
 func (a *admission) full() bool {
-	return a != nil && len(a.slots) == cap(a.slots) && a.waiting.Load() >= a.maxQueue
+	if a == nil {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.taken == a.slots && len(a.queue) >= a.maxQueue
 }
 
 // acquire takes a slot, waiting in the queue for one if it has room, until
@@ -80,39 +90,59 @@ func (a *admission) acquire(ctx context.Context) bool {
 	if a == nil {
 		return true
 	}
-	select {
-	case a.slots <- struct{}{}:
+	a.mu.Lock()
+	if a.taken < a.slots {
+		a.taken++
+		a.mu.Unlock()
 		return true
-	default:
 	}
-	if a.waiting.Add(1) > a.maxQueue {
-		a.waiting.Add(-1)
+	if len(a.queue) >= a.maxQueue {
+		a.mu.Unlock()
 		return false
 	}
-	defer a.waiting.Add(-1)
+	turn := make(chan struct{})
+	a.queue = append(a.queue, turn)
+	a.mu.Unlock()
 	if a.queued != nil {
 		a.queued()
 	}
 	t := time.NewTimer(a.maxWait)
 	defer t.Stop()
-	// Goroutines blocked sending on a channel are woken in the order they
-	// blocked, and a freed slot goes to the first of them: first come,
-	// first served.
 	select {
-	case a.slots <- struct{}{}:
+	case <-turn:
 		return true
 	case <-t.C:
-		return false
 	case <-ctx.Done():
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if i := slices.Index(a.queue, turn); i >= 0 {
+		a.queue = slices.Delete(a.queue, i, i+1)
 		return false
 	}
+	// A slot passed to it as the wait ended: pass it on.
+	a.releaseLocked()
+	return false
 }
 
-// release gives back a slot taken by acquire.
+// release gives back a slot taken by acquire: to the first request in the
+// queue, if any.
 func (a *admission) release() {
-	if a != nil {
-		<-a.slots
+	if a == nil {
+		return
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.releaseLocked()
+}
+
+func (a *admission) releaseLocked() {
+	if len(a.queue) == 0 {
+		a.taken--
+		return
+	}
+	close(a.queue[0])
+	a.queue = slices.Delete(a.queue, 0, 1)
 }
 
 // inFlight returns the number of slots taken.
@@ -120,7 +150,9 @@ func (a *admission) inFlight() int {
 	if a == nil {
 		return 0
 	}
-	return len(a.slots)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.taken
 }
 
 // queueLen returns the number of requests waiting for a slot.
@@ -128,7 +160,9 @@ func (a *admission) queueLen() int {
 	if a == nil {
 		return 0
 	}
-	return int(a.waiting.Load())
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.queue)
 }
 
 // serve runs next once it has a slot, else refuses the request as
