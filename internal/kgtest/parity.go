@@ -248,11 +248,9 @@ func agreeLean[T any](t *testing.T, what string, ref, s kg.Store, ask func(kg.St
 	must(t, err)
 	got, err := ask(s, kg.WithoutProvenance(ctx(t)))
 	must(t, err)
-	if d := cmp.Diff(want, got, cmpopts.EquateEmpty(),
+	same(t, what+" without provenance", want, got,
 		cmpopts.IgnoreFields(kg.Record{}, "Sources", "Facts", "Discrepancies"),
-		cmpopts.IgnoreFields(kg.Edge{}, "Sources")); d != "" {
-		t.Errorf("%s without provenance differs (-embedded +store):\n%s", what, d)
-	}
+		cmpopts.IgnoreFields(kg.Edge{}, "Sources"))
 }
 
 // agree asks one question of the embedded store (ref) and of s, or of the
@@ -268,10 +266,10 @@ func agree[S, T any](t *testing.T, what string, ref, s S, ask func(S) (T, error)
 }
 
 // same requires the embedded store's answer and another's to be equal
-// (empty and nil lists alike).
-func same(t *testing.T, what string, want, got any) {
+// (empty and nil lists alike), compared with opts as well.
+func same(t *testing.T, what string, want, got any, opts ...cmp.Option) {
 	t.Helper()
-	if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+	if d := cmp.Diff(want, got, append(opts, cmpopts.EquateEmpty())...); d != "" {
 		t.Errorf("%s differs (-embedded +store):\n%s", what, d)
 	}
 }
