@@ -93,7 +93,7 @@ type common struct {
 // register adds the common flags to fs; inFlight is the default of
 // --max-in-flight.
 func (c *common) register(fs *flag.FlagSet, inFlight int) {
-	fs.IntVar(&c.inFlight, "max-in-flight", inFlight, "the server's bound on GraphQL requests executed at once, as serve's --max-in-flight: 0 is serve's default (2 x GOMAXPROCS), -1 none")
+	fs.IntVar(&c.inFlight, "max-in-flight", inFlight, "the server's bound on GraphQL requests executed at once, as serve's --max-in-flight: 0 is serve's default (GOMAXPROCS on the embedded store), -1 none")
 	fs.IntVar(&c.queue, "max-queue", 0, "the server's admission queue (httpapi.Config.MaxQueue; serve uses its default): requests that may wait for a turn beyond --max-in-flight: 0 is the default (as many as --max-in-flight), -1 none")
 	fs.DurationVar(&c.queueWait, "max-queue-wait", 0, "the longest wait in the server's admission queue (httpapi.Config.MaxQueueWait; serve uses its default): 0 is the default, negative no queue")
 	fs.StringVar(&c.seedDir, "seed", "seed", "the real seed directory (the data, or the template of --scale)")
@@ -105,11 +105,13 @@ func (c *common) register(fs *flag.FlagSet, inFlight int) {
 
 // server is the real server listening on loopback.
 type server struct {
-	url   string
-	store kg.Store
-	srv   *http.Server
-	nodes int
-	edges int
+	url string
+	// inFlight is the admission bound (0: none).
+	inFlight int
+	store    kg.Store
+	srv      *http.Server
+	nodes    int
+	edges    int
 }
 
 // data is the embedded store the servers answer from.
@@ -162,8 +164,8 @@ func (c *common) startServer(d *data, cacheBytes int64, stderr io.Writer) (*serv
 		return nil, err
 	}
 	inFlight := "none"
-	if n := cfg.InFlight(); n > 0 {
-		inFlight = fmt.Sprint(n)
+	if s.inFlight = cfg.InFlight(d.store); s.inFlight > 0 {
+		inFlight = fmt.Sprint(s.inFlight)
 	}
 	fmt.Fprintf(stderr, "famigraph: serving on %s, response cache %s, requests executed at once: %s\n", s.url, cacheDesc(cacheBytes), inFlight)
 	s.store, s.nodes, s.edges = d.store, d.nodes, d.edges

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/famigraph/famigraph/internal/bench"
+	"github.com/famigraph/famigraph/internal/httpapi"
 )
 
 // probe reads what the server's process did: its runtime figures over a
@@ -242,6 +244,10 @@ func cmdServer(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer srv.close()
+	// As serve: a processor for the network when the bound leaves one free.
+	if httpapi.ReserveProcessor(srv.inFlight) {
+		fmt.Fprintf(stderr, "famigraph: a processor reserved for the network: GOMAXPROCS %d, %d executing at once\n", runtime.GOMAXPROCS(0), srv.inFlight)
+	}
 	fmt.Fprintf(stdout, "url %s\n", srv.url)
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {

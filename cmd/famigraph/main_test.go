@@ -313,3 +313,28 @@ func TestResponseCacheDefaultOverNeo4j(t *testing.T) {
 		}
 	}
 }
+
+// The admission bound defaults to one request per processor on the embedded
+// store and two over Neo4j; asked for, it is kept.
+func TestMaxInFlightDefault(t *testing.T) {
+	procs := httpapi.Processors()
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+		want int64
+	}{
+		{nil, nil, int64(procs)},
+		{map[string]string{"NEO4J_URI": "bolt://127.0.0.1:7687"}, nil, int64(2 * procs)},
+		{map[string]string{"NEO4J_URI": "bolt://127.0.0.1:7687"}, []string{"--max-in-flight", "3"}, 3},
+		{map[string]string{"NEO4J_URI": "bolt://127.0.0.1:7687", "FAMIGRAPH_MAX_IN_FLIGHT": "5"}, nil, 5},
+		{map[string]string{"FAMIGRAPH_MAX_IN_FLIGHT": "0"}, nil, 0},
+	} {
+		cfg, err := parseServe(c.args, io.Discard, io.Discard, envOf(c.env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.maxInFlight != c.want {
+			t.Errorf("%v %v: --max-in-flight %d, want %d", c.env, c.args, cfg.maxInFlight, c.want)
+		}
+	}
+}

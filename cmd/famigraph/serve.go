@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -67,7 +68,7 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 	fs.BoolVar(&c.metrics, "metrics", env.boolean("FAMIGRAPH_METRICS", true), "serve Prometheus metrics at /metrics (FAMIGRAPH_METRICS)")
 	fs.Float64Var(&c.rateLimit, "rate-limit", env.float("FAMIGRAPH_RATE_LIMIT", 0), "GraphQL requests per second per client; 0 disables (FAMIGRAPH_RATE_LIMIT)")
 	fs.Int64Var(&c.responseCache, "response-cache", env.int64("FAMIGRAPH_RESPONSE_CACHE", httpapi.DefaultResponseCacheBytes), "bytes of successful responses kept and reused; embedded store only (refused over Neo4j, whose data can change; its default there is 0); 0 disables (FAMIGRAPH_RESPONSE_CACHE)")
-	fs.Int64Var(&c.maxInFlight, "max-in-flight", env.int64("FAMIGRAPH_MAX_IN_FLIGHT", int64(httpapi.DefaultMaxInFlight())), "GraphQL requests and exports executed at once (answers from the response cache not counted); beyond it a request waits up to 20 ms in a queue as long, or is answered with 503 OVERLOADED and Retry-After; default 2 x GOMAXPROCS; 0 disables (FAMIGRAPH_MAX_IN_FLIGHT)")
+	fs.Int64Var(&c.maxInFlight, "max-in-flight", env.int64("FAMIGRAPH_MAX_IN_FLIGHT", int64(httpapi.DefaultMaxInFlight(true))), "GraphQL requests and exports executed at once (answers from the response cache not counted); beyond it a request waits up to 20 ms in a queue as long, or is answered with 503 OVERLOADED and Retry-After; default GOMAXPROCS on the embedded store (and one processor more for the network), 2 x GOMAXPROCS over Neo4j; 0 disables (FAMIGRAPH_MAX_IN_FLIGHT)")
 	fs.Int64Var(&c.rateBurst, "rate-burst", env.int64("FAMIGRAPH_RATE_BURST", 0), "burst of the per-client rate limit; 0 means the rate rounded up (FAMIGRAPH_RATE_BURST)")
 	intFlag := func(p *int, name, envName string, def int, usage string) {
 		v := env.int64(envName, int64(def))
@@ -96,6 +97,11 @@ func parseServe(args []string, stdout, stderr io.Writer, getenv func(string) str
 	// unless asked for, and asked for it is refused (server.New).
 	if c.neo4j.uri != "" && getenv("FAMIGRAPH_RESPONSE_CACHE") == "" && !flagSet(fs, "response-cache") {
 		c.responseCache = 0
+	}
+	// Over Neo4j a request mostly waits on round trips: twice as many at
+	// once unless asked for.
+	if c.neo4j.uri != "" && getenv("FAMIGRAPH_MAX_IN_FLIGHT") == "" && !flagSet(fs, "max-in-flight") {
+		c.maxInFlight = int64(httpapi.DefaultMaxInFlight(false))
 	}
 	if env.err != nil {
 		return nil, env.err
@@ -213,6 +219,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 
 // serveStore serves the API over store with every piece of the HTTP edge.
 func serveStore(ctx context.Context, cfg *serveConfig, store kg.Store, loaders graph.LoaderConfig, logger *slog.Logger, stdout io.Writer) int {
+	if httpapi.ReserveProcessor(int(cfg.maxInFlight)) {
+		logger.Info("a processor reserved for the network", "executing_at_once", cfg.maxInFlight, "GOMAXPROCS", runtime.GOMAXPROCS(0))
+	}
 	h, err := server.Assemble(store, server.Config{
 		GraphQL: graph.ServerConfig{Introspection: cfg.introspection, Limits: cfg.limits, Loaders: loaders},
 		HTTP: httpapi.Config{

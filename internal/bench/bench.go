@@ -170,7 +170,7 @@ type ServerConfig struct {
 	// costs; the cached one is how serve answers a repeated query.
 	ResponseCacheBytes *int64
 	// MaxInFlight is the bound on GraphQL requests executed at once, as
-	// serve's --max-in-flight: 0 is serve's default,
+	// serve's --max-in-flight: 0 is serve's default for the store,
 	// httpapi.DefaultMaxInFlight; negative disables it.
 	MaxInFlight int
 	// MaxQueue and MaxQueueWait are the admission queue's length and
@@ -180,11 +180,12 @@ type ServerConfig struct {
 	MaxQueueWait time.Duration
 }
 
-// InFlight returns the admission bound the config asks for (0: none).
-func (c ServerConfig) InFlight() int {
+// InFlight returns the admission bound the config asks for over store (0:
+// none).
+func (c ServerConfig) InFlight(store kg.Store) int {
 	switch {
 	case c.MaxInFlight == 0:
-		return httpapi.DefaultMaxInFlight()
+		return httpapi.DefaultMaxInFlight(kg.IsLocal(store))
 	case c.MaxInFlight < 0:
 		return 0
 	}
@@ -214,7 +215,7 @@ func NewServer(store kg.Store, cfg ServerConfig) http.Handler {
 	return server.New(store, server.Config{
 		GraphQL: graph.ServerConfig{Introspection: true, Loaders: graph.LoaderConfig{Wait: cfg.Wait}},
 		HTTP: httpapi.Config{Logger: cfg.Logger, MaxBodyBytes: httpapi.DefaultMaxBodyBytes,
-			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cache, MaxInFlight: cfg.InFlight(),
+			Timeout: httpapi.DefaultTimeout, Playground: true, ResponseCacheBytes: cache, MaxInFlight: cfg.InFlight(store),
 			MaxQueue: cfg.MaxQueue, MaxQueueWait: cfg.MaxQueueWait},
 		Metrics: !cfg.NoMetrics,
 	})

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,14 +22,63 @@ const CodeOverloaded = "OVERLOADED"
 const OverloadRetryAfter = 1
 
 // DefaultMaxInFlight is the number of GraphQL requests executed at once
-// when Config.MaxInFlight is not set: two per processor the Go runtime
-// uses (GOMAXPROCS). An uncached request is CPU work on the embedded store,
-// so more at once only lengthens every one of them: on 2 cores, 32 clients
-// of the map query were served as fast with 4, 8 or 16 at once, at a median
-// latency of 25, 64 and 71 ms (docs/benchmarks.md, item 6). Two per
-// processor, with the queue of as many in front, keeps the processors busy
-// while some requests wait on a store round trip (Neo4j).
-func DefaultMaxInFlight() int { return 2 * runtime.GOMAXPROCS(0) }
+// when serve's --max-in-flight is not set. On a local store (the embedded
+// one) a request is CPU work: one per processor that executes requests
+// (Processors), so that, with ReserveProcessor, executions never occupy
+// every processor. Over a remote store (Neo4j) a request mostly waits on
+// round trips: two per processor.
+//
+// On 2 cores, 32 clients of the uncached map query were served as fast
+// with 2, 4, 8 or 16 at once, at a median latency of 9–12, 20–38 and 64–71
+// ms; with 2 at once and a processor reserved, the p99 of served requests
+// at 256 and 1,024 clients stayed within 1.1–2.1 times its value at 32
+// clients, against 3.8–7.4 times with 4 at once and none reserved
+// (docs/benchmarks.md, item 6).
+func DefaultMaxInFlight(local bool) int {
+	if local {
+		return Processors()
+	}
+	return 2 * Processors()
+}
+
+// reserved records that ReserveProcessor added a processor.
+var reserved atomic.Bool
+
+// Processors is the number of processors that execute requests: the Go
+// runtime's (GOMAXPROCS, which the runtime sets from the CPUs, the
+// container's CPU quota or the GOMAXPROCS environment variable), less the
+// one ReserveProcessor added.
+func Processors() int {
+	n := runtime.GOMAXPROCS(0)
+	if reserved.Load() {
+		n--
+	}
+	return n
+}
+
+// ReserveProcessor gives the Go runtime one processor more than
+// Processors, for the goroutines that read requests, refuse them and write
+// answers, when at most maxInFlight requests executed at once leave it free
+// of their work (0 < maxInFlight <= Processors); it reports whether a
+// processor is reserved. Call it once, at start.
+//
+// Why: when requests keep every processor busy, the Go scheduler looks for
+// connections with data to read only when a processor runs out of work, or
+// every 10 ms from its monitor, and queues what it finds behind the
+// executions; under overload the requests then wait for a processor longer
+// than for their turn (p99 200 ms at 1,024 clients on 2 cores). With a
+// processor left free of executions, they are read, queued or refused at
+// once. The operating system shares the cores among the threads, so the
+// executions keep the cores while the spare processor waits on the network.
+func ReserveProcessor(maxInFlight int) bool {
+	if maxInFlight <= 0 || maxInFlight > Processors() {
+		return reserved.Load()
+	}
+	if reserved.CompareAndSwap(false, true) {
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
+	}
+	return true
+}
 
 // DefaultMaxQueueWait bounds how long a request may wait for a turn when
 // Config.MaxQueueWait is not set: a few times what an uncached map query

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -134,5 +135,33 @@ func TestEarlyRefusalAllocates(t *testing.T) {
 	}
 	if allocs != 0 {
 		t.Errorf("a refusal allocates %.1f times, want 0", allocs)
+	}
+}
+
+// ReserveProcessor adds one processor to the runtime's, once, only when the
+// bound leaves it free of executions; Processors and DefaultMaxInFlight
+// keep counting the processors that execute.
+func TestReserveProcessor(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	t.Cleanup(func() {
+		runtime.GOMAXPROCS(before)
+		reserved.Store(false)
+	})
+	for _, n := range []int{0, -1, before + 1} {
+		if ReserveProcessor(n) || runtime.GOMAXPROCS(0) != before {
+			t.Fatalf("ReserveProcessor(%d) with %d processors: reserved one (GOMAXPROCS %d)", n, before, runtime.GOMAXPROCS(0))
+		}
+	}
+	for range 2 {
+		if !ReserveProcessor(before) {
+			t.Fatalf("ReserveProcessor(%d) with %d processors: none reserved", before, before)
+		}
+		if got := runtime.GOMAXPROCS(0); got != before+1 {
+			t.Fatalf("GOMAXPROCS %d after the reservation, want %d", got, before+1)
+		}
+	}
+	if Processors() != before || DefaultMaxInFlight(true) != before || DefaultMaxInFlight(false) != 2*before {
+		t.Errorf("with a processor reserved: Processors %d, DefaultMaxInFlight %d and %d; want %d, %d and %d",
+			Processors(), DefaultMaxInFlight(true), DefaultMaxInFlight(false), before, before, 2*before)
 	}
 }
