@@ -39,9 +39,9 @@ func TestSmoke(t *testing.T) {
 		{"load without the response cache", []string{"load", "--seed", "../../seed", "--clients", "4", "--duration", "300ms", "--warmup", "100ms", "--queries", "lineage,paths", "--response-cache", "0"},
 			[]string{"response cache off", "ok: zero errors"}},
 		{"overload", []string{"overload", "--seed", "../../seed", "--clients", "1,2", "--duration", "1s", "--warmup", "200ms", "--max-ratio", "1000", "--heap-slack", "67108864"},
-			[]string{"the server in a process of its own", "server: CPU", "ok: every request answered"}},
-		{"overload in one process", []string{"overload", "--in-process", "--seed", "../../seed", "--clients", "1,2", "--duration", "1s", "--warmup", "200ms", "--max-queue", "-1", "--max-ratio", "1000", "--heap-slack", "67108864"},
-			[]string{"in this process, with the clients", "ok: every request answered"}},
+			[]string{"each on its own connection", "the server in a process of its own", "server: CPU", "ok: every request answered"}},
+		{"overload in one process", []string{"overload", "--in-process", "--net-http", "--seed", "../../seed", "--clients", "1,2", "--duration", "1s", "--warmup", "200ms", "--max-queue", "-1", "--max-ratio", "1000", "--heap-slack", "67108864"},
+			[]string{"through net/http's client", "in this process, with the clients", "ok: every request answered"}},
 		{"load at scale 2", []string{"load", "--seed", "../../seed", "--scale", "2", "--clients", "2", "--duration", "200ms", "--warmup", "100ms", "--queries", "partners"},
 			[]string{"scale 2", "ok:"}},
 	} {

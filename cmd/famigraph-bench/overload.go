@@ -39,6 +39,7 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	heapTol := fs.Float64("heap-tolerance", 0.10, "allowed growth of the live heap after the steps, as a fraction of the heap before")
 	heapSlack := fs.Uint64("heap-slack", 1<<20, "allowed growth of the live heap in bytes, on top of --heap-tolerance")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the server's process in each measured step to this path with -CLIENTS.pprof appended")
+	netHTTP := fs.Bool("net-http", false, "drive the clients through net/http's client (two more goroutines a connection, a hand-off between them a request) rather than each on its own connection, as wrk does")
 	inProcess := fs.Bool("in-process", false, "run the server in this process, with the clients, rather than in a process of its own")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -105,6 +106,7 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	// step when the server has a process of its own.
 	load := func(clients int, d time.Duration) (bench.Summary, serverStep, bench.RuntimeUse, error) {
 		drv := bench.NewDriver(url+"/graphql", clients)
+		drv.Raw = !*netHTTP
 		defer drv.Close()
 		l := bench.Load{Clients: clients, Duration: *warmup, Requests: reqs, RetryAfter: *retryAfter, RetryJitter: *jitter}
 		drv.Run(ctx, l)
@@ -131,8 +133,12 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if !*inProcess {
 		where = "in a process of its own"
 	}
-	fmt.Fprintf(stdout, "overload: %v clients, %s each after %s of warm-up, on %v (scale %d, response cache %s, retry after: %t, jitter %.2f); GOMAXPROCS %d; the server %s\n",
-		counts, *duration, *warmup, queryNames(reqs), c.scale, cacheDesc(*cacheBytes), *retryAfter, *jitter, runtime.GOMAXPROCS(0), where)
+	client := "each on its own connection"
+	if *netHTTP {
+		client = "through net/http's client"
+	}
+	fmt.Fprintf(stdout, "overload: %v clients (%s), %s each after %s of warm-up, on %v (scale %d, response cache %s, retry after: %t, jitter %.2f); GOMAXPROCS %d; the server %s\n",
+		counts, client, *duration, *warmup, queryNames(reqs), c.scale, cacheDesc(*cacheBytes), *retryAfter, *jitter, runtime.GOMAXPROCS(0), where)
 	fmt.Fprintf(stdout, "%8s %9s %9s %9s %7s %10s %10s %10s %10s %10s %10s\n", "clients", "requests", "served/s", "refused", "errors",
 		"p50", "p99", "max", "refused p99", "heap", "RSS")
 	type step struct {

@@ -31,7 +31,16 @@ type Request struct {
 type Driver struct {
 	URL    string
 	Client *http.Client
-	dials  atomic.Int64
+	// Raw makes Run's clients drive their connections themselves
+	// (rawConn), one goroutine each, rather than through Client: for runs
+	// of many clients, whose net/http hand-offs would otherwise queue for
+	// the processors the server shares.
+	Raw   bool
+	dials atomic.Int64
+	// idle holds the raw connections of the clients of earlier runs, kept
+	// alive for the next, as the transport keeps its idle connections.
+	mu   sync.Mutex
+	idle []*rawConn
 }
 
 // NewDriver returns a driver for url with enough idle connections for
@@ -60,7 +69,15 @@ func NewDriver(url string, clients int) *Driver {
 func (d *Driver) Dials() int64 { return d.dials.Load() }
 
 // Close closes the driver's idle connections.
-func (d *Driver) Close() { d.Client.CloseIdleConnections() }
+func (d *Driver) Close() {
+	d.Client.CloseIdleConnections()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range d.idle {
+		c.close()
+	}
+	d.idle = nil
+}
 
 // Do sends one request and returns the response body, or an error for a
 // transport failure or a status other than 200.
@@ -101,17 +118,63 @@ func (d *Driver) do(ctx context.Context, body []byte, buf *bytes.Buffer) ([]byte
 	if err != nil {
 		return nil, resp.StatusCode, err
 	}
-	if resp.StatusCode == http.StatusServiceUnavailable && ErrorCode(out) == "OVERLOADED" {
-		secs, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	return out, resp.StatusCode, outcome(resp.StatusCode, resp.Header.Get("Retry-After"), out)
+}
+
+// outcome is the error of a response of status, with the Retry-After
+// header retryAfter and the body out: nil for 200, ErrOverloaded for a
+// 503 OVERLOADED with a valid Retry-After.
+func outcome(status int, retryAfter string, out []byte) error {
+	if status == http.StatusServiceUnavailable && ErrorCode(out) == "OVERLOADED" {
+		secs, err := strconv.Atoi(retryAfter)
 		if err != nil || secs < 0 {
-			return out, resp.StatusCode, fmt.Errorf("HTTP 503 OVERLOADED without a valid Retry-After (%q)", resp.Header.Get("Retry-After"))
+			return fmt.Errorf("HTTP 503 OVERLOADED without a valid Retry-After (%q)", retryAfter)
 		}
-		return out, resp.StatusCode, &ErrOverloaded{RetryAfter: time.Duration(secs) * time.Second}
+		return &ErrOverloaded{RetryAfter: time.Duration(secs) * time.Second}
 	}
-	if resp.StatusCode != http.StatusOK {
-		return out, resp.StatusCode, fmt.Errorf("HTTP %d: %.200s", resp.StatusCode, out)
+	if status != http.StatusOK {
+		return fmt.Errorf("HTTP %d: %.200s", status, out)
 	}
-	return out, resp.StatusCode, nil
+	return nil
+}
+
+// sender returns how one client of Run sends a request, reading the
+// response's body into buf, and a function that closes what it holds.
+func (d *Driver) sender(ctx context.Context, buf *bytes.Buffer) (send func(body []byte) ([]byte, error), done func(), err error) {
+	if !d.Raw {
+		return func(body []byte) ([]byte, error) {
+			out, _, err := d.do(ctx, body, buf)
+			return out, err
+		}, func() {}, nil
+	}
+	d.mu.Lock()
+	var c *rawConn
+	if n := len(d.idle); n > 0 {
+		c, d.idle = d.idle[n-1], d.idle[:n-1]
+	}
+	d.mu.Unlock()
+	if c == nil {
+		if c, err = newRawConn(d.URL, func() { d.dials.Add(1) }); err != nil {
+			return nil, nil, err
+		}
+	}
+	idle := func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		d.idle = append(d.idle, c)
+	}
+	return func(body []byte) ([]byte, error) {
+		status, retryAfter, out, err := c.do(ctx, body, buf)
+		if err != nil {
+			// The connection's deadline is ctx's: past it, the failure is
+			// ctx's end, which its timer may not have marked yet.
+			if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+				<-ctx.Done()
+			}
+			return nil, err
+		}
+		return out, outcome(status, retryAfter, out)
+	}, idle, nil
 }
 
 // ErrorCode returns the code of the first GraphQL error in body, or "".
@@ -262,11 +325,18 @@ func (d *Driver) Run(ctx context.Context, l Load) *Result {
 			r := &results[c]
 			r.lat = make([]time.Duration, 0, 4096)
 			var buf bytes.Buffer
+			send, done, err := d.sender(reqCtx, &buf)
+			if err != nil {
+				r.errors++
+				r.firstErrs = append(r.firstErrs, err.Error())
+				return
+			}
+			defer done()
 			for i := c; ctx.Err() == nil; i++ {
 				ri := i % len(l.Requests)
 				req := l.Requests[ri]
 				t0 := time.Now()
-				body, _, err := d.do(reqCtx, req.Body, &buf)
+				body, err := send(req.Body)
 				lat := time.Since(t0)
 				if ctx.Err() != nil {
 					break // cut short by the end of the run: not counted
