@@ -31,9 +31,9 @@ const OverloadRetryAfter = 1
 // On 2 cores, 32 clients of the uncached map query were served as fast
 // with 2, 4, 8 or 16 at once, at a median latency of 9–12, 20–38 and 64–71
 // ms; with 2 at once and a processor reserved, the p99 of served requests
-// at 256 and 1,024 clients stayed within 1.1–2.1 times its value at 32
-// clients, against 3.8–7.4 times with 4 at once and none reserved
-// (docs/benchmarks.md, item 6).
+// at 256 and 1,024 clients was 1.1–1.4 and 1.7–2.0 times its value at 32
+// clients, against 3.2–4.4 and 7.4–9.1 times with 4 at once and none
+// reserved (docs/benchmarks.md, item 6, third pass).
 func DefaultMaxInFlight(local bool) int {
 	if local {
 		return Processors()
