@@ -139,7 +139,8 @@ func outcome(status int, retryAfter string, out []byte) error {
 }
 
 // sender returns how one client of Run sends a request, reading the
-// response's body into buf, and a function that closes what it holds.
+// response's body into buf, and done, which hands back the connection it
+// holds for the driver's next run.
 func (d *Driver) sender(ctx context.Context, buf *bytes.Buffer) (send func(body []byte) ([]byte, error), done func(), err error) {
 	if !d.Raw {
 		return func(body []byte) ([]byte, error) {
@@ -168,7 +169,7 @@ func (d *Driver) sender(ctx context.Context, buf *bytes.Buffer) (send func(body 
 		if err != nil {
 			// The connection's deadline is ctx's: past it, the failure is
 			// ctx's end, which its timer may not have marked yet.
-			if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+			if end, ok := ctx.Deadline(); ok && !time.Now().Before(end) {
 				<-ctx.Done()
 			}
 			return nil, err
