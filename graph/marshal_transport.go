@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"unsafe"
 
@@ -150,6 +151,9 @@ func (w *dataWriter) Write(b []byte) (int, error) {
 	out = append(out, b[len(prefix):]...)
 	w.keep(out)
 	w.data = nil
+	// The whole answer is at hand: say its length, rather than leave
+	// net/http to send it in chunks.
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	if _, err := w.ResponseWriter.Write(out); err != nil {
 		return 0, err
 	}

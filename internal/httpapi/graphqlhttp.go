@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -94,6 +95,7 @@ func graphqlOverHTTP(next http.Handler, rejected func(reason string), cache *res
 		if c, ok := cache.get(key); ok {
 			cacheEvent(true)
 			w.Header().Set("Content-Type", c.contentType)
+			w.Header().Set("Content-Length", strconv.Itoa(len(c.body)))
 			_, _ = w.Write(c.body)
 			return
 		}

@@ -113,3 +113,45 @@ func TestResponseCacheOnlyOverImmutableData(t *testing.T) {
 		t.Errorf("a cache over the embedded store: %v", err)
 	}
 }
+
+// An answer without errors is sent with its length, not in chunks: from the
+// executor (a miss) and from the response cache (a hit); an answer with
+// errors still arrives whole.
+func TestAnswersCarryTheirLength(t *testing.T) {
+	ds := kgtest.RealSeed(t)
+	query := `{"query":"{ regions { id name projects { id title participants { role organization { id name } } } } }"}`
+	for _, cache := range []int64{0, 1 << 20} {
+		srv := httptest.NewServer(server.New(memstore.New(ds), server.Config{HTTP: httpapi.Config{ResponseCacheBytes: cache}}))
+		for i, body := range []string{query, query, `{"query":"{ nosuchfield }"}`} {
+			res, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(res.Body)
+			res.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out struct {
+				Data   json.RawMessage
+				Errors []any
+			}
+			if err := json.Unmarshal(got, &out); err != nil {
+				t.Fatalf("cache %d, request %d: %v", cache, i, err)
+			}
+			if i == 2 {
+				if len(out.Errors) == 0 {
+					t.Errorf("cache %d: no error for an unknown field: %s", cache, got)
+				}
+				continue
+			}
+			if len(out.Errors) > 0 || len(got) < 8<<10 {
+				t.Fatalf("cache %d, request %d: %d bytes, errors %v", cache, i, len(got), out.Errors)
+			}
+			if res.ContentLength != int64(len(got)) || len(res.TransferEncoding) > 0 {
+				t.Errorf("cache %d, request %d: Content-Length %d, Transfer-Encoding %v, for %d bytes", cache, i, res.ContentLength, res.TransferEncoding, len(got))
+			}
+		}
+		srv.Close()
+	}
+}
