@@ -94,7 +94,7 @@ type common struct {
 // --max-in-flight.
 func (c *common) register(fs *flag.FlagSet, inFlight int) {
 	fs.IntVar(&c.inFlight, "max-in-flight", inFlight, "the server's bound on GraphQL requests executed at once, as serve's --max-in-flight: 0 is serve's default (GOMAXPROCS on the embedded store), -1 none")
-	fs.IntVar(&c.queue, "max-queue", 0, "the server's admission queue (httpapi.Config.MaxQueue; serve uses its default): requests that may wait for a turn beyond --max-in-flight: 0 is the default (as many as --max-in-flight), -1 none")
+	fs.IntVar(&c.queue, "max-queue", 0, "the server's admission queue (httpapi.Config.MaxQueue; serve uses its default): requests that may wait for a turn beyond --max-in-flight: 0 is the default (32 times --max-in-flight), -1 none")
 	fs.DurationVar(&c.queueWait, "max-queue-wait", 0, "the longest wait in the server's admission queue (httpapi.Config.MaxQueueWait; serve uses its default): 0 is the default, negative no queue")
 	fs.StringVar(&c.seedDir, "seed", "seed", "the real seed directory (the data, or the template of --scale)")
 	fs.IntVar(&c.scale, "scale", 0, "0: the real seed; N: a synthetic network N times its size (internal/gen)")

@@ -80,6 +80,18 @@ func ReserveProcessor(maxInFlight int) bool {
 	return true
 }
 
+// DefaultQueuePerSlot is how many requests may wait for a turn per request
+// executed at once, when Config.MaxQueue is not set. The queue's wait
+// (DefaultMaxQueueWait) bounds the latency; its length only bounds what
+// waits. A queue as long as the bound refused bursts of cheap requests that
+// the bound serves in a few milliseconds (the graphql-http audit's 61
+// requests at once, with 2 at once); 32 per slot (64 on 2 cores) takes
+// them, and under overload (1,024 clients of the uncached map query) kept
+// the p99 of served requests within 1.1–1.4 times its value at 32 clients,
+// where a queue as long as the bound gave 1.7–2.0 (docs/benchmarks.md,
+// item 6, third pass).
+const DefaultQueuePerSlot = 32
+
 // DefaultMaxQueueWait bounds how long a request may wait for a turn when
 // Config.MaxQueueWait is not set: a few times what an uncached map query
 // takes to execute on the embedded store. At 1,024 clients on 2 busy cores,

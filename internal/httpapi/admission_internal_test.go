@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -163,5 +164,53 @@ func TestReserveProcessor(t *testing.T) {
 	if Processors() != before || DefaultMaxInFlight(true) != before || DefaultMaxInFlight(false) != 2*before {
 		t.Errorf("with a processor reserved: Processors %d, DefaultMaxInFlight %d and %d; want %d, %d and %d",
 			Processors(), DefaultMaxInFlight(true), DefaultMaxInFlight(false), before, before, 2*before)
+	}
+}
+
+// The default queue takes a burst of requests far beyond the bound (61 at
+// once from the graphql-http audit, against a bound of 2): they wait their
+// turn rather than being refused.
+func TestAdmissionDefaultQueueTakesABurst(t *testing.T) {
+	const bound, burst = 2, 60
+	if n := queueLen(0, bound); n != DefaultQueuePerSlot*bound || n < burst {
+		t.Fatalf("default queue for a bound of %d: %d", bound, n)
+	}
+	a := newAdmission(bound, queueLen(0, bound), time.Minute)
+	var queued atomic.Int32
+	all := make(chan struct{})
+	a.queued = func() {
+		if queued.Add(1) == burst {
+			close(all)
+		}
+	}
+	for range bound {
+		if !a.acquire(t.Context()) {
+			t.Fatal("a free slot was refused")
+		}
+	}
+	results := make(chan bool, burst)
+	for range burst {
+		go func() {
+			ok := a.acquire(t.Context())
+			results <- ok
+			if ok {
+				a.release()
+			}
+		}()
+	}
+	select {
+	case <-all:
+	case ok := <-results:
+		t.Fatalf("a request of the burst was answered (admitted %t) before the slots were freed", ok)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%d of %d requests queued", queued.Load(), burst)
+	}
+	for range bound {
+		a.release()
+	}
+	for range burst {
+		if !<-results {
+			t.Error("a request of the burst was refused")
+		}
 	}
 }

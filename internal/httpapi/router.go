@@ -71,7 +71,8 @@ type Config struct {
 	// default is DefaultMaxInFlight.
 	MaxInFlight int
 	// MaxQueue is how many requests beyond MaxInFlight may wait for a
-	// turn, first come first served: 0 is as many as MaxInFlight, negative
+	// turn, first come first served: 0 is DefaultQueuePerSlot times
+	// MaxInFlight, negative
 	// none. A request that finds the queue full is refused at once, before
 	// its body is read.
 	MaxQueue int
@@ -200,7 +201,7 @@ func NewRouter(cfg Config) http.Handler {
 // queueLen is the admission queue's length for Config.MaxQueue.
 func queueLen(maxQueue, maxInFlight int) int {
 	if maxQueue == 0 {
-		return maxInFlight
+		return DefaultQueuePerSlot * maxInFlight
 	}
 	return max(maxQueue, 0)
 }
