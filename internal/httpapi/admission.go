@@ -32,8 +32,9 @@ const OverloadRetryAfter = 1
 // with 2, 4, 8 or 16 at once, at a median latency of 9–12, 20–38 and 64–71
 // ms; with 2 at once and a processor reserved, the p99 of served requests
 // at 256 and 1,024 clients was 1.1–1.4 and 1.7–2.0 times its value at 32
-// clients, against 3.2–4.4 and 7.4–9.1 times with 4 at once and none
-// reserved (docs/benchmarks.md, item 6, third pass).
+// clients (1.1–1.2 and 1.2–1.3 with the default queue), against 3.2–4.4
+// and 7.4–9.1 times with 4 at once and none reserved (docs/benchmarks.md,
+// item 6, third pass).
 func DefaultMaxInFlight(local bool) int {
 	if local {
 		return Processors()
