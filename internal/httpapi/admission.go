@@ -88,7 +88,7 @@ func ReserveProcessor(maxInFlight int) bool {
 // the bound serves in a few milliseconds (the graphql-http audit's 61
 // requests at once, with 2 at once); 32 per slot (64 on 2 cores) takes
 // them, and under overload (1,024 clients of the uncached map query) kept
-// the p99 of served requests within 1.1–1.4 times its value at 32 clients,
+// the p99 of served requests at 1.2–1.3 times its value at 32 clients,
 // where a queue as long as the bound gave 1.7–2.0 (docs/benchmarks.md,
 // item 6, third pass).
 const DefaultQueuePerSlot = 32

@@ -72,9 +72,8 @@ type Config struct {
 	MaxInFlight int
 	// MaxQueue is how many requests beyond MaxInFlight may wait for a
 	// turn, first come first served: 0 is DefaultQueuePerSlot times
-	// MaxInFlight, negative
-	// none. A request that finds the queue full is refused at once, before
-	// its body is read.
+	// MaxInFlight, negative none. A request that finds the queue full is
+	// refused at once, before its body is read.
 	MaxQueue int
 	// MaxQueueWait bounds a request's wait in the queue, after which it is
 	// refused as OVERLOADED: 0 is DefaultMaxQueueWait, negative no queue.
