@@ -105,7 +105,7 @@ func prefetchRoot(schema *ast.Schema) graphql.FieldMiddleware {
 		}
 		res, err := next(ctx)
 		l, _ := ctx.Value(loadersKey{}).(*Loaders)
-		if err != nil || l == nil {
+		if err != nil || l == nil || l.fetched.direct != nil {
 			return res, err
 		}
 		p := &prefetcher{f: l.fetched, op: graphql.GetOperationContext(ctx), schema: schema, local: kg.IsLocal(l.fetched.svc.Store)}

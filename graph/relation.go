@@ -15,10 +15,16 @@ import (
 // relationship resolvers read it. A resolver that finds nothing (a field the
 // prefetcher did not reach) asks the store for its one parent and keeps the
 // answer.
+//
+// On a local store with a kg.Reader (the embedded one) nothing is fetched:
+// the resolvers read each parent's relationships, and records by id, where
+// the store holds them. Batching pays for round trips; there, copying the
+// answers into the request's sets cost a fifth of an uncached map query.
 type fetched struct {
-	svc   *kg.Service
-	nodes nodeLoader
-	mu    sync.Mutex
+	svc    *kg.Service
+	direct kg.Reader // the store's, if it is local; nil otherwise
+	nodes  nodeLoader
+	mu     sync.Mutex
 	// related holds the answers of a row with a filter, by parent: one
 	// map per call, made at the size of its answer.
 	related map[fetchKey]map[string]fetchedList
@@ -71,7 +77,7 @@ func keyOf(r *kg.Rel, where string) fetchKey {
 }
 
 func newFetched(svc *kg.Service, nodes nodeLoader) *fetched {
-	return &fetched{svc: svc, nodes: nodes, related: map[fetchKey]map[string]fetchedList{}, known: map[string]kg.Node{},
+	return &fetched{svc: svc, direct: kg.ReaderOf(svc.Store), nodes: nodes, related: map[fetchKey]map[string]fetchedList{}, known: map[string]kg.Node{},
 		fields: map[*ast.Field]*relField{}}
 }
 
@@ -104,6 +110,9 @@ func (f *fetched) rememberLocked(n kg.Node) {
 
 // loadNodes fetches, in one call, the records not known yet.
 func (f *fetched) loadNodes(ctx context.Context, ids []string) {
+	if f.direct != nil {
+		return // read in place (node)
+	}
 	f.mu.Lock()
 	var missing []string
 	var seen map[string]bool // of missing: most ids are known or repeated
@@ -138,6 +147,9 @@ func (f *fetched) loadNodes(ctx context.Context, ids []string) {
 // load fetches, in one call, a traversal or relationship row with a filter
 // for the parents whose answer is not known yet.
 func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string) {
+	if f.direct != nil {
+		return // read in place (listOf)
+	}
 	k := keyOf(r, w.Key())
 	f.mu.Lock()
 	var missing []string
@@ -200,6 +212,15 @@ func (f *fetched) list(ctx context.Context, r *kg.Rel, w kg.Where, parent string
 
 // listOf is list with the key of the row and filter.
 func (f *fetched) listOf(ctx context.Context, r *kg.Rel, w kg.Where, k fetchKey, parent string) fetchedList {
+	if f.direct != nil {
+		var l fetchedList
+		if r.Node != "" {
+			l.nodes, l.err = f.direct.RelatedOf(r.Node, parent, w)
+		} else {
+			l.edges, l.err = f.direct.EdgesOf(r.Edge, parent)
+		}
+		return l
+	}
 	f.mu.Lock()
 	l, ok := f.related[k][parent]
 	f.mu.Unlock()
@@ -214,6 +235,9 @@ func (f *fetched) listOf(ctx context.Context, r *kg.Rel, w kg.Where, k fetchKey,
 
 // knownNode returns a record the request knows, or nil.
 func (f *fetched) knownNode(id string) kg.Node {
+	if f.direct != nil {
+		return f.direct.Node(id)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.known[id]
@@ -221,6 +245,9 @@ func (f *fetched) knownNode(id string) kg.Node {
 
 // node returns a record by id: known to the request, else loaded.
 func (f *fetched) node(ctx context.Context, id string) (kg.Node, error) {
+	if f.direct != nil {
+		return f.direct.Node(id), nil
+	}
 	f.mu.Lock()
 	n, ok := f.known[id]
 	f.mu.Unlock()

@@ -277,7 +277,7 @@ func TestMetricsAndProbes(t *testing.T) {
 		`famigraph_graphql_rejected_total{reason="depth"} 1`,
 		`famigraph_graphql_rejected_total{reason="media_type"} 1`,
 		`famigraph_store_calls_total{method="Regions"} 1`,
-		`famigraph_store_calls_total{method="Edges/ProjectParticipants"}`,
+		`famigraph_store_calls_total{method="Nodes"} 1`,
 		`famigraph_store_call_duration_seconds_bucket{method="Regions",le=`,
 		`famigraph_store_ready 1`,
 		`go_goroutines`,

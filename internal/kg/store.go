@@ -245,20 +245,53 @@ func IsLocal(s Store) bool {
 	return declares(s, func(i interface{ Local() bool }) bool { return i.Local() })
 }
 
+// Reader reads one record, or one record's relationships, where a local
+// store holds them: a request on such a store reads its relationships in
+// place, one parent at a time, rather than fetching them in batches into
+// sets of its own (graph's prefetcher), which only pays for round trips.
+// Each answer is Store's for one id.
+type Reader interface {
+	// Node returns the record with the id or alias, or nil (Store.Nodes).
+	Node(id string) Node
+	// RelatedOf is Store.Related for one id.
+	RelatedOf(q NodeQuery, id string, w Where) ([]Node, error)
+	// EdgesOf is Store.Edges for one id.
+	EdgesOf(q EdgeQuery, id string) ([]*Edge, error)
+}
+
+// ReaderOf returns the store's Reader, or that of the first store it wraps
+// (by an Unwrap method) that has one, when that store is local (IsLocal);
+// else nil.
+func ReaderOf(s Store) Reader {
+	if !IsLocal(s) {
+		return nil
+	}
+	r, _ := implementer[Reader](s)
+	return r
+}
+
 // declares returns what the store, or the first store it wraps (by an
 // Unwrap method) that implements I, says; false when none does.
 func declares[I any](s Store, says func(I) bool) bool {
+	i, ok := implementer[I](s)
+	return ok && says(i)
+}
+
+// implementer returns the store, or the first store it wraps (by an Unwrap
+// method), that implements I.
+func implementer[I any](s Store) (I, bool) {
 	for s != nil {
 		if i, ok := s.(I); ok {
-			return says(i)
+			return i, true
 		}
 		w, ok := s.(interface{ Unwrap() Store })
 		if !ok {
-			return false
+			break
 		}
 		s = w.Unwrap()
 	}
-	return false
+	var zero I
+	return zero, false
 }
 
 type provenanceKey struct{}

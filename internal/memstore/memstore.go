@@ -31,7 +31,10 @@ type Store struct {
 	ds       *kg.Dataset // sorted
 }
 
-var _ kg.Store = (*Store)(nil)
+var (
+	_ kg.Store  = (*Store)(nil)
+	_ kg.Reader = (*Store)(nil)
+)
 
 // adjacent is a neighbour in the undirected view of the graph.
 type adjacent struct {
@@ -119,39 +122,57 @@ func (s *Store) Local() bool { return true }
 func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 	out := make([]kg.Node, len(ids))
 	for i, id := range ids {
-		n, ok := s.nodes[id]
-		if !ok {
-			n = s.aliases[id] // nil when missing
-		}
-		out[i] = n
+		out[i] = s.Node(id)
 	}
 	return out, ctx.Err()
 }
 
 // Related implements kg.Store.
 func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string, w kg.Where) ([][]kg.Node, error) {
-	m, ok := s.related[q]
-	if !ok {
-		return nil, kg.Errorf(kg.EINTERNAL, "unknown node query %s", q)
-	}
-	out := make([][]kg.Node, len(ids))
-	for i, id := range ids {
-		out[i] = w.Apply(m[id])
-	}
-	return out, ctx.Err()
+	return each(ctx, ids, func(id string) ([]kg.Node, error) { return s.RelatedOf(q, id, w) })
 }
 
 // Edges implements kg.Store.
 func (s *Store) Edges(ctx context.Context, q kg.EdgeQuery, ids []string) ([][]*kg.Edge, error) {
+	return each(ctx, ids, func(id string) ([]*kg.Edge, error) { return s.EdgesOf(q, id) })
+}
+
+// each answers a batched call one id at a time.
+func each[T any](ctx context.Context, ids []string, of func(string) ([]T, error)) ([][]T, error) {
+	out := make([][]T, len(ids))
+	for i, id := range ids {
+		var err error
+		if out[i], err = of(id); err != nil {
+			return nil, err
+		}
+	}
+	return out, ctx.Err()
+}
+
+// Node implements kg.Reader.
+func (s *Store) Node(id string) kg.Node {
+	if n, ok := s.nodes[id]; ok {
+		return n
+	}
+	return s.aliases[id] // nil when missing
+}
+
+// RelatedOf implements kg.Reader.
+func (s *Store) RelatedOf(q kg.NodeQuery, id string, w kg.Where) ([]kg.Node, error) {
+	m, ok := s.related[q]
+	if !ok {
+		return nil, kg.Errorf(kg.EINTERNAL, "unknown node query %s", q)
+	}
+	return w.Apply(m[id]), nil
+}
+
+// EdgesOf implements kg.Reader.
+func (s *Store) EdgesOf(q kg.EdgeQuery, id string) ([]*kg.Edge, error) {
 	m, ok := s.edges[q]
 	if !ok {
 		return nil, kg.Errorf(kg.EINTERNAL, "unknown edge query %s", q)
 	}
-	out := make([][]*kg.Edge, len(ids))
-	for i, id := range ids {
-		out[i] = m[id]
-	}
-	return out, ctx.Err()
+	return m[id], nil
 }
 
 // Regions implements kg.Store.
