@@ -1,6 +1,8 @@
 package graph_test
 
 import (
+	"bytes"
+	"sync"
 	"testing"
 
 	"github.com/famigraph/famigraph/internal/kg"
@@ -36,4 +38,31 @@ func TestReadInPlaceAnswersAsPrefetched(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { sameAnswer(t, direct, prefetched, c.query, c.vars) })
 	}
+}
+
+// TestConcurrentOperationsKeepTheirAnswers: operations executed at once,
+// each carving its field contexts and field sets from slabs that earlier
+// operations gave back (execState.release), answer what each answers
+// alone. Under -race, a slab given back while its operation still read it
+// is reported as a race too.
+func TestConcurrentOperationsKeepTheirAnswers(t *testing.T) {
+	h := newHandler(memstore.New(kgtest.RealSeed(t)), 0)
+	cases := append(parityCorpus(t), parityCase{name: "map", query: mapQuery})
+	want := make([][]byte, len(cases))
+	for i, c := range cases {
+		_, want[i] = rawPost(h, c.query, c.vars)
+	}
+	const workers = 4
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for k := range len(cases) {
+				i := (k*7 + w*31) % len(cases) // each worker in its own order
+				if _, got := rawPost(h, cases[i].query, cases[i].vars); !bytes.Equal(got, want[i]) {
+					t.Errorf("%s, asked with others at once: answered\n%.300s\nalone:\n%.300s", cases[i].name, got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

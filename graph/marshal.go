@@ -62,11 +62,24 @@ type fieldCtx struct {
 	loaders *Loaders
 }
 
-// ctxSlab is how many field contexts newFieldCtx allocates at once.
-const ctxSlab = 32
+// The executor's slabs: an operation carves its field contexts, field sets
+// and values from slabs of these sizes, taken from pools and given back once
+// its data is written (execState.release), for the operations that follow.
+// An uncached map query carves ~180 KB of them.
+const (
+	ctxSlab   = 64
+	setSlab   = 128
+	valueSlab = 1024
+)
+
+var (
+	ctxSlabs   = sync.Pool{New: func() any { return new([ctxSlab]fieldCtx) }}
+	setSlabs   = sync.Pool{New: func() any { return new([setSlab]fieldSet) }}
+	valueSlabs = sync.Pool{New: func() any { return new([valueSlab]graphql.Marshaler) }}
+)
 
 // newFieldCtx returns an empty field context over ctx, carved from the
-// operation's slab: one allocation for many fields.
+// operation's slab.
 func (ec *executionContext) newFieldCtx(ctx context.Context) *fieldCtx {
 	st := ec.state()
 	if st == nil {
@@ -74,12 +87,14 @@ func (ec *executionContext) newFieldCtx(ctx context.Context) *fieldCtx {
 	}
 	st.mu.Lock()
 	if len(st.ctxs) == 0 {
-		st.ctxs = make([]fieldCtx, ctxSlab)
+		s := ctxSlabs.Get().(*[ctxSlab]fieldCtx)
+		st.taken.ctxs = append(st.taken.ctxs, s)
+		st.ctxs = s[:]
 	}
 	c := &st.ctxs[0]
 	st.ctxs = st.ctxs[1:]
 	st.mu.Unlock()
-	c.Context = ctx
+	*c = fieldCtx{Context: ctx} // a slab's may have served another operation
 	return c
 }
 
@@ -164,13 +179,16 @@ type execState struct {
 	// an object's marshaller finds its fields there without hashing the
 	// whole key.
 	recent [16]collected
-	// fieldSets are the field sets not yet used of the last slab, of slab
-	// elements (doubling from 8 to 256 as the operation needs more), and
-	// values the field values likewise (64 to 2 048).
+	// fieldSets are the field sets not yet used of the last slab, and
+	// values the field values.
 	fieldSets []fieldSet
-	slab      int
 	values    []graphql.Marshaler
-	valueSlab int
+	// taken are the slabs the operation took, for release.
+	taken struct {
+		ctxs   []*[ctxSlab]fieldCtx
+		sets   []*[setSlab]fieldSet
+		values []*[valueSlab]graphql.Marshaler
+	}
 	// out is the buffer the operation's data is being written to
 	// (marshalData), and clean the ranges of it the field sets wrote as
 	// the POST transport would write them: compacted and HTML-escaped
@@ -306,35 +324,58 @@ type fieldSet struct {
 const maxSlabValues = 64
 
 // newFieldSet returns a field set for fields, carved with its values from
-// the operation's slabs: two allocations for many objects, and no space
-// left unused but a slab's end.
+// the operation's slabs.
 func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) *fieldSet {
 	st := ec.state()
 	if st == nil {
 		return &fieldSet{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
 	}
 	n := len(fields)
+	var values []graphql.Marshaler
 	st.mu.Lock()
 	if len(st.fieldSets) == 0 {
-		st.slab = min(max(2*st.slab, 8), 256)
-		st.fieldSets = make([]fieldSet, st.slab)
+		s := setSlabs.Get().(*[setSlab]fieldSet)
+		st.taken.sets = append(st.taken.sets, s)
+		st.fieldSets = s[:]
 	}
 	fs := &st.fieldSets[0]
 	st.fieldSets = st.fieldSets[1:]
 	if n <= maxSlabValues {
 		if len(st.values) < n {
-			st.valueSlab = min(max(2*st.valueSlab, maxSlabValues), 2048)
-			st.values = make([]graphql.Marshaler, st.valueSlab)
+			s := valueSlabs.Get().(*[valueSlab]graphql.Marshaler)
+			st.taken.values = append(st.taken.values, s)
+			st.values = s[:]
 		}
-		fs.Values = st.values[:n:n]
+		values = st.values[:n:n]
 		st.values = st.values[n:]
 	}
 	st.mu.Unlock()
-	fs.fields, fs.st = fields, st
-	if fs.Values == nil {
-		fs.Values = make([]graphql.Marshaler, n)
+	if values == nil {
+		values = make([]graphql.Marshaler, n)
+	} else {
+		clear(values) // a slab's may have served another operation
 	}
+	*fs = fieldSet{fields: fields, Values: values, st: st}
 	return fs
+}
+
+// release gives the operation's slabs back to their pools, for the
+// operations that follow: its data is written (marshalData), and nothing
+// reads its field contexts and field sets after that.
+func (st *execState) release() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, s := range st.taken.ctxs {
+		ctxSlabs.Put(s)
+	}
+	for _, s := range st.taken.sets {
+		setSlabs.Put(s)
+	}
+	for _, s := range st.taken.values {
+		valueSlabs.Put(s)
+	}
+	st.taken.ctxs, st.taken.sets, st.taken.values = nil, nil, nil
+	st.ctxs, st.fieldSets, st.values = nil, nil, nil
 }
 
 // MarshalGQL writes the object. A response name is written once, as

@@ -129,6 +129,7 @@ func marshalData(ctx context.Context, data graphql.Marshaler) []byte {
 	w.marshalled, w.clean = buf.Bytes(), nil
 	if st != nil {
 		w.clean, st.out, st.clean = st.clean, nil, nil
+		st.release()
 	}
 	return buf.Bytes()
 }
