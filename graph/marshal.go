@@ -192,7 +192,7 @@ type execState struct {
 	// out is the buffer the operation's data is being written to
 	// (marshalData), and clean the ranges of it the field sets wrote as
 	// the POST transport would write them: compacted and HTML-escaped
-	// (see writeClean), as start and end offsets.
+	// (see appendClean), as start and end offsets.
 	out   *bytes.Buffer
 	clean []int
 	// depth counts the field sets being written in a clean range; open is
@@ -388,7 +388,7 @@ func (fs *fieldSet) MarshalGQL(w io.Writer) {
 			st.open = b.Len()
 		}
 		st.depth++
-		fs.write(b, nil)
+		b.Write(fs.appendClean(b.AvailableBuffer(), b))
 		if st.depth--; st.depth == 0 {
 			st.clean = append(st.clean, st.open, b.Len())
 		}
@@ -403,12 +403,8 @@ func (fs *fieldSet) MarshalGQL(w io.Writer) {
 	w.Write(b.Bytes())
 }
 
-// write writes the object into b, its values' own writing to w, or, with
-// a nil w, in a clean range: compacted and HTML-escaped as the POST
-// transport writes it (appendCompact), so that the transport copies the
-// range as it is instead of scanning it again (appendCompactRanges). The
-// names need nothing either way: a response name is a GraphQL name
-// ([_A-Za-z][_0-9A-Za-z]*).
+// write writes the object into b, its values' own writing to w. The names
+// need nothing: a response name is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*).
 func (fs *fieldSet) write(b *bytes.Buffer, w io.Writer) {
 	b.WriteByte('{')
 	for i := range fs.fields {
@@ -422,49 +418,87 @@ func (fs *fieldSet) write(b *bytes.Buffer, w io.Writer) {
 		b.WriteByte('"')
 		b.WriteString(alias)
 		b.WriteString(`":`)
-		switch {
-		case w == nil:
-			writeCleanValue(b, fs.Values[i])
-		case w == io.Writer(b):
+		if w == io.Writer(b) {
 			fs.Values[i].MarshalGQL(b)
-		default:
-			w.Write(b.Bytes())
-			b.Reset()
-			fs.Values[i].MarshalGQL(w)
+			continue
 		}
+		w.Write(b.Bytes())
+		b.Reset()
+		fs.Values[i].MarshalGQL(w)
 	}
 	b.WriteByte('}')
 }
 
-// writeCleanValue writes a value of an object in a clean range: the
-// executor's own values as they are, any other marshaller's value, then
-// compacted in place if it holds a byte compaction could change.
-func writeCleanValue(b *bytes.Buffer, m graphql.Marshaler) {
+// appendClean appends the object to dst in a clean range of b, the
+// operation's output: compacted and HTML-escaped as the POST transport
+// writes it (appendCompact), so that the transport copies the range as it
+// is instead of scanning it again (appendCompactRanges). What it appends
+// follows what b holds: dst is b's available buffer, or what it grew into.
+func (fs *fieldSet) appendClean(dst []byte, b *bytes.Buffer) []byte {
+	dst = append(dst, '{')
+	for i := range fs.fields {
+		alias := fs.fields[i].Alias
+		if fs.written(alias, i) {
+			continue
+		}
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '"')
+		dst = append(dst, alias...)
+		dst = append(dst, '"', ':')
+		dst = appendCleanValue(dst, b, fs.Values[i])
+	}
+	return append(dst, '}')
+}
+
+// gqlAppender is a value that appends itself as MarshalGQL writes it: the
+// records' enumerations (kg).
+type gqlAppender interface{ AppendGQL([]byte) []byte }
+
+// appendCleanValue appends a value of an object in a clean range of b (see
+// appendClean): the executor's own values as they are, any other
+// marshaller's value, then compacted in place if it holds a byte
+// compaction could change.
+func appendCleanValue(dst []byte, b *bytes.Buffer, m graphql.Marshaler) []byte {
 	switch v := m.(type) {
 	case *fieldSet:
-		v.MarshalGQL(b) // in the range: the same operation's
+		return v.appendClean(dst, b) // in the range: the same operation's
 	case graphql.Array: // as graphql.Array writes itself
-		b.WriteByte('[')
+		dst = append(dst, '[')
 		for i, e := range v {
 			if i > 0 {
-				b.WriteByte(',')
+				dst = append(dst, ',')
 			}
-			writeCleanValue(b, e)
+			dst = appendCleanValue(dst, b, e)
 		}
-		b.WriteByte(']')
+		return append(dst, ']')
 	case *jsonString:
-		v.writeClean(b)
+		return v.appendClean(dst)
 	case *jsonFloat:
-		v.MarshalGQL(b) // digits, '.', 'e', '+', '-'
-	default:
-		start := b.Len()
-		m.MarshalGQL(b)
-		if piece := b.Bytes()[start:]; compactable(piece) {
-			piece = bytes.Clone(piece)
-			b.Truncate(start)
-			b.Write(appendCompact(b.AvailableBuffer(), piece))
+		return strconv.AppendFloat(dst, float64(*v), 'g', -1, 64) // digits, '.', 'e', '+', '-'
+	case gqlAppender:
+		start := len(dst)
+		dst = v.AppendGQL(dst)
+		if compactable(dst[start:]) {
+			piece := bytes.Clone(dst[start:])
+			dst = appendCompact(dst[:start], piece)
 		}
+		return dst
 	}
+	if m == graphql.Null {
+		return append(dst, "null"...)
+	}
+	// Another marshaller writes to b itself: what is appended goes first.
+	b.Write(dst)
+	start := b.Len()
+	m.MarshalGQL(b)
+	if piece := b.Bytes()[start:]; compactable(piece) {
+		piece = bytes.Clone(piece)
+		b.Truncate(start)
+		b.Write(appendCompact(b.AvailableBuffer(), piece))
+	}
+	return b.AvailableBuffer()
 }
 
 // compactable reports whether appendCompact may change b: whether it holds
@@ -574,19 +608,18 @@ func (p *jsonString) MarshalGQL(w io.Writer) {
 	io.WriteString(w, `"`)
 }
 
-// writeClean writes the string as MarshalGQL does, then compacted and
-// HTML-escaped as appendCompact would.
-func (p *jsonString) writeClean(b *bytes.Buffer) {
+// appendClean appends the string as MarshalGQL writes it, then compacted
+// and HTML-escaped as appendCompact would.
+func (p *jsonString) appendClean(dst []byte) []byte {
 	s := string(*p)
 	if cleanString(s) {
-		b.WriteByte('"')
-		b.WriteString(s)
-		b.WriteByte('"')
-		return
+		dst = append(dst, '"')
+		dst = append(dst, s...)
+		return append(dst, '"')
 	}
 	var raw bytes.Buffer
 	p.MarshalGQL(&raw)
-	b.Write(appendCompact(b.AvailableBuffer(), raw.Bytes()))
+	return appendCompact(dst, raw.Bytes())
 }
 
 // cleanString reports whether s is written between quotes as it is, and

@@ -221,6 +221,13 @@ func (s spaced) MarshalGQL(w io.Writer) {
 // compacted (appendCompactRanges), is what compacting the data as gqlgen's
 // marshallers write it gives — for strings of every byte compaction looks
 // at, other marshallers' values, lists, nested objects and repeated names.
+// quotedAppender appends itself (gqlAppender) as it marshals itself: a
+// quoted string, escaped by strconv.
+type quotedAppender string
+
+func (q *quotedAppender) MarshalGQL(w io.Writer)    { io.WriteString(w, strconv.Quote(string(*q))) }
+func (q *quotedAppender) AppendGQL(b []byte) []byte { return strconv.AppendQuote(b, string(*q)) }
+
 func TestCleanRangesAreCompact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	str := func() string { return compactString(rng, 8) }
@@ -229,7 +236,17 @@ func TestCleanRangesAreCompact(t *testing.T) {
 		ec := &executionContext{exec: st}
 		var object func(depth int) graphql.Marshaler
 		value := func(depth int) graphql.Marshaler {
-			switch rng.IntN(8) {
+			switch rng.IntN(10) {
+			case 6:
+				e := quotedAppender(str())
+				return &e
+			case 7: // another marshaller holding the executor's objects
+				inner := object(depth + 1)
+				return graphql.WriterFunc(func(w io.Writer) {
+					io.WriteString(w, `{ "wrapped" : `)
+					inner.MarshalGQL(w)
+					io.WriteString(w, ` }`)
+				})
 			case 0:
 				s := jsonString(str())
 				return &s
