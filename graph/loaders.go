@@ -64,6 +64,9 @@ func WithLoaders(ctx context.Context, l *Loaders) context.Context {
 }
 
 func loadersFrom(ctx context.Context) *Loaders {
+	if c, ok := ctx.(*fieldCtx); ok && c.loaders != nil {
+		return c.loaders // the executor's field context: in one step
+	}
 	l, _ := ctx.Value(loadersKey{}).(*Loaders)
 	if l == nil {
 		panic("graph: no loaders in context; serve through graph.NewHandler")

@@ -31,7 +31,7 @@ func (ec *executionContext) marshalSlice(ctx context.Context, _ ast.SelectionSet
 	if length == 0 {
 		return graphql.Array{}
 	}
-	ret := make(graphql.Array, length)
+	ret := graphql.Array(ec.newValues(length))
 	// One field context for all elements: nothing below an element outlives
 	// it (no goroutine, no deferred fragment: both need a root field), and
 	// paths are read when an error is added.
@@ -85,7 +85,7 @@ func (ec *executionContext) newFieldCtx(ctx context.Context) *fieldCtx {
 	if st == nil {
 		return &fieldCtx{Context: ctx}
 	}
-	st.mu.Lock()
+	st.lock()
 	if len(st.ctxs) == 0 {
 		s := ctxSlabs.Get().(*[ctxSlab]fieldCtx)
 		st.taken.ctxs = append(st.taken.ctxs, s)
@@ -93,7 +93,7 @@ func (ec *executionContext) newFieldCtx(ctx context.Context) *fieldCtx {
 	}
 	c := &st.ctxs[0]
 	st.ctxs = st.ctxs[1:]
-	st.mu.Unlock()
+	st.unlock()
 	*c = fieldCtx{Context: ctx} // a slab's may have served another operation
 	return c
 }
@@ -123,6 +123,15 @@ func (c *fieldCtx) Value(key any) any {
 		}
 	}
 	return c.Context.Value(key)
+}
+
+// fieldContext is graphql.GetFieldContext, in one step when ctx is the
+// executor's field context.
+func fieldContext(ctx context.Context) *graphql.FieldContext {
+	if c, ok := ctx.(*fieldCtx); ok {
+		return &c.fc
+	}
+	return graphql.GetFieldContext(ctx)
 }
 
 // fieldContextKey is the key under which gqlgen keeps a field context in a
@@ -168,7 +177,12 @@ func marshalElement1(ctx context.Context, i int, omitPanicHandler bool,
 // OperationContext's Stats (no context lookup): the fields each object type
 // collects from each selection set, and the field sets it hands out.
 type execState struct {
+	// mu guards the state when the operation's root fields may resolve at
+	// once (shared): gqlgen resolves each in a goroutine of its own, and
+	// everything below a root field in that goroutine. An operation with
+	// one root field has one user, which takes no lock (lock, unlock).
 	mu     sync.Mutex
+	shared bool
 	fields map[collectKey][]graphql.CollectedField
 	// ctxs are the field contexts not yet used of the last slab
 	// (newFieldCtx).
@@ -223,8 +237,8 @@ func (ec *executionContext) argsOf(field graphql.CollectedField, object string) 
 	if st == nil {
 		return nil
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
+	st.lock()
+	defer st.unlock()
 	return st.args[argsKey{field.Field, object}]
 }
 
@@ -234,8 +248,8 @@ func (ec *executionContext) keepArgs(field graphql.CollectedField, object string
 	if st == nil {
 		return
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
+	st.lock()
+	defer st.unlock()
 	if st.args == nil {
 		st.args = map[argsKey]map[string]any{}
 	}
@@ -259,7 +273,46 @@ const execStateName = "famigraph.executor"
 
 // startExecution gives an operation its executor state.
 func startExecution(op *graphql.OperationContext) {
-	op.Stats.SetExtension(execStateName, &execState{fields: map[collectKey][]graphql.CollectedField{}})
+	shared := op.Operation == nil || rootFields(op, op.Operation.SelectionSet, 0) > 1
+	op.Stats.SetExtension(execStateName, &execState{shared: shared, fields: map[collectKey][]graphql.CollectedField{}})
+}
+
+// rootFields counts, from n, the fields a selection set may resolve at
+// once, up to 2: every field, in every fragment whatever its type
+// condition and directives (an overcount only costs locks).
+func rootFields(op *graphql.OperationContext, sel ast.SelectionSet, n int) int {
+	for _, s := range sel {
+		if n > 1 {
+			break
+		}
+		switch s := s.(type) {
+		case *ast.Field:
+			n++
+		case *ast.InlineFragment:
+			n = rootFields(op, s.SelectionSet, n)
+		case *ast.FragmentSpread:
+			if f := op.Doc.Fragments.ForName(s.Name); f != nil {
+				n = rootFields(op, f.SelectionSet, n)
+			} else {
+				n = 2 // not in the document: assume the worst
+			}
+		}
+	}
+	return n
+}
+
+// lock and unlock guard the state of an operation whose root fields may
+// resolve at once (execState.shared).
+func (st *execState) lock() {
+	if st.shared {
+		st.mu.Lock()
+	}
+}
+
+func (st *execState) unlock() {
+	if st.shared {
+		st.mu.Unlock()
+	}
 }
 
 // executionState returns the executor's state of an operation, or nil.
@@ -285,25 +338,25 @@ func (ec *executionContext) collectFields(sel ast.SelectionSet, satisfies []stri
 	}
 	key := collectKey{unsafe.SliceData(sel), len(sel), unsafe.SliceData(satisfies)}
 	recent := &st.recent[key.slot()]
-	st.mu.Lock()
+	st.lock()
 	if recent.key == key {
 		fields := recent.fields
-		st.mu.Unlock()
+		st.unlock()
 		return fields
 	}
 	fields, ok := st.fields[key]
 	if ok {
 		*recent = collected{key, fields}
 	}
-	st.mu.Unlock()
+	st.unlock()
 	if ok {
 		return fields
 	}
 	fields = graphql.CollectFields(ec.OperationContext, sel, satisfies)
-	st.mu.Lock()
+	st.lock()
 	st.fields[key] = fields
 	*recent = collected{key, fields}
-	st.mu.Unlock()
+	st.unlock()
 	return fields
 }
 
@@ -319,8 +372,8 @@ type fieldSet struct {
 	st       *execState // the operation's, or nil
 }
 
-// maxSlabValues is the most values a field set takes from the slab; a
-// larger one gets its own.
+// maxSlabValues is the most values a field set or a list takes from the
+// slab; a larger one gets its own.
 const maxSlabValues = 64
 
 // newFieldSet returns a field set for fields, carved with its values from
@@ -330,9 +383,7 @@ func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) *fieldS
 	if st == nil {
 		return &fieldSet{fields: fields, Values: make([]graphql.Marshaler, len(fields))}
 	}
-	n := len(fields)
-	var values []graphql.Marshaler
-	st.mu.Lock()
+	st.lock()
 	if len(st.fieldSets) == 0 {
 		s := setSlabs.Get().(*[setSlab]fieldSet)
 		st.taken.sets = append(st.taken.sets, s)
@@ -340,31 +391,37 @@ func (ec *executionContext) newFieldSet(fields []graphql.CollectedField) *fieldS
 	}
 	fs := &st.fieldSets[0]
 	st.fieldSets = st.fieldSets[1:]
-	if n <= maxSlabValues {
-		if len(st.values) < n {
-			s := valueSlabs.Get().(*[valueSlab]graphql.Marshaler)
-			st.taken.values = append(st.taken.values, s)
-			st.values = s[:]
-		}
-		values = st.values[:n:n]
-		st.values = st.values[n:]
-	}
-	st.mu.Unlock()
-	if values == nil {
-		values = make([]graphql.Marshaler, n)
-	} else {
-		clear(values) // a slab's may have served another operation
-	}
-	*fs = fieldSet{fields: fields, Values: values, st: st}
+	st.unlock()
+	*fs = fieldSet{fields: fields, Values: ec.newValues(len(fields)), st: st}
 	return fs
+}
+
+// newValues returns n empty values (of a field set, or a list's elements),
+// carved from the operation's slab when there are few.
+func (ec *executionContext) newValues(n int) []graphql.Marshaler {
+	st := ec.state()
+	if st == nil || n > maxSlabValues {
+		return make([]graphql.Marshaler, n)
+	}
+	st.lock()
+	if len(st.values) < n {
+		s := valueSlabs.Get().(*[valueSlab]graphql.Marshaler)
+		st.taken.values = append(st.taken.values, s)
+		st.values = s[:]
+	}
+	values := st.values[:n:n]
+	st.values = st.values[n:]
+	st.unlock()
+	clear(values) // a slab's may have served another operation
+	return values
 }
 
 // release gives the operation's slabs back to their pools, for the
 // operations that follow: its data is written (marshalData), and nothing
 // reads its field contexts and field sets after that.
 func (st *execState) release() {
-	st.mu.Lock()
-	defer st.mu.Unlock()
+	st.lock()
+	defer st.unlock()
 	for _, s := range st.taken.ctxs {
 		ctxSlabs.Put(s)
 	}

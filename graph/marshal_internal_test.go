@@ -14,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // TestJSONStringIsGqlgens: the plain fields' fast path writes a string
@@ -301,6 +302,39 @@ func TestCleanRangesAreCompact(t *testing.T) {
 		}
 		if got := appendCompactRanges(nil, data.Bytes(), st.clean); string(got) != string(want) {
 			t.Fatalf("%q with clean ranges %v: wrote %q, compaction gives %q", data.Bytes(), st.clean, got, want)
+		}
+	}
+}
+
+// TestRootFieldsCountsWhatMayResolveAtOnce: an operation's executor state
+// goes without locks only when one root field at most can resolve, however
+// its fields are spread over fragments.
+func TestRootFieldsCountsWhatMayResolveAtOnce(t *testing.T) {
+	for q, want := range map[string]int{
+		`{ regions { id projects { id } } }`:                      1,
+		`{ regions { id } calls { id } }`:                         2,
+		`{ __typename }`:                                          1,
+		`{ ... on Query { regions { id } } }`:                     1,
+		`{ ... on Query { regions { id } } calls { id } }`:        2,
+		`{ ...F } fragment F on Query { regions { id } }`:         1,
+		`{ ...F ...F } fragment F on Query { regions { id } }`:    2,
+		`{ ...F } fragment F on Query { ... on Query { a b c } }`: 2,
+		`{ a @skip(if: true) b @include(if: false) }`:             2,
+		`{ ...F } fragment F on Query { r { x y z } }`:            1,
+		`query Q($v: Boolean!) { a @include(if: $v) ... { b } }`:  2,
+		`{ ...Missing }`: 2,
+	} {
+		doc, err := parser.ParseQuery(&ast.Source{Input: q})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		op := &graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]}
+		if got := rootFields(op, op.Operation.SelectionSet, 0); got != want {
+			t.Errorf("%s: %d root fields, want %d", q, got, want)
+		}
+		startExecution(op)
+		if st := executionState(op); st.shared != (want > 1) {
+			t.Errorf("%s: shared %t, want %t", q, st.shared, want > 1)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/famigraph/famigraph/internal/kg"
@@ -267,7 +266,7 @@ func (f *fetched) node(ctx context.Context, id string) (kg.Node, error) {
 // field middleware could change them, and famigraph's serves root fields
 // only).
 func (f *fetched) fieldOf(ctx context.Context) *relField {
-	fc := graphql.GetFieldContext(ctx)
+	fc := fieldContext(ctx)
 	f.mu.Lock()
 	rf := f.fields[fc.Field.Field]
 	f.mu.Unlock()
