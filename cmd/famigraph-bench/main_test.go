@@ -33,7 +33,9 @@ func TestSmoke(t *testing.T) {
 		want []string
 	}{
 		{"http", []string{"http", "--seed", "../../seed", "--clients", "2", "--duration", "200ms", "--rounds", "2", "--warmup", "50ms"},
-			[]string{"round 2", "ratio cached/floor throughput", "ratio uncached/floor throughput"}},
+			[]string{"servers each in a process of its own", "requests executed at once: 2", "round 2", "ratio cached/floor throughput", "ratio uncached/floor throughput"}},
+		{"http in one process", []string{"http", "--in-process", "--net-http", "--max-in-flight", "-1", "--seed", "../../seed", "--clients", "2", "--duration", "200ms", "--rounds", "1", "--warmup", "50ms"},
+			[]string{"servers in this process, with the clients; clients through net/http's client; requests executed at once: none", "round 1"}},
 		{"load", []string{"load", "--seed", "../../seed", "--clients", "4", "--duration", "500ms", "--warmup", "100ms", "--queries", "lineage,paths,search"},
 			[]string{"errors 0", "ok: zero errors, heap stable, goroutines back to baseline"}},
 		{"load without the response cache", []string{"load", "--seed", "../../seed", "--clients", "4", "--duration", "300ms", "--warmup", "100ms", "--queries", "lineage,paths", "--response-cache", "0"},

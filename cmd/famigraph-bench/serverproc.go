@@ -134,6 +134,8 @@ func (p *localProbe) stopProfile() error {
 // output, one line each.
 type serverProcess struct {
 	url string
+	// inFlight describes the server's admission bound (inFlightDesc).
+	inFlight string
 	cmd *exec.Cmd
 	in  io.WriteCloser
 	out *bufio.Reader
@@ -167,12 +169,13 @@ func startServerProcess(ctx context.Context, args []string, stderr io.Writer) (*
 	}
 	s := &serverProcess{cmd: cmd, in: in, out: bufio.NewReader(outPipe)}
 	line, err := s.out.ReadString('\n')
-	url, ok := strings.CutPrefix(strings.TrimSpace(line), "url ")
-	if err != nil || !ok {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(line), "url ")
+	fields := strings.Fields(rest)
+	if err != nil || !ok || len(fields) != 2 {
 		s.close()
 		return nil, fmt.Errorf("the server process did not start (%q, %v)", line, err)
 	}
-	s.url = url
+	s.url, s.inFlight = fields[0], fields[1]
 	go func() {
 		<-ctx.Done()
 		s.in.Close() // the server process ends when its input does
@@ -223,22 +226,34 @@ func (s *serverProcess) close() {
 	_ = s.cmd.Wait()
 }
 
-// cmdServer is the server process of `famigraph-bench overload`: it serves
-// on loopback as `famigraph serve` wires it, writes "url URL", then answers
-// the commands of its standard input (begin, end, heap, profile PATH,
-// stop-profile), one JSON line each, until its input ends.
+// cmdServer is the server process of `famigraph-bench overload` and
+// `http`: it serves on loopback as `famigraph serve` wires it (or, with
+// --floor, a plain handler writing a file's bytes), writes "url URL BOUND"
+// (its admission bound, or none), then answers the commands of its standard
+// input (begin, end, heap, profile PATH, stop-profile), one JSON line each,
+// until its input ends.
 func cmdServer(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("server", "", stderr)
 	var c common
 	c.register(fs, 0)
 	cacheBytes := fs.Int64("response-cache", 0, "the server's response cache in bytes (0: none)")
+	floor := fs.String("floor", "", "serve this file's bytes to every request with a plain handler (the floor of `famigraph-bench http`) rather than the server")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	p := &localProbe{}
 	defer p.stopProfile()
 	c.wrap = p.handler
-	srv, err := c.serve(*cacheBytes, stderr)
+	var srv *server
+	var err error
+	if *floor != "" {
+		var want []byte
+		if want, err = os.ReadFile(*floor); err == nil {
+			srv, err = listen(p.handler(floorHandler(want)))
+		}
+	} else {
+		srv, err = c.serve(*cacheBytes, stderr)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "famigraph-bench server: %v\n", err)
 		return 1
@@ -248,7 +263,7 @@ func cmdServer(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if httpapi.ReserveProcessor(srv.inFlight) {
 		fmt.Fprintf(stderr, "famigraph: a processor reserved for the network: GOMAXPROCS %d, %d executing at once\n", runtime.GOMAXPROCS(0), srv.inFlight)
 	}
-	fmt.Fprintf(stdout, "url %s\n", srv.url)
+	fmt.Fprintf(stdout, "url %s %s\n", srv.url, inFlightDesc(srv.inFlight))
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
 		cmd, arg, _ := strings.Cut(sc.Text(), " ")
