@@ -136,10 +136,10 @@ type serverProcess struct {
 	url string
 	// inFlight describes the server's admission bound (inFlightDesc).
 	inFlight string
-	cmd *exec.Cmd
-	in  io.WriteCloser
-	out *bufio.Reader
-	mu  sync.Mutex
+	cmd      *exec.Cmd
+	in       io.WriteCloser
+	out      *bufio.Reader
+	mu       sync.Mutex
 }
 
 // serverProcessEnv is set in the environment of a server process, so that
