@@ -108,7 +108,7 @@ func prefetchRoot(schema *ast.Schema) graphql.FieldMiddleware {
 		if err != nil || l == nil || l.fetched.direct != nil {
 			return res, err
 		}
-		p := &prefetcher{f: l.fetched, op: graphql.GetOperationContext(ctx), schema: schema, local: kg.IsLocal(l.fetched.svc.Store)}
+		p := &prefetcher{f: l.fetched, op: graphql.GetOperationContext(ctx), schema: schema}
 		roots := items(res)
 		for _, o := range roots {
 			if n, ok := o.(kg.Node); ok {
@@ -127,9 +127,6 @@ type prefetcher struct {
 	op     *graphql.OperationContext
 	schema *ast.Schema
 	types  map[reflect.Type]string // typeOf's answers ("": the declared type)
-	// local says that the store answers without round trips (kg.IsLocal):
-	// a level's calls are made one after the other, in place.
-	local bool
 }
 
 // items turns a resolver's result into the list of its items.
@@ -235,14 +232,14 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 			c := calls[k]
 			fns = append(fns, func() { p.f.load(ctx, c.row, c.where, distinct(c.ids)) })
 		}
-		p.run(fns)
+		concurrently(fns...)
 		fns = nil
 		for _, r := range reqs {
 			if then := computed[r.key]; then != nil {
 				fns = append(fns, func() { then(ctx, p.f, r.parents) })
 			}
 		}
-		p.run(fns)
+		concurrently(fns...)
 		var next []frame
 		for _, r := range reqs {
 			if len(r.field.Selections) == 0 {
@@ -254,17 +251,6 @@ func (p *prefetcher) walk(ctx context.Context, frames []frame) {
 		}
 		frames = next
 	}
-}
-
-// run runs a level's calls: concurrently, unless the store is local.
-func (p *prefetcher) run(fns []func()) {
-	if p.local {
-		for _, fn := range fns {
-			fn()
-		}
-		return
-	}
-	concurrently(fns...)
 }
 
 // concurrently runs the functions at once and waits for them. A panic in

@@ -109,9 +109,6 @@ func (f *fetched) rememberLocked(n kg.Node) {
 
 // loadNodes fetches, in one call, the records not known yet.
 func (f *fetched) loadNodes(ctx context.Context, ids []string) {
-	if f.direct != nil {
-		return // read in place (node)
-	}
 	f.mu.Lock()
 	var missing []string
 	var seen map[string]bool // of missing: most ids are known or repeated
@@ -146,9 +143,6 @@ func (f *fetched) loadNodes(ctx context.Context, ids []string) {
 // load fetches, in one call, a traversal or relationship row with a filter
 // for the parents whose answer is not known yet.
 func (f *fetched) load(ctx context.Context, r *kg.Rel, w kg.Where, ids []string) {
-	if f.direct != nil {
-		return // read in place (listOf)
-	}
 	k := keyOf(r, w.Key())
 	f.mu.Lock()
 	var missing []string
@@ -234,9 +228,6 @@ func (f *fetched) listOf(ctx context.Context, r *kg.Rel, w kg.Where, k fetchKey,
 
 // knownNode returns a record the request knows, or nil.
 func (f *fetched) knownNode(id string) kg.Node {
-	if f.direct != nil {
-		return f.direct.Node(id)
-	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.known[id]

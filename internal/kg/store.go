@@ -238,9 +238,9 @@ func IsImmutable(s Store) bool {
 
 // IsLocal reports whether the store answers in the caller's goroutine,
 // without a round trip to a server (it has a Local method that says so, or
-// wraps a store that does): its calls gain nothing from being sent
-// concurrently, and each goroutine they would get costs the request a
-// wait for the scheduler.
+// wraps a store that does): a request over it is CPU work, not waiting
+// (httpapi.DefaultMaxInFlight), and its Reader, if it has one, is read in
+// place (ReaderOf).
 func IsLocal(s Store) bool {
 	return declares(s, func(i interface{ Local() bool }) bool { return i.Local() })
 }
