@@ -102,8 +102,9 @@ const DefaultQueuePerSlot = 32
 const DefaultMaxQueueWait = 20 * time.Millisecond
 
 // admission bounds the GraphQL requests executed at once. A request beyond
-// the bound waits for a turn, first come first served, in a short queue:
-// at most as many requests as the bound, each for at most maxWait. When
+// the bound waits for a turn, first come first served, in a queue of at
+// most maxQueue requests (DefaultQueuePerSlot per slot unless set), each
+// for at most maxWait. When
 // the queue is full the request is answered at once with 503, Retry-After
 // and the code OVERLOADED, before its body is read; a request whose wait
 // runs out gets the same answer. So the admitted requests keep their
