@@ -125,12 +125,14 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		*query, len(want), *clients, *rounds, *duration, runtime.GOMAXPROCS(0), c.wait, c.logLevel, c.metrics)
 	fmt.Fprintf(stdout, "cached: serve's default response cache (%s); uncached: --response-cache=0\n",
 		cacheDesc(httpapi.DefaultResponseCacheBytes))
+	// phase is one server under measure, and its figures round by round.
 	type phase struct {
-		name   string
-		drv    *bench.Driver
-		target *httpTarget
-		res    []*bench.Result
-		cpu    []time.Duration // CPU (server and clients) per request served
+		name     string
+		drv      *bench.Driver
+		target   *httpTarget
+		tput     []float64       // requests served a second
+		p50, p99 []time.Duration // of every request answered
+		cpu      []time.Duration // CPU (server and clients) per request served
 	}
 	phases := []*phase{{name: "floor", drv: floorDrv, target: floor}, {name: "cached", drv: cachedDrv, target: cached},
 		{name: "uncached", drv: uncachedDrv, target: uncached}}
@@ -148,40 +150,32 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				return fail(err)
 			}
-			cpuPerReq := cpu / time.Duration(max(1, served(res)))
-			p.res = append(p.res, res)
-			p.cpu = append(p.cpu, cpuPerReq)
+			lat := answered(res)
+			p.tput = append(p.tput, throughput(res))
+			p.p50 = append(p.p50, bench.Percentile(lat, 50))
+			p.p99 = append(p.p99, bench.Percentile(lat, 99))
+			p.cpu = append(p.cpu, cpu/time.Duration(max(1, served(res))))
 			errorsSeen += res.Errors
 			fmt.Fprintf(stdout, "round %d %-9s %8.0f req/s  p50 %s  p99 %s  CPU/req %s  errors %d  refused %d\n", r+1, p.name,
-				throughput(res), ms(bench.Percentile(answered(res), 50)), ms(bench.Percentile(answered(res), 99)),
-				ms(cpuPerReq), res.Errors, res.Refused)
+				p.tput[r], ms(p.p50[r]), ms(p.p99[r]), ms(p.cpu[r]), res.Errors, res.Refused)
 			for _, e := range res.FirstErrs {
 				fmt.Fprintf(stderr, "  %s\n", e)
 			}
 		}
 	}
-	tput := make([][]float64, len(phases))
-	p50 := make([][]time.Duration, len(phases))
-	p99 := make([][]time.Duration, len(phases))
-	for i, p := range phases {
-		for _, res := range p.res {
-			tput[i] = append(tput[i], throughput(res))
-			p50[i] = append(p50[i], bench.Percentile(answered(res), 50))
-			p99[i] = append(p99[i], bench.Percentile(answered(res), 99))
-		}
+	fmt.Fprintf(stdout, "\nmedians of %d rounds:\n", len(phases[0].tput))
+	for _, p := range phases {
+		fmt.Fprintf(stdout, "  %-9s %8.0f req/s  p50 %s  p99 %s  CPU/req %s\n", p.name, median(p.tput),
+			ms(median(p.p50)), ms(median(p.p99)), ms(median(p.cpu)))
 	}
-	fmt.Fprintf(stdout, "\nmedians of %d rounds:\n", len(tput[0]))
-	for i, p := range phases {
-		fmt.Fprintf(stdout, "  %-9s %8.0f req/s  p50 %s  p99 %s  CPU/req %s\n", p.name, median(tput[i]),
-			ms(median(p50[i])), ms(median(p99[i])), ms(median(p.cpu)))
-	}
+	floorTput := phases[0].tput
 	ratio := make([]float64, len(phases))
 	for i := 1; i < len(phases); i++ {
 		var perRound []float64
-		for r := range min(len(tput[0]), len(tput[i])) {
-			perRound = append(perRound, tput[i][r]/tput[0][r])
+		for r := range min(len(floorTput), len(phases[i].tput)) {
+			perRound = append(perRound, phases[i].tput[r]/floorTput[r])
 		}
-		ratio[i] = median(tput[i]) / median(tput[0])
+		ratio[i] = median(phases[i].tput) / median(floorTput)
 		fmt.Fprintf(stdout, "  ratio %s/floor throughput: %.3f (median of per-round ratios %.3f)\n",
 			phases[i].name, ratio[i], median(perRound))
 	}
@@ -198,7 +192,7 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				r, p = targetUncachedRatio, targetUncachedP99
 			}
 			fmt.Fprintf(stdout, "targets, %s: throughput >= %.2f x floor: %s; p99 < %s: %s\n", phases[i].name, r,
-				verdict(ratio[i] >= r), ms(p), verdict(median(p99[i]) < p))
+				verdict(ratio[i] >= r), ms(p), verdict(median(phases[i].p99) < p))
 		}
 	}
 
