@@ -133,6 +133,8 @@ start() {
       || die "could not set the initial password: $(tail -n 3 "$home/logs/admin.log")"
     echo "$password" >"$home/password"
   fi
+  # Where this start's lines of the log begin (a restart appends to it).
+  local log_from=$(( $(stat -c %s "$log" 2>/dev/null || echo 0) + 1 ))
   # The JVM options Neo4j's own launcher passes on Java 17.
   setsid java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow \
     -XX:+AlwaysPreTouch -XX:+UnlockExperimentalVMOptions -XX:+TrustFinalNonStaticFields \
@@ -148,7 +150,11 @@ start() {
   echo "$pid" >"$pidfile"
   local start_deadline=$((SECONDS + start_timeout)) t0=$SECONDS
   # Bolt answers once the log says Started and the port accepts connections.
-  until grep -q 'Started\.' "$log" 2>/dev/null && ! port_free "$port"; do
+  # Only this start's lines count: a restart (--keep) appends to the log of
+  # the previous run, whose Started line would leave the port's probe alone
+  # to decide, and a probe of a port in the ephemeral range can connect to
+  # itself (a TCP simultaneous open) while nothing listens.
+  until tail -c "+$log_from" "$log" 2>/dev/null | grep -q 'Started\.' && ! port_free "$port"; do
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 30 "$log" >&2
       rm -f "$pidfile"
