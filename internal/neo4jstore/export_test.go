@@ -1,6 +1,12 @@
 package neo4jstore
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
 
 // RunCypherForTest runs a statement that only a test sends (to inspect or
 // damage the database the way an older version or a person could), as a
@@ -12,4 +18,34 @@ func (s *Store) RunCypherForTest(ctx context.Context, cypher string, params map[
 		out[i] = r
 	}
 	return out, err
+}
+
+// PlanOperatorsForTest returns the operators of the plan Neo4j makes for
+// the statement with these parameters (EXPLAIN: nothing runs), depth
+// first. It exists in test builds only.
+func (s *Store) PlanOperatorsForTest(ctx context.Context, cypher string, params map[string]any) ([]string, error) {
+	d, ok := s.run.(*driverRunner)
+	if !ok {
+		return nil, fmt.Errorf("no driver behind the store")
+	}
+	opts := []neo4j.ExecuteQueryConfigurationOption{neo4j.ExecuteQueryWithReadersRouting()}
+	if d.database != "" {
+		opts = append(opts, neo4j.ExecuteQueryWithDatabase(d.database))
+	}
+	res, err := neo4j.ExecuteQuery(ctx, d.driver, "EXPLAIN "+cypher, params, neo4j.EagerResultTransformer, opts...)
+	if err != nil {
+		return nil, err
+	}
+	var ops []string
+	var walk func(p neo4j.Plan)
+	walk = func(p neo4j.Plan) {
+		ops = append(ops, strings.TrimSuffix(p.Operator(), "@neo4j"))
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	if p := res.Summary.Plan(); p != nil {
+		walk(p)
+	}
+	return ops, nil
 }

@@ -152,20 +152,33 @@ func kindProjection(v string, lean bool, k kg.Kind) string {
 	for _, key := range keys {
 		var parts []string
 		for _, g := range groups[key] {
-			rel := "[:" + relTypes(g.types)
-			if g.role != "" {
-				rel += " {" + relPropRole + ": '" + string(g.role) + "'}"
-			}
-			rel += "]"
-			if g.out {
-				parts = append(parts, fmt.Sprintf("[(%s)-%s->(ref:%s) | ref.id]", v, rel, g.target))
-			} else {
-				parts = append(parts, fmt.Sprintf("[(ref:%s)-%s->(%s) | ref.id]", g.target, rel, v))
-			}
+			parts = append(parts, reference(v, g.out, relTypes(g.types), g.target, g.role))
 		}
 		items = append(items, key+": "+strings.Join(parts, " + "))
 	}
 	return v + " {" + strings.Join(items, ", ") + "}"
+}
+
+// reference is the pattern comprehension that lists the ids of the records
+// linked to v by one of types (out of v when out) labelled target, through
+// relationships with the role when one is given. The role is tested on each
+// of v's relationships, outside the pattern: as a condition of the pattern
+// ({role: '…'} or WHERE), Neo4j 5.26 reads it from the index on
+// PARTICIPATES_IN(role), every relationship of the graph with that role for
+// each record, rather than expand the record's own relationships.
+func reference(v string, out bool, types, target string, role kg.Role) string {
+	rel, id := "[:"+types+"]", "ref.id"
+	if role != "" {
+		rel, id = "[e:"+types+"]", "CASE e."+relPropRole+" WHEN '"+string(role)+"' THEN ref.id END"
+	}
+	pattern := fmt.Sprintf("(%s)<-%s-(ref:%s)", v, rel, target)
+	if out {
+		pattern = fmt.Sprintf("(%s)-%s->(ref:%s)", v, rel, target)
+	}
+	if role == "" {
+		return "[" + pattern + " | " + id + "]"
+	}
+	return "[x IN [" + pattern + " | " + id + "] WHERE x IS NOT NULL]"
 }
 
 // readProps returns the properties every record's projection returns:
@@ -280,8 +293,7 @@ RETURN name, versions, edition`)
 
 	stNodes = rowsStmt("nodes", func(lean bool) string {
 		return `
-UNWIND $ids AS id
-MATCH (n:Entity {id: id})
+` + eachID("n", "", "n") + `
 RETURN id, ` + projection("n", lean, allKinds...) + ` AS node`
 	})
 
@@ -555,6 +567,24 @@ var whereClauses = map[kg.WhereArg]string{
 	kg.WhereKinds:   "(size($kinds) = 0 OR n.kind IN $kinds)",
 }
 
+// eachID starts a lookup: for each id of $ids, in a subquery of its own,
+// the record v with that id (one seek of the id index), then what then
+// matches from it, returning ret. Written as one MATCH after the UNWIND,
+// Neo4j 5.26 planned the traversals and relationship reads, depending on
+// its statistics, as a scan of the whole id index for each id (even with a
+// USING INDEX hint, which a scan satisfies): work in the number of ids
+// times the number of records, whatever the answer. In a subquery the id
+// is a single value and the seek the only sensible plan.
+// TestLookupsSeekByID reads the plans on the real seed and at scale 10.
+func eachID(v, then, ret string) string {
+	return `
+UNWIND $ids AS id
+CALL (id) {
+  MATCH (` + v + `:` + LabelEntity + ` {` + propID + `: id})` + then + `
+  RETURN ` + ret + `
+}`
+}
+
 // relatedStatement is the statement of a traversal row.
 func relatedStatement(r *kg.Rel) Statement {
 	pattern := "(s)<-[:" + relTypes(r.Rels) + "]-(n:" + label(r.Kinds) + ")"
@@ -567,14 +597,10 @@ func relatedStatement(r *kg.Rel) Statement {
 	}
 	where := ""
 	if len(conds) > 0 {
-		where = "\nWHERE " + strings.Join(conds, " AND ")
+		where = "\n  WHERE " + strings.Join(conds, " AND ")
 	}
 	return rowsStmt("related."+string(r.Node), func(lean bool) string {
-		return `
-UNWIND $ids AS id
-MATCH (s:Entity {id: id})
-MATCH ` + pattern + where + `
-WITH DISTINCT id, n
+		return eachID("s", "\n  MATCH "+pattern+where, "DISTINCT n") + `
 RETURN id, ` + projection("n", lean, r.Kinds...) + ` AS node
 ORDER BY id, ` + orderBy(r.Sort)
 	})
@@ -594,14 +620,12 @@ func whereArgs(r *kg.Rel) []kg.WhereArg {
 // r from a to b, the record with id `id` at the end the row leaves from.
 func edgesStatement(r *kg.Rel) Statement {
 	t := string(r.Rels[0])
-	match := "(a:Entity {id: id})-[r:" + t + "]->(b:Entity)"
+	from, then := "a", "\n  MATCH (a)-[r:"+t+"]->(b:Entity)"
 	if !r.Out {
-		match = "(a:Entity)-[r:" + t + "]->(b:Entity {id: id})"
+		from, then = "b", "\n  MATCH (a:Entity)-[r:"+t+"]->(b)"
 	}
 	return rowsStmt("edges."+string(r.Edge), func(lean bool) string {
-		return `
-UNWIND $ids AS id
-MATCH ` + match + `
+		return eachID(from, then, "a, r, b") + `
 RETURN id, ` + edgeProjection(r.Rels[0], lean) + ` AS edge
 ORDER BY id, ` + orderBy(r.Sort)
 	})
