@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -101,7 +102,14 @@ func checkDerived(t *testing.T, s Statement, r *kg.Rel) {
 	if !strings.Contains(s.Cypher, ":"+relTypes(r.Rels)+"]") {
 		t.Errorf("%s does not follow %v", s.Name, r.Rels)
 	}
-	if !strings.Contains(s.Cypher, "\nORDER BY id, "+orderBy(r.Sort)+"\nRETURN collect(") {
+	next := "\nRETURN collect("
+	if r.Node != "" {
+		next = "\nWITH collect([id, n]) AS pairs"
+		if !s.shared {
+			t.Errorf("%s does not send each record once", s.Name)
+		}
+	}
+	if !strings.Contains(s.Cypher, "\nORDER BY id, "+orderBy(r.Sort)+next) {
 		t.Errorf("%s is not ordered by %v", s.Name, r.Sort)
 	}
 }
@@ -142,8 +150,39 @@ func TestCollectRows(t *testing.T) {
 		t.Errorf("got %q %v", got, cols)
 	}
 	for _, s := range Statements() {
-		if s.columns != nil && !strings.HasSuffix(s.Cypher, "\nRETURN collect(["+strings.Join(s.columns, ", ")+"]) AS rows") {
+		if s.columns != nil && !s.shared && !strings.HasSuffix(s.Cypher, "\nRETURN collect(["+strings.Join(s.columns, ", ")+"]) AS rows") {
 			t.Errorf("%s does not collect its columns %v", s.Name, s.columns)
+		}
+	}
+}
+
+// TestSharedRows checks the reading back of a statement that sends each
+// record once: every row gets its record, and a row naming a record the
+// list does not hold, or a malformed list, is an internal error.
+func TestSharedRows(t *testing.T) {
+	st := stRelated[kg.RegionCalls]
+	call := map[string]any{"id": "call:a", "name": "A"}
+	rows := []any{[]any{"region:x", "call:a"}, []any{"region:y", "call:a"}}
+	got, err := expandRows("op", st, []record{{"rows": rows, "nodes": []any{[]any{"call:a", call}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0]["id"] != "region:x" || got[1]["id"] != "region:y" {
+		t.Fatalf("rows %v", got)
+	}
+	for _, r := range got {
+		if m, _ := r["node"].(map[string]any); m["name"] != "A" {
+			t.Errorf("row %v: node %v", r["id"], r["node"])
+		}
+	}
+	for name, nodes := range map[string]any{
+		"missing":   []any{[]any{"call:b", call}},
+		"not pairs": []any{"call:a"},
+		"no id":     []any{[]any{nil, call}},
+		"no list":   "call:a",
+	} {
+		if _, err := expandRows("op", st, []record{{"rows": rows, "nodes": nodes}}); !errors.Is(err, errInternal) {
+			t.Errorf("%s: %v, want an internal error", name, err)
 		}
 	}
 }

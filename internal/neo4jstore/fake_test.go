@@ -136,14 +136,27 @@ func (f *fakeNeo4j) do(ctx context.Context, st Statement, params map[string]any,
 	if err != nil || st.columns == nil {
 		return recs, err
 	}
-	// A statement that collects its rows answers them as one list.
-	rows := []any{}
+	// A statement that collects its rows answers them as one list; one
+	// that shares its records names each row's by id and lists each once.
+	rows, nodes, listed := []any{}, []any{}, map[any]bool{}
 	for _, r := range recs {
 		var values []any
 		for _, c := range st.columns {
-			values = append(values, r[c])
+			v := r[c]
+			if st.shared && c == "node" {
+				id := v.(map[string]any)["id"]
+				if !listed[id] {
+					listed[id] = true
+					nodes = append(nodes, []any{id, v})
+				}
+				v = id
+			}
+			values = append(values, v)
 		}
 		rows = append(rows, values)
+	}
+	if st.shared {
+		return []record{{"rows": rows, "nodes": nodes}}, nil
 	}
 	return []record{{"rows": rows}}, nil
 }

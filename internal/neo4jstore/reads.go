@@ -143,8 +143,21 @@ func (s *Store) Related(ctx context.Context, q kg.NodeQuery, ids []string, w kg.
 	if err != nil {
 		return nil, err
 	}
-	// Rows come grouped by id, each group in the query's order.
-	return groupByID(op, ids, recs, func(r record) (kg.Node, error) { return decodeNode(r["node"]) })
+	// Rows come grouped by id, each group in the query's order; a record
+	// that answers several ids is decoded once.
+	decoded := map[string]kg.Node{}
+	return groupByID(op, ids, recs, func(r record) (kg.Node, error) {
+		m, _ := r["node"].(map[string]any)
+		id, _ := m["id"].(string)
+		if n := decoded[id]; n != nil {
+			return n, nil
+		}
+		n, err := decodeNode(r["node"])
+		if err == nil && id != "" {
+			decoded[id] = n
+		}
+		return n, err
+	})
 }
 
 // groupByID decodes rows that carry an "id" column and returns, for each of

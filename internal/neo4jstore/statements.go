@@ -22,6 +22,9 @@ type Statement struct {
 	// columns names the columns of each row, for a statement that returns
 	// its rows as one list (see rowsStmt); nil for one that streams them.
 	columns []string
+	// shared marks a statement whose rows name their record by id, each
+	// record sent once in a list of its own (see sharedRowsStmt).
+	shared bool
 }
 
 var paramRe = regexp.MustCompile(`\$([A-Za-z_][A-Za-z0-9_]*)`)
@@ -196,7 +199,7 @@ func readProps(lean bool) []string {
 // provenance is most of what a record weighs (on the map query, four
 // fifths of the bytes read).
 func readStmt(name string, build func(lean bool) string) Statement {
-	return twins(name, nil, build)
+	return twins(Statement{Name: name}, build)
 }
 
 // rowsStmt is readStmt for a read of many rows: it returns them in one
@@ -208,16 +211,35 @@ func readStmt(name string, build func(lean bool) string) Statement {
 // the map query (docs/benchmarks.md).
 func rowsStmt(name string, build func(lean bool) string) Statement {
 	_, columns := collectRows(build(false))
-	return twins(name, columns, func(lean bool) string {
+	return twins(Statement{Name: name, columns: columns}, func(lean bool) string {
 		cypher, _ := collectRows(build(lean))
 		return cypher
 	})
 }
 
-// twins registers a read and its lean twin.
-func twins(name string, columns []string, build func(lean bool) string) Statement {
-	lean := register(Statement{Name: name + ".lean", Cypher: strings.TrimSpace(build(true)), columns: columns})
-	return register(Statement{Name: name, Cypher: strings.TrimSpace(build(false)), columns: columns, lean: &lean})
+// sharedRowsStmt is rowsStmt for a read of (id, node) rows in which one
+// record may answer many ids (a call that many regions take part in):
+// rows is the statement up to `WITH id, n` and its ORDER BY, one row per
+// id and record of kinds. The rows come back as [id, the record's id], and
+// each record once, projected, in a second list, nodes: projecting a record
+// for every id it answers repeated its reference lists (pattern
+// comprehensions over a call's hundreds of relationships) and its bytes as
+// many times.
+func sharedRowsStmt(name string, kinds []kg.Kind, rows string) Statement {
+	return twins(Statement{Name: name, columns: []string{"id", "node"}, shared: true}, func(lean bool) string {
+		return rows + `
+WITH collect([id, n]) AS pairs, collect(DISTINCT n) AS found
+RETURN [p IN pairs | [p[0], p[1].id]] AS rows, [n IN found | [n.id, ` + projection("n", lean, kinds...) + `]] AS nodes`
+	})
+}
+
+// twins registers a read like s, built by build, and its lean twin.
+func twins(s Statement, build func(lean bool) string) Statement {
+	lean := s
+	lean.Name, lean.Cypher = s.Name+".lean", strings.TrimSpace(build(true))
+	lean = register(lean)
+	s.Cypher, s.lean = strings.TrimSpace(build(false)), &lean
+	return register(s)
 }
 
 // collectRows rewrites a statement whose last clause is RETURN (with an
@@ -599,11 +621,9 @@ func relatedStatement(r *kg.Rel) Statement {
 	if len(conds) > 0 {
 		where = "\n  WHERE " + strings.Join(conds, " AND ")
 	}
-	return rowsStmt("related."+string(r.Node), func(lean bool) string {
-		return eachID("s", "\n  MATCH "+pattern+where, "DISTINCT n") + `
-RETURN id, ` + projection("n", lean, r.Kinds...) + ` AS node
-ORDER BY id, ` + orderBy(r.Sort)
-	})
+	return sharedRowsStmt("related."+string(r.Node), r.Kinds, eachID("s", "\n  MATCH "+pattern+where, "DISTINCT n")+`
+WITH id, n
+ORDER BY id, `+orderBy(r.Sort))
 }
 
 // whereArgs lists the filters a row's arguments set, in a fixed order.

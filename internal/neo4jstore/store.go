@@ -146,6 +146,13 @@ func expandRows(op string, st Statement, recs []record) ([]record, error) {
 	if !ok {
 		return nil, internalf(op, "%s: rows is %T", st.Name, recs[0]["rows"])
 	}
+	var nodes map[string]any
+	if st.shared {
+		var err error
+		if nodes, err = sharedNodes(recs[0]["nodes"]); err != nil {
+			return nil, internalf(op, "%s: %v", st.Name, err)
+		}
+	}
 	out := make([]record, len(rows))
 	for i, row := range rows {
 		values, ok := row.([]any)
@@ -156,7 +163,35 @@ func expandRows(op string, st Statement, recs []record) ([]record, error) {
 		for j, c := range st.columns {
 			r[c] = values[j]
 		}
+		if st.shared {
+			id, _ := r["node"].(string)
+			if r["node"] = nodes[id]; r["node"] == nil {
+				return nil, internalf(op, "%s: row %d names %q, which nodes does not hold", st.Name, i, id)
+			}
+		}
 		out[i] = r
+	}
+	return out, nil
+}
+
+// sharedNodes reads the nodes list of a statement from sharedRowsStmt:
+// each record's id and projection.
+func sharedNodes(v any) (map[string]any, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("nodes is %T", v)
+	}
+	out := make(map[string]any, len(list))
+	for i, e := range list {
+		pair, _ := e.([]any)
+		if len(pair) != 2 {
+			return nil, fmt.Errorf("node %d is %v", i, e)
+		}
+		id, _ := pair[0].(string)
+		if id == "" || pair[1] == nil {
+			return nil, fmt.Errorf("node %d is %v", i, e)
+		}
+		out[id] = pair[1]
 	}
 	return out, nil
 }
