@@ -104,7 +104,7 @@ func checkDerived(t *testing.T, s Statement, r *kg.Rel) {
 	}
 	next := "\nRETURN collect("
 	if r.Node != "" {
-		next = "\nWITH collect([id, n]) AS pairs"
+		next = "\nWITH collect([id, n.id]) AS rows"
 		if !s.shared {
 			t.Errorf("%s does not send each record once", s.Name)
 		}

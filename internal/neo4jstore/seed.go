@@ -214,6 +214,9 @@ func (s *Store) Seed(ctx context.Context, ds *kg.Dataset, progress func(Progress
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.write(ctx, op, stReplan, map[string]any{"timeoutSeconds": int64(300)}); err != nil {
+		return nil, err
+	}
 	return rep, nil
 }
 

@@ -228,8 +228,12 @@ func rowsStmt(name string, build func(lean bool) string) Statement {
 func sharedRowsStmt(name string, kinds []kg.Kind, rows string) Statement {
 	return twins(Statement{Name: name, columns: []string{"id", "node"}, shared: true}, func(lean bool) string {
 		return rows + `
-WITH collect([id, n]) AS pairs, collect(DISTINCT n) AS found
-RETURN [p IN pairs | [p[0], p[1].id]] AS rows, [n IN found | [n.id, ` + projection("n", lean, kinds...) + `]] AS nodes`
+WITH collect([id, n.id]) AS rows, collect(DISTINCT n) AS found
+CALL (found) {
+  UNWIND found AS n
+  RETURN collect([n.id, ` + projection("n", lean, kinds...) + `]) AS nodes
+}
+RETURN rows, nodes`
 	})
 }
 
@@ -590,19 +594,20 @@ var whereClauses = map[kg.WhereArg]string{
 }
 
 // eachID starts a lookup: for each id of $ids, in a subquery of its own,
-// the record v with that id (one seek of the id index), then what then
-// matches from it, returning ret. Written as one MATCH after the UNWIND,
-// Neo4j 5.26 planned the traversals and relationship reads, depending on
-// its statistics, as a scan of the whole id index for each id (even with a
-// USING INDEX hint, which a scan satisfies): work in the number of ids
-// times the number of records, whatever the answer. In a subquery the id
-// is a single value and the seek the only sensible plan.
-// TestLookupsSeekByID reads the plans on the real seed and at scale 10.
+// the record v with that id, by one seek of the id index, then what then
+// matches from it, returning ret. Neo4j 5.26, on statistics older than the
+// data (a database just seeded), planned the lookups, even in a subquery,
+// as a scan of the whole id index for each id: work in the number of ids
+// times the number of records, whatever the answer (~1.5 s of Neo4j's CPU
+// for a map request at scale 10). The hint makes it use the index, and in
+// a subquery, where the id is one value, the index is used by a seek.
+// TestLookupsSeekByID reads the plans.
 func eachID(v, then, ret string) string {
 	return `
 UNWIND $ids AS id
 CALL (id) {
-  MATCH (` + v + `:` + LabelEntity + ` {` + propID + `: id})` + then + `
+  MATCH (` + v + `:` + LabelEntity + ` {` + propID + `: id})
+  USING INDEX ` + v + `:` + LabelEntity + `(` + propID + `)` + then + `
   RETURN ` + ret + `
 }`
 }

@@ -18,8 +18,8 @@ const SEVERITY = { 1: 'error', 2: 'warning', 3: 'information', 4: 'hint' };
 
 // The procedures the adapter may call. Their signatures come from the
 // package's snapshot of Neo4j's procedure catalogue; any other procedure is
-// reported as missing. Both are Neo4j 5 community procedures.
-const PROCEDURES = ['db.index.fulltext.queryNodes', 'db.awaitIndexes', 'dbms.components'];
+// reported as missing. All are Neo4j 5 community procedures.
+const PROCEDURES = ['db.index.fulltext.queryNodes', 'db.awaitIndexes', 'db.prepareForReplanning', 'dbms.components'];
 
 const input = JSON.parse(readFileSync(process.argv[2] ?? 0, 'utf8'));
 const catalogue = testData.mockSchema;
