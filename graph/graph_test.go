@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -18,7 +17,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/famigraph/famigraph/graph"
-	"github.com/famigraph/famigraph/internal/gen"
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/memstore"
@@ -134,15 +132,7 @@ const mapQuery = `{
 // times the real one.
 func scaled(t *testing.T) map[string]*kg.Dataset {
 	t.Helper()
-	tmpl, err := gen.Template(os.DirFS(kgtest.SeedDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	x10, err := gen.Dataset(tmpl, gen.Options{Scale: 10, RandSeed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return map[string]*kg.Dataset{"fixture": kgtest.Fixture(t), "seed": kgtest.RealSeed(t), "x10": x10}
+	return map[string]*kg.Dataset{"fixture": kgtest.Fixture(t), "seed": kgtest.RealSeed(t), "x10": kgtest.Scaled(t, 10)}
 }
 
 // TestRoundTripsDoNotGrowWithItems checks that a query costs at most one

@@ -7,10 +7,12 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
 
+	"github.com/famigraph/famigraph/internal/gen"
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/seed"
 )
@@ -43,6 +45,19 @@ func SeedDir() string {
 func RealSeed(tb testing.TB) *kg.Dataset {
 	tb.Helper()
 	return load(tb, "seed", func() (*kg.Dataset, error) { return seed.LoadDir(SeedDir()) })
+}
+
+// Scaled generates the synthetic network scale times the real seed (rand
+// seed 1: the networks make bench-scale measures).
+func Scaled(tb testing.TB, scale int) *kg.Dataset {
+	tb.Helper()
+	return load(tb, "a synthetic network", func() (*kg.Dataset, error) {
+		tmpl, err := gen.Template(os.DirFS(SeedDir()))
+		if err != nil {
+			return nil, err
+		}
+		return gen.Dataset(tmpl, gen.Options{Scale: scale, RandSeed: 1})
+	})
 }
 
 // load returns the dataset a loader reads, and fails the test when it

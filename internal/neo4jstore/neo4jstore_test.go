@@ -3,13 +3,11 @@ package neo4jstore_test
 import (
 	"context"
 	"net"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/famigraph/famigraph/internal/gen"
 	"github.com/famigraph/famigraph/internal/kg"
 	"github.com/famigraph/famigraph/internal/kgtest"
 	"github.com/famigraph/famigraph/internal/neo4jstore"
@@ -180,14 +178,7 @@ func TestSilentServer(t *testing.T) {
 // participation for each project.
 func TestLookupsSeekByID(t *testing.T) {
 	s := openNeo4j(t)
-	tmpl, err := gen.Template(os.DirFS(kgtest.SeedDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	x10, err := gen.Dataset(tmpl, gen.Options{Scale: 10, RandSeed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	x10 := kgtest.Scaled(t, 10)
 	run := func(calls ...string) {
 		for _, call := range calls {
 			if _, err := s.RunCypherForTest(t.Context(), call, nil); err != nil {

@@ -594,13 +594,14 @@ var whereClauses = map[kg.WhereArg]string{
 }
 
 // eachID starts a lookup: for each id of $ids, in a subquery of its own,
-// the record v with that id, by one seek of the id index, then what then
-// matches from it, returning ret. Neo4j 5.26, on statistics older than the
-// data (a database just seeded), planned the lookups, even in a subquery,
-// as a scan of the whole id index for each id: work in the number of ids
-// times the number of records, whatever the answer (~1.5 s of Neo4j's CPU
-// for a map request at scale 10). The hint makes it use the index, and in
-// a subquery, where the id is one value, the index is used by a seek.
+// the record v with that id, found in the id index, then what then matches
+// from it, returning ret. Written as one MATCH after the UNWIND, Neo4j 5.26
+// planned the traversals and relationship reads as a scan of the whole id
+// index for each id: work in the number of ids times the number of records,
+// whatever the answer (0.5–1.5 s of Neo4j's CPU for a map request at scale
+// 10). The subquery (the id one value) and the hint make the seek the plan
+// on current statistics; on statistics older than the data, some lookups
+// still scanned, which is why a seed ends by refreshing them (stReplan).
 // TestLookupsSeekByID reads the plans.
 func eachID(v, then, ret string) string {
 	return `
