@@ -94,17 +94,22 @@ func ReserveProcessor(maxInFlight int) bool {
 const DefaultQueuePerSlot = 32
 
 // DefaultMaxQueueWait bounds how long a request may wait for a turn when
-// Config.MaxQueueWait is not set: a few times what an uncached map query
-// takes to execute on the embedded store. At 1,024 clients on 2 busy cores,
-// the p99 of served requests in the handler (queue wait included) was 1.7
-// to 1.8 times its value at 32 clients with 20 ms, 1.8 to 3.4 with 100 ms
+// Config.MaxQueueWait is not set; within it, the wait follows the pace of
+// execution (admission.waitLocked). At 1,024 clients on 2 busy cores, the
+// p99 of served requests in the handler (queue wait included) was 1.7 to
+// 1.8 times its value at 32 clients with 20 ms, 1.8 to 3.4 with 100 ms
 // (docs/benchmarks.md, item 6).
 const DefaultMaxQueueWait = 20 * time.Millisecond
+
+// MinQueueWait is the least a request may wait for a turn (see
+// admission.waitLocked), however fast the requests that run now execute.
+const MinQueueWait = 5 * time.Millisecond
 
 // admission bounds the GraphQL requests executed at once. A request beyond
 // the bound waits for a turn, first come first served, in a queue of at
 // most maxQueue requests (DefaultQueuePerSlot per slot unless set), each
-// for at most maxWait. When
+// for at most as long as a full queue takes to drain at the pace requests
+// execute now, between MinQueueWait and maxWait (see waitLocked). When
 // the queue is full the request is answered at once with 503, Retry-After
 // and the code OVERLOADED, before its body is read; a request whose wait
 // runs out gets the same answer. So the admitted requests keep their
@@ -113,8 +118,11 @@ const DefaultMaxQueueWait = 20 * time.Millisecond
 type admission struct {
 	maxWait time.Duration
 	mu      sync.Mutex
-	slots   int // the bound
-	taken   int
+	// exec is the moving average of how long admitted requests execute
+	// (weight 1/16 to each new one); 0 before the first.
+	exec  time.Duration
+	slots int // the bound
+	taken int
 	// queue holds the requests waiting for a slot, first come first, at
 	// most maxQueue; each one's channel is closed when a slot passes to it.
 	queue    []chan struct{}
@@ -166,11 +174,12 @@ func (a *admission) acquire(ctx context.Context) bool {
 	}
 	turn := make(chan struct{})
 	a.queue = append(a.queue, turn)
+	wait := a.waitLocked()
 	a.mu.Unlock()
 	if a.queued != nil {
 		a.queued()
 	}
-	t := time.NewTimer(a.maxWait)
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case <-turn:
@@ -189,14 +198,38 @@ func (a *admission) acquire(ctx context.Context) bool {
 	return false
 }
 
+// waitLocked is how long a request joining the queue may wait for a turn:
+// as long as a full queue takes to drain at the pace requests execute now
+// (the average execution time, times maxQueue, over the slots), between
+// MinQueueWait and maxWait; maxWait until a request has executed. A wait
+// fixed in time is a different bound on each machine: 20 ms, right on the
+// machine where the uncached map query executes in 0.7 ms, let the p99 of
+// served requests at 1,024 clients reach 1.9–2.1 times its value at 32 on
+// one where it executes in 0.37 ms (docs/benchmarks.md, item 6, fourth
+// pass).
+func (a *admission) waitLocked() time.Duration {
+	if a.exec == 0 {
+		return a.maxWait
+	}
+	drain := a.exec * time.Duration(a.maxQueue) / time.Duration(a.slots)
+	return min(max(drain, MinQueueWait), a.maxWait)
+}
+
 // release gives back a slot taken by acquire: to the first request in the
-// queue, if any.
-func (a *admission) release() {
+// queue, if any. exec is how long the request executed (0: not measured).
+func (a *admission) release(exec time.Duration) {
 	if a == nil {
 		return
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if exec > 0 {
+		if a.exec == 0 {
+			a.exec = exec
+		} else {
+			a.exec += (exec - a.exec) / 16
+		}
+	}
 	a.releaseLocked()
 }
 
@@ -236,7 +269,8 @@ func (a *admission) serve(w http.ResponseWriter, r *http.Request, media string, 
 		refuseOverloaded(w, media, rejected)
 		return
 	}
-	defer a.release()
+	start := time.Now()
+	defer func() { a.release(time.Since(start)) }()
 	next.ServeHTTP(w, r)
 }
 

@@ -41,12 +41,12 @@ func TestAdmissionQueueFIFO(t *testing.T) {
 		t.Fatal("a request beyond the queue was admitted")
 	}
 	for _, want := range []string{"first", "second"} {
-		a.release()
+		a.release(0)
 		if got := <-admitted; got != want {
 			t.Fatalf("admitted %q, want %q (first come, first served)", got, want)
 		}
 	}
-	a.release()
+	a.release(0)
 	if a.inFlight() != 0 || a.queueLen() != 0 {
 		t.Errorf("after every request: %d in flight, %d waiting; want 0 and 0", a.inFlight(), a.queueLen())
 	}
@@ -194,7 +194,7 @@ func TestAdmissionDefaultQueueTakesABurst(t *testing.T) {
 			ok := a.acquire(t.Context())
 			results <- ok
 			if ok {
-				a.release()
+				a.release(0)
 			}
 		}()
 	}
@@ -206,11 +206,51 @@ func TestAdmissionDefaultQueueTakesABurst(t *testing.T) {
 		t.Fatalf("%d of %d requests queued", queued.Load(), burst)
 	}
 	for range bound {
-		a.release()
+		a.release(0)
 	}
 	for range burst {
 		if !<-results {
 			t.Error("a request of the burst was refused")
 		}
+	}
+}
+
+// TestAdmissionWaitFollowsExecution checks that a queued request may wait as
+// long as a full queue takes to drain at the pace requests execute now,
+// within MinQueueWait and the configured wait, and the configured wait
+// before any request has executed.
+func TestAdmissionWaitFollowsExecution(t *testing.T) {
+	a := newAdmission(2, 64, 20*time.Millisecond)
+	if got := a.waitLocked(); got != 20*time.Millisecond {
+		t.Errorf("before any execution: %v, want the configured 20ms", got)
+	}
+	for range 100 {
+		a.acquire(context.Background())
+		a.release(300 * time.Microsecond)
+	}
+	if got, want := a.waitLocked(), 300*time.Microsecond*64/2; got != want {
+		t.Errorf("executions of 300µs, 64 queued over 2 slots: %v, want %v", got, want)
+	}
+	a.acquire(context.Background())
+	a.release(0) // not measured: no change
+	if got, want := a.waitLocked(), 300*time.Microsecond*64/2; got != want {
+		t.Errorf("after an unmeasured release: %v, want %v", got, want)
+	}
+	b := newAdmission(2, 64, 20*time.Millisecond)
+	b.acquire(context.Background())
+	b.release(time.Microsecond)
+	if got := b.waitLocked(); got != MinQueueWait {
+		t.Errorf("executions of 1µs: %v, want MinQueueWait %v", got, MinQueueWait)
+	}
+	b.acquire(context.Background())
+	b.release(time.Second)
+	if got := b.waitLocked(); got != 20*time.Millisecond {
+		t.Errorf("an execution of 1s: %v, want the configured 20ms", got)
+	}
+	c := newAdmission(1, 1, time.Millisecond)
+	c.acquire(context.Background())
+	c.release(time.Microsecond)
+	if got := c.waitLocked(); got != time.Millisecond {
+		t.Errorf("configured 1ms, below MinQueueWait: %v, want 1ms", got)
 	}
 }
