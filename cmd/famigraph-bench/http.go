@@ -154,7 +154,7 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			p.tput = append(p.tput, throughput(res))
 			p.p50 = append(p.p50, bench.Percentile(lat, 50))
 			p.p99 = append(p.p99, bench.Percentile(lat, 99))
-			p.cpu = append(p.cpu, cpu/time.Duration(max(1, served(res))))
+			p.cpu = append(p.cpu, cpu/time.Duration(max(1, res.Served())))
 			errorsSeen += res.Errors
 			fmt.Fprintf(stdout, "round %d %-9s %8.0f req/s  p50 %s  p99 %s  CPU/req %s  errors %d  refused %d\n", r+1, p.name,
 				p.tput[r], ms(p.p50[r]), ms(p.p99[r]), ms(p.cpu[r]), res.Errors, res.Refused)
@@ -218,12 +218,8 @@ func cmdHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// served is the number of requests a run's server served: not refused as
-// OVERLOADED, not failed.
-func served(res *bench.Result) int { return res.Requests - res.Refused - res.Errors }
-
 // throughput is the number of requests served a second.
-func throughput(res *bench.Result) float64 { return float64(served(res)) / res.Elapsed.Seconds() }
+func throughput(res *bench.Result) float64 { return float64(res.Served()) / res.Elapsed.Seconds() }
 
 // answered returns the latencies of every request answered, served or
 // refused as OVERLOADED (a refusal is an answer the client waited for),

@@ -172,9 +172,8 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if err != nil {
 			return fail(err)
 		}
-		served := res.Requests - res.Refused - res.Errors
 		fmt.Fprintf(stdout, "%8d %9d %9.0f %9d %7d %10s %10s %10s %10s %10s %10s\n", n, res.Requests,
-			float64(served)/res.Elapsed.Seconds(), res.Refused, res.Errors, ms(res.All.P50), ms(res.All.P99),
+			float64(res.Served())/res.Elapsed.Seconds(), res.Refused, res.Errors, ms(res.All.P50), ms(res.All.P99),
 			ms(res.All.Max), ms(res.RefusedLat.P99), mib(mem.Heap), mem.RSS)
 		fmt.Fprintf(stdout, "%8s server: %s; connections opened %d\n", "", useDesc(use.Use), res.Dials)
 		fmt.Fprintf(stdout, "%8s server's handler: served p50 %s p99 %s, refused p50 %s p99 %s\n", "",
@@ -188,7 +187,7 @@ func cmdOverload(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if res.Errors > 0 {
 			failf("%d clients: %d requests without an answer or with an error", n, res.Errors)
 		}
-		if served == 0 {
+		if res.Served() == 0 {
 			failf("%d clients: no request served", n)
 		}
 		done = append(done, step{n, res, use})

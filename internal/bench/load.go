@@ -285,6 +285,10 @@ type Result struct {
 // Throughput is the number of requests per second.
 func (r *Result) Throughput() float64 { return float64(r.Requests) / r.Elapsed.Seconds() }
 
+// Served is the number of requests the server served: neither refused as
+// OVERLOADED nor failed.
+func (r *Result) Served() int { return served(r.Requests, r.Refused, r.Errors) }
+
 // Percentile returns the p-th percentile (0-100) of sorted latencies.
 func Percentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
@@ -457,6 +461,11 @@ type Summary struct {
 	// OVERLOADED.
 	RefusedLat Latency
 }
+
+// Served is Result.Served.
+func (s Summary) Served() int { return served(s.Requests, s.Refused, s.Errors) }
+
+func served(requests, refused, errors int) int { return requests - refused - errors }
 
 // Summary returns the result's summary.
 func (r *Result) Summary() Summary {
