@@ -28,11 +28,7 @@ func (s *Store) PlanOperatorsForTest(ctx context.Context, cypher string, params 
 	if !ok {
 		return nil, fmt.Errorf("no driver behind the store")
 	}
-	opts := []neo4j.ExecuteQueryConfigurationOption{neo4j.ExecuteQueryWithReadersRouting()}
-	if d.database != "" {
-		opts = append(opts, neo4j.ExecuteQueryWithDatabase(d.database))
-	}
-	res, err := neo4j.ExecuteQuery(ctx, d.driver, "EXPLAIN "+cypher, params, neo4j.EagerResultTransformer, opts...)
+	res, err := d.query(ctx, "EXPLAIN "+cypher, params)
 	if err != nil {
 		return nil, err
 	}

@@ -73,6 +73,16 @@ func (d *driverRunner) txConfig(ctx context.Context) []func(*neo4j.TransactionCo
 }
 
 func (d *driverRunner) read(ctx context.Context, st Statement, params map[string]any) ([]record, error) {
+	res, err := d.query(ctx, st.Cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return toRecords(res.Records)
+}
+
+// query runs a read-only statement, routed to readers, and returns the
+// driver's whole result.
+func (d *driverRunner) query(ctx context.Context, cypher string, params map[string]any) (*neo4j.EagerResult, error) {
 	opts := []neo4j.ExecuteQueryConfigurationOption{
 		neo4j.ExecuteQueryWithReadersRouting(),
 		neo4j.ExecuteQueryWithTransactionConfig(d.txConfig(ctx)...),
@@ -80,11 +90,7 @@ func (d *driverRunner) read(ctx context.Context, st Statement, params map[string
 	if d.database != "" {
 		opts = append(opts, neo4j.ExecuteQueryWithDatabase(d.database))
 	}
-	res, err := neo4j.ExecuteQuery(ctx, d.driver, st.Cypher, params, neo4j.EagerResultTransformer, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return toRecords(res.Records)
+	return neo4j.ExecuteQuery(ctx, d.driver, cypher, params, neo4j.EagerResultTransformer, opts...)
 }
 
 func (d *driverRunner) write(ctx context.Context, st Statement, params map[string]any) ([]record, error) {
